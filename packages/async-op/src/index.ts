@@ -1,0 +1,12 @@
+export { AsyncOp } from './async-op.js';
+export type { AsyncOpOptions, AsyncOpState } from './async-op.js';
+export { CancelRegistration } from './cancel-registration.js';
+export type { CancelCallback } from './cancel-registration.js';
+export { CanceledError, isCanceledError } from './canceled-error.js';
+export { AsyncOpReleasedError } from './async-op-released-error.js';
+export { CancelCallbackError } from './cancel-callback-error.js';
+export { ErrorCode } from './error-codes.js';
+export { LeakTracker } from './leak-tracker.js';
+export type { CollectedReference, LeakTrackerOptions, LiveReference } from './leak-tracker.js';
+export { runAsPromise } from './run-as-promise.js';
+export type { NodeCallback, RunAsPromiseOptions, StartFunction } from './run-as-promise.js';

@@ -1,0 +1,75 @@
+import type { AsyncOp } from './async-op.js';
+import { isCanceledError } from './canceled-error.js';
+import { describeValue, expectFunction } from './internal/describe-value.js';
+
+/** A Node-style completion callback: an error, or undefined/null and the value. */
+export type NodeCallback<T> = (error: unknown, value?: T) => void;
+
+/**
+ * A callback-style start function: it starts the work and returns the caller's AsyncOp reference, or throws; if it
+ * returned, it calls `callback` exactly once (possibly before returning).
+ */
+export type StartFunction<T> = (callback: NodeCallback<T>) => AsyncOp<unknown>;
+
+/** Options of {@link runAsPromise}. */
+export interface RunAsPromiseOptions {
+  /** Cancels the operation when it aborts. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Runs a callback-style start function as a Promise that honours `{ signal }`.
+ *
+ * @param start - called once, synchronously, unless the signal is already aborted.
+ * @param options - `signal`: aborting it cancels the operation with `signal.reason`.
+ * @returns a promise of the callback's value.
+ * @throws TypeError (synchronously) for a bad `start` or `options`.
+ * @remarks
+ * - An already-aborted signal rejects with `signal.reason` and does not call `start`.
+ * - The promise settles when the callback arrives, never earlier, so nothing the operation produced is lost: a
+ *   cancel that came too late to stop it still resolves with the value. When the signal aborted and the callback
+ *   reports a cancellation ({@link isCanceledError}), the promise rejects with `signal.reason` unchanged.
+ * - If `start` throws, the promise rejects with that error.
+ * - The reference returned by `start` is released when the callback has arrived; the abort listener is removed then.
+ *
+ * @example
+ * ```ts
+ * const value = await runAsPromise<number>((callback) => startWork(callback), { signal: AbortSignal.timeout(100) });
+ * ```
+ */
+export function runAsPromise<T>(start: StartFunction<T>, options: RunAsPromiseOptions = {}): Promise<T> {
+  expectFunction('start', start, false);
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+  }
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`Expected \`options.signal\` to be an AbortSignal, got ${describeValue(signal)}`);
+  }
+  if (signal?.aborted === true) return Promise.reject(signal.reason);
+
+  return new Promise<T>((resolve, reject) => {
+    let op: AsyncOp<unknown> | undefined;
+    let hasSettled = false;
+    const onAbort = (): void => {
+      op?.cancel(signal?.reason);
+    };
+    const callback: NodeCallback<T> = (error, value) => {
+      if (hasSettled) throw new Error('runAsPromise: the start function called its callback more than once');
+      hasSettled = true;
+      signal?.removeEventListener('abort', onAbort);
+      if (op !== undefined) op.release();
+      if (error === undefined || error === null) resolve(value as T);
+      else reject(signal?.aborted === true && isCanceledError(error) ? signal.reason : error);
+    };
+    try {
+      op = start(callback);
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    // the callback may have come before start returned: then the reference is released here
+    if (hasSettled) op.release();
+    else signal?.addEventListener('abort', onAbort);
+  });
+}

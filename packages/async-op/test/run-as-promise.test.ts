@@ -1,0 +1,98 @@
+import { expect } from 'chai';
+import { describe, it } from 'mocha';
+import sinon from 'sinon';
+import { AsyncOp, CanceledError, runAsPromise, type NodeCallback } from '../src/index.js';
+
+/** A start function over a timer: cancel delivers a CanceledError through the callback, exactly once. */
+function startTimer(value: number, delayMs: number, callback: NodeCallback<number>): AsyncOp<unknown> {
+  const context = { timer: undefined as NodeJS.Timeout | undefined, callbackRef: undefined as AsyncOp | undefined };
+  const op = AsyncOp.create({
+    context,
+    cancel: (ctx) => {
+      clearTimeout(ctx.timer);
+      deliver(new CanceledError());
+    },
+  });
+  context.callbackRef = op.ref();
+  function deliver(error: unknown, result?: number): void {
+    const own = context.callbackRef;
+    if (own === undefined || !own.complete()) return;
+    context.callbackRef = undefined;
+    own.release();
+    callback(error, result);
+  }
+  context.timer = setTimeout(() => deliver(undefined, value), delayMs);
+  return op;
+}
+
+describe('runAsPromise()', () => {
+  it('should resolve with the value the callback delivers', async () => {
+    expect(await runAsPromise<number>((callback) => startTimer(7, 1, callback))).to.equal(7);
+  });
+
+  it('should resolve when the callback comes before start returns', async () => {
+    const value = await runAsPromise<string>((callback) => {
+      const op = AsyncOp.create({ context: null });
+      op.complete();
+      callback(null, 'sync');
+      return op;
+    });
+    expect(value).to.equal('sync');
+  });
+
+  it('should reject with the error the callback delivers', async () => {
+    const failure = new Error('disk full');
+    const promise = runAsPromise((callback) => {
+      const op = AsyncOp.create({ context: null });
+      setImmediate(() => callback(failure));
+      return op;
+    });
+    await expectRejection(promise, failure);
+  });
+
+  it('should cancel on abort and reject with signal.reason unchanged', async () => {
+    const controller = new AbortController();
+    const promise = runAsPromise<number>((callback) => startTimer(1, 10_000, callback), { signal: controller.signal });
+    const reason = new Error('user pressed stop');
+    controller.abort(reason);
+    await expectRejection(promise, reason);
+  });
+
+  it('should not start at all for an already aborted signal', async () => {
+    const start = sinon.spy();
+    const reason = new Error('too late');
+    await expectRejection(runAsPromise(start, { signal: AbortSignal.abort(reason) }), reason);
+    sinon.assert.notCalled(start);
+  });
+
+  it('should reject with the error start throws', async () => {
+    const failure = new TypeError('bad request');
+    await expectRejection(
+      runAsPromise(() => {
+        throw failure;
+      }),
+      failure,
+    );
+  });
+
+  it('should throw a TypeError for bad arguments, naming the value', () => {
+    expect(() => runAsPromise('start' as never)).to.throw(
+      TypeError,
+      'Expected `start` to be a function, got `"start"` (string)',
+    );
+    expect(() => runAsPromise(() => AsyncOp.create({ context: null }), { signal: 'x' as never })).to.throw(
+      TypeError,
+      'Expected `options.signal` to be an AbortSignal',
+    );
+  });
+});
+
+async function expectRejection(promise: Promise<unknown>, expected: unknown): Promise<void> {
+  let rejection: unknown = 'not rejected';
+  try {
+    await promise;
+  } catch (error) {
+    rejection = error;
+  }
+  expect(rejection).to.equal(expected);
+}
