@@ -1,0 +1,351 @@
+/**
+ * Group `async-op`: the cost of AsyncOp's hot paths against the cancellation primitives it replaces.
+ * Run through `npm run bench -- async-op` (a fresh process with --expose-gc and a 64 MB young generation).
+ */
+import { CancelToken } from '@esfx/canceltoken';
+import { AsyncOp } from 'async-op';
+import { CancellationTokenSource } from 'vscode-jsonrpc';
+import type { BenchCase } from '../lib/bench-case.js';
+import { goalAtMost } from '../lib/goals.js';
+import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
+import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
+import { measureAllocation, type Allocation } from '../lib/measure-allocation.js';
+import { measureRetained, type Retention } from '../lib/measure-retained.js';
+import { computeRatios, type Comparison } from '../lib/ratios.js';
+import type { CaseReport, GroupReport } from '../lib/report.js';
+import { round, roundSummary } from '../lib/stats.js';
+import { timeCases, type TimingOptions } from '../lib/time-cases.js';
+
+const GROUP = 'async-op';
+
+/** The one callback every listener and callback of every case uses, so no case pays for creating a closure. */
+function noop(): void {
+  // nothing: the cost of running a callback is not what is measured
+}
+
+const NAMES = {
+  complete: 'AsyncOp create+complete+release',
+  listen: 'AsyncOp create+onCancel+unregister+release',
+  cancel: 'AsyncOp create+cancel+release',
+  follow: 'AsyncOp child create+follow(parent)+complete+release',
+  abortListen: 'AbortController + add/removeEventListener',
+  abortCancel: 'AbortController + addEventListener + abort()',
+  anyListen: 'AbortSignal.any([parent]) child + add/removeEventListener',
+  vscode: 'vscode-jsonrpc CancellationTokenSource + onCancellationRequested + dispose',
+  esfx: '@esfx/canceltoken CancelToken.source + subscribe + unsubscribe + close',
+} as const;
+
+/** Children of one long-lived parent op: create, follow the parent, complete, release. */
+function finishChildren(parent: AsyncOp<null>, iterations: number): unknown {
+  let last: unknown;
+  for (let i = 0; i < iterations; i++) {
+    const child = AsyncOp.create({ context: null });
+    child.follow(parent);
+    child.complete();
+    child.release();
+    last = child;
+  }
+  return last;
+}
+
+/** Children of one long-lived parent signal: AbortSignal.any([parent]), add and remove a listener, drop. */
+function dropAnyChildren(parent: AbortSignal, iterations: number): unknown {
+  let last: unknown;
+  for (let i = 0; i < iterations; i++) {
+    const child = AbortSignal.any([parent]);
+    child.addEventListener('abort', noop);
+    child.removeEventListener('abort', noop);
+    last = child;
+  }
+  return last;
+}
+
+/** The long-lived parents of the timed follow cases (the retained measurement uses fresh ones). */
+const timedParentOp = AsyncOp.create({ context: null });
+const timedParentSignal = new AbortController().signal;
+
+const cases: readonly BenchCase[] = [
+  {
+    name: NAMES.complete,
+    role: 'subject',
+    run(iterations) {
+      let last: unknown;
+      for (let i = 0; i < iterations; i++) {
+        const op = AsyncOp.create({ context: null });
+        op.complete();
+        op.release();
+        last = op;
+      }
+      return last;
+    },
+  },
+  {
+    name: NAMES.listen,
+    role: 'subject',
+    run(iterations) {
+      let last: unknown;
+      for (let i = 0; i < iterations; i++) {
+        const op = AsyncOp.create({ context: null });
+        const registration = op.onCancel(noop);
+        registration.unregister();
+        op.release();
+        last = registration;
+      }
+      return last;
+    },
+  },
+  {
+    name: NAMES.cancel,
+    role: 'subject',
+    run(iterations) {
+      let last: unknown;
+      for (let i = 0; i < iterations; i++) {
+        const op = AsyncOp.create({ context: null });
+        op.cancel();
+        op.release();
+        last = op;
+      }
+      return last;
+    },
+  },
+  {
+    name: NAMES.follow,
+    role: 'subject',
+    run: (iterations) => finishChildren(timedParentOp, iterations),
+  },
+  {
+    name: NAMES.abortListen,
+    role: 'baseline',
+    run(iterations) {
+      let last: unknown;
+      for (let i = 0; i < iterations; i++) {
+        const controller = new AbortController();
+        const signal = controller.signal;
+        signal.addEventListener('abort', noop);
+        signal.removeEventListener('abort', noop);
+        last = controller;
+      }
+      return last;
+    },
+  },
+  {
+    name: NAMES.abortCancel,
+    role: 'baseline',
+    run(iterations) {
+      let last: unknown;
+      for (let i = 0; i < iterations; i++) {
+        const controller = new AbortController();
+        controller.signal.addEventListener('abort', noop);
+        controller.abort();
+        last = controller;
+      }
+      return last;
+    },
+  },
+  {
+    name: NAMES.anyListen,
+    role: 'baseline',
+    run: (iterations) => dropAnyChildren(timedParentSignal, iterations),
+  },
+  {
+    name: NAMES.vscode,
+    role: 'baseline',
+    run(iterations) {
+      let last: unknown;
+      for (let i = 0; i < iterations; i++) {
+        const source = new CancellationTokenSource();
+        const disposable = source.token.onCancellationRequested(noop);
+        disposable.dispose();
+        source.dispose();
+        last = source;
+      }
+      return last;
+    },
+  },
+  {
+    name: NAMES.esfx,
+    role: 'baseline',
+    run(iterations) {
+      let last: unknown;
+      for (let i = 0; i < iterations; i++) {
+        const source = CancelToken.source();
+        const subscription = source.token.subscribe(noop);
+        subscription.unsubscribe();
+        source.close();
+        last = source;
+      }
+      return last;
+    },
+  },
+];
+
+const COMPARISONS: readonly Comparison[] = [
+  { subject: NAMES.listen, baseline: NAMES.abortListen, metrics: ['time'] },
+  { subject: NAMES.listen, baseline: NAMES.vscode, metrics: ['time'] },
+  { subject: NAMES.listen, baseline: NAMES.esfx, metrics: ['time'] },
+  { subject: NAMES.cancel, baseline: NAMES.abortCancel, metrics: ['time'] },
+  { subject: NAMES.follow, baseline: NAMES.anyListen, metrics: ['time', 'retained'] },
+];
+
+const RETAINED_CHILDREN = 100_000;
+const RETAINED_REPETITIONS = 3;
+
+const ALLOCATION = { maxBatchBytes: 32 * 1024 * 1024, minIterations: 10_000, maxIterations: 50_000, repetitions: 5 };
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const budgetMs = groupBudgetMs(GROUP);
+  const log = (line: string): void => {
+    logProgress(GROUP, line);
+  };
+  log(`budget ${budgetMs} ms; timing ${cases.length} cases interleaved`);
+
+  // 1. Time, interleaved; about half the budget, the rest is for the memory readings.
+  const timing: TimingOptions = {
+    targetBatchMs: 25,
+    warmupMs: 300,
+    minRounds: 10,
+    maxRounds: 40,
+    deadline: started + budgetMs * 0.5,
+    log,
+  };
+  const timings = timeCases(cases, timing);
+  const timingDone = performance.now();
+
+  // 2. Bytes allocated per op, on warm code.
+  const allocations = new Map<string, Allocation>();
+  for (const benchCase of cases) {
+    const allocation = await measureAllocation(benchCase, ALLOCATION);
+    allocations.set(benchCase.name, allocation);
+    log(`allocation ${benchCase.name}: ${allocation.bytesPerOp.median.toFixed(1)} B/op`);
+  }
+
+  const allocationDone = performance.now();
+
+  // 3. Bytes a long-lived parent retains per finished child, after full collections.
+  const retained = new Map<string, Retention>();
+  finishChildren(AsyncOp.create({ context: null }), 10_000); // warm-up: code and feedback are not per child
+  retained.set(
+    NAMES.follow,
+    await measureRetained({
+      setup: () => AsyncOp.create({ context: null }),
+      run: finishChildren,
+      iterations: RETAINED_CHILDREN,
+      repetitions: RETAINED_REPETITIONS,
+    }),
+  );
+  dropAnyChildren(new AbortController().signal, 10_000);
+  retained.set(
+    NAMES.anyListen,
+    await measureRetained({
+      setup: () => new AbortController().signal,
+      run: dropAnyChildren,
+      iterations: RETAINED_CHILDREN,
+      repetitions: RETAINED_REPETITIONS,
+    }),
+  );
+  for (const [name, retention] of retained) {
+    log(`retained ${name}: ${retention.bytesPerOp.median.toFixed(2)} B/child`);
+  }
+
+  const phaseMs = {
+    timing: Math.round(timingDone - started),
+    allocation: Math.round(allocationDone - timingDone),
+    retained: Math.round(performance.now() - allocationDone),
+  };
+  log(`phases (ms): ${JSON.stringify(phaseMs)}`);
+
+  const caseReports: CaseReport[] = timings.map((timed) => {
+    const allocation = allocations.get(timed.name);
+    if (allocation === undefined) throw new Error(`No allocation reading for ${timed.name}`);
+    const role = cases.find((benchCase) => benchCase.name === timed.name)?.role ?? 'subject';
+    const retention = retained.get(timed.name);
+    const report: CaseReport = {
+      name: timed.name,
+      role,
+      nsPerOp: roundSummary(timed.nsPerOp),
+      samples: timed.samples.length,
+      nsPerOpSamples: timed.samples.map((value) => round(value)),
+      iterationsPerBatch: timed.iterationsPerBatch,
+      bytesPerOp: round(allocation.bytesPerOp.median),
+      bytesPerOpRange: { min: round(allocation.bytesPerOp.min), max: round(allocation.bytesPerOp.max) },
+      allocationIterations: allocation.iterations,
+    };
+    if (retention === undefined) return report;
+    return {
+      ...report,
+      retainedBytesPerOp: {
+        ...roundSummary(retention.bytesPerOp, 2),
+        what: `retained per finished child, ${RETAINED_CHILDREN} children of one long-lived parent`,
+        iterations: retention.iterations,
+        repetitions: RETAINED_REPETITIONS,
+      },
+    };
+  });
+
+  const byName = (name: string): CaseReport => {
+    const found = caseReports.find((report) => report.name === name);
+    if (found === undefined) throw new Error(`No case ${name}`);
+    return found;
+  };
+  const listen = byName(NAMES.listen);
+  const cancel = byName(NAMES.cancel);
+  const followRetained = retained.get(NAMES.follow)?.bytesPerOp.median ?? Number.NaN;
+
+  const report: GroupReport = {
+    group: GROUP,
+    description: findGroup(GROUP)?.description ?? GROUP,
+    method: {
+      nodeFlags: process.execArgv.length > 0 ? process.execArgv : GROUP_NODE_FLAGS,
+      timing: {
+        interleaving: 'each round: every case in turn (start rotating), an untimed warm batch then a timed batch',
+        targetBatchMs: timing.targetBatchMs,
+        warmupMsPerCase: timing.warmupMs,
+        rounds: timings[0]?.samples.length ?? 0,
+        statistic: 'median, min and max of the per-round ns/op',
+      },
+      allocation: {
+        ...ALLOCATION,
+        reading:
+          'process.memoryUsage().heapUsed delta over one batch right after gc(); batches during which a GC ran are discarded',
+        collectedBatchesDiscarded: Object.fromEntries([...allocations].map(([name, a]) => [name, a.collectedBatches])),
+      },
+      retained: {
+        children: RETAINED_CHILDREN,
+        repetitions: RETAINED_REPETITIONS,
+        reading:
+          'heapUsed after 7 gc() calls with event-loop turns between, after the children minus before, / children; fresh parent each repetition, kept alive until after the reading',
+      },
+      phaseMs,
+      callbacks: 'every listener/callback in every case is the same module-level no-op function',
+    },
+    cases: caseReports,
+    ratios: computeRatios(caseReports, COMPARISONS),
+    goals: [
+      goalAtMost(`${NAMES.listen}: median ns/op`, listen.nsPerOp.median, 100, 'ns/op'),
+      goalAtMost(`${NAMES.listen}: bytes/op`, listen.bytesPerOp, 128, 'B/op'),
+      goalAtMost(`${NAMES.cancel}: median ns/op`, cancel.nsPerOp.median, 150, 'ns/op'),
+      goalAtMost(
+        `AsyncOp: bytes retained per finished child of a long-lived parent (${RETAINED_CHILDREN} children)`,
+        followRetained,
+        0,
+        'B/child',
+        1,
+      ),
+    ],
+    notes: [
+      `${NAMES.abortCancel} also runs one listener; ${NAMES.cancel} has none (as specified).`,
+      `${NAMES.anyListen}: the timed parent signal keeps growing over the run, as a long-lived parent would.`,
+    ],
+    durationMs: Math.round(performance.now() - started),
+  };
+  emitReport(report);
+  sinkParents();
+}
+
+/** Keeps the timed parents reachable to the end. */
+function sinkParents(): void {
+  if (timedParentOp.isReleased || timedParentSignal.aborted) throw new Error('A timed parent changed state');
+}
+
+await main();

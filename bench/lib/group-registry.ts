@@ -1,0 +1,32 @@
+/** A benchmark group: one file in bench/groups, run in a fresh process. */
+export interface GroupInfo {
+  readonly name: string;
+  readonly description: string;
+  /** A hard limit: the group plans its work to end well within it, and the runner kills it at this time. */
+  readonly budgetMs: number;
+}
+
+/** Every group, in the order `npm run bench` runs them. */
+export const GROUPS: readonly GroupInfo[] = [
+  {
+    name: 'async-op',
+    description:
+      'AsyncOp create/onCancel/cancel/follow against AbortController, AbortSignal.any, vscode-jsonrpc and @esfx/canceltoken',
+    budgetMs: 60_000,
+  },
+];
+
+/** The node flags every group process gets (a large, fixed young generation for allocation readings). */
+export const GROUP_NODE_FLAGS: readonly string[] = [
+  '--expose-gc',
+  '--max-semi-space-size=64',
+  '--min-semi-space-size=64',
+];
+
+/** Environment variables through which the runner talks to a group process. */
+export const ENV_REPORT_FILE = 'BENCH_REPORT_FILE';
+export const ENV_BUDGET_MS = 'BENCH_BUDGET_MS';
+
+export function findGroup(name: string): GroupInfo | undefined {
+  return GROUPS.find((group) => group.name === name);
+}
