@@ -1,6 +1,6 @@
 import { AsyncOpReleasedError } from './async-op-released-error.js';
 import { CancelRegistration, INERT_REGISTRATION, type CancelCallback } from './cancel-registration.js';
-import { describeValue, expectFunction } from './internal/describe-value.js';
+import { describeValue, expectFunction } from './describe-value.js';
 import {
   addReference,
   cancelOp,

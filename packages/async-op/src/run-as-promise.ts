@@ -1,6 +1,6 @@
 import type { AsyncOp } from './async-op.js';
 import { isCanceledError } from './canceled-error.js';
-import { describeValue, expectFunction } from './internal/describe-value.js';
+import { describeValue, expectFunction } from './describe-value.js';
 
 /** A Node-style completion callback: an error, or undefined/null and the value. */
 export type NodeCallback<T> = (error: unknown, value?: T) => void;
@@ -38,6 +38,28 @@ export interface RunAsPromiseOptions {
  * ```
  */
 export function runAsPromise<T>(start: StartFunction<T>, options: RunAsPromiseOptions = {}): Promise<T> {
+  return run(start, options, false);
+}
+
+/**
+ * Runs a callback-style start function whose callback never runs once cancel won (a file action, a timer), as a
+ * Promise that honours `{ signal }`.
+ *
+ * @param start - called once, synchronously, unless the signal is already aborted.
+ * @param options - `signal`: aborting it cancels the operation with `signal.reason`.
+ * @returns a promise of the callback's value.
+ * @throws TypeError (synchronously) for a bad `start` or `options`.
+ * @remarks
+ * Differs from {@link runAsPromise} in one point: when the abort's cancel() wins, the promise rejects with
+ * `signal.reason` at once, since no callback will come; if cancel() loses (the callback already ran), the promise
+ * keeps the callback's outcome. Use it only for start functions whose contract says that after cancel() returns true,
+ * the callback never runs, and that cancel undoes or discards what the work produced.
+ */
+export function runAsPromiseRejectingOnCancel<T>(start: StartFunction<T>, options: RunAsPromiseOptions = {}): Promise<T> {
+  return run(start, options, true);
+}
+
+function run<T>(start: StartFunction<T>, options: RunAsPromiseOptions, isCallbackSilencedByCancel: boolean): Promise<T> {
   expectFunction('start', start, false);
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
@@ -51,14 +73,21 @@ export function runAsPromise<T>(start: StartFunction<T>, options: RunAsPromiseOp
   return new Promise<T>((resolve, reject) => {
     let op: AsyncOp<unknown> | undefined;
     let hasSettled = false;
-    const onAbort = (): void => {
-      op?.cancel(signal?.reason);
-    };
-    const callback: NodeCallback<T> = (error, value) => {
-      if (hasSettled) throw new Error('runAsPromise: the start function called its callback more than once');
+    const settle = (): void => {
       hasSettled = true;
       signal?.removeEventListener('abort', onAbort);
-      if (op !== undefined) op.release();
+      op?.release();
+      op = undefined;
+    };
+    const onAbort = (): void => {
+      if (op?.cancel(signal?.reason) === true && isCallbackSilencedByCancel && !hasSettled) {
+        settle();
+        reject(signal?.reason);
+      }
+    };
+    const callback: NodeCallback<T> = (error, value) => {
+      if (hasSettled) throw new Error('the start function called its callback more than once, or after cancel');
+      settle();
       if (error === undefined || error === null) resolve(value as T);
       else reject(signal?.aborted === true && isCanceledError(error) ? signal.reason : error);
     };
@@ -69,7 +98,11 @@ export function runAsPromise<T>(start: StartFunction<T>, options: RunAsPromiseOp
       return;
     }
     // the callback may have come before start returned: then the reference is released here
-    if (hasSettled) op.release();
-    else signal?.addEventListener('abort', onAbort);
+    if (hasSettled) {
+      op.release();
+      op = undefined;
+    } else {
+      signal?.addEventListener('abort', onAbort);
+    }
   });
 }

@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import sinon from 'sinon';
-import { AsyncOp, CanceledError, runAsPromise, type NodeCallback } from '../src/index.js';
+import {
+  AsyncOp,
+  CanceledError,
+  runAsPromise,
+  runAsPromiseRejectingOnCancel,
+  type NodeCallback,
+} from '../src/index.js';
 
 /** A start function over a timer: cancel delivers a CanceledError through the callback, exactly once. */
 function startTimer(value: number, delayMs: number, callback: NodeCallback<number>): AsyncOp<unknown> {
@@ -84,6 +90,58 @@ describe('runAsPromise()', () => {
       TypeError,
       'Expected `options.signal` to be an AbortSignal',
     );
+  });
+});
+
+/** A start function whose callback never runs once cancel won (like a file action or clearTimeout). */
+function startSilencedTimer(value: number, delayMs: number, callback: NodeCallback<number>): AsyncOp<unknown> {
+  const timer = setTimeout(() => {
+    if (own.complete()) {
+      own.release();
+      callback(null, value);
+    }
+  }, delayMs);
+  const op = AsyncOp.create({
+    context: null,
+    cancel: () => {
+      clearTimeout(timer);
+      own.complete();
+      own.release();
+    },
+  });
+  const own = op.ref();
+  return op;
+}
+
+describe('runAsPromiseRejectingOnCancel()', () => {
+  it('should resolve with the callback value when not aborted', async () => {
+    expect(await runAsPromiseRejectingOnCancel<number>((callback) => startSilencedTimer(3, 1, callback))).to.equal(3);
+  });
+
+  it('should reject with signal.reason as soon as the abort cancel wins, without waiting for a callback', async () => {
+    const controller = new AbortController();
+    const promise = runAsPromiseRejectingOnCancel<number>((callback) => startSilencedTimer(1, 10_000, callback), {
+      signal: controller.signal,
+    });
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expectRejection(promise, reason);
+  });
+
+  it('should keep the outcome when the callback came before the abort', async () => {
+    const controller = new AbortController();
+    const value = await runAsPromiseRejectingOnCancel<number>((callback) => startSilencedTimer(5, 1, callback), {
+      signal: controller.signal,
+    });
+    controller.abort();
+    expect(value).to.equal(5);
+  });
+
+  it('should reject at once for an already aborted signal and not start', async () => {
+    const start = sinon.spy();
+    const reason = new Error('early');
+    await expectRejection(runAsPromiseRejectingOnCancel(start, { signal: AbortSignal.abort(reason) }), reason);
+    sinon.assert.notCalled(start);
   });
 });
 

@@ -10,7 +10,7 @@ export interface Upstream {
   detach(): void;
 }
 
-/** A node of the circular registration list; the record itself is the list's sentinel. */
+/** @internal A node of the circular registration list; the record itself is the list's sentinel. */
 export interface ListNode {
   prev: ListNode | null;
   next: ListNode | null;

@@ -1,5 +1,9 @@
 /**
  * Renders a received value for an argument error message: "`0` (number)", "`\"x\"` (string)", "an object".
+ *
+ * @param value - any value an API received.
+ * @returns a short, safe description (strings are quoted and cut at 60 characters; objects are not inspected).
+ * @remarks For module authors, so that every bad-argument TypeError/RangeError names the value it got, the same way.
  */
 export function describeValue(value: unknown): string {
   if (value === null) return '`null`';
@@ -23,7 +27,7 @@ export function describeValue(value: unknown): string {
   }
 }
 
-/** Throws a TypeError unless `value` is a function (or, with `optional`, undefined). */
+/** @internal Throws a TypeError unless `value` is a function (or, with `optional`, undefined). */
 export function expectFunction(name: string, value: unknown, optional: boolean): void {
   if (typeof value === 'function' || (optional && value === undefined)) return;
   throw new TypeError(
