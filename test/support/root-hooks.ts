@@ -1,7 +1,7 @@
 import { LeakTracker } from 'async-op';
 import type { Context } from 'mocha';
 import { configureFastCheck } from './fast-check-config.js';
-import { findLeaks } from './leak-check.js';
+import { beginLeakChecks, findLeaks } from './leak-check.js';
 
 configureFastCheck();
 LeakTracker.enable({
@@ -12,20 +12,18 @@ LeakTracker.enable({
   },
 });
 
-let mark = 0;
-
 /**
- * Mocha root hooks shared by every suite: a passing test fails if it left an AsyncOp reference unreleased (or
- * anything another package's leak check finds). References made in before() hooks are not counted against a test.
+ * Mocha root hooks shared by every suite: a passing test fails if it left an AsyncOp reference unreleased (a pending
+ * file action holds one) or a file descriptor open. What before() hooks create is not counted against a test.
  */
 export const mochaHooks = {
   beforeEach(): void {
-    mark = LeakTracker.mark();
+    beginLeakChecks();
   },
   afterEach(this: Context): void {
     const test = this.currentTest;
     if (test === undefined || test.state !== 'passed') return;
-    const leak = findLeaks(mark);
+    const leak = findLeaks();
     // Hook#error() makes mocha fail the current test (not the hook), so the rest of the suite still runs
     if (leak !== undefined) (this.test as unknown as { error(error: Error): void }).error(leak);
   },
