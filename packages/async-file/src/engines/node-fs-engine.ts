@@ -1,0 +1,186 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EngineCallback, EngineError, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
+
+/** Linux's O_TMPFILE (__O_TMPFILE | O_DIRECTORY) on the architectures where it has this value; Node does not export it. */
+const O_TMPFILE = 0o20200000;
+const HAS_O_TMPFILE_VALUE =
+  process.platform === 'linux' && ['x64', 'arm64', 'ia32', 'arm', 'riscv64', 's390x', 'ppc64'].includes(process.arch);
+
+const ACCESS: Record<OpenMode, number> = { read: O_RDONLY, write: O_WRONLY, 'read-write': O_RDWR };
+
+/** Errors that mean "this file system or kernel has no O_TMPFILE": fall back to create-exclusive + unlink. */
+const NO_TMPFILE = new Set(['EISDIR', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL']);
+
+function done(callback: EngineCallback<void>): (error: EngineError | null) => void {
+  return (error) => callback(error, undefined);
+}
+
+function errnoError(code: string, syscall: string, target: string, detail: string): EngineError {
+  const errno = (os.constants.errno as Record<string, number>)[code];
+  const error: EngineError = new Error(`${code}: ${detail}, ${syscall} '${target}'`);
+  error.code = code;
+  error.syscall = syscall;
+  error.path = target;
+  if (errno !== undefined) error.errno = -errno;
+  return error;
+}
+
+/** Maps `ln`'s message to the errno link(2) would have set. */
+function linkErrorFrom(stderr: string, newPath: string): EngineError {
+  const known: readonly (readonly [RegExp, string, string])[] = [
+    [/File exists/, 'EEXIST', 'file already exists'],
+    [/No such file or directory/, 'ENOENT', 'no such file or directory'],
+    [/Permission denied/, 'EACCES', 'permission denied'],
+    [/Not a directory/, 'ENOTDIR', 'not a directory'],
+    [/Invalid cross-device link/, 'EXDEV', 'cross-device link not permitted'],
+    [/Read-only file system/, 'EROFS', 'read-only file system'],
+  ];
+  for (const [pattern, code, detail] of known) {
+    if (pattern.test(stderr)) return errnoError(code, 'link', newPath, detail);
+  }
+  return errnoError('EIO', 'link', newPath, stderr.trim() || 'i/o error');
+}
+
+/**
+ * The default engine: Node's callback fs API, which runs each call on libuv's thread pool.
+ *
+ * @remarks
+ * Calls cannot be stopped once issued (libuv offers no cancel for fs work here), so every method returns undefined and
+ * the manager cancels by discarding or undoing the result. Two calls Node's fs lacks are built from what Linux offers:
+ * duplicate opens `/proc/self/fd/<fd>`; link runs `ln -L -T /proc/<pid>/fd/<fd> <newPath>` (linkat with
+ * AT_SYMLINK_FOLLOW, the one way to name an unnamed O_TMPFILE file without privileges), which costs a process spawn.
+ * createAnonymous probes O_TMPFILE with the first file and falls back to create-exclusive + unlink where a file system
+ * lacks it (for every later file if the first one did).
+ */
+export class NodeFsEngine implements FileEngine {
+  readonly name = 'node-fs';
+  /** undefined until the first anonymous file tells whether O_TMPFILE works here. */
+  private hasTmpfile: boolean | undefined = HAS_O_TMPFILE_VALUE ? undefined : false;
+
+  /** Whether unnamed files use O_TMPFILE: undefined before the first createAnonymous() probed it. */
+  get usesTmpfile(): boolean | undefined {
+    return this.hasTmpfile;
+  }
+
+  openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>): undefined {
+    fs.open(filePath, ACCESS[mode], callback);
+    return undefined;
+  }
+
+  createAnonymous(directory: string, callback: EngineCallback<number>): undefined {
+    if (this.hasTmpfile === false) {
+      this.createExclusiveThenUnlink(directory, callback);
+      return undefined;
+    }
+    fs.open(directory, O_TMPFILE | O_RDWR, 0o600, (error, fd) => {
+      if (error === null) {
+        this.hasTmpfile = true;
+        callback(null, fd);
+      } else if (NO_TMPFILE.has(error.code ?? '')) {
+        // this file system lacks O_TMPFILE; if none seen so far has it, stop trying
+        if (this.hasTmpfile === undefined) this.hasTmpfile = false;
+        this.createExclusiveThenUnlink(directory, callback);
+      } else {
+        callback(error, -1);
+      }
+    });
+    return undefined;
+  }
+
+  private createExclusiveThenUnlink(directory: string, callback: EngineCallback<number>): void {
+    const name = path.join(directory, `.async-file-${randomBytes(9).toString('hex')}.tmp`);
+    fs.open(name, O_CREAT | O_EXCL | O_RDWR, 0o600, (openError, fd) => {
+      if (openError !== null) {
+        callback(openError, -1);
+        return;
+      }
+      fs.unlink(name, (unlinkError) => {
+        if (unlinkError === null) callback(null, fd);
+        else fs.close(fd, () => callback(unlinkError, -1));
+      });
+    });
+  }
+
+  duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): undefined {
+    fs.open(`${process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd'}/${fd}`, ACCESS[mode], callback);
+    return undefined;
+  }
+
+  close(fd: number, callback: EngineCallback<void>): undefined {
+    fs.close(fd, done(callback));
+    return undefined;
+  }
+
+  read(
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+    callback: EngineCallback<number>,
+  ): undefined {
+    fs.read(fd, buffer, offset, length, position, callback);
+    return undefined;
+  }
+
+  write(
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+    callback: EngineCallback<number>,
+  ): undefined {
+    fs.write(fd, buffer, offset, length, position, callback);
+    return undefined;
+  }
+
+  fstat(fd: number, callback: EngineCallback<FileStats>): undefined {
+    fs.fstat(fd, callback);
+    return undefined;
+  }
+
+  truncate(fd: number, length: number, callback: EngineCallback<void>): undefined {
+    fs.ftruncate(fd, length, done(callback));
+    return undefined;
+  }
+
+  sync(fd: number, callback: EngineCallback<void>): undefined {
+    fs.fsync(fd, done(callback));
+    return undefined;
+  }
+
+  link(fd: number, newPath: string, callback: EngineCallback<void>): undefined {
+    if (process.platform !== 'linux') {
+      setImmediate(() => callback(errnoError('ENOTSUP', 'link', newPath, 'operation not supported'), undefined));
+      return undefined;
+    }
+    // LC_ALL=C: the error is read from ln's message, which must not be translated
+    const options = { env: { ...process.env, LC_ALL: 'C' } };
+    execFile('ln', ['-L', '-T', '--', `/proc/${process.pid}/fd/${fd}`, newPath], options, (error, _stdout, stderr) => {
+      callback(error === null ? null : linkErrorFrom(String(stderr), newPath), undefined);
+    });
+    return undefined;
+  }
+
+  stat(filePath: string, callback: EngineCallback<FileStats>): undefined {
+    fs.stat(filePath, callback);
+    return undefined;
+  }
+
+  unlink(filePath: string, callback: EngineCallback<void>): undefined {
+    fs.unlink(filePath, done(callback));
+    return undefined;
+  }
+
+  rename(from: string, to: string, callback: EngineCallback<void>): undefined {
+    fs.rename(from, to, done(callback));
+    return undefined;
+  }
+}

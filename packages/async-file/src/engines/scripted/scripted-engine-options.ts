@@ -1,0 +1,82 @@
+import { describeValue } from 'async-op';
+import { expectInteger } from '../../internal/validate.js';
+import type { ScriptedCall } from './scripted-call.js';
+
+/**
+ * When the engine completes a call: `sync` inside the call, before it returns; `async` in a later macrotask
+ * (setImmediate), in issue order; `manual` only when the test says so; or a function the engine calls with each new
+ * call, which decides (for example through fast-check's scheduler).
+ */
+export type CompletionPolicy = 'sync' | 'async' | 'manual' | ((call: ScriptedCall) => void);
+
+/**
+ * When a canceled call reports ECANCELED: `sync` inside cancel(), before it returns; `deferred` at the call's next
+ * completion (by the policy or the test), like a kernel that answers a cancel request with a completion.
+ */
+export type CancelDelivery = 'sync' | 'deferred';
+
+/** What `new ScriptedEngine()` takes; every field is optional. */
+export interface ScriptedEngineOptions {
+  /** When calls complete. Default `sync`. */
+  readonly completion?: CompletionPolicy | undefined;
+  /**
+   * Consulted each time a call is about to complete (whoever completes it): return an errno name (`EIO`, `ENOSPC`) to
+   * fail the call with that error and no effect, or undefined to let it take effect.
+   */
+  readonly inject?: ((call: ScriptedCall) => string | undefined) | undefined;
+  /** Whether calls return an EngineRequest that can cancel them. Default true; false returns undefined like node-fs. */
+  readonly cancelable?: boolean | undefined;
+  /** When cancel() of a pending call reports ECANCELED. Default `sync`. */
+  readonly cancelDelivery?: CancelDelivery | undefined;
+  /** The most bytes one write() writes: more are reported as a partial write. Default unlimited. */
+  readonly maxWriteBytes?: number | undefined;
+}
+
+/** The options with defaults applied. */
+export interface ResolvedScriptedEngineOptions {
+  readonly completion: CompletionPolicy;
+  readonly inject: ((call: ScriptedCall) => string | undefined) | undefined;
+  readonly cancelable: boolean;
+  readonly cancelDelivery: CancelDelivery;
+  readonly maxWriteBytes: number;
+}
+
+const POLICIES: readonly unknown[] = ['sync', 'async', 'manual'];
+const DELIVERIES: readonly unknown[] = ['sync', 'deferred'];
+
+/**
+ * Checks the constructor options and applies the defaults.
+ *
+ * @param options - what the caller passed (undefined for none).
+ * @returns the options with every default applied.
+ * @throws TypeError or RangeError naming the option and the value received.
+ */
+export function resolveOptions(options: unknown): ResolvedScriptedEngineOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected \`options\` to be an object or undefined, got ${describeValue(options)}`);
+  }
+  const {
+    completion = 'sync',
+    inject,
+    cancelable = true,
+    cancelDelivery = 'sync',
+    maxWriteBytes,
+  } = options as ScriptedEngineOptions;
+  if (typeof completion !== 'function' && !POLICIES.includes(completion)) {
+    throw new TypeError(
+      `Expected \`completion\` to be 'sync', 'async', 'manual' or a function, got ${describeValue(completion)}`,
+    );
+  }
+  if (inject !== undefined && typeof inject !== 'function') {
+    throw new TypeError(`Expected \`inject\` to be a function or undefined, got ${describeValue(inject)}`);
+  }
+  if (typeof cancelable !== 'boolean') {
+    throw new TypeError(`Expected \`cancelable\` to be a boolean, got ${describeValue(cancelable)}`);
+  }
+  if (!DELIVERIES.includes(cancelDelivery)) {
+    throw new TypeError(`Expected \`cancelDelivery\` to be 'sync' or 'deferred', got ${describeValue(cancelDelivery)}`);
+  }
+  if (maxWriteBytes !== undefined) expectInteger('maxWriteBytes', maxWriteBytes, 1);
+  return { completion, inject, cancelable, cancelDelivery, maxWriteBytes: maxWriteBytes ?? Infinity };
+}

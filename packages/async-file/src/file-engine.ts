@@ -1,0 +1,90 @@
+/**
+ * The contract between the file manager and an engine (node fs, scripted, later io_uring). An engine performs single
+ * system calls and reports each one exactly once through its callback; everything else (queueing, concurrency,
+ * chaining, cancellation, undo, repeating partial writes) is the manager's.
+ */
+
+/** A Node-style error from an engine: `code` is the errno name (`ENOENT`, `EBADF`, ...), as Node's fs reports it. */
+export type EngineError = NodeJS.ErrnoException;
+
+/**
+ * Receives the outcome of one engine call: exactly once, either synchronously inside the call or later.
+ * On success `error` is null.
+ */
+export type EngineCallback<T> = (error: EngineError | null, result: T) => void;
+
+/**
+ * Returned by an engine call that the engine can still stop. cancel() asks it to skip the call if it has not started
+ * yet; the call still reports through its callback exactly once: with an `ECANCELED` error if it was skipped, or with
+ * its real outcome if it had already started. An engine that cannot stop calls returns undefined.
+ */
+export interface EngineRequest {
+  cancel(): void;
+}
+
+/** The part of fs.Stats an engine reports (node's fs.Stats satisfies it). */
+export interface FileStats {
+  readonly dev: number;
+  readonly ino: number;
+  readonly mode: number;
+  readonly nlink: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  isFile(): boolean;
+  isDirectory(): boolean;
+}
+
+/** How a file is opened: the access mode of open(2). */
+export type OpenMode = 'read' | 'write' | 'read-write';
+
+/** The engine interface. Every method starts one call and returns an EngineRequest when the call can be stopped. */
+export interface FileEngine {
+  /** A short name for traces and errors: `node-fs`, `scripted`, `io_uring`. */
+  readonly name: string;
+  /** Opens an existing file (never creates one). Result: the descriptor. */
+  openExisting(path: string, mode: OpenMode, callback: EngineCallback<number>): EngineRequest | undefined;
+  /**
+   * Creates an unnamed read-write file in `directory` with mode 0600 (O_TMPFILE where the system has it, else
+   * create-exclusive with a random name, then unlink). Result: the descriptor.
+   */
+  createAnonymous(directory: string, callback: EngineCallback<number>): EngineRequest | undefined;
+  /** Opens a second, independent descriptor for the file open at `fd`, with the same access mode. */
+  duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): EngineRequest | undefined;
+  /** Closes `fd`. */
+  close(fd: number, callback: EngineCallback<void>): EngineRequest | undefined;
+  /** One positioned read into `buffer[offset, offset + length)`. Result: bytes read (0 at end of file). */
+  read(
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+    callback: EngineCallback<number>,
+  ): EngineRequest | undefined;
+  /** One positioned write of `buffer[offset, offset + length)`. Result: bytes written (may be fewer). */
+  write(
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+    callback: EngineCallback<number>,
+  ): EngineRequest | undefined;
+  /** fstat(2). */
+  fstat(fd: number, callback: EngineCallback<FileStats>): EngineRequest | undefined;
+  /** ftruncate(2). */
+  truncate(fd: number, length: number, callback: EngineCallback<void>): EngineRequest | undefined;
+  /** fsync(2). */
+  sync(fd: number, callback: EngineCallback<void>): EngineRequest | undefined;
+  /**
+   * Gives the file open at `fd` the new name `newPath` (a hard link; works for unnamed files too). Fails with EEXIST
+   * if `newPath` exists.
+   */
+  link(fd: number, newPath: string, callback: EngineCallback<void>): EngineRequest | undefined;
+  /** stat(2) by path. */
+  stat(path: string, callback: EngineCallback<FileStats>): EngineRequest | undefined;
+  /** unlink(2). */
+  unlink(path: string, callback: EngineCallback<void>): EngineRequest | undefined;
+  /** rename(2). */
+  rename(from: string, to: string, callback: EngineCallback<void>): EngineRequest | undefined;
+}

@@ -1,0 +1,263 @@
+import { describeValue, type AsyncOp } from 'async-op';
+import type { EngineError, FileStats, OpenMode } from './file-engine.js';
+import { FileErrorCode, FileHandleError } from './file-handle-error.js';
+import {
+  CLOSE,
+  CREATE_ANONYMOUS,
+  CREATE_HARD_LINK,
+  DUPLICATE,
+  FSTAT,
+  OPEN_EXISTING,
+  READ,
+  SYNC,
+  TRUNCATE,
+  WRITE,
+} from './internal/action-steps.js';
+import {
+  actionArgs,
+  type ActionArgs,
+  type ActionStep,
+  type FileAction,
+  type HandleState,
+} from './internal/file-action.js';
+import type { Scheduler } from './internal/scheduler.js';
+import { expectFunction, expectInteger, expectOpenMode, expectPath } from './internal/validate.js';
+
+/** A Node-style callback of a file action: `error` is null on success (then `result` holds the action's value). */
+export type FileCallback<T> = (error: EngineError | null, result: T) => void;
+
+/** The largest read one action allocates for: 2 GiB - 1, as Node's fs.read allows. */
+const MAX_READ_LENGTH = 0x7fffffff;
+
+/**
+ * A context that holds at most one open file, and runs actions on it through its manager.
+ *
+ * @remarks
+ * Every action returns the caller's AsyncOp reference (cancel with it, release it once) or throws synchronously:
+ * a TypeError/RangeError for bad arguments, a {@link FileHandleError} when the handle is aborted, already has an action
+ * pending, or is not in the right open/closed state. If it returned, its callback runs exactly once, later (never
+ * before the action method returns with the node-fs engine), unless the action is canceled first: after cancel()
+ * returns, the callback never runs. One action at a time: the next one is best enqueued from inside the callback,
+ * which chains it into the slot that just finished.
+ *
+ * Cancel by phase: still queued, the action never runs; executing, it finishes (the engine may skip it) and its
+ * effect is undone where an undo exists (an opened or duplicated file is closed, a created hard link removed); after its
+ * callback, cancel does nothing. A close always runs; canceling it only drops its callback.
+ */
+export class AsyncFileHandle implements HandleState, AsyncDisposable {
+  /** @internal */ fd: number | null = null;
+  /** @internal */ mode: OpenMode = 'read';
+  /** @internal */ pending: FileAction | null = null;
+  /** @internal */ readonly actions: FileAction[] = [];
+  private isAbortedFlag = false;
+  private idleWaiters: (() => void)[] = [];
+
+  /** @internal Created by AsyncFileManager.newFileHandle() or by duplicate(). */
+  constructor(
+    private readonly scheduler: Scheduler,
+    /** Unique per manager; appears in trace events. */
+    readonly id: number,
+  ) {}
+
+  /** Whether the handle holds an open file (false once its close was requested). */
+  get isOpen(): boolean {
+    return this.fd !== null;
+  }
+
+  /** Whether an action was enqueued and neither delivered nor canceled yet. */
+  get hasPendingAction(): boolean {
+    return this.pending !== null;
+  }
+
+  /** Whether abort() was called. */
+  get isAborted(): boolean {
+    return this.isAbortedFlag;
+  }
+
+  /**
+   * Creates an unnamed file (mode 0600) in `directory` and holds it open for reading and writing.
+   *
+   * @param directory - an existing directory.
+   * @param callback - receives null, or the engine's error (ENOENT, EACCES, ...).
+   * @returns the caller's reference to the action.
+   * @throws TypeError for a bad path; FileHandleError if aborted, busy or already open.
+   * @remarks Canceled while executing, the file is closed (and, being unnamed, gone).
+   */
+  createAnonymousFile(directory: string, callback: FileCallback<void>): AsyncOp<unknown> {
+    expectPath('directory', directory);
+    return this.enqueue(CREATE_ANONYMOUS, 'closed', { path: directory, mode: 'read-write' }, callback);
+  }
+
+  /**
+   * Opens an existing file (never creates one).
+   *
+   * @param path - the file.
+   * @param mode - `read`, `write` or `read-write`.
+   * @param callback - receives null, or the engine's error (ENOENT, EACCES, EISDIR, ...).
+   * @throws TypeError for a bad path or mode; FileHandleError if aborted, busy or already open.
+   * @remarks Canceled while executing, the opened file is closed.
+   */
+  openExistingFile(path: string, mode: OpenMode, callback: FileCallback<void>): AsyncOp<unknown> {
+    expectPath('path', path);
+    expectOpenMode('mode', mode);
+    return this.enqueue(OPEN_EXISTING, 'closed', { path, mode }, callback);
+  }
+
+  /** fstat(2) of the open file. @throws FileHandleError if aborted, busy or not open. */
+  stat(callback: FileCallback<FileStats>): AsyncOp<unknown> {
+    return this.enqueue(FSTAT, 'open', {}, callback as FileCallback<unknown>);
+  }
+
+  /**
+   * One positioned read: up to `length` bytes at `offset`.
+   *
+   * @param length - the most bytes to read; a buffer of this size is allocated up front.
+   * @param callback - receives the bytes read: fewer than `length` for a short read, empty at end of file; EBADF if
+   *   the file was opened write-only.
+   * @throws RangeError/TypeError for a bad offset or length; FileHandleError if aborted, busy or not open.
+   */
+  read(offset: number, length: number, callback: FileCallback<Buffer>): AsyncOp<unknown> {
+    expectInteger('offset', offset, 0);
+    expectInteger('length', length, 0, MAX_READ_LENGTH);
+    return this.enqueue(READ, 'open', { position: offset, length }, callback as FileCallback<unknown>);
+  }
+
+  /**
+   * Writes all of `buffer` at `offset`, repeating partial writes until every byte is written.
+   *
+   * @param callback - receives the number of bytes written (`buffer.length`); EBADF if the file was opened read-only.
+   * @throws TypeError for a buffer that is not a Uint8Array; RangeError for a bad offset; FileHandleError if aborted,
+   *   busy or not open.
+   * @remarks Canceled while executing, no further chunk is written (bytes already written stay). Do not modify the
+   *   buffer until the action finished.
+   */
+  write(buffer: Uint8Array, offset: number, callback: FileCallback<number>): AsyncOp<unknown> {
+    if (!(buffer instanceof Uint8Array)) {
+      throw new TypeError(`Expected \`buffer\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
+    }
+    expectInteger('offset', offset, 0);
+    return this.enqueue(WRITE, 'open', { buffer, position: offset }, callback as FileCallback<unknown>);
+  }
+
+  /** Sets the open file's size (ftruncate). @throws RangeError for a bad length; FileHandleError as for read. */
+  truncate(length: number, callback: FileCallback<void>): AsyncOp<unknown> {
+    expectInteger('length', length, 0);
+    return this.enqueue(TRUNCATE, 'open', { length }, callback);
+  }
+
+  /** Flushes the open file to storage (fsync). @throws FileHandleError if aborted, busy or not open. */
+  sync(callback: FileCallback<void>): AsyncOp<unknown> {
+    return this.enqueue(SYNC, 'open', {}, callback);
+  }
+
+  /**
+   * Opens a second descriptor for the same file, held by a new handle of the same manager.
+   *
+   * @param callback - receives the new handle, which the caller then owns (close or abort it).
+   * @remarks Canceled while executing, the new descriptor is closed and the new handle is never handed out.
+   */
+  duplicate(callback: FileCallback<AsyncFileHandle>): AsyncOp<unknown> {
+    const target = new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId());
+    return this.enqueue(DUPLICATE, 'open', { target }, callback as FileCallback<unknown>);
+  }
+
+  /**
+   * Gives the open file a new name (a hard link); works for unnamed files too.
+   *
+   * @param path - the new name; must not exist (EEXIST).
+   * @remarks Canceled while executing, the link is removed again.
+   */
+  createHardLink(path: string, callback: FileCallback<void>): AsyncOp<unknown> {
+    expectPath('path', path);
+    return this.enqueue(CREATE_HARD_LINK, 'open', { toPath: path }, callback);
+  }
+
+  /**
+   * Closes the open file. From this call on the handle counts as closed: `isOpen` is false and every action that needs
+   * the file throws ERR_FILE_NOT_OPEN. The close is the pending action, so the next open is enqueued from its callback.
+   *
+   * @remarks The close always executes, even if canceled (only the callback is dropped), and only after every earlier
+   *   action on the descriptor finished, so no action ever touches the descriptor after it was closed.
+   */
+  close(callback: FileCallback<void>): AsyncOp<unknown> {
+    return this.enqueue(CLOSE, 'open', {}, callback);
+  }
+
+  /**
+   * Cancels the pending action, queues the close of the open file, and refuses every later action.
+   *
+   * @remarks Synchronous and idempotent. Called from inside one of this handle's callbacks, that callback runs to its
+   *   end and nothing chained from it runs. The close runs after any action still executing on the descriptor.
+   */
+  abort(): void {
+    if (this.isAbortedFlag) return;
+    this.isAbortedFlag = true;
+    this.pending?.own?.cancel();
+    if (this.fd !== null) {
+      const fd = this.fd;
+      this.fd = null;
+      this.scheduler.enqueue(CLOSE, this, actionArgs({ fd }), undefined).release();
+    }
+  }
+
+  /** Aborts, then resolves once the handle's file is closed and none of its actions is left. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.abort();
+    return this.whenIdle();
+  }
+
+  /** Resolves once the handle has no open file and no action left (whether or not it was aborted). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** @internal */
+  onIdle(): void {
+    if (!this.isIdle() || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private isIdle(): boolean {
+    return this.fd === null && this.actions.length === 0;
+  }
+
+  private enqueue(
+    step: ActionStep,
+    needs: 'open' | 'closed',
+    args: Partial<ActionArgs>,
+    callback: FileCallback<unknown> | FileCallback<void>,
+  ): AsyncOp<unknown> {
+    expectFunction('callback', callback);
+    if (this.isAbortedFlag) {
+      throw new FileHandleError(FileErrorCode.HANDLE_ABORTED, `Cannot ${step.kind}: the file handle was aborted`);
+    }
+    if (this.pending !== null) {
+      throw new FileHandleError(
+        FileErrorCode.HANDLE_BUSY,
+        `Cannot ${step.kind}: the file handle already has a pending ${this.pending.step.kind}; enqueue the next action from its callback`,
+      );
+    }
+    const fd = this.fd;
+    if (needs === 'open' && fd === null) {
+      throw new FileHandleError(FileErrorCode.NOT_OPEN, `Cannot ${step.kind}: the file handle holds no open file`);
+    }
+    if (needs === 'closed' && fd !== null) {
+      throw new FileHandleError(
+        FileErrorCode.ALREADY_OPEN,
+        `Cannot ${step.kind}: the file handle already holds an open file; close it first`,
+      );
+    }
+    // the descriptor is captured now: a close takes it from the handle at once, so no later action can target it
+    if (step === CLOSE) this.fd = null;
+    const mode = args.mode ?? this.mode;
+    return this.scheduler.enqueue(
+      step,
+      this,
+      actionArgs({ ...args, fd: fd ?? -1, mode }),
+      callback as FileCallback<unknown>,
+    );
+  }
+}

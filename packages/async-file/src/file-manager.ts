@@ -1,0 +1,133 @@
+import { describeValue, type AsyncOp } from 'async-op';
+import { NodeFsEngine } from './engines/node-fs-engine.js';
+import type { FileEngine, FileStats } from './file-engine.js';
+import { AsyncFileHandle, type FileCallback } from './file-handle.js';
+import type { FileTraceListener } from './file-trace.js';
+import { RENAME, STAT_PATH, UNLINK } from './internal/action-steps.js';
+import { actionArgs } from './internal/file-action.js';
+import { Scheduler } from './internal/scheduler.js';
+import { expectFunction, expectInteger, expectPath } from './internal/validate.js';
+
+/** Options of {@link AsyncFileManager}. */
+export interface AsyncFileManagerOptions {
+  /** Actions in flight at most (worker slots); an integer >= 1. Default 4, the size of libuv's thread pool. */
+  readonly concurrency?: number | undefined;
+  /** The engine that performs the system calls. Default: a new {@link NodeFsEngine}. */
+  readonly engine?: FileEngine | undefined;
+  /** Receives a trace event for every step of every action (off by default; see FileTraceRecorder). */
+  readonly trace?: FileTraceListener | undefined;
+}
+
+const ENGINE_METHODS = ['openExisting', 'createAnonymous', 'close', 'read', 'write', 'link', 'unlink'] as const;
+
+/**
+ * Runs file actions with at most `concurrency` in flight, in FIFO order, with chaining per handle.
+ *
+ * @remarks
+ * Long-lived: one per process is typical. Every action is an enqueue: it returns the caller's AsyncOp reference at
+ * once (or throws), and its callback runs exactly once later unless it is canceled first. An action enqueued from
+ * inside a callback of the same handle takes over the slot that just finished, ahead of the FIFO, so with chaining at
+ * most `concurrency` files are open at once, whatever the number of requests.
+ *
+ * @example
+ * ```ts
+ * const manager = new AsyncFileManager({ concurrency: 4 });
+ * const file = manager.newFileHandle();
+ * file.openExistingFile('/etc/hostname', 'read', (error) => {
+ *   if (error) return console.error(error);
+ *   file.read(0, 100, (readError, bytes) => {
+ *     console.log(readError ?? bytes.toString());
+ *     file.close(() => undefined).release(); // chained: runs next in this slot
+ *   }).release();
+ * }).release();
+ * ```
+ */
+export class AsyncFileManager {
+  private readonly scheduler: Scheduler;
+
+  /**
+   * @param options - concurrency, engine and trace.
+   * @throws TypeError/RangeError for a bad option, naming the value received.
+   */
+  constructor(options: AsyncFileManagerOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+    }
+    const concurrency = options.concurrency ?? 4;
+    expectInteger('concurrency', concurrency, 1, 65_536);
+    const engine = options.engine ?? new NodeFsEngine();
+    if (
+      typeof engine !== 'object' ||
+      engine === null ||
+      ENGINE_METHODS.some((name) => typeof engine[name] !== 'function')
+    ) {
+      throw new TypeError(`Expected \`engine\` to implement FileEngine, got ${describeValue(engine)}`);
+    }
+    if (options.trace !== undefined && typeof options.trace !== 'function') {
+      throw new TypeError(`Expected \`trace\` to be a function, got ${describeValue(options.trace)}`);
+    }
+    this.scheduler = new Scheduler(engine, concurrency, options.trace);
+  }
+
+  /** The engine's name: `node-fs`, `scripted`, ... */
+  get engineName(): string {
+    return this.scheduler.engine.name;
+  }
+
+  /** The maximum number of actions in flight. */
+  get concurrency(): number {
+    return this.scheduler.concurrency;
+  }
+
+  /** Actions executing now (slots in use). */
+  get activeCount(): number {
+    return this.scheduler.activeCount;
+  }
+
+  /** Actions waiting in the FIFO for a slot. */
+  get queuedCount(): number {
+    return this.scheduler.queuedCount;
+  }
+
+  /** Actions not finished yet, in any phase (waiting, queued, executing, canceled but still running, undoing). */
+  get pendingCount(): number {
+    return this.scheduler.outstandingCount;
+  }
+
+  /** A new handle, holding no file yet. */
+  newFileHandle(): AsyncFileHandle {
+    return new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId());
+  }
+
+  /** stat(2) by path. @throws TypeError for a bad path or callback. */
+  stat(path: string, callback: FileCallback<FileStats>): AsyncOp<unknown> {
+    expectPath('path', path);
+    expectFunction('callback', callback);
+    return this.scheduler.enqueue(STAT_PATH, null, actionArgs({ path }), callback as FileCallback<unknown>);
+  }
+
+  /** unlink(2). @throws TypeError for a bad path or callback. */
+  unlink(path: string, callback: FileCallback<void>): AsyncOp<unknown> {
+    expectPath('path', path);
+    expectFunction('callback', callback);
+    return this.scheduler.enqueue(UNLINK, null, actionArgs({ path }), callback as FileCallback<unknown>);
+  }
+
+  /** rename(2): atomically replaces `to` if it exists. @throws TypeError for a bad path or callback. */
+  rename(from: string, to: string, callback: FileCallback<void>): AsyncOp<unknown> {
+    expectPath('from', from);
+    expectPath('to', to);
+    expectFunction('callback', callback);
+    return this.scheduler.enqueue(
+      RENAME,
+      null,
+      actionArgs({ path: from, toPath: to }),
+      callback as FileCallback<unknown>,
+    );
+  }
+
+  /** Resolves once no action of this manager is left in any phase (useful before a process or test ends). */
+  whenIdle(): Promise<void> {
+    return this.scheduler.whenIdle();
+  }
+}

@@ -1,0 +1,20 @@
+export { AsyncFileManager } from './file-manager.js';
+export type { AsyncFileManagerOptions } from './file-manager.js';
+export { AsyncFileHandle } from './file-handle.js';
+export type { FileCallback } from './file-handle.js';
+export { FileErrorCode, FileHandleError } from './file-handle-error.js';
+export { FileTraceRecorder } from './file-trace.js';
+export type { FileTraceEvent, FileTraceEventType, FileTraceListener } from './file-trace.js';
+export { NodeFsEngine } from './engines/node-fs-engine.js';
+export type { EngineCallback, EngineError, EngineRequest, FileEngine, FileStats, OpenMode } from './file-engine.js';
+export { PromiseFileHandle } from './promise-file-handle.js';
+export type { FileActionOptions } from './promise-file-handle.js';
+export { PromiseFileManager } from './promise-file-manager.js';
+export { ScriptedEngine } from './engines/scripted-engine.js';
+export { ScriptedCall } from './engines/scripted/scripted-call.js';
+export type {
+  CancelDelivery,
+  CompletionPolicy,
+  ScriptedEngineOptions,
+} from './engines/scripted/scripted-engine-options.js';
+export type { ScriptedCallKind, ScriptedCallState } from './engines/scripted/scripted-call.js';

@@ -1,0 +1,234 @@
+import { AsyncOp } from 'async-op';
+import type { EngineError, FileEngine } from '../file-engine.js';
+import type { FileTraceEventType, FileTraceListener } from '../file-trace.js';
+import { ActionQueue } from './action-queue.js';
+import {
+  DELIVERING,
+  EXECUTING,
+  FINISHED,
+  FileAction,
+  QUEUED,
+  WAITING,
+  type ActionArgs,
+  type ActionCallback,
+  type ActionStep,
+  type HandleState,
+} from './file-action.js';
+
+function cancelAction(action: FileAction): void {
+  action.scheduler.cancel(action);
+}
+
+/**
+ * Runs actions: a FIFO, `concurrency` slots, per-handle ordering, chaining, cancellation and undo.
+ *
+ * @remarks
+ * The rules it enforces (DESIGN §2):
+ * - A handle's actions run one at a time, in order; only the first is ever queued or executing. When it finishes,
+ *   the next one of the same handle takes over its slot at once, ahead of the FIFO: that is chaining (an action
+ *   enqueued from inside the callback is next in line when the callback returns). Anything else goes to the back of
+ *   the FIFO.
+ * - Because of that order, an action that targets a descriptor can never run after the close of that descriptor, and
+ *   a close never runs while an action on its descriptor is executing (even a canceled one).
+ * - Cancel: a waiting or queued action is removed and never runs (a close still runs, without its callback); an
+ *   executing one runs to its end (the engine may skip it) and its success is undone; no callback either way.
+ */
+export class Scheduler {
+  private readonly queue = new ActionQueue();
+  private readonly freeSlots: number[];
+  private isPumping = false;
+  private nextActionId = 1;
+  private nextHandle = 1;
+  /** Actions not finished yet (any phase), for whenIdle(). */
+  private outstanding = 0;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly engine: FileEngine,
+    readonly concurrency: number,
+    private readonly trace: FileTraceListener | undefined,
+  ) {
+    this.freeSlots = Array.from({ length: concurrency }, (_, index) => concurrency - 1 - index);
+  }
+
+  nextHandleId(): number {
+    return this.nextHandle++;
+  }
+
+  get activeCount(): number {
+    return this.concurrency - this.freeSlots.length;
+  }
+
+  get queuedCount(): number {
+    return this.queue.size;
+  }
+
+  get outstandingCount(): number {
+    return this.outstanding;
+  }
+
+  /**
+   * Creates an action, queues it behind its handle's earlier actions (or in the FIFO), and returns the caller's
+   * reference. The action keeps its own reference until it finished.
+   */
+  enqueue(
+    step: ActionStep,
+    handle: HandleState | null,
+    args: ActionArgs,
+    callback: ActionCallback | undefined,
+  ): AsyncOp<FileAction> {
+    const action = new FileAction(this, this.nextActionId++, step, handle, args, callback);
+    const op = AsyncOp.create({ context: action, cancel: cancelAction });
+    action.own = op.ref();
+    this.outstanding++;
+    this.emit('enqueued', action);
+    if (handle === null) {
+      this.submit(action);
+    } else {
+      if (callback !== undefined) handle.pending = action;
+      handle.actions.push(action);
+      if (handle.actions.length === 1) this.submit(action);
+    }
+    return op;
+  }
+
+  /** The cancel implementation of every action's op. */
+  cancel(action: FileAction): void {
+    const handle = action.handle;
+    if (handle !== null && handle.pending === action) handle.pending = null;
+    action.isCanceled = true;
+    this.emit('canceled', action);
+    // a close always runs (it frees a descriptor); cancel only drops its callback
+    if (action.step.kind === 'close') return;
+    if (action.phase === WAITING) {
+      const index = handle === null ? -1 : handle.actions.indexOf(action);
+      if (handle !== null && index > 0) {
+        handle.actions.splice(index, 1);
+        this.release(action);
+      }
+    } else if (action.phase === QUEUED) {
+      this.queue.remove(action);
+      this.finish(action);
+    } else if (action.phase === EXECUTING) {
+      action.request?.cancel();
+    }
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.outstanding === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private submit(action: FileAction): void {
+    action.phase = QUEUED;
+    this.queue.push(action);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.isPumping) return;
+    this.isPumping = true;
+    try {
+      let action: FileAction | null;
+      while (this.freeSlots.length > 0 && (action = this.queue.shift()) !== null) {
+        this.start(action, this.freeSlots.pop() as number);
+      }
+    } finally {
+      this.isPumping = false;
+    }
+  }
+
+  private start(action: FileAction, slot: number): void {
+    action.phase = EXECUTING;
+    action.slot = slot;
+    this.emit('started', action);
+    let hasReported = false;
+    action.step.run(action, this.engine, (error, result) => {
+      if (hasReported) throw new Error(`internal: engine ${this.engine.name} reported ${action.step.kind} twice`);
+      hasReported = true;
+      action.request = undefined;
+      this.onEngineDone(action, error, result);
+    });
+  }
+
+  private onEngineDone(action: FileAction, error: EngineError | null, result: unknown): void {
+    this.emit('finished', action, error);
+    if (action.isCanceled) {
+      const undo = action.step.undo;
+      if (error === null && undo !== undefined) {
+        undo(action, result, this.engine, () => {
+          this.emit('undone', action);
+          this.finish(action);
+        });
+      } else {
+        this.finish(action);
+      }
+      return;
+    }
+    action.phase = DELIVERING;
+    const handle = action.handle;
+    if (handle !== null && handle.pending === action) handle.pending = null;
+    let value: unknown;
+    try {
+      value = error === null && action.step.onSuccess !== undefined ? action.step.onSuccess(action, result) : result;
+      // complete() is the exactly-once guard: it fails only if the op was completed some other way (never here)
+      if (action.callback !== undefined && action.own?.complete() === true) {
+        this.emit('callback', action);
+        action.callback(error, error === null ? value : undefined);
+      }
+    } finally {
+      this.finish(action);
+    }
+  }
+
+  /** Ends an action (delivered, canceled or undone): hands its slot to its handle's next action or the FIFO. */
+  private finish(action: FileAction): void {
+    const slot = action.slot;
+    const handle = action.handle;
+    action.phase = FINISHED;
+    action.slot = -1;
+    let next: FileAction | undefined;
+    if (handle !== null) {
+      handle.actions.shift();
+      next = handle.actions[0];
+    }
+    this.release(action);
+    if (next !== undefined) {
+      if (slot >= 0) this.start(next, slot);
+      else this.submit(next);
+    } else {
+      if (slot >= 0) {
+        this.freeSlots.push(slot);
+        this.pump();
+      }
+      if (handle !== null) handle.onIdle();
+    }
+  }
+
+  /** Drops the action's own reference and counts it out. */
+  private release(action: FileAction): void {
+    const own = action.own;
+    if (own === null) return;
+    action.own = null;
+    own.complete();
+    own.release();
+    if (--this.outstanding === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private emit(type: FileTraceEventType, action: FileAction, error?: EngineError | null): void {
+    if (this.trace === undefined) return;
+    this.trace({
+      time: performance.now(),
+      type,
+      actionId: action.id,
+      action: action.step.kind,
+      handleId: action.handle === null ? undefined : action.handle.id,
+      slot: action.slot,
+      ...(error !== undefined && error !== null && error.code !== undefined ? { error: error.code } : {}),
+    });
+  }
+}

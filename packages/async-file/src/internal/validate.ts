@@ -1,0 +1,63 @@
+import { describeValue } from 'async-op';
+import type { OpenMode } from '../file-engine.js';
+
+/** The access modes of open(2), as the engine interface spells them. */
+export const OPEN_MODES: readonly OpenMode[] = ['read', 'write', 'read-write'];
+
+/**
+ * Throws unless `value` is a safe integer in [`min`, `max`].
+ *
+ * @throws TypeError if `value` is not a number; RangeError if it is not an integer in range; both name the value.
+ */
+export function expectInteger(
+  name: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): asserts value is number {
+  if (Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max) return;
+  const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+  const message = `Expected \`${name}\` to be an integer ${range}, got ${describeValue(value)}`;
+  throw typeof value === 'number' ? new RangeError(message) : new TypeError(message);
+}
+
+/** Throws a TypeError naming the value unless `value` is a function. */
+export function expectFunction(name: string, value: unknown): asserts value is (...args: never[]) => unknown {
+  if (typeof value !== 'function') {
+    throw new TypeError(`Expected \`${name}\` to be a function, got ${describeValue(value)}`);
+  }
+}
+
+/** Throws a TypeError naming the value unless `value` is a non-empty path string without NUL bytes. */
+export function expectPath(name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value.length === 0 || value.includes('\0')) {
+    throw new TypeError(
+      `Expected \`${name}\` to be a non-empty path string without NUL bytes, got ${describeValue(value)}`,
+    );
+  }
+}
+
+/** Throws a TypeError naming the value unless `value` is `read`, `write` or `read-write`. */
+export function expectOpenMode(name: string, value: unknown): asserts value is OpenMode {
+  if (typeof value !== 'string' || !(OPEN_MODES as readonly string[]).includes(value)) {
+    throw new TypeError(`Expected \`${name}\` to be 'read', 'write' or 'read-write', got ${describeValue(value)}`);
+  }
+}
+
+/**
+ * Throws unless `buffer` is a Uint8Array and `[offset, offset + length)` lies inside it.
+ *
+ * @throws TypeError if `buffer` is not a Uint8Array or a number is not a number; RangeError if the range is outside.
+ */
+export function expectBufferRange(buffer: unknown, offset: unknown, length: unknown): asserts buffer is Uint8Array {
+  if (!(buffer instanceof Uint8Array)) {
+    throw new TypeError(`Expected \`buffer\` to be a Uint8Array, got ${describeValue(buffer)}`);
+  }
+  expectInteger('offset', offset, 0);
+  expectInteger('length', length, 0);
+  if (offset + length > buffer.byteLength) {
+    throw new RangeError(
+      `Expected \`offset + length\` to be <= the buffer's length ${buffer.byteLength}, got \`${offset + length}\` (number)`,
+    );
+  }
+}

@@ -1,0 +1,83 @@
+import { runAsPromiseRejectingOnCancel as runAsPromise, type RunAsPromiseOptions } from 'async-op';
+import type { FileStats, OpenMode } from './file-engine.js';
+import type { AsyncFileHandle } from './file-handle.js';
+
+/** `{ signal }`: aborting it cancels the action; the promise then rejects with `signal.reason`. */
+export type FileActionOptions = RunAsPromiseOptions;
+
+/**
+ * The Promise face of an {@link AsyncFileHandle}: the same actions, on the same handle and the same core, for
+ * async/await code.
+ *
+ * @remarks
+ * Each method enqueues the callback action and settles when its callback arrives. With `{ signal }`, an abort cancels
+ * the action with the signal's reason; a cancel that came too late to stop the action still resolves with its value
+ * (nothing it produced is lost), otherwise the promise rejects with `signal.reason` unchanged. Argument and state
+ * errors (TypeError, FileHandleError) reject the promise. One action at a time per handle, as with callbacks: await
+ * each before starting the next.
+ *
+ * @example
+ * ```ts
+ * const manager = new AsyncFileManager();
+ * await using file = new PromiseFileHandle(manager.newFileHandle());
+ * await file.openExistingFile('/etc/hostname', 'read');
+ * const bytes = await file.read(0, 100, { signal: AbortSignal.timeout(1000) });
+ * ```
+ */
+export class PromiseFileHandle implements AsyncDisposable {
+  /** @param handle - the callback handle to drive; this wrapper owns it from now on. */
+  constructor(readonly handle: AsyncFileHandle) {}
+
+  createAnonymousFile(directory: string, options?: FileActionOptions): Promise<void> {
+    return runAsPromise<void>((callback) => this.handle.createAnonymousFile(directory, callback), options);
+  }
+
+  openExistingFile(path: string, mode: OpenMode, options?: FileActionOptions): Promise<void> {
+    return runAsPromise<void>((callback) => this.handle.openExistingFile(path, mode, callback), options);
+  }
+
+  stat(options?: FileActionOptions): Promise<FileStats> {
+    return runAsPromise<FileStats>((callback) => this.handle.stat(callback), options);
+  }
+
+  read(offset: number, length: number, options?: FileActionOptions): Promise<Buffer> {
+    return runAsPromise<Buffer>((callback) => this.handle.read(offset, length, callback), options);
+  }
+
+  write(buffer: Uint8Array, offset: number, options?: FileActionOptions): Promise<number> {
+    return runAsPromise<number>((callback) => this.handle.write(buffer, offset, callback), options);
+  }
+
+  truncate(length: number, options?: FileActionOptions): Promise<void> {
+    return runAsPromise<void>((callback) => this.handle.truncate(length, callback), options);
+  }
+
+  sync(options?: FileActionOptions): Promise<void> {
+    return runAsPromise<void>((callback) => this.handle.sync(callback), options);
+  }
+
+  /** Resolves with a PromiseFileHandle holding the new descriptor. */
+  async duplicate(options?: FileActionOptions): Promise<PromiseFileHandle> {
+    const handle = await runAsPromise<AsyncFileHandle>((callback) => this.handle.duplicate(callback), options);
+    return new PromiseFileHandle(handle);
+  }
+
+  createHardLink(path: string, options?: FileActionOptions): Promise<void> {
+    return runAsPromise<void>((callback) => this.handle.createHardLink(path, callback), options);
+  }
+
+  /** Closes the file; the close runs even if the signal aborts (only the promise then rejects). */
+  close(options?: FileActionOptions): Promise<void> {
+    return runAsPromise<void>((callback) => this.handle.close(callback), options);
+  }
+
+  /** See AsyncFileHandle.abort(). */
+  abort(): void {
+    this.handle.abort();
+  }
+
+  /** Aborts and resolves once the file is closed and no action is left. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.handle[Symbol.asyncDispose]();
+  }
+}
