@@ -55,11 +55,18 @@ export function runAsPromise<T>(start: StartFunction<T>, options: RunAsPromiseOp
  * keeps the callback's outcome. Use it only for start functions whose contract says that after cancel() returns true,
  * the callback never runs, and that cancel undoes or discards what the work produced.
  */
-export function runAsPromiseRejectingOnCancel<T>(start: StartFunction<T>, options: RunAsPromiseOptions = {}): Promise<T> {
+export function runAsPromiseRejectingOnCancel<T>(
+  start: StartFunction<T>,
+  options: RunAsPromiseOptions = {},
+): Promise<T> {
   return run(start, options, true);
 }
 
-function run<T>(start: StartFunction<T>, options: RunAsPromiseOptions, isCallbackSilencedByCancel: boolean): Promise<T> {
+function run<T>(
+  start: StartFunction<T>,
+  options: RunAsPromiseOptions,
+  isCallbackSilencedByCancel: boolean,
+): Promise<T> {
   expectFunction('start', start, false);
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
