@@ -13,13 +13,7 @@ import {
   TRUNCATE,
   WRITE,
 } from './internal/action-steps.js';
-import {
-  actionArgs,
-  type ActionArgs,
-  type ActionStep,
-  type FileAction,
-  type HandleState,
-} from './internal/file-action.js';
+import type { ActionCallback, ActionStep, FileAction, HandleState } from './internal/file-action.js';
 import type { Scheduler } from './internal/scheduler.js';
 import { expectFunction, expectInteger, expectOpenMode, expectPath } from './internal/validate.js';
 
@@ -85,7 +79,10 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    */
   createAnonymousFile(directory: string, callback: FileCallback<void>): AsyncOp<unknown> {
     expectPath('directory', directory);
-    return this.enqueue(CREATE_ANONYMOUS, 'closed', { path: directory, mode: 'read-write' }, callback);
+    const action = this.prepare(CREATE_ANONYMOUS, 'closed', callback);
+    action.path = directory;
+    action.mode = 'read-write';
+    return this.scheduler.enqueue(action);
   }
 
   /**
@@ -100,12 +97,15 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   openExistingFile(path: string, mode: OpenMode, callback: FileCallback<void>): AsyncOp<unknown> {
     expectPath('path', path);
     expectOpenMode('mode', mode);
-    return this.enqueue(OPEN_EXISTING, 'closed', { path, mode }, callback);
+    const action = this.prepare(OPEN_EXISTING, 'closed', callback);
+    action.path = path;
+    action.mode = mode;
+    return this.scheduler.enqueue(action);
   }
 
   /** fstat(2) of the open file. @throws FileHandleError if aborted, busy or not open. */
   stat(callback: FileCallback<FileStats>): AsyncOp<unknown> {
-    return this.enqueue(FSTAT, 'open', {}, callback as FileCallback<unknown>);
+    return this.scheduler.enqueue(this.prepare(FSTAT, 'open', callback));
   }
 
   /**
@@ -119,7 +119,10 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   read(offset: number, length: number, callback: FileCallback<Buffer>): AsyncOp<unknown> {
     expectInteger('offset', offset, 0);
     expectInteger('length', length, 0, MAX_READ_LENGTH);
-    return this.enqueue(READ, 'open', { position: offset, length }, callback as FileCallback<unknown>);
+    const action = this.prepare(READ, 'open', callback);
+    action.position = offset;
+    action.length = length;
+    return this.scheduler.enqueue(action);
   }
 
   /**
@@ -136,18 +139,23 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
       throw new TypeError(`Expected \`buffer\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
     }
     expectInteger('offset', offset, 0);
-    return this.enqueue(WRITE, 'open', { buffer, position: offset }, callback as FileCallback<unknown>);
+    const action = this.prepare(WRITE, 'open', callback);
+    action.buffer = buffer;
+    action.position = offset;
+    return this.scheduler.enqueue(action);
   }
 
   /** Sets the open file's size (ftruncate). @throws RangeError for a bad length; FileHandleError as for read. */
   truncate(length: number, callback: FileCallback<void>): AsyncOp<unknown> {
     expectInteger('length', length, 0);
-    return this.enqueue(TRUNCATE, 'open', { length }, callback);
+    const action = this.prepare(TRUNCATE, 'open', callback);
+    action.length = length;
+    return this.scheduler.enqueue(action);
   }
 
   /** Flushes the open file to storage (fsync). @throws FileHandleError if aborted, busy or not open. */
   sync(callback: FileCallback<void>): AsyncOp<unknown> {
-    return this.enqueue(SYNC, 'open', {}, callback);
+    return this.scheduler.enqueue(this.prepare(SYNC, 'open', callback));
   }
 
   /**
@@ -157,8 +165,9 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * @remarks Canceled while executing, the new descriptor is closed and the new handle is never handed out.
    */
   duplicate(callback: FileCallback<AsyncFileHandle>): AsyncOp<unknown> {
-    const target = new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId());
-    return this.enqueue(DUPLICATE, 'open', { target }, callback as FileCallback<unknown>);
+    const action = this.prepare(DUPLICATE, 'open', callback);
+    action.target = new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId());
+    return this.scheduler.enqueue(action);
   }
 
   /**
@@ -169,7 +178,9 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    */
   createHardLink(path: string, callback: FileCallback<void>): AsyncOp<unknown> {
     expectPath('path', path);
-    return this.enqueue(CREATE_HARD_LINK, 'open', { toPath: path }, callback);
+    const action = this.prepare(CREATE_HARD_LINK, 'open', callback);
+    action.toPath = path;
+    return this.scheduler.enqueue(action);
   }
 
   /**
@@ -180,7 +191,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    *   action on the descriptor finished, so no action ever touches the descriptor after it was closed.
    */
   close(callback: FileCallback<void>): AsyncOp<unknown> {
-    return this.enqueue(CLOSE, 'open', {}, callback);
+    return this.scheduler.enqueue(this.prepare(CLOSE, 'open', callback));
   }
 
   /**
@@ -194,9 +205,11 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     this.isAbortedFlag = true;
     this.pending?.own?.cancel();
     if (this.fd !== null) {
-      const fd = this.fd;
+      const action = this.scheduler.create(CLOSE, this, undefined);
+      action.fd = this.fd;
+      action.mode = this.mode;
       this.fd = null;
-      this.scheduler.enqueue(CLOSE, this, actionArgs({ fd }), undefined).release();
+      this.scheduler.enqueue(action).release();
     }
   }
 
@@ -224,12 +237,8 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     return this.fd === null && this.actions.length === 0;
   }
 
-  private enqueue(
-    step: ActionStep,
-    needs: 'open' | 'closed',
-    args: Partial<ActionArgs>,
-    callback: FileCallback<unknown> | FileCallback<void>,
-  ): AsyncOp<unknown> {
+  /** Checks the callback and the handle's state, and creates the action with the handle's descriptor and mode. */
+  private prepare(step: ActionStep, needs: 'open' | 'closed', callback: unknown): FileAction {
     expectFunction('callback', callback);
     if (this.isAbortedFlag) {
       throw new FileHandleError(FileErrorCode.HANDLE_ABORTED, `Cannot ${step.kind}: the file handle was aborted`);
@@ -250,14 +259,11 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
         `Cannot ${step.kind}: the file handle already holds an open file; close it first`,
       );
     }
+    const action = this.scheduler.create(step, this, callback as ActionCallback);
+    action.fd = fd ?? -1;
+    action.mode = this.mode;
     // the descriptor is captured now: a close takes it from the handle at once, so no later action can target it
     if (step === CLOSE) this.fd = null;
-    const mode = args.mode ?? this.mode;
-    return this.scheduler.enqueue(
-      step,
-      this,
-      actionArgs({ ...args, fd: fd ?? -1, mode }),
-      callback as FileCallback<unknown>,
-    );
+    return action;
   }
 }

@@ -4,7 +4,6 @@ import type { FileEngine, FileStats } from './file-engine.js';
 import { AsyncFileHandle, type FileCallback } from './file-handle.js';
 import type { FileTraceListener } from './file-trace.js';
 import { RENAME, STAT_PATH, UNLINK } from './internal/action-steps.js';
-import { actionArgs } from './internal/file-action.js';
 import { Scheduler } from './internal/scheduler.js';
 import { expectFunction, expectInteger, expectPath } from './internal/validate.js';
 
@@ -103,14 +102,18 @@ export class AsyncFileManager {
   stat(path: string, callback: FileCallback<FileStats>): AsyncOp<unknown> {
     expectPath('path', path);
     expectFunction('callback', callback);
-    return this.scheduler.enqueue(STAT_PATH, null, actionArgs({ path }), callback as FileCallback<unknown>);
+    const action = this.scheduler.create(STAT_PATH, null, callback as FileCallback<unknown>);
+    action.path = path;
+    return this.scheduler.enqueue(action);
   }
 
   /** unlink(2). @throws TypeError for a bad path or callback. */
   unlink(path: string, callback: FileCallback<void>): AsyncOp<unknown> {
     expectPath('path', path);
     expectFunction('callback', callback);
-    return this.scheduler.enqueue(UNLINK, null, actionArgs({ path }), callback as FileCallback<unknown>);
+    const action = this.scheduler.create(UNLINK, null, callback as FileCallback<unknown>);
+    action.path = path;
+    return this.scheduler.enqueue(action);
   }
 
   /** rename(2): atomically replaces `to` if it exists. @throws TypeError for a bad path or callback. */
@@ -118,12 +121,10 @@ export class AsyncFileManager {
     expectPath('from', from);
     expectPath('to', to);
     expectFunction('callback', callback);
-    return this.scheduler.enqueue(
-      RENAME,
-      null,
-      actionArgs({ path: from, toPath: to }),
-      callback as FileCallback<unknown>,
-    );
+    const action = this.scheduler.create(RENAME, null, callback as FileCallback<unknown>);
+    action.path = from;
+    action.toPath = to;
+    return this.scheduler.enqueue(action);
   }
 
   /** Resolves once no action of this manager is left in any phase (useful before a process or test ends). */

@@ -17,8 +17,12 @@ const ACCESS: Record<OpenMode, number> = { read: O_RDONLY, write: O_WRONLY, 'rea
 /** Errors that mean "this file system or kernel has no O_TMPFILE": fall back to create-exclusive + unlink. */
 const NO_TMPFILE = new Set(['EISDIR', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL']);
 
+/**
+ * Passes an EngineCallback<void> straight to an fs call that reports only an error: the result argument is then
+ * undefined, as the type says. (A wrapping closure would cost an allocation per call.)
+ */
 function done(callback: EngineCallback<void>): (error: EngineError | null) => void {
-  return (error) => callback(error, undefined);
+  return callback as (error: EngineError | null) => void;
 }
 
 function errnoError(code: string, syscall: string, target: string, detail: string): EngineError {

@@ -1,5 +1,6 @@
 import type { FileEngine } from '../file-engine.js';
 import type { ActionCallback, ActionStep, FileAction } from './file-action.js';
+import { reserveReadBuffer } from './read-buffer-pool.js';
 
 /** A step whose success changes nothing on the handle and needs no undo. */
 function plain(kind: string, run: (action: FileAction, engine: FileEngine, done: ActionCallback) => void): ActionStep {
@@ -15,31 +16,31 @@ function setOpenFile(action: FileAction, fd: number): void {
   const handle = action.handle;
   if (handle === null) throw new Error('internal: an open action without a handle');
   handle.fd = fd;
-  handle.mode = action.args.mode;
+  handle.mode = action.mode;
 }
 
 export const CREATE_ANONYMOUS: ActionStep = {
   kind: 'createAnonymousFile',
-  run: (action, engine, done) => (action.request = engine.createAnonymous(action.args.path, done)),
+  run: (action, engine, done) => (action.request = engine.createAnonymous(action.path, done)),
   onSuccess: (action, result) => setOpenFile(action, result as number),
   undo: closeDescriptor,
 };
 
 export const OPEN_EXISTING: ActionStep = {
   kind: 'openExistingFile',
-  run: (action, engine, done) => (action.request = engine.openExisting(action.args.path, action.args.mode, done)),
+  run: (action, engine, done) => (action.request = engine.openExisting(action.path, action.mode, done)),
   onSuccess: (action, result) => setOpenFile(action, result as number),
   undo: closeDescriptor,
 };
 
 export const DUPLICATE: ActionStep = {
   kind: 'duplicate',
-  run: (action, engine, done) => (action.request = engine.duplicate(action.args.fd, action.args.mode, done)),
+  run: (action, engine, done) => (action.request = engine.duplicate(action.fd, action.mode, done)),
   onSuccess: (action, result) => {
-    const target = action.args.target;
+    const target = action.target;
     if (target === null) throw new Error('internal: duplicate without a target handle');
     target.fd = result as number;
-    target.mode = action.args.mode;
+    target.mode = action.mode;
     return target;
   },
   undo: closeDescriptor,
@@ -47,17 +48,20 @@ export const DUPLICATE: ActionStep = {
 
 export const CREATE_HARD_LINK: ActionStep = {
   kind: 'createHardLink',
-  run: (action, engine, done) => (action.request = engine.link(action.args.fd, action.args.toPath, done)),
-  undo: (action, _result, engine, done) => engine.unlink(action.args.toPath, () => done()),
+  run: (action, engine, done) => (action.request = engine.link(action.fd, action.toPath, done)),
+  undo: (action, _result, engine, done) => engine.unlink(action.toPath, () => done()),
 };
 
-export const READ: ActionStep = plain('read', (action, engine, done) => {
-  const { fd, length, position } = action.args;
-  const buffer = Buffer.allocUnsafe(length);
-  action.request = engine.read(fd, buffer, 0, length, position, (error, bytesRead) =>
-    done(error, error === null ? buffer.subarray(0, bytesRead) : undefined),
-  );
-});
+export const READ: ActionStep = {
+  kind: 'read',
+  run: (action, engine, done) => {
+    reserveReadBuffer(action);
+    const { fd, buffer, bufferOffset, length, position } = action;
+    action.request = engine.read(fd, buffer as Buffer, bufferOffset, length, position, done);
+  },
+  onSuccess: (action, bytesRead) =>
+    (action.buffer as Buffer).subarray(action.bufferOffset, action.bufferOffset + (bytesRead as number)),
+};
 
 /** A write that reports 0 bytes for a non-empty buffer would loop forever: report it as EIO instead. */
 function noProgressError(): NodeJS.ErrnoException {
@@ -67,48 +71,59 @@ function noProgressError(): NodeJS.ErrnoException {
   return error;
 }
 
-/** Repeats partial writes until every byte is written; stops between chunks once canceled. */
-export const WRITE: ActionStep = plain('write', (action, engine, done) => {
-  const { fd, position } = action.args;
-  const buffer = action.args.buffer as Uint8Array;
-  if (buffer.length === 0) return done(null, 0);
-  const writeRest = (): void => {
-    const offset = action.progress;
-    action.request = engine.write(fd, buffer, offset, buffer.length - offset, position + offset, (error, written) => {
-      if (error !== null) return done(error, undefined);
-      if (written === 0) return done(noProgressError(), undefined);
-      action.progress += written;
-      if (action.progress >= buffer.length || action.isCanceled) done(null, action.progress);
-      else writeRest();
-    });
-  };
-  writeRest();
-});
+/** Issues one write of the bytes not written yet. */
+function writeRest(action: FileAction, engine: FileEngine, done: ActionCallback): void {
+  const buffer = action.buffer as Uint8Array;
+  const offset = action.progress;
+  action.request = engine.write(action.fd, buffer, offset, buffer.length - offset, action.position + offset, done);
+}
+
+/**
+ * Writes all of the buffer: the scheduler calls `proceed` with each engine result, and a partial write issues the
+ * next chunk through the same callback (no closure per chunk); once canceled, no further chunk is written.
+ */
+export const WRITE: ActionStep = {
+  kind: 'write',
+  run: (action, engine, done) => {
+    if ((action.buffer as Uint8Array).length === 0) return done(null, 0);
+    writeRest(action, engine, done);
+  },
+  proceed: (action, engine, done, written) => {
+    const length = (action.buffer as Uint8Array).length;
+    if (length === 0) return undefined;
+    if (written === 0) return noProgressError();
+    action.progress += written as number;
+    if (action.progress >= length || action.isCanceled) return undefined;
+    writeRest(action, engine, done);
+    return 'pending';
+  },
+  onSuccess: (action) => action.progress,
+};
 
 export const FSTAT: ActionStep = plain('stat', (action, engine, done) => {
-  action.request = engine.fstat(action.args.fd, done);
+  action.request = engine.fstat(action.fd, done);
 });
 
 export const TRUNCATE: ActionStep = plain('truncate', (action, engine, done) => {
-  action.request = engine.truncate(action.args.fd, action.args.length, done);
+  action.request = engine.truncate(action.fd, action.length, done);
 });
 
 export const SYNC: ActionStep = plain('sync', (action, engine, done) => {
-  action.request = engine.sync(action.args.fd, done);
+  action.request = engine.sync(action.fd, done);
 });
 
 export const CLOSE: ActionStep = plain('close', (action, engine, done) => {
-  action.request = engine.close(action.args.fd, done);
+  action.request = engine.close(action.fd, done);
 });
 
 export const STAT_PATH: ActionStep = plain('statPath', (action, engine, done) => {
-  action.request = engine.stat(action.args.path, done);
+  action.request = engine.stat(action.path, done);
 });
 
 export const UNLINK: ActionStep = plain('unlink', (action, engine, done) => {
-  action.request = engine.unlink(action.args.path, done);
+  action.request = engine.unlink(action.path, done);
 });
 
 export const RENAME: ActionStep = plain('rename', (action, engine, done) => {
-  action.request = engine.rename(action.args.path, action.args.toPath, done);
+  action.request = engine.rename(action.path, action.toPath, done);
 });

@@ -8,8 +8,8 @@ import {
   FINISHED,
   FileAction,
   QUEUED,
+  UNDOING,
   WAITING,
-  type ActionArgs,
   type ActionCallback,
   type ActionStep,
   type HandleState,
@@ -67,17 +67,17 @@ export class Scheduler {
     return this.outstanding;
   }
 
+  /** A new action; the caller sets its argument fields, then passes it to enqueue(). */
+  create(step: ActionStep, handle: HandleState | null, callback: ActionCallback | undefined): FileAction {
+    return new FileAction(this, this.nextActionId++, step, handle, callback);
+  }
+
   /**
-   * Creates an action, queues it behind its handle's earlier actions (or in the FIFO), and returns the caller's
-   * reference. The action keeps its own reference until it finished.
+   * Queues an action behind its handle's earlier actions (or in the FIFO), and returns the caller's reference. The
+   * action keeps its own reference until it finished.
    */
-  enqueue(
-    step: ActionStep,
-    handle: HandleState | null,
-    args: ActionArgs,
-    callback: ActionCallback | undefined,
-  ): AsyncOp<FileAction> {
-    const action = new FileAction(this, this.nextActionId++, step, handle, args, callback);
+  enqueue(action: FileAction): AsyncOp<FileAction> {
+    const { handle, callback } = action;
     const op = AsyncOp.create({ context: action, cancel: cancelAction });
     action.own = op.ref();
     this.outstanding++;
@@ -142,18 +142,27 @@ export class Scheduler {
     action.phase = EXECUTING;
     action.slot = slot;
     this.emit('started', action);
-    let hasReported = false;
-    action.step.run(action, this.engine, (error, result) => {
-      if (hasReported) throw new Error(`internal: engine ${this.engine.name} reported ${action.step.kind} twice`);
-      hasReported = true;
+    // one closure per action: its engine call(s) report here
+    const done = (action.done ??= (error, result) => {
+      if (action.phase !== EXECUTING) {
+        throw new Error(`internal: engine ${this.engine.name} reported ${action.step.kind} twice`);
+      }
       action.request = undefined;
+      const proceed = action.step.proceed;
+      if (error === null && proceed !== undefined) {
+        const next = proceed(action, this.engine, done, result);
+        if (next === 'pending') return;
+        if (next !== undefined) error = next;
+      }
       this.onEngineDone(action, error, result);
     });
+    action.step.run(action, this.engine, done);
   }
 
   private onEngineDone(action: FileAction, error: EngineError | null, result: unknown): void {
     this.emit('finished', action, error);
     if (action.isCanceled) {
+      action.phase = UNDOING;
       const undo = action.step.undo;
       if (error === null && undo !== undefined) {
         undo(action, result, this.engine, () => {
