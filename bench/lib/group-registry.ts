@@ -14,6 +14,12 @@ export const GROUPS: readonly GroupInfo[] = [
       'AsyncOp create/onCancel/cancel/follow against AbortController, AbortSignal.any, vscode-jsonrpc and @esfx/canceltoken',
     budgetMs: 60_000,
   },
+  {
+    name: 'async-file',
+    description:
+      'AsyncFileManager (node-fs) small-file writes, unnamed files, random 4 KiB reads and queued-action cancel against callback fs, fs.promises and sync loops',
+    budgetMs: 240_000,
+  },
 ];
 
 /** The node flags every group process gets (a large, fixed young generation for allocation readings). */

@@ -1,0 +1,127 @@
+import { forceGc } from './force-gc.js';
+import { summarize, type Summary } from './stats.js';
+
+/** Which pool of prepared work a run draws from: warm-up runs are untimed, allocation runs are sized to avoid GC. */
+export type RunPhase = 'warmup' | 'timed' | 'allocation';
+
+/**
+ * One benchmarked asynchronous workload (a batch of I/O operations, say 10,000 file writes).
+ *
+ * @remarks
+ * `run` contains its own loop and callbacks, so every case gets its own call sites and type feedback. A case that needs
+ * fresh data for every run (files never written before) takes it from its own pool in `prepare`, which is not timed.
+ */
+export interface AsyncRunCase {
+  readonly name: string;
+  readonly role: 'subject' | 'baseline';
+  /** Untimed: readies the data of the next run of `phase` (for example the paths of a fresh set of files). */
+  readonly prepare?: (phase: RunPhase) => void;
+  /** Performs one run and resolves to the number of operations it did; rejects on any I/O error. */
+  readonly run: (phase: RunPhase) => Promise<number>;
+}
+
+/** How timeAsyncRuns() warms up and decides how many rounds to run. */
+export interface AsyncRunOptions {
+  /** Untimed runs of every case before the first round. */
+  readonly warmupRuns: number;
+  /** Rounds run even past the deadline. */
+  readonly minRounds: number;
+  /** Rounds never exceeded (for example: the number of data sets prepared per case). */
+  readonly maxRounds: number;
+  /** A `performance.now()` time: no round starts if it would end after it (once minRounds are done). */
+  readonly deadline: number;
+  readonly log: (line: string) => void;
+}
+
+/** The timing of one asynchronous case over all rounds. */
+export interface AsyncCaseTiming {
+  readonly name: string;
+  /** Operations per timed run. */
+  readonly opsPerRun: number;
+  /** Wall-clock ns/op of each timed run, in round order. */
+  readonly samples: readonly number[];
+  readonly nsPerOp: Summary;
+  /** Process CPU time (user + system, every thread: the libuv pool included) per operation, ns. */
+  readonly cpuNsPerOp: Summary;
+  /** Of which system time, ns/op. */
+  readonly systemNsPerOp: Summary;
+  /** Voluntary context switches of the whole process per operation (threads sleeping and being woken). */
+  readonly contextSwitchesPerOp: Summary;
+}
+
+interface RunSample {
+  readonly ops: number;
+  readonly wallNs: number;
+  readonly cpuNs: number;
+  readonly systemNs: number;
+  readonly contextSwitches: number;
+}
+
+/** One run: untimed prepare and a full collection, then the timed run with its CPU and context-switch readings. */
+async function timeRun(benchCase: AsyncRunCase, phase: RunPhase): Promise<RunSample> {
+  benchCase.prepare?.(phase);
+  forceGc(); // every run starts from a clean heap: no case pays for the garbage of the one before
+  const usageBefore = process.resourceUsage();
+  const start = process.hrtime.bigint();
+  const ops = await benchCase.run(phase);
+  const wallNs = Number(process.hrtime.bigint() - start);
+  const usageAfter = process.resourceUsage();
+  if (!Number.isSafeInteger(ops) || ops <= 0) throw new Error(`${benchCase.name}: a run reported ${ops} operations`);
+  return {
+    ops,
+    wallNs,
+    cpuNs:
+      (usageAfter.userCPUTime + usageAfter.systemCPUTime - usageBefore.userCPUTime - usageBefore.systemCPUTime) * 1e3,
+    systemNs: (usageAfter.systemCPUTime - usageBefore.systemCPUTime) * 1e3,
+    contextSwitches: usageAfter.voluntaryContextSwitches - usageBefore.voluntaryContextSwitches,
+  };
+}
+
+/**
+ * Times asynchronous cases interleaved: each round runs every case once (A B C D, the starting case rotating from
+ * round to round), each run after an untimed prepare and a full collection. Noise on a shared machine then hits all
+ * cases alike, and ratios of medians from the same run stay meaningful. Reported per case: median, min and max of the
+ * per-run wall-clock ns/op, plus CPU time and context switches per op.
+ */
+export async function timeAsyncRuns(
+  cases: readonly AsyncRunCase[],
+  options: AsyncRunOptions,
+): Promise<AsyncCaseTiming[]> {
+  for (let warm = 0; warm < options.warmupRuns; warm++) {
+    for (const benchCase of cases) {
+      const sample = await timeRun(benchCase, 'warmup');
+      options.log(`warm-up ${benchCase.name}: ${Math.round(sample.wallNs / 1e6)} ms for ${sample.ops} ops`);
+    }
+  }
+  const samples: RunSample[][] = cases.map(() => []);
+  let round = 0;
+  let roundMs = 0;
+  while (round < options.maxRounds) {
+    if (round >= options.minRounds && performance.now() + roundMs > options.deadline) break;
+    const roundStart = performance.now();
+    for (let step = 0; step < cases.length; step++) {
+      const index = (round + step) % cases.length;
+      const benchCase = cases[index];
+      const caseSamples = samples[index];
+      if (benchCase === undefined || caseSamples === undefined) continue;
+      caseSamples.push(await timeRun(benchCase, 'timed'));
+    }
+    roundMs = Math.max(roundMs, performance.now() - roundStart);
+    round++;
+    options.log(`round ${round} done (${Math.round(performance.now() - roundStart)} ms)`);
+  }
+  return cases.map((benchCase, index) => {
+    const caseSamples = samples[index] ?? [];
+    const perOp = (pick: (sample: RunSample) => number): Summary =>
+      summarize(caseSamples.map((sample) => pick(sample) / sample.ops));
+    return {
+      name: benchCase.name,
+      opsPerRun: caseSamples[0]?.ops ?? 0,
+      samples: caseSamples.map((sample) => sample.wallNs / sample.ops),
+      nsPerOp: perOp((sample) => sample.wallNs),
+      cpuNsPerOp: perOp((sample) => sample.cpuNs),
+      systemNsPerOp: perOp((sample) => sample.systemNs),
+      contextSwitchesPerOp: perOp((sample) => sample.contextSwitches),
+    };
+  });
+}
