@@ -104,6 +104,7 @@ export class Scheduler {
       const index = handle === null ? -1 : handle.actions.indexOf(action);
       if (handle !== null && index > 0) {
         handle.actions.splice(index, 1);
+        action.phase = FINISHED;
         this.release(action);
       }
     } else if (action.phase === QUEUED) {
