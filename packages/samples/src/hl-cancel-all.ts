@@ -1,0 +1,127 @@
+import type { AsyncOp } from 'async-op';
+import { startForwarded, type ForwardContext } from './internal/forward.js';
+import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
+import { expectModule } from './internal/validate-options.js';
+import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
+
+/** What {@link CancelAllModule} takes. */
+export interface CancelAllModuleOptions<Request, Value> {
+  /** The module beneath (any ML module, or any module of the same shape). Not owned. */
+  readonly lower: CancellableModule<Request, Value>;
+}
+
+function mapForUsers<V>(result: Result<V>): Result<V> {
+  return result.status === 'error-can-retry' ? { status: 'error', error: result.error } : result;
+}
+
+/**
+ * HL module that tracks every pending operation, with cancelAll() and a close() that cancels everything first.
+ *
+ * @remarks
+ * Each pending operation has one tracked reference in a set. It is released exactly once: by the operation's
+ * completion (before its callback) or by a sweep of cancelAll() (after canceling through it), whichever comes first.
+ * A sweep takes entries until the set is empty, so an operation started during the sweep (from a callback that the
+ * sweep's cancel caused) is canceled by the same sweep. Everything else is as for HL (internal/forward.ts).
+ */
+export class CancelAllModule<Request, Value> implements CancellableModule<Request, Value> {
+  readonly name = 'hl-cancel-all';
+  private readonly lifecycle = new ModuleLifecycle(this.name);
+  private readonly lower: CancellableModule<Request, Value>;
+  /** One reference per pending operation, released exactly once (completion or sweep). */
+  private readonly tracked = new Set<AsyncOp<ForwardContext>>();
+
+  /** @throws TypeError if `options.lower` is not a module. */
+  constructor(options: CancelAllModuleOptions<Request, Value>) {
+    expectModule('options.lower', (options as Partial<CancelAllModuleOptions<Request, Value>> | undefined)?.lower);
+    this.lower = options.lower;
+  }
+
+  get state(): ModuleState {
+    return this.lifecycle.state;
+  }
+
+  get pendingCount(): number {
+    return this.lifecycle.pendingCount;
+  }
+
+  /** How many operations are tracked now (pending and not swept). */
+  get trackedCount(): number {
+    return this.tracked.size;
+  }
+
+  open(): void {
+    this.lifecycle.open();
+  }
+
+  /** See {@link CancellableModule.start}. */
+  start(request: Request, callback: StartCallback<Value>): AsyncOp<unknown> {
+    // 1. check the callback and that the module is open: throwing here leaves nothing behind
+    expectCallback(callback);
+    this.lifecycle.admit();
+    return startForwarded({
+      lower: this.lower,
+      lifecycle: this.lifecycle,
+      request,
+      callback,
+      mapResult: mapForUsers,
+      // 3. track a reference of its own BEFORE the lower start: a sweep from a synchronous callback must find it
+      track: (op) => {
+        const entry = op.ref();
+        this.tracked.add(entry);
+        return entry;
+      },
+      // 9. the completion takes the entry out; startForwarded releases it
+      untrack: (entry) => {
+        this.tracked.delete(entry);
+      },
+    });
+  }
+
+  /**
+   * Cancels every pending operation, and every operation started while it runs.
+   *
+   * @param reason - the cancel reason given to each.
+   * @returns how many operations it canceled (cancel won).
+   * @remarks Synchronous; callbacks may run inside it (fake cancel, canceled queued work) and may re-enter anything.
+   */
+  cancelAll(reason?: unknown): number {
+    let canceled = 0;
+    // 1. take entries one at a time until none is left: a callback run by a cancel may start (or finish) others
+    for (let entry = first(this.tracked); entry !== undefined; entry = first(this.tracked)) {
+      // 2. remove the entry and unlink it from its op BEFORE canceling: the cancel may deliver the callback, which
+      //    must then not release the entry a second time
+      this.tracked.delete(entry);
+      (entry.context as { tracked: AsyncOp<ForwardContext> | null }).tracked = null;
+      try {
+        // 3. cancel through the entry, then release it: exactly once, here
+        if (entry.cancel(reason)) canceled++;
+      } finally {
+        entry.release();
+      }
+    }
+    return canceled;
+  }
+
+  /**
+   * Refuses new starts, cancels every pending operation, and resolves once all their callbacks ran.
+   *
+   * @remarks Callable from inside one of this module's callbacks.
+   */
+  close(): Promise<void> {
+    // 1. refuse new starts FIRST, so the sweep cannot be outrun by callbacks starting more work
+    const closed = this.lifecycle.close();
+    // 2. cancel everything pending
+    this.cancelAll();
+    // 3. resolve once every callback ran
+    return closed;
+  }
+
+  destroy(): void {
+    this.lifecycle.destroy();
+  }
+}
+
+function first<T>(set: Set<T>): T | undefined {
+  for (const value of set) return value;
+  return undefined;
+}

@@ -1,0 +1,119 @@
+import { AsyncOp } from 'async-op';
+import type { AsyncFileManager } from 'async-file';
+import { validateFileJobRequest, type FileJobRequest, type FileJobValue } from './file-job-request.js';
+import { createJob } from './internal/create-job.js';
+import type { Job } from './internal/file-job.js';
+import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
+import { expectLowLevelOptions } from './internal/validate-options.js';
+import type { LowLevelModuleOptions } from './ll-options.js';
+import type { LowLevelTestSettings } from './ll-test-settings.js';
+import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
+
+interface RealCancelContext {
+  job: Job | null;
+  /** The callback's reference; live until the result is delivered. */
+  readonly own: AsyncOp<RealCancelContext>;
+}
+
+/** The cancel implementation: stop the job for real; it ends `canceled` once the work stopped. */
+function cancelRealJob(context: RealCancelContext): void {
+  // runs only while the op is running (never after complete()), so `own` is still live here
+  context.job?.abort(context.own.reason);
+}
+
+/**
+ * LL module with REAL cancel: a file job (FileJobRequest) the backend can stop.
+ *
+ * @remarks
+ * cancel() stops the work: a queued file action never runs, the chunk loop of `write-file`/`read-file` stops
+ * between chunks, the file is closed (an anonymous file of `write-file` disappears with it); the callback reports
+ * `canceled` once all that happened, so after a canceled callback no work of this operation is left running. For a
+ * job on a file that is after the file's close (at least a promise tick after cancel(), never inside it); for
+ * `rename`/`unlink` and for scripted outcomes (a delay, a hang) it is inside cancel().
+ * Exception: a `rename` or `unlink` already executing is one atomic system call that cannot be stopped: canceled is
+ * reported at once and the call may still take effect.
+ *
+ * Transient errors (EAGAIN, EBUSY, EMFILE, ...) are reported as `error-can-retry`.
+ */
+export class RealCancelFileModule implements CancellableModule<FileJobRequest, FileJobValue> {
+  readonly name = 'll-real-cancel';
+  private readonly lifecycle = new ModuleLifecycle(this.name);
+  private readonly manager: AsyncFileManager;
+  private readonly testSettings: LowLevelTestSettings | undefined;
+
+  /** Creates the module (state `created`). @throws TypeError for bad options. */
+  constructor(options: LowLevelModuleOptions) {
+    expectLowLevelOptions(options);
+    this.manager = options.manager;
+    this.testSettings = options.testSettings;
+  }
+
+  get state(): ModuleState {
+    return this.lifecycle.state;
+  }
+
+  get pendingCount(): number {
+    return this.lifecycle.pendingCount;
+  }
+
+  open(): void {
+    this.lifecycle.open();
+  }
+
+  /**
+   * Starts one file job. See {@link CancellableModule.start} for the contract.
+   *
+   * @remarks The callback may run before start() returns (a synchronous engine or scripted outcome), later, or for
+   *   a cancel, inside cancel() or after the work stopped.
+   */
+  start(request: FileJobRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
+    // 1. validate everything and check the module is open: throwing here leaves nothing behind
+    validateFileJobRequest(request);
+    expectCallback(callback);
+    this.lifecycle.admit();
+    // 2. create the op and take the callback's reference BEFORE the job starts: the job may end before start returns
+    const context: { job: Job | null; own: AsyncOp<RealCancelContext> | null } = { job: null, own: null };
+    const op = AsyncOp.create<RealCancelContext>({ context: context as RealCancelContext, cancel: cancelRealJob });
+    const own = (context.own = op.ref());
+    // 3. store the job in the context before starting it: from now on a cancel can reach it
+    context.job = createJob(this.manager, this.testSettings, request, (result) => this.deliver(own, callback, result));
+    this.lifecycle.begin();
+    try {
+      // 4. start the job; it may call deliver() before this returns
+      context.job.start();
+    } catch (error) {
+      // 5. the first action refused to start: the callback will never run; give back everything taken in 2-3
+      own.complete();
+      own.release();
+      op.release();
+      this.lifecycle.end();
+      throw error;
+    }
+    return op;
+  }
+
+  close(): Promise<void> {
+    return this.lifecycle.close();
+  }
+
+  destroy(): void {
+    this.lifecycle.destroy();
+  }
+
+  private deliver(
+    own: AsyncOp<RealCancelContext>,
+    callback: StartCallback<FileJobValue>,
+    result: Result<FileJobValue>,
+  ): void {
+    // 6. complete() is the exactly-once guard, and from here on a cancel runs nothing (the job is over)
+    if (!own.complete()) return;
+    // 7. release the callback's reference BEFORE calling back: the callback may release the caller's too
+    own.release();
+    try {
+      callback(result);
+    } finally {
+      // 8. count the operation out after its callback returned: a close() from inside the callback waits for it
+      this.lifecycle.end();
+    }
+  }
+}

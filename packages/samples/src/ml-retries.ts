@@ -1,0 +1,189 @@
+import { AsyncOp, describeValue } from 'async-op';
+import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
+import { expectModule } from './internal/validate-options.js';
+import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
+
+/** What {@link RetryModule} takes. */
+export interface RetryModuleOptions<Request, Value> {
+  /** Any LL module (or any module reporting `error-can-retry`). Not owned: open it first, close it last. */
+  readonly lower: CancellableModule<Request, Value>;
+  /** The most attempts, the first included; an integer >= 1. Default 5. */
+  readonly maxAttempts?: number;
+  /** The wait before the first retry, in ms; doubled before each next one. Default 10. Tests use 0-1. */
+  readonly baseDelayMs?: number;
+  /** The longest wait between attempts, in ms. Default 1000. */
+  readonly maxDelayMs?: number;
+}
+
+interface RetryContext<Request, Value> {
+  /** Advanced by every attempt's callback, first thing (see step 5). */
+  epoch: number;
+  attempts: number;
+  /** The current attempt's lower op, once its start returned and until its callback. */
+  lower: AsyncOp<unknown> | null;
+  /** The backoff timer, while waiting between attempts. */
+  timer: NodeJS.Timeout | null;
+  readonly own: AsyncOp<RetryContext<Request, Value>>;
+  readonly request: Request;
+  readonly callback: StartCallback<Value>;
+}
+
+/**
+ * ML module that repeats the lower call while it reports `error-can-retry` (EAGAIN, EBUSY, EMFILE, ...), with
+ * exponential backoff, up to `maxAttempts`; the last `error-can-retry` is reported as `error`.
+ *
+ * @remarks
+ * Cancel stops it at any point: during an attempt it is passed to the lower op (the attempt's `canceled` is then
+ * reported, with the lower module's timing); during the backoff wait it clears the timer and reports `canceled` at
+ * once, from inside cancel(). No attempt starts after a cancel. A retry whose start throws (the lower module closed
+ * meanwhile) ends the operation with that error, releasing the callback's reference (defect (b) of the C original
+ * leaked it).
+ */
+export class RetryModule<Request, Value> implements CancellableModule<Request, Value> {
+  readonly name = 'ml-retries';
+  private readonly lifecycle = new ModuleLifecycle(this.name);
+  private readonly lower: CancellableModule<Request, Value>;
+  private readonly maxAttempts: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+
+  /** @throws TypeError/RangeError for bad options, naming the value received. */
+  constructor(options: RetryModuleOptions<Request, Value>) {
+    expectModule('options.lower', (options as Partial<RetryModuleOptions<Request, Value>> | undefined)?.lower);
+    this.lower = options.lower;
+    this.maxAttempts = expectNumber('maxAttempts', options.maxAttempts ?? 5, 1, true);
+    this.baseDelayMs = expectNumber('baseDelayMs', options.baseDelayMs ?? 10, 0, false);
+    this.maxDelayMs = expectNumber('maxDelayMs', options.maxDelayMs ?? 1000, 0, false);
+  }
+
+  get state(): ModuleState {
+    return this.lifecycle.state;
+  }
+
+  get pendingCount(): number {
+    return this.lifecycle.pendingCount;
+  }
+
+  open(): void {
+    this.lifecycle.open();
+  }
+
+  /** See {@link CancellableModule.start}. The request is validated by the lower module (its throw passes through). */
+  start(request: Request, callback: StartCallback<Value>): AsyncOp<unknown> {
+    // 1. check the callback and that the module is open: throwing here leaves nothing behind
+    expectCallback(callback);
+    this.lifecycle.admit();
+    // 2. create the op and take the callback's reference BEFORE the first attempt: it may complete before we return
+    const context = {
+      epoch: 0,
+      attempts: 0,
+      lower: null,
+      timer: null,
+      own: null,
+      request,
+      callback,
+    } as unknown as RetryContext<Request, Value>;
+    const op = AsyncOp.create<RetryContext<Request, Value>>({ context, cancel: (ctx) => this.cancelAttempt(ctx) });
+    (context as { own: AsyncOp<RetryContext<Request, Value>> }).own = op.ref();
+    this.lifecycle.begin();
+    try {
+      // 3. the first attempt; if it throws, the caller gets the throw and no callback
+      this.attempt(context);
+    } catch (error) {
+      context.own.complete();
+      context.own.release();
+      op.release();
+      this.lifecycle.end();
+      throw error;
+    }
+    return op;
+  }
+
+  close(): Promise<void> {
+    return this.lifecycle.close();
+  }
+
+  destroy(): void {
+    this.lifecycle.destroy();
+  }
+
+  /** Starts one attempt; throws what the lower start throws. */
+  private attempt(context: RetryContext<Request, Value>): void {
+    context.attempts++;
+    // 4. remember the epoch, start, and store the op only if its callback has not run yet (else it is finished)
+    const epoch = context.epoch;
+    const lowerOp = this.lower.start(context.request, (result) => this.onAttempt(context, result));
+    if (context.epoch !== epoch) return lowerOp.release();
+    context.lower = lowerOp;
+    if (context.own.isCanceled) lowerOp.cancel(context.own.reason);
+  }
+
+  /** Every attempt's callback. */
+  private onAttempt(context: RetryContext<Request, Value>, result: Result<Value>): void {
+    // 5. advance the epoch first, then drop the finished attempt's op (null if its start has not returned yet)
+    context.epoch++;
+    context.lower?.release();
+    context.lower = null;
+    // 6. retry only a retryable error, with attempts left, and no cancel observed
+    if (result.status === 'error-can-retry' && context.attempts < this.maxAttempts && !context.own.isCanceled) {
+      const delay = Math.min(this.baseDelayMs * 2 ** (context.attempts - 1), this.maxDelayMs);
+      context.timer = setTimeout(() => this.onBackoffEnd(context), delay);
+      return;
+    }
+    // a cancel observed here wins over a retryable error: report canceled, start nothing
+    if (result.status === 'error-can-retry' && context.own.isCanceled) {
+      return this.deliver(context, { status: 'canceled', error: context.own.reason });
+    }
+    if (result.status === 'error-can-retry') return this.deliver(context, { status: 'error', error: result.error });
+    this.deliver(context, result);
+  }
+
+  private onBackoffEnd(context: RetryContext<Request, Value>): void {
+    context.timer = null;
+    try {
+      // 7. the next attempt (a cancel during the wait cleared the timer, so none starts after a cancel)
+      this.attempt(context);
+    } catch (error) {
+      // 8. the retry could not start: no callback will come from below, so report the error here; deliver()
+      //    releases the callback's reference (the C original leaked it on this path)
+      this.deliver(context, { status: 'error', error });
+    }
+  }
+
+  /** The cancel implementation. */
+  private cancelAttempt(context: RetryContext<Request, Value>): void {
+    // 9. waiting between attempts: stop the timer and report canceled now, from inside cancel()
+    if (context.timer !== null) {
+      clearTimeout(context.timer);
+      context.timer = null;
+      return this.deliver(context, { status: 'canceled', error: context.own.reason });
+    }
+    // 10. during an attempt: pass the cancel on; its callback reports the outcome (and step 6 retries no more)
+    context.lower?.cancel(context.own.reason);
+  }
+
+  private deliver(context: RetryContext<Request, Value>, result: Result<Value>): void {
+    // 11. complete() is the exactly-once guard; release the callback's reference, call back, count out
+    if (!context.own.complete()) return;
+    context.own.release();
+    try {
+      context.callback(result);
+    } finally {
+      this.lifecycle.end();
+    }
+  }
+}
+
+function expectNumber(name: string, value: unknown, min: number, isInteger: boolean): number {
+  if (
+    typeof value !== 'number' ||
+    !(value >= min) ||
+    !Number.isFinite(value) ||
+    (isInteger && !Number.isInteger(value))
+  ) {
+    throw new RangeError(
+      `Expected \`${name}\` to be ${isInteger ? 'an integer' : 'a number'} >= ${min}, got ${describeValue(value)}`,
+    );
+  }
+  return value;
+}

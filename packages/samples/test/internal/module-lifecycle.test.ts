@@ -1,0 +1,62 @@
+import { expect } from 'chai';
+import { describe, it } from 'mocha';
+import { ModuleLifecycle } from '../../src/internal/module-lifecycle.js';
+import { ModuleClosedError, ModuleStateError, SampleErrorCode } from '../../src/module-errors.js';
+
+describe('ModuleLifecycle', () => {
+  it('should go created -> open -> closed -> open -> closed -> destroyed', async () => {
+    const lifecycle = new ModuleLifecycle('m');
+    const states = [lifecycle.state];
+    lifecycle.open();
+    states.push(lifecycle.state);
+    await lifecycle.close();
+    states.push(lifecycle.state);
+    lifecycle.open();
+    await lifecycle.close();
+    lifecycle.destroy();
+    states.push(lifecycle.state);
+    expect(states).to.deep.equal(['created', 'open', 'closed', 'destroyed']);
+  });
+
+  it('should refuse starts unless open, with ERR_MODULE_CLOSED', () => {
+    const lifecycle = new ModuleLifecycle('m');
+    expect(() => lifecycle.admit())
+      .to.throw(ModuleClosedError, /created/)
+      .with.property('code', SampleErrorCode.MODULE_CLOSED);
+    lifecycle.open();
+    expect(() => lifecycle.admit()).to.not.throw();
+  });
+
+  it('should refuse open twice, destroy while open, and close after destroy, with ERR_MODULE_STATE', async () => {
+    const lifecycle = new ModuleLifecycle('m');
+    lifecycle.open();
+    expect(() => lifecycle.open())
+      .to.throw(ModuleStateError)
+      .with.property('code', SampleErrorCode.MODULE_STATE);
+    expect(() => lifecycle.destroy()).to.throw(ModuleStateError, /close/);
+    await lifecycle.close();
+    lifecycle.destroy();
+    let error: unknown;
+    await lifecycle.close().catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(ModuleStateError);
+  });
+
+  it('should resolve every close() once the last pending operation ended', async () => {
+    const lifecycle = new ModuleLifecycle('m');
+    lifecycle.open();
+    lifecycle.begin();
+    lifecycle.begin();
+    const order: string[] = [];
+    const first = lifecycle.close().then(() => order.push('first'));
+    const second = lifecycle.close().then(() => order.push('second'));
+    expect(lifecycle.state).to.equal('closing');
+    lifecycle.end();
+    await Promise.resolve();
+    expect(order).to.deep.equal([]);
+    lifecycle.end();
+    await Promise.all([first, second]);
+    expect(order).to.deep.equal(['first', 'second']);
+    expect(lifecycle.state).to.equal('closed');
+    expect(() => lifecycle.end()).to.throw(/more operations than it began/);
+  });
+});

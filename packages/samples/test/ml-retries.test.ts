@@ -1,0 +1,148 @@
+import { expect } from 'chai';
+import { afterEach, describe, it } from 'mocha';
+import sinon from 'sinon';
+import { ModuleClosedError, RetryModule, type FileJobRequest, type FileJobValue } from '../src/index.js';
+import { LL_VARIANTS, delay, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
+
+describe('RetryModule', () => {
+  it('should reject bad options', () => {
+    const { ll, manager } = scriptedStack('real');
+    expect(() => new RetryModule({ lower: ll, maxAttempts: 0 })).to.throw(RangeError, /maxAttempts/);
+    expect(() => new RetryModule({ lower: ll, baseDelayMs: -1 })).to.throw(RangeError, /baseDelayMs/);
+    expect(() => new RetryModule({ lower: {} as never })).to.throw(TypeError, /options\.lower/);
+    return shutDown(manager, [ll]);
+  });
+
+  for (const variant of LL_VARIANTS) {
+    describe(`over ll-${variant}-cancel`, () => {
+      let stack: ScriptedStack | undefined;
+      let ml: RetryModule<FileJobRequest, FileJobValue>;
+
+      function build(options: { maxAttempts?: number; baseDelayMs?: number } = {}): ScriptedStack {
+        const built = scriptedStack(variant);
+        stack = built;
+        ml = new RetryModule({ lower: built.ll, baseDelayMs: 0, ...options });
+        ml.open();
+        return built;
+      }
+
+      afterEach(async () => {
+        sinon.restore();
+        if (stack !== undefined) await shutDown(stack.manager, [ml, stack.ll]);
+        stack = undefined;
+      });
+
+      it('should repeat while the LL reports error-can-retry, then deliver the result', async () => {
+        const { settings, ll, engine } = build();
+        const start = sinon.spy(ll, 'start');
+        settings.reportRetryable(2);
+        const job = recorder<FileJobValue>();
+        ml.start({ kind: 'write-file', path: '/data/a', data: Buffer.from('abc') }, job.callback).release();
+        expect(await job.result).to.deep.equal({ status: 'ok', value: { bytes: 3 } });
+        expect(start.callCount).to.equal(3);
+        expect(engine.readFile('/data/a')?.toString()).to.equal('abc');
+      });
+
+      it('should retry real EAGAIN errors of the engine', async () => {
+        const built = scriptedStack(variant, {
+          inject: (call) => (call.kind === 'unlink' && ++failures <= 2 ? 'EAGAIN' : undefined),
+        });
+        let failures = 0;
+        stack = built;
+        ml = new RetryModule({ lower: built.ll, baseDelayMs: 1 });
+        ml.open();
+        built.engine.writeFile('/data/a', 'x');
+        const job = recorder<FileJobValue>();
+        ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
+        expect((await job.result).status).to.equal('ok');
+        expect(built.engine.calls.filter((call) => call.kind === 'unlink')).to.have.length(3);
+      });
+
+      it('should give up after maxAttempts and report error', async () => {
+        const { settings, ll } = build({ maxAttempts: 3 });
+        const start = sinon.spy(ll, 'start');
+        settings.reportRetryable(5);
+        const job = recorder<FileJobValue>();
+        ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
+        const result = await job.result;
+        expect(result.status).to.equal('error');
+        expect(result.error).to.have.property('code', 'EAGAIN');
+        expect(start.callCount).to.equal(3);
+      });
+
+      it('should not retry an error that is not retryable', async () => {
+        const { ll } = build();
+        const start = sinon.spy(ll, 'start');
+        const job = recorder<FileJobValue>();
+        ml.start({ kind: 'unlink', path: '/data/missing' }, job.callback).release();
+        expect((await job.result).status).to.equal('error');
+        expect(start.callCount).to.equal(1);
+      });
+
+      it('should deliver a synchronous LL result before start returns', () => {
+        const { settings } = build();
+        settings.completeNextSynchronously();
+        const job = recorder<FileJobValue>();
+        const op = ml.start({ kind: 'unlink', path: '/data/a' }, job.callback);
+        expect(job.results.map((r) => r.status)).to.deep.equal(['ok']);
+        op.release();
+      });
+
+      it('should cancel during the backoff wait: canceled at once, no further attempt', async () => {
+        const { settings, ll } = build({ baseDelayMs: 10_000 });
+        const start = sinon.spy(ll, 'start');
+        settings.reportRetryable(1);
+        const job = recorder<FileJobValue>();
+        const op = ml.start({ kind: 'unlink', path: '/data/a' }, job.callback);
+        await delay(2); // the first attempt reported error-can-retry: the module waits
+        expect(job.results).to.have.length(0);
+        op.cancel('enough');
+        op.release();
+        expect(job.results).to.deep.equal([{ status: 'canceled', error: 'enough' }]);
+        await delay(2);
+        expect(start.callCount).to.equal(1);
+      });
+
+      it('should cancel during an attempt and not retry', async () => {
+        const { settings, ll } = build();
+        const start = sinon.spy(ll, 'start');
+        settings.hangNext();
+        const job = recorder<FileJobValue>();
+        const op = ml.start({ kind: 'unlink', path: '/data/a' }, job.callback);
+        op.cancel();
+        op.release();
+        expect((await job.result).status).to.equal('canceled');
+        expect(start.callCount).to.equal(1);
+      });
+
+      it('defect (b): a retry that fails to start reports error and releases the callback reference', async () => {
+        const { settings, ll } = build({ baseDelayMs: 5 });
+        settings.reportRetryable(1);
+        const job = recorder<FileJobValue>();
+        ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
+        await delay(1);
+        // the LL closes during the backoff: the retry's start throws ModuleClosedError
+        await ll.close();
+        const result = await job.result;
+        expect(result.status).to.equal('error');
+        expect(result.error).to.be.instanceOf(ModuleClosedError);
+        expect(ml.pendingCount).to.equal(0);
+        // the root hook fails this test if the callback's AsyncOp reference was leaked
+      });
+
+      it('should make close() wait for a pending retry, and accept a close from inside a callback', async () => {
+        const { settings } = build({ baseDelayMs: 1 });
+        settings.reportRetryable(2);
+        const order: string[] = [];
+        let inner: Promise<void> | undefined;
+        ml.start({ kind: 'unlink', path: '/data/a' }, () => {
+          order.push('callback');
+          inner = ml.close();
+        }).release();
+        await ml.close().then(() => order.push('closed'));
+        await inner;
+        expect(order).to.deep.equal(['callback', 'closed']);
+      });
+    });
+  }
+});

@@ -1,0 +1,100 @@
+import { AsyncFileManager, ScriptedEngine, type ScriptedCall, type ScriptedEngineOptions } from 'async-file';
+import type { AsyncOp } from 'async-op';
+import {
+  FakeCancelFileModule,
+  LowLevelTestSettings,
+  RealCancelFileModule,
+  type CancellableModule,
+  type FileJobRequest,
+  type FileJobValue,
+  type Result,
+} from '../../src/index.js';
+
+/** The two LL variants; every ML/HL suite runs over both. */
+export const LL_VARIANTS = ['real', 'fake'] as const;
+export type LowLevelVariant = (typeof LL_VARIANTS)[number];
+
+export type LowLevelModule = CancellableModule<FileJobRequest, FileJobValue>;
+
+/** Creates an LL module of `variant` (not opened). */
+export function createLowLevel(
+  variant: LowLevelVariant,
+  manager: AsyncFileManager,
+  testSettings?: LowLevelTestSettings,
+): LowLevelModule {
+  const options = { manager, testSettings };
+  return variant === 'real' ? new RealCancelFileModule(options) : new FakeCancelFileModule(options);
+}
+
+/** A scripted engine, its manager, an opened LL module and its test settings. */
+export interface ScriptedStack {
+  readonly engine: ScriptedEngine;
+  readonly manager: AsyncFileManager;
+  readonly settings: LowLevelTestSettings;
+  readonly ll: LowLevelModule;
+}
+
+/** Builds and opens an LL module over a new scripted engine. */
+export function scriptedStack(
+  variant: LowLevelVariant,
+  engineOptions: ScriptedEngineOptions = {},
+  concurrency = 4,
+): ScriptedStack {
+  const engine = new ScriptedEngine(engineOptions);
+  engine.addDirectory('/data');
+  const manager = new AsyncFileManager({ engine, concurrency });
+  const settings = new LowLevelTestSettings();
+  const ll = createLowLevel(variant, manager, settings);
+  ll.open();
+  return { engine, manager, settings, ll };
+}
+
+/**
+ * A completion policy: calls for which `isHeld(call)` is true stay pending (the test completes them); every other
+ * call completes synchronously, inside the call.
+ */
+export function holdCalls(isHeld: (call: ScriptedCall) => boolean): (call: ScriptedCall) => void {
+  return (call) => {
+    if (!isHeld(call)) call.complete();
+  };
+}
+
+/** Records a start callback's calls. */
+export interface Recorder<V> {
+  readonly results: Result<V>[];
+  readonly callback: (result: Result<V>) => void;
+  /** Resolves with the first result. */
+  readonly result: Promise<Result<V>>;
+}
+
+export function recorder<V>(onResult?: (result: Result<V>) => void): Recorder<V> {
+  const results: Result<V>[] = [];
+  let resolve: (result: Result<V>) => void = () => {};
+  const result = new Promise<Result<V>>((r) => (resolve = r));
+  return {
+    results,
+    result,
+    callback: (r) => {
+      results.push(r);
+      resolve(r);
+      onResult?.(r);
+    },
+  };
+}
+
+/** Closes modules top-down, then waits for the manager, and releases the given ops. */
+export async function shutDown(
+  manager: AsyncFileManager,
+  modules: readonly CancellableModule<never, unknown>[],
+  ops: readonly AsyncOp<unknown>[] = [],
+): Promise<void> {
+  for (const op of ops) if (!op.isReleased) op.release();
+  for (const module of modules) await module.close();
+  await manager.whenIdle();
+  for (const module of modules) module.destroy();
+}
+
+/** Waits `ms` milliseconds. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
