@@ -20,6 +20,12 @@ export const GROUPS: readonly GroupInfo[] = [
       'AsyncFileManager (node-fs) small-file writes, unnamed files, random 4 KiB reads and queued-action cancel against callback fs, fs.promises and sync loops',
     budgetMs: 240_000,
   },
+  {
+    name: 'io-uring',
+    description:
+      'io_uring engine 4 KiB cached random reads (via the manager and direct, batched and immediate submit) against the node-fs manager, callback fs.read and the readSync loop',
+    budgetMs: 120_000,
+  },
 ];
 
 /** The node flags every group process gets (a large, fixed young generation for allocation readings). */

@@ -1,4 +1,5 @@
 import { describeValue, type AsyncOp } from 'async-op';
+import { selectEngine, type EngineChoice } from './engines/io-uring-engine.js';
 import { NodeFsEngine } from './engines/node-fs-engine.js';
 import type { FileEngine, FileStats } from './file-engine.js';
 import { AsyncFileHandle, type FileCallback } from './file-handle.js';
@@ -11,8 +12,12 @@ import { expectFunction, expectInteger, expectPath } from './internal/validate.j
 export interface AsyncFileManagerOptions {
   /** Actions in flight at most (worker slots); an integer >= 1. Default 4, the size of libuv's thread pool. */
   readonly concurrency?: number | undefined;
-  /** The engine that performs the system calls. Default: a new {@link NodeFsEngine}. */
-  readonly engine?: FileEngine | undefined;
+  /**
+   * The engine that performs the system calls: a FileEngine, or `'auto'` (io_uring where the kernel and the built
+   * addon allow it, else node-fs; {@link AsyncFileManager.engineReason} says why), `'io_uring'` or `'node-fs'`.
+   * Default: a new {@link NodeFsEngine}.
+   */
+  readonly engine?: FileEngine | EngineChoice | undefined;
   /** Receives a trace event for every step of every action (off by default; see FileTraceRecorder). */
   readonly trace?: FileTraceListener | undefined;
 }
@@ -43,6 +48,8 @@ const ENGINE_METHODS = ['openExisting', 'createAnonymous', 'close', 'read', 'wri
  */
 export class AsyncFileManager {
   private readonly scheduler: Scheduler;
+  /** Why this engine runs the actions, in one line (with `'auto'`: why io_uring was or was not chosen). */
+  readonly engineReason: string;
 
   /**
    * @param options - concurrency, engine and trace.
@@ -54,7 +61,15 @@ export class AsyncFileManager {
     }
     const concurrency = options.concurrency ?? 4;
     expectInteger('concurrency', concurrency, 1, 65_536);
-    const engine = options.engine ?? new NodeFsEngine();
+    let engine: FileEngine;
+    if (typeof options.engine === 'string') {
+      const selection = selectEngine(options.engine);
+      engine = selection.engine;
+      this.engineReason = selection.reason;
+    } else {
+      engine = options.engine ?? new NodeFsEngine();
+      this.engineReason = options.engine === undefined ? 'the default engine' : 'given by the caller';
+    }
     if (
       typeof engine !== 'object' ||
       engine === null ||

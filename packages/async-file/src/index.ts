@@ -18,3 +18,5 @@ export type {
   ScriptedEngineOptions,
 } from './engines/scripted/scripted-engine-options.js';
 export type { ScriptedCallKind, ScriptedCallState } from './engines/scripted/scripted-call.js';
+export { IoUringEngine, IoUringUnavailableError, createFileEngine, selectEngine } from './engines/io-uring-engine.js';
+export type { EngineChoice, EngineSelection, IoUringEngineOptions } from './engines/io-uring-engine.js';

@@ -1,0 +1,337 @@
+/**
+ * Group `io-uring`: 4 KiB cached random reads from one 256 MiB file through the io_uring engine (via the manager and
+ * called directly, batched and immediate submission) against the node-fs manager, callback fs.read and the readSync
+ * loop (the single-thread limit). Run through `npm run bench -- io-uring` (a fresh process).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  AsyncFileManager,
+  IoUringEngine,
+  IoUringUnavailableError,
+  type AsyncFileHandle,
+  type FileEngine,
+} from 'async-file';
+import { goalAtLeast } from '../lib/goals.js';
+import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
+import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
+import { computeRatios } from '../lib/ratios.js';
+import type { CaseReport, GoalReport } from '../lib/report.js';
+import { seededUint32 } from '../lib/seeded-random.js';
+import { round, roundSummary } from '../lib/stats.js';
+import { createTempRoot } from '../lib/temp-root.js';
+import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../lib/time-async-runs.js';
+
+const GROUP = 'io-uring';
+const LANES = 64;
+const BLOCK = 4096;
+const FILE_BYTES = 256 * 1024 * 1024;
+const READS_PER_RUN = 100_000;
+const READS_PER_WARMUP_RUN = 20_000;
+const ROUNDS = { min: 5, max: 15 };
+const SEED = 0x5eed_f11e;
+
+const NAMES = {
+  uringManager: 'reads: manager (io_uring) read 4 KiB, 64 handles chaining',
+  uringEngine: 'reads: io_uring engine read() direct, 64 in flight, batched submit',
+  uringImmediate: 'reads: io_uring engine read() direct, 64 in flight, immediate submit',
+  nodeFsManager: 'reads: manager (node-fs) read 4 KiB, 64 handles chaining',
+  callback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
+  sync: 'reads: readSync loop',
+  syncAlloc: 'reads: readSync loop, new 4 KiB Buffer per read (as the manager hands out)',
+} as const;
+
+function readsPerRun(phase: RunPhase): number {
+  return phase === 'timed' ? READS_PER_RUN : READS_PER_WARMUP_RUN;
+}
+
+function wrongBlock(offset: number, bytesRead: number, first: number): Error {
+  return new Error(`read at ${offset}: ${bytesRead} bytes starting with block ${first}, expected ${offset / BLOCK}`);
+}
+
+/** Writes the file (block b starts with b as uint32 LE) and reads it once in full: cached. */
+function createReadFile(file: string): void {
+  const chunk = Buffer.alloc(1024 * 1024);
+  const blocksPerChunk = chunk.length / BLOCK;
+  const fd = fs.openSync(file, 'wx');
+  try {
+    for (let c = 0; c < FILE_BYTES / chunk.length; c++) {
+      for (let j = 0; j < blocksPerChunk; j++) chunk.writeUInt32LE(c * blocksPerChunk + j, j * BLOCK);
+      fs.writeSync(fd, chunk, 0, chunk.length, c * chunk.length);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const readFd = fs.openSync(file, 'r');
+  try {
+    while (fs.readSync(readFd, chunk, 0, chunk.length, null) > 0) {
+      // into the page cache
+    }
+  } finally {
+    fs.closeSync(readFd);
+  }
+}
+
+/** Resolves `count` after `count` reads, each checked; `start(lane)` issues the next read of a lane. */
+function lanes(
+  count: number,
+  run: (next: () => number, done: (error: Error | null) => boolean) => void,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let issued = 0;
+    let completed = 0;
+    let failed = false;
+    const next = (): number => (issued < count ? issued++ : -1);
+    const done = (error: Error | null): boolean => {
+      if (failed) return false;
+      if (error !== null) {
+        failed = true;
+        reject(error);
+        return false;
+      }
+      if (++completed === count) resolve(count);
+      return true;
+    };
+    run(next, done);
+  });
+}
+
+function managerReads(handles: readonly AsyncFileHandle[], offsets: Int32Array, count: number): Promise<number> {
+  return lanes(count, (next, done) => {
+    const lane = (handle: AsyncFileHandle): void => {
+      const index = next();
+      if (index < 0) return;
+      const offset = offsets[index] ?? 0;
+      handle
+        .read(offset, BLOCK, (error, bytes) => {
+          if (error !== null) return void done(error);
+          if (bytes.length !== BLOCK || bytes.readUInt32LE(0) !== offset / BLOCK) {
+            return void done(wrongBlock(offset, bytes.length, bytes.length >= 4 ? bytes.readUInt32LE(0) : -1));
+          }
+          if (done(null)) lane(handle);
+        })
+        .release();
+    };
+    for (const handle of handles) lane(handle);
+  });
+}
+
+function engineReads(engine: FileEngine, fd: number, offsets: Int32Array, count: number): Promise<number> {
+  return lanes(count, (next, done) => {
+    const lane = (buffer: Buffer): void => {
+      const index = next();
+      if (index < 0) return;
+      const offset = offsets[index] ?? 0;
+      engine.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
+        if (error !== null) return void done(error);
+        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+          return void done(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
+        }
+        if (done(null)) lane(buffer);
+      });
+    };
+    for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
+  });
+}
+
+function callbackReads(fd: number, offsets: Int32Array, count: number): Promise<number> {
+  return lanes(count, (next, done) => {
+    const lane = (buffer: Buffer): void => {
+      const index = next();
+      if (index < 0) return;
+      const offset = offsets[index] ?? 0;
+      fs.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
+        if (error !== null) return void done(error);
+        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+          return void done(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
+        }
+        if (done(null)) lane(buffer);
+      });
+    };
+    for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
+  });
+}
+
+function syncReads(fd: number, offsets: Int32Array, count: number): number {
+  const buffer = Buffer.allocUnsafe(BLOCK);
+  for (let i = 0; i < count; i++) {
+    const offset = offsets[i] ?? 0;
+    const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
+    if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+      throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
+    }
+  }
+  return count;
+}
+
+function syncReadsNewBuffer(fd: number, offsets: Int32Array, count: number): number {
+  for (let i = 0; i < count; i++) {
+    const offset = offsets[i] ?? 0;
+    const buffer = Buffer.allocUnsafe(BLOCK);
+    const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
+    if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+      throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
+    }
+  }
+  return count;
+}
+
+function openHandles(manager: AsyncFileManager, file: string): Promise<AsyncFileHandle[]> {
+  return Promise.all(
+    Array.from(
+      { length: LANES },
+      () =>
+        new Promise<AsyncFileHandle>((resolve, reject) => {
+          const handle = manager.newFileHandle();
+          handle.openExistingFile(file, 'read', (error) => (error ? reject(error) : resolve(handle))).release();
+        }),
+    ),
+  );
+}
+
+function closeHandles(handles: readonly AsyncFileHandle[]): Promise<void[]> {
+  return Promise.all(handles.map((handle) => new Promise<void>((resolve) => handle.close(() => resolve()).release())));
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const budgetMs = groupBudgetMs(GROUP);
+  const log = (line: string): void => logProgress(GROUP, line);
+  const notes: string[] = [];
+  let uring: IoUringEngine;
+  let immediate: IoUringEngine;
+  try {
+    uring = new IoUringEngine();
+    immediate = new IoUringEngine({ submit: 'immediate' });
+  } catch (error) {
+    if (!(error instanceof IoUringUnavailableError)) throw error;
+    log(`skipped: ${error.reason}`);
+    emitReport({
+      group: GROUP,
+      description: findGroup(GROUP)?.description ?? GROUP,
+      method: {},
+      cases: [],
+      ratios: computeRatios([], []),
+      goals: [],
+      notes: [`skipped: io_uring unavailable (${error.reason})`],
+      durationMs: Math.round(performance.now() - started),
+    });
+    return;
+  }
+  const temp = createTempRoot('bench-io-uring-');
+  const cleanups: (() => Promise<unknown> | void)[] = [];
+  const reports: CaseReport[] = [];
+  try {
+    const file = path.join(temp.path, 'reads.bin');
+    createReadFile(file);
+    const next = seededUint32(SEED);
+    const blocks = FILE_BYTES / BLOCK;
+    const offsets = Int32Array.from({ length: READS_PER_RUN }, () => (next() % blocks) * BLOCK);
+    log(`file ready after ${Math.round(performance.now() - started)} ms`);
+
+    const fd = fs.openSync(file, 'r');
+    cleanups.push(() => fs.closeSync(fd));
+    const uringManager = new AsyncFileManager({ concurrency: LANES, engine: uring });
+    const uringHandles = await openHandles(uringManager, file);
+    cleanups.push(() => closeHandles(uringHandles));
+    const nodeFsManager = new AsyncFileManager({ concurrency: LANES });
+    const nodeFsHandles = await openHandles(nodeFsManager, file);
+    cleanups.push(() => closeHandles(nodeFsHandles));
+
+    const cases: AsyncRunCase[] = [
+      { name: NAMES.uringManager, role: 'subject', run: (p) => managerReads(uringHandles, offsets, readsPerRun(p)) },
+      { name: NAMES.uringEngine, role: 'subject', run: (p) => engineReads(uring, fd, offsets, readsPerRun(p)) },
+      { name: NAMES.uringImmediate, role: 'subject', run: (p) => engineReads(immediate, fd, offsets, readsPerRun(p)) },
+      { name: NAMES.nodeFsManager, role: 'baseline', run: (p) => managerReads(nodeFsHandles, offsets, readsPerRun(p)) },
+      { name: NAMES.callback, role: 'baseline', run: (p) => callbackReads(fd, offsets, readsPerRun(p)) },
+      { name: NAMES.sync, role: 'baseline', run: (p) => Promise.resolve(syncReads(fd, offsets, readsPerRun(p))) },
+      {
+        name: NAMES.syncAlloc,
+        role: 'baseline',
+        run: (p) => Promise.resolve(syncReadsNewBuffer(fd, offsets, readsPerRun(p))),
+      },
+    ];
+    const timings = await timeAsyncRuns(cases, {
+      warmupRuns: 1,
+      minRounds: ROUNDS.min,
+      maxRounds: ROUNDS.max,
+      deadline: started + budgetMs * 0.6,
+      log,
+    });
+    for (const [index, timing] of timings.entries()) {
+      const role = cases[index]?.role ?? 'subject';
+      reports.push({
+        name: timing.name,
+        role,
+        nsPerOp: roundSummary(timing.nsPerOp),
+        samples: timing.samples.length,
+        nsPerOpSamples: timing.samples.map((value) => round(value)),
+        iterationsPerBatch: timing.opsPerRun,
+        bytesPerOp: 0,
+        bytesPerOpRange: { min: 0, max: 0 },
+        allocationIterations: 0,
+      });
+      const ops = Math.round(1e9 / timing.nsPerOp.median);
+      notes.push(
+        `${timing.name}: ${ops.toLocaleString('en-US')} reads/s median, CPU ${round(timing.cpuNsPerOp.median / 1000, 2)} ` +
+          `us/read (system ${round(timing.systemNsPerOp.median / 1000, 2)})`,
+      );
+    }
+    notes.push(
+      `io_uring engine counters after the run: batched ${JSON.stringify(uring.info)}; immediate ${JSON.stringify(immediate.info)}`,
+    );
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    uring.close();
+    immediate.close();
+    temp.remove();
+  }
+
+  const comparisons = [NAMES.uringManager, NAMES.uringEngine, NAMES.uringImmediate].flatMap((subject) =>
+    [NAMES.sync, NAMES.syncAlloc, NAMES.callback, NAMES.nodeFsManager].map((baseline) => ({
+      subject,
+      baseline,
+      metrics: ['time'] as const,
+    })),
+  );
+  const ratios = computeRatios(reports, comparisons);
+  const speedup = (subject: string, baseline: string): number => ratios.speedupVs[subject]?.[baseline] ?? 0;
+  const goals: GoalReport[] = [
+    goalAtLeast(
+      'random 4 KiB cached reads: io_uring engine (direct, batched) reads/s / readSync loop reads/s',
+      speedup(NAMES.uringEngine, NAMES.sync),
+      0.9,
+      'x',
+    ),
+    goalAtLeast(
+      'random 4 KiB cached reads: manager (io_uring) reads/s / readSync loop reads/s',
+      speedup(NAMES.uringManager, NAMES.sync),
+      0.9,
+      'x',
+    ),
+  ];
+  notes.push(
+    'Bytes/op are not measured in this group (0 = not measured). Ratios come from medians of interleaved runs in one process.',
+  );
+  emitReport({
+    group: GROUP,
+    description: findGroup(GROUP)?.description ?? GROUP,
+    method: {
+      nodeFlags: process.execArgv.length > 0 ? process.execArgv : GROUP_NODE_FLAGS,
+      fileBytes: FILE_BYTES,
+      readBytes: BLOCK,
+      readsPerRun: READS_PER_RUN,
+      inFlight: LANES,
+      offsets: `4 KiB-aligned, mulberry32 seed 0x${SEED.toString(16)}, the same for every case and run`,
+      timing: 'lib/time-async-runs.ts: rounds interleave the cases (rotating start), a full GC before every run',
+      ring: 'IoUringEngine defaults: 256 SQ entries, 512 CQ entries',
+    },
+    cases: reports,
+    ratios,
+    goals,
+    notes,
+    durationMs: Math.round(performance.now() - started),
+  });
+}
+
+await main();

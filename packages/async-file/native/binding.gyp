@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "async_file_uring",
+      "sources": ["src/uring_ring.cc"],
+      "defines": ["NAPI_VERSION=8", "_GNU_SOURCE"],
+      "cflags_cc": ["-std=gnu++17", "-O2", "-Wall", "-Wextra", "-Wno-missing-field-initializers"],
+      "cflags_cc!": ["-fno-rtti"]
+    }
+  ]
+}

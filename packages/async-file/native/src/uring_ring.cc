@@ -1,0 +1,922 @@
+// async-file's io_uring ring: raw io_uring syscalls with the kernel's own uapi header (linux/io_uring.h from
+// linux-libc-dev), no liburing. One Ring per engine, used only on the JS thread that created it:
+//   - requests are prepared into per-slot SQEs; they enter the submission ring at once when there is room (else a
+//     backlog), and io_uring_enter submits them in batches: at the end of every completion batch, and once per event
+//     loop turn (uv_prepare before the loop blocks, uv_check after it polled) for requests made elsewhere;
+//   - an eventfd registered with the ring (IORING_REGISTER_EVENTFD) is watched by Node's own loop (uv_poll); its
+//     callback reaps every completion into a shared Int32Array of (slot, result) pairs and calls ONE JS function per
+//     batch (through napi_make_callback, so promise reactions and nextTicks run after it);
+//   - a read/write buffer stays referenced (napi_ref) until its request's completion arrives, whatever JS did.
+// Cancel: a request still in the unsubmitted part of the ring (or the backlog) becomes a NOP and reports -ECANCELED
+// without ever executing; a submitted one gets IORING_OP_ASYNC_CANCEL by user_data. The target's own completion is the
+// only one reported (-ECANCELED, or its real result if the kernel could no longer stop it); the cancel's is ignored.
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/io_uring.h>
+#include <node_api.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Opcodes newer than the linux-libc-dev headers of this distribution (6.1): the values are ABI and never change.
+constexpr uint8_t kOpFtruncate = 55;  // IORING_OP_FTRUNCATE, Linux 6.9
+
+constexpr uint64_t kCancelTag = 1ULL << 63;  // user_data of our ASYNC_CANCEL requests: their results are ignored
+constexpr uint32_t kMaxSlots = 1u << 20;
+
+int SysSetup(unsigned entries, io_uring_params* p) { return (int)syscall(__NR_io_uring_setup, entries, p); }
+int SysEnter(int fd, unsigned to_submit, unsigned min_complete, unsigned flags) {
+  return (int)syscall(__NR_io_uring_enter, fd, to_submit, min_complete, flags, nullptr, 0);
+}
+int SysRegister(int fd, unsigned opcode, const void* arg, unsigned nr) {
+  return (int)syscall(__NR_io_uring_register, fd, opcode, arg, nr);
+}
+
+enum SlotState : uint8_t { kFree, kBacklog, kQueued, kSubmitted };
+
+struct Request {
+  uint32_t gen = 0;
+  SlotState state = kFree;
+  bool skip = false;         // canceled before it was submitted: becomes a NOP, reports -ECANCELED
+  bool cancel_sent = false;  // an ASYNC_CANCEL for it was prepared
+  uint32_t ring_index = 0;   // where its SQE sits while kQueued
+  io_uring_sqe sqe;
+  napi_ref buffer = nullptr;
+  std::string path1, path2;
+  struct statx stx;
+};
+
+struct Handles;
+
+struct Ring {
+  napi_env env = nullptr;
+  int ring_fd = -1, event_fd = -1;
+  unsigned features = 0;
+  bool has_ftruncate = false;
+  bool immediate = false;  // submit at every request instead of once per batch / loop turn
+  // submission ring
+  void* sq_ptr = nullptr;
+  size_t sq_size = 0;
+  void* cq_ptr = nullptr;
+  size_t cq_size = 0;
+  io_uring_sqe* sqes = nullptr;
+  size_t sqes_size = 0;
+  unsigned *sq_khead = nullptr, *sq_ktail = nullptr, sq_mask = 0, sq_entries = 0;
+  unsigned sq_tail = 0;  // local tail: SQEs up to it are written, the kernel sees them at the next enter
+  unsigned *cq_khead = nullptr, *cq_ktail = nullptr, cq_mask = 0, cq_entries = 0;
+  io_uring_cqe* cqes = nullptr;
+  // bookkeeping
+  unsigned inflight = 0;         // SQEs in the ring or in the kernel without a completion (cancels included)
+  unsigned request_limit = 0;    // requests (not cancels) in the ring at once: the CQ can never overflow
+  unsigned requests_in_ring = 0;
+  std::vector<uint32_t> queued_slots;  // kQueued, in ring order
+  std::deque<uint32_t> backlog;
+  std::vector<Request*> slots;
+  std::vector<uint32_t> free_slots;
+  std::vector<uint32_t> release_after_dispatch;
+  unsigned live = 0;  // slots in use
+  // JS side
+  napi_ref dispatch = nullptr;  // strong while requests are live, weak otherwise
+  napi_ref completions_ref = nullptr;
+  int32_t* completions = nullptr;
+  unsigned completions_pairs = 0;
+  napi_async_context async_context = nullptr;
+  Handles* handles = nullptr;
+  bool in_dispatch = false, closing = false, destroyed = false, hooks_started = false, cleanup_hook = false;
+  uint64_t batches = 0, enters = 0, completions_total = 0;
+};
+
+struct Handles {
+  uv_poll_t poll;
+  uv_prepare_t prepare;
+  uv_check_t check;
+  Ring* ring;
+  int open = 0;
+};
+
+void Destroy(Ring* r);
+void Flush(Ring* r);
+void OnPoll(uv_poll_t* handle, int status, int events);
+
+// ---------------------------------------------------------------------------------------------------------------
+
+bool RingHasRoom(Ring* r) { return r->sq_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE) < r->sq_entries; }
+
+// Writes one SQE into the ring (the caller checked there is room).
+void PutSqe(Ring* r, const io_uring_sqe& sqe, uint32_t* index_out) {
+  unsigned index = r->sq_tail & r->sq_mask;
+  r->sqes[index] = sqe;
+  r->sq_tail++;
+  r->inflight++;
+  if (index_out != nullptr) *index_out = index;
+}
+
+void StartHooks(Ring* r) {
+  if (r->hooks_started || r->destroyed) return;
+  r->hooks_started = true;
+  uv_prepare_start(&r->handles->prepare, [](uv_prepare_t* h) { Flush(static_cast<Handles*>(h->data)->ring); });
+  uv_check_start(&r->handles->check, [](uv_check_t* h) { Flush(static_cast<Handles*>(h->data)->ring); });
+}
+
+void StopHooks(Ring* r) {
+  if (!r->hooks_started) return;
+  r->hooks_started = false;
+  uv_prepare_stop(&r->handles->prepare);
+  uv_check_stop(&r->handles->check);
+}
+
+// Moves a request into the ring (as itself, or as a NOP if canceled meanwhile).
+void Enqueue(Ring* r, uint32_t slot) {
+  Request* q = r->slots[slot];
+  if (q->skip) {
+    io_uring_sqe nop;
+    memset(&nop, 0, sizeof nop);
+    nop.opcode = IORING_OP_NOP;
+    nop.user_data = q->sqe.user_data;
+    PutSqe(r, nop, &q->ring_index);
+  } else {
+    PutSqe(r, q->sqe, &q->ring_index);
+  }
+  q->state = kQueued;
+  r->requests_in_ring++;
+  r->queued_slots.push_back(slot);
+}
+
+// Backlog -> ring while there is room.
+void Drain(Ring* r) {
+  while (!r->backlog.empty() && r->requests_in_ring < r->request_limit && RingHasRoom(r)) {
+    uint32_t slot = r->backlog.front();
+    r->backlog.pop_front();
+    Enqueue(r, slot);
+  }
+}
+
+// io_uring_enter for every SQE written so far.
+void Submit(Ring* r) {
+  if (r->destroyed) return;
+  for (;;) {
+    // everything the kernel has not consumed yet (a failed enter leaves SQEs published but unconsumed)
+    unsigned to_submit = r->sq_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
+    if (to_submit == 0) break;
+    __atomic_store_n(r->sq_ktail, r->sq_tail, __ATOMIC_RELEASE);
+    int ret;
+    do {
+      ret = SysEnter(r->ring_fd, to_submit, 0, 0);
+    } while (ret < 0 && errno == EINTR);
+    r->enters++;
+    if (ret < 0) break;  // EAGAIN/EBUSY: the SQEs stay in the ring; the next hook submits them
+    for (uint32_t slot : r->queued_slots) r->slots[slot]->state = kSubmitted;
+    r->queued_slots.clear();
+    Drain(r);
+    if (r->sq_tail == *r->sq_ktail) break;  // nothing new from the backlog
+  }
+  if (r->sq_tail != *r->sq_ktail || !r->backlog.empty()) StartHooks(r);
+}
+
+void Flush(Ring* r) {
+  if (r->destroyed || r->in_dispatch) return;
+  StopHooks(r);
+  Drain(r);
+  Submit(r);
+}
+
+void RequestsChanged(Ring* r, bool was_idle) {
+  bool idle = r->live == 0;
+  if (was_idle == idle || r->destroyed) return;
+  if (idle) {
+    uv_unref(reinterpret_cast<uv_handle_t*>(&r->handles->poll));
+    uint32_t count;
+    napi_reference_unref(r->env, r->dispatch, &count);
+  } else {
+    uv_ref(reinterpret_cast<uv_handle_t*>(&r->handles->poll));
+    uint32_t count;
+    napi_reference_ref(r->env, r->dispatch, &count);
+  }
+}
+
+uint32_t AllocSlot(Ring* r) {
+  uint32_t slot;
+  if (!r->free_slots.empty()) {
+    slot = r->free_slots.back();
+    r->free_slots.pop_back();
+  } else {
+    slot = (uint32_t)r->slots.size();
+    r->slots.push_back(new Request());
+  }
+  Request* q = r->slots[slot];
+  q->gen++;
+  q->skip = false;
+  q->cancel_sent = false;
+  memset(&q->sqe, 0, sizeof q->sqe);
+  q->sqe.user_data = ((uint64_t)q->gen << 32) | slot;
+  return slot;
+}
+
+void ReleaseSlot(Ring* r, uint32_t slot) {
+  Request* q = r->slots[slot];
+  if (q->buffer != nullptr) {
+    napi_delete_reference(r->env, q->buffer);
+    q->buffer = nullptr;
+  }
+  q->path1.clear();
+  q->path2.clear();
+  q->state = kFree;
+  r->free_slots.push_back(slot);
+  bool was_idle = r->live == 0;
+  r->live--;
+  RequestsChanged(r, was_idle);
+}
+
+// Starts a prepared request: into the ring, or the backlog if the ring is full.
+void Start(Ring* r, uint32_t slot) {
+  bool was_idle = r->live == 0;
+  r->live++;
+  RequestsChanged(r, was_idle);
+  if (r->backlog.empty() && r->requests_in_ring < r->request_limit && !RingHasRoom(r)) Submit(r);
+  if (r->backlog.empty() && r->requests_in_ring < r->request_limit && RingHasRoom(r)) {
+    Enqueue(r, slot);
+  } else {
+    r->slots[slot]->state = kBacklog;
+    r->backlog.push_back(slot);
+  }
+  if (r->immediate) Submit(r);
+  else if (!r->in_dispatch) StartHooks(r);  // inside a batch: submitted when the batch ends
+}
+
+// Reaps every completion (up to the shared array's size) and calls JS once.
+void Reap(Ring* r) {
+  unsigned head = *r->cq_khead;
+  unsigned tail = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE);
+  unsigned count = 0;
+  while (head != tail && count < r->completions_pairs) {
+    const io_uring_cqe& cqe = r->cqes[head & r->cq_mask];
+    head++;
+    r->inflight--;
+    if (cqe.user_data & kCancelTag) continue;
+    uint32_t slot = (uint32_t)(cqe.user_data & 0xffffffffu);
+    uint32_t gen = (uint32_t)(cqe.user_data >> 32);
+    if (slot >= r->slots.size() || r->slots[slot]->gen != gen || r->slots[slot]->state == kFree) continue;
+    Request* q = r->slots[slot];
+    r->requests_in_ring--;
+    r->completions[2 * count] = (int32_t)slot;
+    r->completions[2 * count + 1] = q->skip ? -ECANCELED : cqe.res;
+    q->state = kFree;  // completed; the slot is released after the dispatch
+    r->release_after_dispatch.push_back(slot);
+    count++;
+  }
+  __atomic_store_n(r->cq_khead, head, __ATOMIC_RELEASE);
+  if (count == 0) return;
+  r->batches++;
+  r->completions_total += count;
+  napi_env env = r->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value fn = nullptr, recv, argv[1];
+  napi_get_reference_value(env, r->dispatch, &fn);
+  if (fn != nullptr) {
+    napi_get_global(env, &recv);  // MakeCallback needs an object receiver
+    napi_create_uint32(env, count, &argv[0]);
+    napi_value result;
+    r->in_dispatch = true;
+    napi_status status = napi_make_callback(env, r->async_context, recv, fn, 1, argv, &result);
+    r->in_dispatch = false;
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (status != napi_ok && pending) {
+      napi_value error;
+      napi_get_and_clear_last_exception(env, &error);
+      napi_fatal_exception(env, error);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+void OnPoll(uv_poll_t* handle, int status, int /*events*/) {
+  Ring* r = static_cast<Handles*>(handle->data)->ring;
+  if (r == nullptr || r->destroyed || status < 0) return;
+  uint64_t value;
+  while (read(r->event_fd, &value, sizeof value) > 0) {
+  }
+  Reap(r);
+  for (uint32_t slot : r->release_after_dispatch) ReleaseSlot(r, slot);
+  r->release_after_dispatch.clear();
+  if (r->closing && r->live == 0) {
+    Destroy(r);
+    return;
+  }
+  Flush(r);
+  // completions left because the shared array was full: come back at the next loop turn
+  if (*r->cq_khead != __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE)) {
+    uint64_t one = 1;
+    ssize_t written = write(r->event_fd, &one, sizeof one);
+    (void)written;
+  }
+}
+
+void CloseHandle(uv_handle_t* h) {
+  Handles* handles = static_cast<Handles*>(h->data);
+  if (--handles->open == 0) delete handles;
+}
+
+void Destroy(Ring* r) {
+  if (r->destroyed) return;
+  r->destroyed = true;
+  Handles* h = r->handles;
+  if (h != nullptr) {
+    h->ring = nullptr;
+    uv_poll_stop(&h->poll);
+    uv_prepare_stop(&h->prepare);
+    uv_check_stop(&h->check);
+    uv_close(reinterpret_cast<uv_handle_t*>(&h->poll), CloseHandle);
+    uv_close(reinterpret_cast<uv_handle_t*>(&h->prepare), CloseHandle);
+    uv_close(reinterpret_cast<uv_handle_t*>(&h->check), CloseHandle);
+    r->handles = nullptr;
+  }
+  // closing the ring cancels and waits for whatever is left (only at process exit can anything be left)
+  if (r->ring_fd >= 0) close(r->ring_fd);
+  if (r->event_fd >= 0) close(r->event_fd);
+  r->ring_fd = r->event_fd = -1;
+  if (r->sqes != nullptr) munmap(r->sqes, r->sqes_size);
+  if (r->cq_ptr != nullptr && r->cq_ptr != r->sq_ptr) munmap(r->cq_ptr, r->cq_size);
+  if (r->sq_ptr != nullptr) munmap(r->sq_ptr, r->sq_size);
+  r->sqes = nullptr;
+  r->sq_ptr = r->cq_ptr = nullptr;
+  for (Request* q : r->slots) {
+    if (q->buffer != nullptr) napi_delete_reference(r->env, q->buffer);
+    delete q;
+  }
+  r->slots.clear();
+  if (r->dispatch != nullptr) napi_delete_reference(r->env, r->dispatch);
+  if (r->completions_ref != nullptr) napi_delete_reference(r->env, r->completions_ref);
+  r->dispatch = r->completions_ref = nullptr;
+  r->completions = nullptr;
+  if (r->async_context != nullptr) napi_async_destroy(r->env, r->async_context);
+  r->async_context = nullptr;
+}
+
+void EnvCleanup(void* data) {
+  Ring* r = static_cast<Ring*>(data);
+  r->cleanup_hook = false;
+  Destroy(r);
+}
+
+void Finalize(napi_env env, void* data, void* /*hint*/) {
+  Ring* r = static_cast<Ring*>(data);
+  if (r->cleanup_hook) napi_remove_env_cleanup_hook(env, EnvCleanup, r);
+  Destroy(r);
+  delete r;
+}
+
+// Sets up the ring; returns an empty string or why io_uring cannot be used.
+std::string SetupRing(Ring* r, unsigned entries) {
+  io_uring_params p;
+  memset(&p, 0, sizeof p);
+  p.flags = IORING_SETUP_CLAMP | IORING_SETUP_SUBMIT_ALL;
+  int fd = SysSetup(entries, &p);
+  if (fd < 0 && errno == EINVAL) {
+    memset(&p, 0, sizeof p);
+    p.flags = IORING_SETUP_CLAMP;
+    fd = SysSetup(entries, &p);
+  }
+  if (fd < 0) {
+    int e = errno;
+    if (e == ENOSYS) return "io_uring_setup failed with ENOSYS: the kernel has no io_uring (or seccomp hides it)";
+    if (e == EPERM)
+      return "io_uring_setup failed with EPERM: io_uring is disabled (sysctl kernel.io_uring_disabled) or denied by "
+             "seccomp";
+    return std::string("io_uring_setup failed: ") + strerror(e);
+  }
+  r->ring_fd = fd;
+  r->features = p.features;
+  if (!(p.features & IORING_FEAT_NODROP)) return "the kernel lacks IORING_FEAT_NODROP (Linux 5.5+ needed)";
+  r->sq_size = p.sq_off.array + p.sq_entries * sizeof(unsigned);
+  r->cq_size = p.cq_off.cqes + p.cq_entries * sizeof(io_uring_cqe);
+  bool single = p.features & IORING_FEAT_SINGLE_MMAP;
+  if (single) r->sq_size = r->cq_size = r->sq_size > r->cq_size ? r->sq_size : r->cq_size;
+  r->sq_ptr = mmap(nullptr, r->sq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQ_RING);
+  if (r->sq_ptr == MAP_FAILED) {
+    r->sq_ptr = nullptr;
+    return std::string("mmap of the submission ring failed: ") + strerror(errno);
+  }
+  if (single) {
+    r->cq_ptr = r->sq_ptr;
+  } else {
+    r->cq_ptr = mmap(nullptr, r->cq_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_CQ_RING);
+    if (r->cq_ptr == MAP_FAILED) {
+      r->cq_ptr = nullptr;
+      return std::string("mmap of the completion ring failed: ") + strerror(errno);
+    }
+  }
+  r->sqes_size = p.sq_entries * sizeof(io_uring_sqe);
+  void* sqes = mmap(nullptr, r->sqes_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, IORING_OFF_SQES);
+  if (sqes == MAP_FAILED) return std::string("mmap of the SQE array failed: ") + strerror(errno);
+  r->sqes = static_cast<io_uring_sqe*>(sqes);
+  char* sq = static_cast<char*>(r->sq_ptr);
+  char* cq = static_cast<char*>(r->cq_ptr);
+  r->sq_khead = reinterpret_cast<unsigned*>(sq + p.sq_off.head);
+  r->sq_ktail = reinterpret_cast<unsigned*>(sq + p.sq_off.tail);
+  r->sq_mask = *reinterpret_cast<unsigned*>(sq + p.sq_off.ring_mask);
+  r->sq_entries = p.sq_entries;
+  unsigned* array = reinterpret_cast<unsigned*>(sq + p.sq_off.array);
+  for (unsigned i = 0; i < p.sq_entries; i++) array[i] = i;  // identity: SQE i is ring entry i
+  r->sq_tail = *r->sq_ktail;
+  r->cq_khead = reinterpret_cast<unsigned*>(cq + p.cq_off.head);
+  r->cq_ktail = reinterpret_cast<unsigned*>(cq + p.cq_off.tail);
+  r->cq_mask = *reinterpret_cast<unsigned*>(cq + p.cq_off.ring_mask);
+  r->cq_entries = p.cq_entries;
+  r->cqes = reinterpret_cast<io_uring_cqe*>(cq + p.cq_off.cqes);
+  // at most one cancel per request: requests + cancels never exceed the CQ
+  r->request_limit = p.cq_entries / 2 < p.sq_entries ? p.cq_entries / 2 : p.sq_entries;
+
+  // the operations the engine needs
+  size_t probe_size = sizeof(io_uring_probe) + 256 * sizeof(io_uring_probe_op);
+  std::vector<char> probe_mem(probe_size, 0);
+  io_uring_probe* probe = reinterpret_cast<io_uring_probe*>(probe_mem.data());
+  if (SysRegister(fd, IORING_REGISTER_PROBE, probe, 256) < 0)
+    return std::string("IORING_REGISTER_PROBE failed (Linux 5.6+ needed): ") + strerror(errno);
+  auto supported = [&](unsigned op) {
+    return op <= probe->last_op && op < probe->ops_len && (probe->ops[op].flags & IO_URING_OP_SUPPORTED);
+  };
+  const struct {
+    unsigned op;
+    const char* name;
+  } needed[] = {{IORING_OP_NOP, "NOP"},         {IORING_OP_READ, "READ"},           {IORING_OP_WRITE, "WRITE"},
+                {IORING_OP_OPENAT, "OPENAT"},   {IORING_OP_CLOSE, "CLOSE"},         {IORING_OP_STATX, "STATX"},
+                {IORING_OP_FSYNC, "FSYNC"},     {IORING_OP_ASYNC_CANCEL, "ASYNC_CANCEL"},
+                {IORING_OP_LINKAT, "LINKAT"},   {IORING_OP_UNLINKAT, "UNLINKAT"},   {IORING_OP_RENAMEAT, "RENAMEAT"}};
+  for (const auto& n : needed) {
+    if (!supported(n.op)) return std::string("the kernel lacks IORING_OP_") + n.name + " (Linux 5.15+ needed)";
+  }
+  r->has_ftruncate = supported(kOpFtruncate);
+
+  r->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (r->event_fd < 0) return std::string("eventfd failed: ") + strerror(errno);
+  if (SysRegister(fd, IORING_REGISTER_EVENTFD, &r->event_fd, 1) < 0)
+    return std::string("IORING_REGISTER_EVENTFD failed: ") + strerror(errno);
+  return "";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// N-API glue
+
+#define CHECK_NAPI(call)                                             \
+  do {                                                               \
+    if ((call) != napi_ok) {                                         \
+      napi_throw_error(env, "ERR_IO_URING_NAPI", #call " failed"); \
+      return nullptr;                                                \
+    }                                                                \
+  } while (0)
+
+bool HasFreeSlot(napi_env env, Ring* r);
+
+struct Args {
+  napi_value self;
+  napi_value argv[6];
+  size_t argc = 6;
+  Ring* ring = nullptr;
+};
+
+bool GetArgs(napi_env env, napi_callback_info info, Args* a, bool need_open = true) {
+  if (napi_get_cb_info(env, info, &a->argc, a->argv, &a->self, nullptr) != napi_ok) return false;
+  void* data = nullptr;
+  if (napi_unwrap(env, a->self, &data) != napi_ok || data == nullptr) {
+    napi_throw_error(env, "ERR_IO_URING_NAPI", "not a Ring");
+    return false;
+  }
+  a->ring = static_cast<Ring*>(data);
+  if (need_open && (a->ring->destroyed || a->ring->closing)) {
+    napi_throw_error(env, "ERR_IO_URING_CLOSED", "the io_uring ring is closed");
+    return false;
+  }
+  if (need_open && !HasFreeSlot(env, a->ring)) return false;
+  return true;
+}
+
+bool GetInt(napi_env env, napi_value v, int32_t* out) {
+  if (napi_get_value_int32(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a number");
+    return false;
+  }
+  return true;
+}
+
+bool GetInt64(napi_env env, napi_value v, int64_t* out) {
+  if (napi_get_value_int64(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a number");
+    return false;
+  }
+  return true;
+}
+
+bool GetString(napi_env env, napi_value v, std::string* out) {
+  size_t len = 0;
+  if (napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a string");
+    return false;
+  }
+  out->resize(len);
+  napi_get_value_string_utf8(env, v, &(*out)[0], len + 1, &len);
+  return true;
+}
+
+// Refuses a request when kMaxSlots are live (a runaway producer): the ring keeps a slot per unfinished request.
+bool HasFreeSlot(napi_env env, Ring* r) {
+  if (r->live < kMaxSlots) return true;
+  napi_throw_error(env, "ERR_IO_URING_TOO_MANY_REQUESTS", "too many io_uring requests pending (1,048,576)");
+  return false;
+}
+
+napi_value Started(napi_env env, Ring* r, uint32_t slot) {
+  Start(r, slot);
+  napi_value result;
+  napi_create_uint32(env, slot, &result);
+  return result;
+}
+
+// new Ring(entries, completions: Int32Array, dispatch: (count) => void, immediate: boolean)
+napi_value RingNew(napi_env env, napi_callback_info info) {
+  napi_value self, argv[4];
+  size_t argc = 4;
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, argv, &self, nullptr));
+  int32_t entries;
+  if (!GetInt(env, argv[0], &entries)) return nullptr;
+  bool is_typed = false;
+  napi_is_typedarray(env, argv[1], &is_typed);
+  if (!is_typed) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "completions must be an Int32Array");
+    return nullptr;
+  }
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  CHECK_NAPI(napi_get_typedarray_info(env, argv[1], &type, &length, &data, nullptr, nullptr));
+  if (type != napi_int32_array) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "completions must be an Int32Array");
+    return nullptr;
+  }
+  bool immediate = false;
+  napi_get_value_bool(env, argv[3], &immediate);
+  Ring* r = new Ring();
+  r->env = env;
+  r->immediate = immediate;
+  std::string reason = SetupRing(r, (unsigned)entries);
+  if (reason.empty() && length / 2 < r->cq_entries) reason = "the completions array is smaller than the CQ";
+  if (!reason.empty()) {
+    Destroy(r);
+    delete r;
+    napi_throw_error(env, "ERR_IO_URING_UNAVAILABLE", reason.c_str());
+    return nullptr;
+  }
+  r->completions = static_cast<int32_t*>(data);
+  r->completions_pairs = (unsigned)(length / 2);
+  napi_create_reference(env, argv[1], 1, &r->completions_ref);
+  napi_create_reference(env, argv[2], 0, &r->dispatch);
+  napi_value resource_name;
+  napi_create_string_utf8(env, "IoUringCompletions", NAPI_AUTO_LENGTH, &resource_name);
+  napi_async_init(env, self, resource_name, &r->async_context);
+
+  uv_loop_t* loop = nullptr;
+  napi_get_uv_event_loop(env, &loop);
+  Handles* h = new Handles();
+  h->ring = r;
+  r->handles = h;
+  uv_poll_init(loop, &h->poll, r->event_fd);
+  uv_prepare_init(loop, &h->prepare);
+  uv_check_init(loop, &h->check);
+  h->poll.data = h->prepare.data = h->check.data = h;
+  h->open = 3;
+  uv_poll_start(&h->poll, UV_READABLE, OnPoll);
+  uv_unref(reinterpret_cast<uv_handle_t*>(&h->poll));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&h->prepare));
+  uv_unref(reinterpret_cast<uv_handle_t*>(&h->check));
+
+  napi_add_env_cleanup_hook(env, EnvCleanup, r);
+  r->cleanup_hook = true;
+  if (napi_wrap(env, self, r, Finalize, nullptr, nullptr) != napi_ok) {
+    napi_throw_error(env, "ERR_IO_URING_NAPI", "napi_wrap failed");
+    return nullptr;
+  }
+  return self;
+}
+
+// openat(path, flags, mode) -> slot   (AT_FDCWD; O_CLOEXEC is the caller's to add)
+napi_value RingOpenat(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a)) return nullptr;
+  int32_t flags, mode;
+  std::string path;
+  if (!GetString(env, a.argv[0], &path) || !GetInt(env, a.argv[1], &flags) || !GetInt(env, a.argv[2], &mode))
+    return nullptr;
+  uint32_t slot = AllocSlot(a.ring);
+  Request* q = a.ring->slots[slot];
+  q->path1 = std::move(path);
+  q->sqe.opcode = IORING_OP_OPENAT;
+  q->sqe.fd = AT_FDCWD;
+  q->sqe.addr = (uint64_t)(uintptr_t)q->path1.c_str();
+  q->sqe.len = (uint32_t)mode;
+  q->sqe.open_flags = (uint32_t)flags;
+  return Started(env, a.ring, slot);
+}
+
+// read/write(fd, buffer: Uint8Array, offset, length, position) -> slot
+napi_value ReadWrite(napi_env env, napi_callback_info info, uint8_t opcode) {
+  Args a;
+  if (!GetArgs(env, info, &a)) return nullptr;
+  int32_t fd, offset, length;
+  int64_t position;
+  if (!GetInt(env, a.argv[0], &fd) || !GetInt(env, a.argv[2], &offset) || !GetInt(env, a.argv[3], &length) ||
+      !GetInt64(env, a.argv[4], &position))
+    return nullptr;
+  bool is_typed = false;
+  napi_is_typedarray(env, a.argv[1], &is_typed);
+  if (!is_typed) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "buffer must be a Uint8Array");
+    return nullptr;
+  }
+  napi_typedarray_type type;
+  size_t byte_length;
+  void* data;
+  CHECK_NAPI(napi_get_typedarray_info(env, a.argv[1], &type, &byte_length, &data, nullptr, nullptr));
+  if (offset < 0 || length < 0 || (size_t)offset + (size_t)length > byte_length) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "offset + length is outside the buffer");
+    return nullptr;
+  }
+  uint32_t slot = AllocSlot(a.ring);
+  Request* q = a.ring->slots[slot];
+  napi_create_reference(env, a.argv[1], 1, &q->buffer);
+  q->sqe.opcode = opcode;
+  q->sqe.fd = fd;
+  q->sqe.addr = (uint64_t)(uintptr_t)(static_cast<char*>(data) + offset);
+  q->sqe.len = (uint32_t)length;
+  q->sqe.off = (uint64_t)position;
+  return Started(env, a.ring, slot);
+}
+
+napi_value RingRead(napi_env env, napi_callback_info info) { return ReadWrite(env, info, IORING_OP_READ); }
+napi_value RingWrite(napi_env env, napi_callback_info info) { return ReadWrite(env, info, IORING_OP_WRITE); }
+
+// close(fd), fsync(fd), ftruncate(fd, length) -> slot
+napi_value FdOp(napi_env env, napi_callback_info info, uint8_t opcode) {
+  Args a;
+  if (!GetArgs(env, info, &a)) return nullptr;
+  int32_t fd;
+  int64_t length = 0;
+  if (!GetInt(env, a.argv[0], &fd)) return nullptr;
+  if (opcode == kOpFtruncate && !GetInt64(env, a.argv[1], &length)) return nullptr;
+  uint32_t slot = AllocSlot(a.ring);
+  Request* q = a.ring->slots[slot];
+  q->sqe.opcode = opcode;
+  q->sqe.fd = fd;
+  if (opcode == kOpFtruncate) q->sqe.off = (uint64_t)length;
+  return Started(env, a.ring, slot);
+}
+
+napi_value RingClose(napi_env env, napi_callback_info info) { return FdOp(env, info, IORING_OP_CLOSE); }
+napi_value RingFsync(napi_env env, napi_callback_info info) { return FdOp(env, info, IORING_OP_FSYNC); }
+napi_value RingFtruncate(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a, false)) return nullptr;
+  if (!a.ring->has_ftruncate) {
+    napi_throw_error(env, "ERR_IO_URING_NO_FTRUNCATE", "the kernel lacks IORING_OP_FTRUNCATE (Linux 6.9+)");
+    return nullptr;
+  }
+  return FdOp(env, info, kOpFtruncate);
+}
+
+// statx(fd, path): fd >= 0 with path "" for fstat (AT_EMPTY_PATH), else a path from the cwd -> slot
+napi_value RingStatx(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a)) return nullptr;
+  int32_t fd;
+  std::string path;
+  if (!GetInt(env, a.argv[0], &fd) || !GetString(env, a.argv[1], &path)) return nullptr;
+  uint32_t slot = AllocSlot(a.ring);
+  Request* q = a.ring->slots[slot];
+  q->path1 = std::move(path);
+  memset(&q->stx, 0, sizeof q->stx);
+  q->sqe.opcode = IORING_OP_STATX;
+  q->sqe.fd = fd >= 0 ? fd : AT_FDCWD;
+  q->sqe.addr = (uint64_t)(uintptr_t)q->path1.c_str();
+  q->sqe.len = STATX_BASIC_STATS | STATX_BTIME;
+  q->sqe.addr2 = (uint64_t)(uintptr_t)&q->stx;
+  q->sqe.statx_flags = (fd >= 0 ? AT_EMPTY_PATH : 0) | AT_STATX_SYNC_AS_STAT;
+  return Started(env, a.ring, slot);
+}
+
+// linkat(oldPath, newPath, flags), renameat(from, to), unlinkat(path) -> slot (all relative to the cwd)
+napi_value PathOp(napi_env env, napi_callback_info info, uint8_t opcode) {
+  Args a;
+  if (!GetArgs(env, info, &a)) return nullptr;
+  std::string p1, p2;
+  int32_t flags = 0;
+  if (!GetString(env, a.argv[0], &p1)) return nullptr;
+  if (opcode != IORING_OP_UNLINKAT && !GetString(env, a.argv[1], &p2)) return nullptr;
+  if (opcode == IORING_OP_LINKAT && !GetInt(env, a.argv[2], &flags)) return nullptr;
+  uint32_t slot = AllocSlot(a.ring);
+  Request* q = a.ring->slots[slot];
+  q->path1 = std::move(p1);
+  q->path2 = std::move(p2);
+  q->sqe.opcode = opcode;
+  q->sqe.fd = AT_FDCWD;
+  q->sqe.addr = (uint64_t)(uintptr_t)q->path1.c_str();
+  if (opcode != IORING_OP_UNLINKAT) {
+    q->sqe.len = (uint32_t)AT_FDCWD;
+    q->sqe.addr2 = (uint64_t)(uintptr_t)q->path2.c_str();
+  }
+  if (opcode == IORING_OP_LINKAT) q->sqe.hardlink_flags = (uint32_t)flags;
+  return Started(env, a.ring, slot);
+}
+
+napi_value RingLinkat(napi_env env, napi_callback_info info) { return PathOp(env, info, IORING_OP_LINKAT); }
+napi_value RingRenameat(napi_env env, napi_callback_info info) { return PathOp(env, info, IORING_OP_RENAMEAT); }
+napi_value RingUnlinkat(napi_env env, napi_callback_info info) { return PathOp(env, info, IORING_OP_UNLINKAT); }
+
+// Prepares an ASYNC_CANCEL (submitted with the next batch). Returns false if there is no room at all.
+bool PutCancel(Ring* r, uint64_t user_data, uint32_t flags, uint32_t tag_slot) {
+  if (!RingHasRoom(r)) {
+    Submit(r);
+    if (!RingHasRoom(r)) return false;
+  }
+  io_uring_sqe sqe;
+  memset(&sqe, 0, sizeof sqe);
+  sqe.opcode = IORING_OP_ASYNC_CANCEL;
+  sqe.fd = -1;
+  sqe.addr = user_data;
+  sqe.cancel_flags = flags;
+  sqe.user_data = kCancelTag | tag_slot;
+  PutSqe(r, sqe, nullptr);
+  return true;
+}
+
+// cancel(slot): skips a request not yet submitted; asks the kernel to cancel a submitted one. Returns what was done:
+// 0 nothing (completed, or already asked), 1 skipped before submission, 2 ASYNC_CANCEL prepared.
+napi_value RingCancel(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a, false)) return nullptr;
+  int32_t slot;
+  if (!GetInt(env, a.argv[0], &slot)) return nullptr;
+  Ring* r = a.ring;
+  int32_t outcome = 0;
+  if (!r->destroyed && slot >= 0 && (uint32_t)slot < r->slots.size()) {
+    Request* q = r->slots[slot];
+    if (q->state == kBacklog && !q->skip) {
+      q->skip = true;
+      outcome = 1;
+    } else if (q->state == kQueued && !q->skip) {
+      // still in the unsubmitted part of the ring: the kernel has not seen it, turn it into a NOP
+      q->skip = true;
+      uint64_t user_data = q->sqe.user_data;
+      memset(&r->sqes[q->ring_index], 0, sizeof(io_uring_sqe));
+      r->sqes[q->ring_index].opcode = IORING_OP_NOP;
+      r->sqes[q->ring_index].user_data = user_data;
+      outcome = 1;
+    } else if (q->state == kSubmitted && !q->cancel_sent) {
+      q->cancel_sent = true;
+      if (PutCancel(r, q->sqe.user_data, 0, (uint32_t)slot)) {
+        outcome = 2;
+        if (r->immediate) Submit(r);
+        else if (!r->in_dispatch) StartHooks(r);
+      }
+    }
+  }
+  napi_value result;
+  napi_create_int32(env, outcome, &result);
+  return result;
+}
+
+// readStat(slot, out: Float64Array(14)): the statx result of a completed statx request; valid during its dispatch.
+napi_value RingReadStat(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a, false)) return nullptr;
+  int32_t slot;
+  if (!GetInt(env, a.argv[0], &slot)) return nullptr;
+  napi_typedarray_type type;
+  size_t length;
+  void* data;
+  if (napi_get_typedarray_info(env, a.argv[1], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array || length < 14 || slot < 0 || (uint32_t)slot >= a.ring->slots.size()) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "readStat(slot, Float64Array(14))");
+    return nullptr;
+  }
+  const struct statx& s = a.ring->slots[slot]->stx;
+  double* out = static_cast<double*>(data);
+  auto ms = [](const statx_timestamp& t) { return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6; };
+  // dev_t as glibc's makedev() encodes it (what fs.Stats.dev shows)
+  auto dev = [](uint32_t major, uint32_t minor) {
+    return (double)((((uint64_t)major & 0xfffff000u) << 32) | (((uint64_t)major & 0xfffu) << 8) |
+                    (((uint64_t)minor & 0xffffff00u) << 12) | ((uint64_t)minor & 0xffu));
+  };
+  out[0] = dev(s.stx_dev_major, s.stx_dev_minor);
+  out[1] = (double)s.stx_ino;
+  out[2] = s.stx_mode;
+  out[3] = s.stx_nlink;
+  out[4] = s.stx_uid;
+  out[5] = s.stx_gid;
+  out[6] = dev(s.stx_rdev_major, s.stx_rdev_minor);
+  out[7] = (double)s.stx_size;
+  out[8] = s.stx_blksize;
+  out[9] = (double)s.stx_blocks;
+  out[10] = ms(s.stx_atime);
+  out[11] = ms(s.stx_mtime);
+  out[12] = ms(s.stx_ctime);
+  out[13] = (s.stx_mask & STATX_BTIME) ? ms(s.stx_btime) : 0;
+  return nullptr;
+}
+
+// close(): no new requests; cancels what is pending; the ring is torn down once nothing is pending. Returns true if
+// it is already torn down.
+napi_value RingShutdown(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a, false)) return nullptr;
+  Ring* r = a.ring;
+  if (!r->destroyed && !r->closing) {
+    r->closing = true;
+    if (r->live == 0 && !r->in_dispatch) {
+      Destroy(r);
+    } else {
+      for (uint32_t slot : r->backlog) r->slots[slot]->skip = true;
+      for (uint32_t slot : r->queued_slots) {
+        Request* q = r->slots[slot];
+        if (q->skip) continue;
+        q->skip = true;
+        uint64_t user_data = q->sqe.user_data;
+        memset(&r->sqes[q->ring_index], 0, sizeof(io_uring_sqe));
+        r->sqes[q->ring_index].opcode = IORING_OP_NOP;
+        r->sqes[q->ring_index].user_data = user_data;
+      }
+      bool any_submitted = false;
+      for (Request* q : r->slots) any_submitted = any_submitted || q->state == kSubmitted;
+      if (any_submitted) PutCancel(r, 0, IORING_ASYNC_CANCEL_ANY | IORING_ASYNC_CANCEL_ALL, 0);
+      if (!r->in_dispatch) Flush(r);
+    }
+  }
+  napi_value result;
+  napi_get_boolean(env, r->destroyed, &result);
+  return result;
+}
+
+// info(): { sqEntries, cqEntries, requestLimit, features, hasFtruncate, live, inflight, batches, enters, completions,
+// closed }
+napi_value RingInfo(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a, false)) return nullptr;
+  Ring* r = a.ring;
+  napi_value obj, v;
+  napi_create_object(env, &obj);
+  auto set = [&](const char* name, double value) {
+    napi_create_double(env, value, &v);
+    napi_set_named_property(env, obj, name, v);
+  };
+  set("sqEntries", r->sq_entries);
+  set("cqEntries", r->cq_entries);
+  set("requestLimit", r->request_limit);
+  set("features", r->features);
+  set("live", r->live);
+  set("inflight", r->inflight);
+  set("backlog", (double)r->backlog.size());
+  set("batches", (double)r->batches);
+  set("enters", (double)r->enters);
+  set("completions", (double)r->completions_total);
+  napi_get_boolean(env, r->has_ftruncate, &v);
+  napi_set_named_property(env, obj, "hasFtruncate", v);
+  napi_get_boolean(env, r->destroyed, &v);
+  napi_set_named_property(env, obj, "closed", v);
+  return obj;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  napi_property_descriptor methods[] = {
+      {"openat", nullptr, RingOpenat, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"read", nullptr, RingRead, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"write", nullptr, RingWrite, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"close", nullptr, RingClose, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"fsync", nullptr, RingFsync, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"ftruncate", nullptr, RingFtruncate, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"statx", nullptr, RingStatx, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"linkat", nullptr, RingLinkat, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"renameat", nullptr, RingRenameat, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unlinkat", nullptr, RingUnlinkat, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"cancel", nullptr, RingCancel, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"readStat", nullptr, RingReadStat, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"shutdown", nullptr, RingShutdown, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"info", nullptr, RingInfo, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  napi_value ring_class;
+  napi_define_class(env, "Ring", NAPI_AUTO_LENGTH, RingNew, nullptr, sizeof methods / sizeof methods[0], methods,
+                    &ring_class);
+  napi_set_named_property(env, exports, "Ring", ring_class);
+  return exports;
+}

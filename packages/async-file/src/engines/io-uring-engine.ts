@@ -1,0 +1,368 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EngineCallback, EngineError, EngineRequest, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import { uringError } from './io-uring/errors.js';
+import { loadNativeAddon, type NativeRing, type NativeRingInfo } from './io-uring/native-ring.js';
+import { STAT_FIELDS, UringStats } from './io-uring/uring-stats.js';
+import { NodeFsEngine } from './node-fs-engine.js';
+
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
+/** Linux's O_CLOEXEC and O_TMPFILE (__O_TMPFILE | O_DIRECTORY) on x64/arm64 and most others; Node exports neither. */
+const O_CLOEXEC = 0o2000000;
+const O_TMPFILE = 0o20200000;
+const AT_SYMLINK_FOLLOW = 0x400;
+const ACCESS: Record<OpenMode, number> = { read: O_RDONLY, write: O_WRONLY, 'read-write': O_RDWR };
+/** Errors that mean "this file system or kernel has no O_TMPFILE": fall back to create-exclusive + unlink. */
+const NO_TMPFILE = new Set(['EISDIR', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL']);
+const ECANCELED = -125;
+
+/** How a completion's result becomes the callback's arguments. */
+const NUMBER = 0;
+const VOID = 1;
+const STAT = 2;
+type ResultKind = typeof NUMBER | typeof VOID | typeof STAT;
+
+/** Options of {@link IoUringEngine}. */
+export interface IoUringEngineOptions {
+  /**
+   * Submission ring entries (rounded up to a power of two by the kernel; the completion ring gets twice as many).
+   * At most `entries` requests are in the kernel at once; more wait in a backlog. Default 256.
+   */
+  readonly entries?: number | undefined;
+  /**
+   * `batched` (default): requests are submitted with one io_uring_enter per completion batch and per event loop turn.
+   * `immediate`: one io_uring_enter per request (for comparison).
+   */
+  readonly submit?: 'batched' | 'immediate' | undefined;
+}
+
+/** Thrown by `new IoUringEngine()` where io_uring cannot be used; `reason` says why in one line. */
+export class IoUringUnavailableError extends Error {
+  readonly code = 'ERR_IO_URING_UNAVAILABLE';
+  constructor(readonly reason: string) {
+    super(`io_uring is unavailable: ${reason}`);
+    this.name = 'IoUringUnavailableError';
+  }
+}
+
+/** One request in the ring: what its completion reports, to whom. It is also the EngineRequest handed out. */
+class UringCall implements EngineRequest {
+  slot = -1;
+  done = false;
+
+  constructor(
+    private readonly ring: NativeRing,
+    readonly kind: ResultKind,
+    readonly syscall: string,
+    readonly callback: EngineCallback<never>,
+    readonly path?: string,
+    readonly dest?: string,
+  ) {}
+
+  cancel(): void {
+    if (!this.done) this.ring.cancel(this.slot);
+  }
+}
+
+/** A call made of several requests (createAnonymous's fallback): cancel reaches the current one, and stops the rest. */
+class CompoundCall implements EngineRequest {
+  current: EngineRequest | undefined;
+  canceled = false;
+
+  cancel(): void {
+    if (this.canceled) return;
+    this.canceled = true;
+    this.current?.cancel();
+  }
+}
+
+/**
+ * The io_uring engine (Linux 5.15+ here; ftruncate through io_uring needs 6.9, else it runs on libuv's pool): every call
+ * is one io_uring request submitted by a native addon built from source at install (native/, raw syscalls with the
+ * kernel's linux/io_uring.h). Completions reach the JS thread through an eventfd watched by Node's own loop, ONE call
+ * into JS per batch.
+ *
+ * @remarks
+ * Cancel is real: a request not yet submitted, or still queued in the kernel, never executes and reports ECANCELED; one
+ * the kernel already started (or completed during submission, as cached reads do) reports its real outcome, and the
+ * manager undoes it. Descriptors are opened with O_CLOEXEC. Call {@link close} (or `using`) when done: pending
+ * requests are canceled, and the ring is closed once they have all reported. At process exit the ring is closed anyway.
+ */
+export class IoUringEngine implements FileEngine, Disposable {
+  readonly name = 'io_uring';
+  private readonly ring: NativeRing;
+  private readonly completions: Int32Array;
+  private readonly calls: (UringCall | undefined)[] = [];
+  private readonly statFields = new Float64Array(STAT_FIELDS);
+  private readonly hasFtruncate: boolean;
+  private hasTmpfile: boolean | undefined = undefined;
+  private fallback: NodeFsEngine | undefined;
+
+  /** @throws IoUringUnavailableError where io_uring or the addon is unavailable (the reason in one line). */
+  constructor(options: IoUringEngineOptions = {}) {
+    const addon = loadNativeAddon();
+    if (addon.Ring === undefined) throw new IoUringUnavailableError(addon.reason);
+    const entries = options.entries ?? 256;
+    if (!Number.isInteger(entries) || entries < 1 || entries > 32768) {
+      throw new RangeError(`Expected \`entries\` to be an integer from 1 to 32768, got \`${String(entries)}\``);
+    }
+    // room for a (slot, result) pair per CQ entry: the CQ has twice the SQ's entries, a power of two
+    this.completions = new Int32Array(4 * 2 ** Math.ceil(Math.log2(entries)));
+    try {
+      this.ring = new addon.Ring(entries, this.completions, this.dispatch, options.submit === 'immediate');
+    } catch (error) {
+      throw new IoUringUnavailableError((error as Error).message);
+    }
+    this.hasFtruncate = this.ring.info().hasFtruncate;
+  }
+
+  /** Whether unnamed files use O_TMPFILE: undefined before the first createAnonymous() probed it. */
+  get usesTmpfile(): boolean | undefined {
+    return this.hasTmpfile;
+  }
+
+  /** The ring's sizes and counters (requests live, batches, io_uring_enter calls, whether it is closed). */
+  get info(): NativeRingInfo {
+    return this.ring.info();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>): EngineRequest {
+    return this.start(
+      new UringCall(this.ring, NUMBER, 'open', callback as EngineCallback<never>, filePath),
+      this.ring.openat(filePath, ACCESS[mode] | O_CLOEXEC, 0),
+    );
+  }
+
+  createAnonymous(directory: string, callback: EngineCallback<number>): EngineRequest {
+    const compound = new CompoundCall();
+    const exclusive = (): void => {
+      if (compound.canceled) {
+        callback(uringError(ECANCELED, 'open', directory), -1);
+        return;
+      }
+      const name = path.join(directory, `.async-file-${randomBytes(9).toString('hex')}.tmp`);
+      compound.current = this.openat(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600, (openError, fd) => {
+        if (openError !== null) return callback(openError, -1);
+        // the name exists now: the unlink runs whatever happens (canceling it would leave the file behind)
+        compound.current = undefined;
+        this.unlink(name, (unlinkError) => {
+          if (unlinkError === null) return callback(null, fd);
+          this.close(fd, () => callback(unlinkError, -1));
+        });
+      });
+    };
+    if (this.hasTmpfile === false) {
+      exclusive();
+      return compound;
+    }
+    compound.current = this.openat(directory, O_TMPFILE | O_RDWR | O_CLOEXEC, 0o600, (error, fd) => {
+      if (error === null) {
+        this.hasTmpfile = true;
+        callback(null, fd);
+      } else if (NO_TMPFILE.has(error.code ?? '')) {
+        if (this.hasTmpfile === undefined) this.hasTmpfile = false;
+        exclusive();
+      } else {
+        callback(error, -1);
+      }
+    });
+    return compound;
+  }
+
+  duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): EngineRequest {
+    return this.openat(`/proc/self/fd/${fd}`, ACCESS[mode] | O_CLOEXEC, 0, callback);
+  }
+
+  /** Closes `fd` (the FileEngine call). */
+  close(fd: number, callback: EngineCallback<void>): EngineRequest;
+  /**
+   * Without arguments: closes the engine. Refuses new calls, cancels the pending ones (each still reports once:
+   * ECANCELED, or its real outcome if the kernel had started it) and closes the ring once none is left. Idempotent.
+   */
+  close(): void;
+  close(fd?: number, callback?: EngineCallback<void>): EngineRequest | void {
+    if (fd === undefined) {
+      this.ring.shutdown();
+      return;
+    }
+    if (typeof callback !== 'function') {
+      throw new TypeError(`Expected \`callback\` to be a function, got \`${String(callback)}\``);
+    }
+    return this.start(new UringCall(this.ring, VOID, 'close', callback as EngineCallback<never>), this.ring.close(fd));
+  }
+
+  read(
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+    callback: EngineCallback<number>,
+  ): EngineRequest {
+    return this.start(
+      new UringCall(this.ring, NUMBER, 'read', callback as EngineCallback<never>),
+      this.ring.read(fd, buffer, offset, length, position),
+    );
+  }
+
+  write(
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+    callback: EngineCallback<number>,
+  ): EngineRequest {
+    return this.start(
+      new UringCall(this.ring, NUMBER, 'write', callback as EngineCallback<never>),
+      this.ring.write(fd, buffer, offset, length, position),
+    );
+  }
+
+  fstat(fd: number, callback: EngineCallback<FileStats>): EngineRequest {
+    return this.start(
+      new UringCall(this.ring, STAT, 'fstat', callback as EngineCallback<never>),
+      this.ring.statx(fd, ''),
+    );
+  }
+
+  truncate(fd: number, length: number, callback: EngineCallback<void>): EngineRequest | undefined {
+    if (!this.hasFtruncate) {
+      // kernels before 6.9 have no IORING_OP_FTRUNCATE: libuv's pool does it (and cannot stop it)
+      (this.fallback ??= new NodeFsEngine()).truncate(fd, length, callback);
+      return undefined;
+    }
+    return this.start(
+      new UringCall(this.ring, VOID, 'ftruncate', callback as EngineCallback<never>),
+      this.ring.ftruncate(fd, length),
+    );
+  }
+
+  sync(fd: number, callback: EngineCallback<void>): EngineRequest {
+    return this.start(new UringCall(this.ring, VOID, 'fsync', callback as EngineCallback<never>), this.ring.fsync(fd));
+  }
+
+  link(fd: number, newPath: string, callback: EngineCallback<void>): EngineRequest {
+    // linkat(AT_FDCWD, "/proc/self/fd/N", AT_FDCWD, newPath, AT_SYMLINK_FOLLOW): names unnamed files too
+    return this.start(
+      new UringCall(this.ring, VOID, 'link', callback as EngineCallback<never>, newPath),
+      this.ring.linkat(`/proc/self/fd/${fd}`, newPath, AT_SYMLINK_FOLLOW),
+    );
+  }
+
+  stat(filePath: string, callback: EngineCallback<FileStats>): EngineRequest {
+    return this.start(
+      new UringCall(this.ring, STAT, 'stat', callback as EngineCallback<never>, filePath),
+      this.ring.statx(-1, filePath),
+    );
+  }
+
+  unlink(filePath: string, callback: EngineCallback<void>): EngineRequest {
+    return this.start(
+      new UringCall(this.ring, VOID, 'unlink', callback as EngineCallback<never>, filePath),
+      this.ring.unlinkat(filePath),
+    );
+  }
+
+  rename(from: string, to: string, callback: EngineCallback<void>): EngineRequest {
+    return this.start(
+      new UringCall(this.ring, VOID, 'rename', callback as EngineCallback<never>, from, to),
+      this.ring.renameat(from, to),
+    );
+  }
+
+  private openat(filePath: string, flags: number, mode: number, callback: EngineCallback<number>): EngineRequest {
+    return this.start(
+      new UringCall(this.ring, NUMBER, 'open', callback as EngineCallback<never>, filePath),
+      this.ring.openat(filePath, flags, mode),
+    );
+  }
+
+  private start(call: UringCall, slot: number): UringCall {
+    call.slot = slot;
+    this.calls[slot] = call;
+    return call;
+  }
+
+  /** Called by the addon once per batch of completions: `count` (slot, result) pairs in `completions`. */
+  private readonly dispatch = (count: number): void => {
+    const completions = this.completions;
+    const calls = this.calls;
+    let failed = false;
+    let firstError: unknown;
+    for (let i = 0; i < count; i++) {
+      const slot = completions[2 * i] as number;
+      const result = completions[2 * i + 1] as number;
+      const call = calls[slot];
+      calls[slot] = undefined;
+      if (call === undefined) continue;
+      call.done = true;
+      try {
+        this.deliver(call, slot, result);
+      } catch (error) {
+        // every completion of the batch is still delivered; the first throw surfaces as an uncaught exception
+        if (!failed) {
+          failed = true;
+          firstError = error;
+        } else {
+          process.nextTick(() => {
+            throw error;
+          });
+        }
+      }
+    }
+    if (failed) throw firstError;
+  };
+
+  private deliver(call: UringCall, slot: number, result: number): void {
+    const callback = call.callback as EngineCallback<unknown>;
+    if (result < 0) {
+      const error: EngineError = uringError(result, call.syscall, call.path, call.dest);
+      callback(error, call.kind === NUMBER ? -1 : undefined);
+    } else if (call.kind === NUMBER) {
+      callback(null, result);
+    } else if (call.kind === VOID) {
+      callback(null, undefined);
+    } else {
+      this.ring.readStat(slot, this.statFields);
+      callback(null, new UringStats(this.statFields));
+    }
+  }
+}
+
+/** Which engine to use: `auto` picks io_uring where it works, else node-fs. */
+export type EngineChoice = 'auto' | 'node-fs' | 'io_uring';
+
+/** What {@link selectEngine} chose, and why in one line. */
+export interface EngineSelection {
+  readonly engine: FileEngine;
+  readonly reason: string;
+}
+
+/**
+ * Creates the engine `choice` names. `auto`: io_uring where the kernel, the sysctl, seccomp and the built addon allow
+ * it, else node-fs, with the reason in one line. `io_uring` throws {@link IoUringUnavailableError} where unavailable.
+ */
+export function selectEngine(choice: EngineChoice = 'auto', options: IoUringEngineOptions = {}): EngineSelection {
+  if (choice === 'node-fs') return { engine: new NodeFsEngine(), reason: 'node-fs requested' };
+  if (choice === 'io_uring') return { engine: new IoUringEngine(options), reason: 'io_uring requested' };
+  if (choice !== 'auto') {
+    throw new TypeError(`Expected \`engine\` to be 'auto', 'node-fs' or 'io_uring', got \`${String(choice)}\``);
+  }
+  try {
+    return { engine: new IoUringEngine(options), reason: 'io_uring is available' };
+  } catch (error) {
+    if (!(error instanceof IoUringUnavailableError)) throw error;
+    return { engine: new NodeFsEngine(), reason: `io_uring unavailable (${error.reason}): using node-fs` };
+  }
+}
+
+/** {@link selectEngine} without the reason. */
+export function createFileEngine(choice: EngineChoice = 'auto', options: IoUringEngineOptions = {}): FileEngine {
+  return selectEngine(choice, options).engine;
+}

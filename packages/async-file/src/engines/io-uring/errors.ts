@@ -1,0 +1,22 @@
+import util from 'node:util';
+import type { EngineError } from '../../file-engine.js';
+
+const SYSTEM_ERRORS = util.getSystemErrorMap();
+
+/**
+ * A Node-style error for `-errno` from a completion, shaped as Node's fs shapes them: `code`, `errno` (negative),
+ * `syscall`, `path` (and `dest` for rename), message `CODE: description, syscall 'path'`.
+ */
+export function uringError(result: number, syscall: string, path?: string, dest?: string): EngineError {
+  const [code, description] = SYSTEM_ERRORS.get(result) ?? [`Unknown system error ${result}`, 'unknown error'];
+  let message = `${code}: ${description}, ${syscall}`;
+  if (path !== undefined) message += ` '${path}'`;
+  if (dest !== undefined) message += ` -> '${dest}'`;
+  const error: EngineError = new Error(message);
+  error.errno = result;
+  error.code = code;
+  error.syscall = syscall;
+  if (path !== undefined) error.path = path;
+  if (dest !== undefined) (error as EngineError & { dest?: string }).dest = dest;
+  return error;
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The native ring of the io_uring engine (native/src/uring_ring.cc), one per engine. Every request method returns the
+ * request's slot; its completion arrives later as a (slot, result) pair in the shared completions array, with ONE call
+ * of `dispatch(count)` per batch. A result below 0 is -errno.
+ */
+export interface NativeRing {
+  openat(path: string, flags: number, mode: number): number;
+  read(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  write(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  close(fd: number): number;
+  fsync(fd: number): number;
+  /** Throws ERR_IO_URING_NO_FTRUNCATE on kernels before 6.9 (see `info().hasFtruncate`). */
+  ftruncate(fd: number, length: number): number;
+  /** `fd >= 0` and `path` `''`: fstat; `fd` -1: stat of `path`. */
+  statx(fd: number, path: string): number;
+  linkat(oldPath: string, newPath: string, flags: number): number;
+  renameat(from: string, to: string): number;
+  unlinkat(path: string): number;
+  /** 0: nothing to do (completed or already asked), 1: skipped before submission, 2: IORING_OP_ASYNC_CANCEL sent. */
+  cancel(slot: number): 0 | 1 | 2;
+  /** Fills `out` with the statx result of `slot`; valid only while its completion is being dispatched. */
+  readStat(slot: number, out: Float64Array): void;
+  /** No new requests; cancels what is pending; tears the ring down once nothing is. Returns true once torn down. */
+  shutdown(): boolean;
+  info(): NativeRingInfo;
+}
+
+/** What the ring reports about itself. */
+export interface NativeRingInfo {
+  readonly sqEntries: number;
+  readonly cqEntries: number;
+  /** Requests in the ring at once (the rest wait in a backlog). */
+  readonly requestLimit: number;
+  readonly features: number;
+  readonly hasFtruncate: boolean;
+  /** Requests started and not yet completed. */
+  readonly live: number;
+  readonly inflight: number;
+  readonly backlog: number;
+  /** Completion batches delivered, io_uring_enter calls, completions delivered. */
+  readonly batches: number;
+  readonly enters: number;
+  readonly completions: number;
+  readonly closed: boolean;
+}
+
+export type NativeRingConstructor = new (
+  entries: number,
+  completions: Int32Array,
+  dispatch: (count: number) => void,
+  immediate: boolean,
+) => NativeRing;
+
+/** The addon, or why it cannot be loaded. */
+export type NativeAddon =
+  | { readonly Ring: NativeRingConstructor; readonly reason?: undefined }
+  | { readonly Ring?: undefined; readonly reason: string };
+
+/** Where `npm install` builds the addon (node-gyp in native/). */
+export const ADDON_PATH = fileURLToPath(
+  new URL('../../../../native/build/Release/async_file_uring.node', import.meta.url),
+);
+/** Written by native/report-build-failure.cjs when the build failed at install. */
+const BUILD_FAILURE_PATH = fileURLToPath(new URL('../../../../native/build-failure.txt', import.meta.url));
+
+let loaded: NativeAddon | undefined;
+
+/** Loads the addon once; never throws. */
+export function loadNativeAddon(): NativeAddon {
+  if (loaded !== undefined) return loaded;
+  if (process.platform !== 'linux') {
+    loaded = { reason: `io_uring is Linux-only (platform ${process.platform})` };
+    return loaded;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(ADDON_PATH) as { Ring: NativeRingConstructor };
+    loaded = { Ring: addon.Ring };
+  } catch (error) {
+    let why = (error as Error).message.split('\n')[0] ?? String(error);
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+      why = `the native addon was not built (${ADDON_PATH} is missing)`;
+      try {
+        why += `: ${fs.readFileSync(BUILD_FAILURE_PATH, 'utf8').trim()}`;
+      } catch {
+        // no record of a failed build: the install script did not run
+      }
+    }
+    loaded = { reason: why };
+  }
+  return loaded;
+}
