@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// The demo CLI: `npm start` at the repository root, or `npx async-op-demo` once the workspace is installed.
+import { LeakTracker } from 'async-op';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeOrder, runChaining } from './chaining-demo.js';
+import { demoDirectory, runSample, SAMPLE_DEMOS, SAMPLE_NAMES } from './samples-demo.js';
+
+/** Exit codes: 0 every check held, 1 a demo showed a broken guarantee or a leak, 2 bad usage. */
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `Usage: async-op-demo [command] [options]
+
+Runs the async-op demos on real files in a temporary directory (removed at the end).
+
+Commands:
+  all                 chaining, then every sample (the default)
+  chaining            the file manager's chaining: OPEN/WRITE/CLOSE order and peak open files
+  samples [name...]   each sample started and canceled mid-way, as a timeline
+
+Options:
+  -h, --help          help for the command
+
+Exit codes: 0 all checks held, 1 a check failed (order, leak, result), 2 bad usage.`,
+  chaining: `Usage: async-op-demo chaining [--files N] [--workers W]
+
+Opens, writes 4 KiB and closes N files through a manager with W worker slots, twice: with each next action
+enqueued from inside the previous callback (chained), and one event-loop turn later (unchained). Prints the order
+the actions started in and the most files open at once.
+
+Options:
+  --files N     files per run, an integer in [1, 1000] (default 5)
+  --workers W   worker slots, an integer in [1, 64] (default 1)`,
+  samples: `Usage: async-op-demo samples [name...]
+
+Starts each sample on real files and cancels it mid-way; prints a timeline (time, layer, event), the result, and
+whether anything leaked (AsyncOp references, descriptors, files). Names: ${SAMPLE_NAMES.join(', ')}.`,
+};
+
+function integerOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  }
+  return value;
+}
+
+async function chaining(root: string, files: number, workers: number): Promise<boolean> {
+  console.log(`== chaining: ${files} files, ${workers} worker slot(s), open -> write 4 KiB -> close each\n`);
+  let isOk = true;
+  for (const isChained of [true, false]) {
+    const run = await runChaining(demoDirectory(root, isChained ? 'chained' : 'unchained'), files, workers, isChained);
+    const label = isChained ? 'chained  ' : 'unchained';
+    console.log(`${label}  ${describeOrder(run.order)}`);
+    console.log(`${''.padEnd(9)}  peak open files: ${run.peakOpenFiles} (workers: ${workers})`);
+    if (isChained && run.peakOpenFiles > workers) {
+      console.log(`${''.padEnd(9)}  FAILED: chaining must keep open files <= workers`);
+      isOk = false;
+    }
+  }
+  console.log('');
+  return isOk;
+}
+
+async function samples(root: string, names: readonly string[]): Promise<boolean> {
+  const unknown = names.filter((name) => !SAMPLE_NAMES.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown sample(s): ${unknown.join(', ')}; known: ${SAMPLE_NAMES.join(', ')}`);
+  }
+  const chosen = names.length === 0 ? SAMPLE_DEMOS : SAMPLE_DEMOS.filter((demo) => names.includes(demo.name));
+  let isOk = true;
+  for (const [index, demo] of chosen.entries()) {
+    console.log(`== sample ${index + 1}/${chosen.length}: ${demo.name}: ${demo.explain}`);
+    const run = await runSample(demo, demoDirectory(root, demo.name));
+    for (const line of run.timeline.format()) console.log(`  ${line}`);
+    console.log(`  result: ${run.results.join(', ')} -> ${run.isCanceledCleanly ? 'canceled cleanly' : 'FAILED'}\n`);
+    isOk &&= run.isCanceledCleanly;
+  }
+  return isOk;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      files: { type: 'string' },
+      workers: { type: 'string' },
+    },
+  });
+  const [command = 'all', ...rest] = positionals;
+  if (!['all', 'chaining', 'samples'].includes(command)) {
+    throw new UsageError(`unknown command "${command}"; commands: all, chaining, samples (see --help)`);
+  }
+  if (values.help === true) {
+    console.log(HELP[command] ?? HELP['main']);
+    return EXIT_OK;
+  }
+  if (command !== 'samples' && rest.length > 0) throw new UsageError(`unexpected argument(s): ${rest.join(' ')}`);
+  const files = integerOption('files', values.files, 5, 1, 1000);
+  const workers = integerOption('workers', values.workers, 1, 1, 64);
+
+  LeakTracker.enable();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'async-op-demo-'));
+  try {
+    let isOk = true;
+    if (command === 'all' || command === 'chaining') isOk = (await chaining(root, files, workers)) && isOk;
+    if (command === 'all' || command === 'samples') isOk = (await samples(root, rest)) && isOk;
+    console.log(isOk ? 'all checks held' : 'SOME CHECKS FAILED (see above)');
+    return isOk ? EXIT_OK : EXIT_FAILED;
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`async-op-demo: ${error instanceof Error ? error.message : String(error)}`);
+    if (isUsage) console.error('Run async-op-demo --help for usage.');
+    process.exitCode = isUsage ? EXIT_USAGE : EXIT_FAILED;
+  },
+);
