@@ -16,6 +16,7 @@ const log = (line: string): void => console.log(`${(performance.now() | 0).toStr
  * Starts a wait of `ms` milliseconds. Returning means `callback` will be called exactly once; the returned reference
  * belongs to the caller, who may cancel with it and must release it.
  */
+// #region start-wait
 function startWait(label: string, ms: number, callback: NodeCallback<string>): AsyncOp<WaitContext> {
   const context: WaitContext = { label, timer: undefined, callbackRef: undefined, callback };
   // 1. create the op: the cancel implementation clears the timer and reports CANCELED at once
@@ -42,6 +43,7 @@ function deliver(context: WaitContext, error: unknown, value?: string): void {
   own.release();
   context.callback(error, value);
 }
+// #endregion
 
 async function main(): Promise<void> {
   log('1. a wait that runs to its end');

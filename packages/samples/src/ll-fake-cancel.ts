@@ -97,6 +97,7 @@ export class FakeCancelFileModule implements CancellableModule<FileJobRequest, F
   }
 
   /** The cancel implementation: report canceled now; the job cleans up when its real completion arrives. */
+  // #region cancel
   private cancelJob(context: FakeCancelContext): void {
     const { own, job, callback } = context;
     // 6. complete() wins the delivery (the job's real end can no longer deliver); cancel never runs after it
@@ -113,7 +114,9 @@ export class FakeCancelFileModule implements CancellableModule<FileJobRequest, F
       job?.abandon(reason);
     }
   }
+  // #endregion
 
+  // #region job-end
   private onJobEnd(
     own: AsyncOp<FakeCancelContext>,
     callback: StartCallback<FileJobValue>,
@@ -130,4 +133,5 @@ export class FakeCancelFileModule implements CancellableModule<FileJobRequest, F
       this.lifecycle.end();
     }
   }
+  // #endregion
 }

@@ -66,6 +66,7 @@ export class RealCancelFileModule implements CancellableModule<FileJobRequest, F
    * @remarks The callback may run before start() returns (a synchronous engine or scripted outcome), later, or for
    *   a cancel, inside cancel() or after the work stopped.
    */
+  // #region start
   start(request: FileJobRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
     // 1. validate everything and check the module is open: throwing here leaves nothing behind
     validateFileJobRequest(request);
@@ -91,6 +92,7 @@ export class RealCancelFileModule implements CancellableModule<FileJobRequest, F
     }
     return op;
   }
+  // #endregion
 
   close(): Promise<void> {
     return this.lifecycle.close();
@@ -100,6 +102,7 @@ export class RealCancelFileModule implements CancellableModule<FileJobRequest, F
     this.lifecycle.destroy();
   }
 
+  // #region deliver
   private deliver(
     own: AsyncOp<RealCancelContext>,
     callback: StartCallback<FileJobValue>,
@@ -116,4 +119,5 @@ export class RealCancelFileModule implements CancellableModule<FileJobRequest, F
       this.lifecycle.end();
     }
   }
+  // #endregion
 }
