@@ -27,12 +27,14 @@ export class CanceledError extends Error {
  * Tells whether `error` reports a cancellation.
  *
  * @param error - any thrown or reported value.
- * @returns true for an error whose `code` is `ERR_CANCELED` (from any copy of this package), and for an `AbortError`
- *   DOMException (what `AbortController.abort()` uses as its default reason).
+ * @returns true for an error whose `code` is `ERR_CANCELED` (from any copy of this package), for an `AbortError`
+ *   DOMException (what `AbortController.abort()` uses as its default reason), and for Node's own `AbortError`
+ *   (`code: 'ABORT_ERR'`, what fs, timers and streams reject with when their `{ signal }` aborts).
  * @remarks Pure and synchronous; never throws.
  */
 export function isCanceledError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  if ((error as { code?: unknown }).code === ErrorCode.CANCELED) return true;
-  return error instanceof DOMException && error.name === 'AbortError';
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  if (code === ErrorCode.CANCELED) return true;
+  return name === 'AbortError' && (error instanceof DOMException || code === 'ABORT_ERR');
 }

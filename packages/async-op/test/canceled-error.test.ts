@@ -23,6 +23,16 @@ describe('CanceledError', () => {
       expect(isCanceledError(controller.signal.reason)).to.equal(true);
     });
 
+    it("should accept Node's own AbortError, what fs and timers reject with on abort", async () => {
+      const { setTimeout: sleep } = await import('node:timers/promises');
+      const controller = new AbortController();
+      const sleeping = sleep(10_000, undefined, { signal: controller.signal });
+      controller.abort(new Error('reason'));
+      const error = await sleeping.catch((caught: unknown) => caught);
+      expect((error as { code?: string }).code).to.equal('ABORT_ERR');
+      expect(isCanceledError(error)).to.equal(true);
+    });
+
     it('should reject everything else', () => {
       for (const value of [
         undefined,
