@@ -15,11 +15,34 @@ export interface AsyncFileManagerOptions {
   /**
    * The engine that performs the system calls: a FileEngine, or `'auto'` (io_uring where the kernel and the built
    * addon allow it, else node-fs; {@link AsyncFileManager.engineReason} says why), `'io_uring'` or `'node-fs'`.
-   * Default: a new {@link NodeFsEngine}.
+   * Default: what the environment variable {@link ENGINE_ENV} (`ASYNC_FILE_ENGINE`) names, as if given here; unset or
+   * empty, a new {@link NodeFsEngine}.
    */
   readonly engine?: FileEngine | EngineChoice | undefined;
   /** Receives a trace event for every step of every action (off by default; see FileTraceRecorder). */
   readonly trace?: FileTraceListener | undefined;
+}
+
+/**
+ * The environment variable that chooses the engine of managers created without `engine`: `node-fs`, `io_uring` or
+ * `auto`, as the `engine` option takes them (unset or empty: node-fs). Read once, at the first such manager. It lets a
+ * whole program (or test run) switch engines without code changes; `npm test` runs the file suites under each.
+ */
+export const ENGINE_ENV = 'ASYNC_FILE_ENGINE';
+const ENGINE_CHOICES: readonly string[] = ['auto', 'node-fs', 'io_uring'] satisfies EngineChoice[];
+
+let environmentChoice: string | undefined | null = null; // null: not read yet
+
+/** The engine choice ASYNC_FILE_ENGINE names, or undefined. @throws TypeError for a value it does not know. */
+function defaultEngineChoice(): EngineChoice | undefined {
+  if (environmentChoice === null) environmentChoice = process.env[ENGINE_ENV] || undefined;
+  if (environmentChoice === undefined) return undefined;
+  if (!ENGINE_CHOICES.includes(environmentChoice)) {
+    throw new TypeError(
+      `Expected the environment variable ${ENGINE_ENV} to be 'auto', 'node-fs' or 'io_uring' (or unset), got \`${environmentChoice}\``,
+    );
+  }
+  return environmentChoice as EngineChoice;
 }
 
 const ENGINE_METHODS = ['openExisting', 'createAnonymous', 'close', 'read', 'write', 'link', 'unlink'] as const;
@@ -62,10 +85,15 @@ export class AsyncFileManager {
     const concurrency = options.concurrency ?? 4;
     expectInteger('concurrency', concurrency, 1, 65_536);
     let engine: FileEngine;
+    const fromEnvironment = options.engine === undefined ? defaultEngineChoice() : undefined;
     if (typeof options.engine === 'string') {
       const selection = selectEngine(options.engine);
       engine = selection.engine;
       this.engineReason = selection.reason;
+    } else if (fromEnvironment !== undefined) {
+      const selection = selectEngine(fromEnvironment);
+      engine = selection.engine;
+      this.engineReason = `${ENGINE_ENV}=${fromEnvironment}: ${selection.reason}`;
     } else {
       engine = options.engine ?? new NodeFsEngine();
       this.engineReason = options.engine === undefined ? 'the default engine' : 'given by the caller';

@@ -1,4 +1,4 @@
-export { AsyncFileManager } from './file-manager.js';
+export { AsyncFileManager, ENGINE_ENV } from './file-manager.js';
 export type { AsyncFileManagerOptions } from './file-manager.js';
 export { AsyncFileHandle } from './file-handle.js';
 export type { FileCallback } from './file-handle.js';

@@ -7,7 +7,15 @@ import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from 'mocha';
 import { RealCancelFileModule, type FileJobValue } from '../src/index.js';
 import { describeLowLevelContract } from './support/low-level-contract.js';
-import { delay, holdCalls, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
+import {
+  DEFAULT_ENGINE,
+  delay,
+  holdCalls,
+  recorder,
+  scriptedStack,
+  shutDown,
+  type ScriptedStack,
+} from './support/stack.js';
 
 const DATA = Buffer.from('0123456789abcdefghij');
 
@@ -94,7 +102,7 @@ describe('RealCancelFileModule', () => {
     });
   });
 
-  describe('on real files (node-fs)', () => {
+  describe(`on real files (${DEFAULT_ENGINE})`, () => {
     let dir: string;
     let manager: AsyncFileManager;
     let ll: RealCancelFileModule;

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from 'mocha';
 import { AtomicSaveModule, RealCancelFileModule, type FileJobValue } from '../src/index.js';
 import {
+  DEFAULT_ENGINE,
   LL_VARIANTS,
   createLowLevel,
   holdCalls,
@@ -156,7 +157,7 @@ describe('AtomicSaveModule', () => {
     });
   }
 
-  describe('on real files (node-fs)', () => {
+  describe(`on real files (${DEFAULT_ENGINE})`, () => {
     let dir: string;
     let manager: AsyncFileManager;
 

@@ -10,6 +10,14 @@
 // Cancel: a request still in the unsubmitted part of the ring (or the backlog) becomes a NOP and reports -ECANCELED
 // without ever executing; a submitted one gets IORING_OP_ASYNC_CANCEL by user_data. The target's own completion is the
 // only one reported (-ECANCELED, or its real result if the kernel could no longer stop it); the cancel's is ignored.
+// Linked close (closeAfterCancel): IORING_OP_ASYNC_CANCEL by fd with IORING_ASYNC_CANCEL_ALL, hard-linked
+// (IOSQE_IO_HARDLINK) to the IORING_OP_CLOSE of that fd: two adjacent SQEs that always enter the kernel in the same
+// io_uring_enter. The close runs after the cancel completed, whatever its result; the cancel's result (how many
+// requests it canceled) is kept in the close's slot and read by JS while the close's completion is dispatched.
+// Linked new file (writeNewFile): OPENAT into a slot of the registered (direct) descriptor table, IOSQE_IO_LINK to a
+// WRITE on that fixed file, IOSQE_IO_HARDLINK to the CLOSE of the slot: three SQEs, one io_uring_enter, three CQEs in
+// order; JS is called once, when the last arrives. A failed open cancels the write and the close (nothing to close);
+// a failed write still closes.
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/io_uring.h>
@@ -33,6 +41,11 @@ namespace {
 constexpr uint8_t kOpFtruncate = 55;  // IORING_OP_FTRUNCATE, Linux 6.9
 
 constexpr uint64_t kCancelTag = 1ULL << 63;  // user_data of our ASYNC_CANCEL requests: their results are ignored
+constexpr uint64_t kLinkedTag = 1ULL << 62;  // with kCancelTag: the linked cancel of a close, result kept (gen | slot)
+// user_data of a request: step << 60 | gen << 32 | slot (step: 0, 1, 2 in a linked new-file chain, else 0). gen wraps
+// within 28 bits, so it never reaches the step and tag bits above.
+constexpr uint32_t kGenMask = (1u << 28) - 1;
+constexpr int kStepShift = 60;
 constexpr uint32_t kMaxSlots = 1u << 20;
 
 int SysSetup(unsigned entries, io_uring_params* p) { return (int)syscall(__NR_io_uring_setup, entries, p); }
@@ -50,8 +63,16 @@ struct Request {
   SlotState state = kFree;
   bool skip = false;         // canceled before it was submitted: becomes a NOP, reports -ECANCELED
   bool cancel_sent = false;  // an ASYNC_CANCEL for it was prepared
-  uint32_t ring_index = 0;   // where its SQE sits while kQueued
+  bool linked = false;       // a close with a hard-linked cancel-all-by-fd before it (two SQEs)
+  bool linked_done = false;  // the linked cancel's completion arrived; linked_res is its result
+  bool linked_first = false;  // ... and it arrived before the close's (always, by the hard link)
+  int32_t linked_res = 0;
+  uint8_t chain_pending = 0;  // a linked new file: CQEs still to come (3, or 1 if skipped before entering the ring)
+  int32_t chain_res[3] = {0, 0, 0};  // its open, write and close results
+  int32_t direct = -1;       // its slot in the registered file table
+  uint32_t ring_index = 0;   // where its SQE sits while kQueued (the close's for a linked close, the open's for a chain)
   io_uring_sqe sqe;
+  io_uring_sqe chain_sqes[2];  // a linked new file's write and close
   napi_ref buffer = nullptr;
   std::string path1, path2;
   struct statx stx;
@@ -78,13 +99,16 @@ struct Ring {
   io_uring_cqe* cqes = nullptr;
   // bookkeeping
   unsigned inflight = 0;         // SQEs in the ring or in the kernel without a completion (cancels included)
-  unsigned request_limit = 0;    // requests (not cancels) in the ring at once: the CQ can never overflow
+  unsigned request_limit = 0;    // request weights in the ring at once: the CQ can never overflow
   unsigned requests_in_ring = 0;
   std::vector<uint32_t> queued_slots;  // kQueued, in ring order
   std::deque<uint32_t> backlog;
   std::vector<Request*> slots;
   std::vector<uint32_t> free_slots;
   std::vector<uint32_t> release_after_dispatch;
+  // registered (direct) descriptor table: its size (0: none) and its free entries
+  unsigned direct_slots = 0;
+  std::vector<int32_t> direct_free;
   unsigned live = 0;  // slots in use
   // JS side
   napi_ref dispatch = nullptr;  // strong while requests are live, weak otherwise
@@ -111,7 +135,52 @@ void OnPoll(uv_poll_t* handle, int status, int events);
 
 // ---------------------------------------------------------------------------------------------------------------
 
-bool RingHasRoom(Ring* r) { return r->sq_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE) < r->sq_entries; }
+// Whether `n` more SQEs fit in the submission ring.
+bool RingHasRoom(Ring* r, unsigned n = 1) {
+  return r->sq_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE) + n <= r->sq_entries;
+}
+
+// The SQEs a request takes when it enters the ring: a linked close two, a linked new file three (skipped: one NOP).
+unsigned SqesOf(const Request* q) {
+  if (q->skip) return 1;
+  return q->direct >= 0 ? 3 : q->linked ? 2 : 1;
+}
+
+// The CQ entries a request may produce, in pairs (request_limit counts pairs): a request and its possible cancel is
+// one; a linked close (cancel + close) one; a linked new file (three + a possible cancel) two.
+unsigned WeightOf(const Request* q) { return q->direct >= 0 ? 2 : 1; }
+
+// The linked cancel that goes before a linked close: every request holding the file `fd` refers to is canceled.
+io_uring_sqe LinkedCancelSqe(const Request* q) {
+  io_uring_sqe sqe;
+  memset(&sqe, 0, sizeof sqe);
+  sqe.opcode = IORING_OP_ASYNC_CANCEL;
+  sqe.fd = q->sqe.fd;
+  sqe.cancel_flags = IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL;
+  sqe.flags = IOSQE_IO_HARDLINK;
+  sqe.user_data = kCancelTag | kLinkedTag | q->sqe.user_data;
+  return sqe;
+}
+
+// Turns the unsubmitted SQE at `index` into a NOP with the same user_data (its completion is still matched).
+void NopAt(Ring* r, uint32_t index) {
+  uint64_t user_data = r->sqes[index].user_data;
+  memset(&r->sqes[index], 0, sizeof(io_uring_sqe));
+  r->sqes[index].opcode = IORING_OP_NOP;
+  r->sqes[index].user_data = user_data;
+}
+
+// Skips a request still in the unsubmitted part of the ring: its SQEs (a linked close's cancel, a chain's three) become
+// NOPs that keep their user_data, so every completion is still counted.
+void SkipQueued(Ring* r, Request* q) {
+  q->skip = true;
+  NopAt(r, q->ring_index);
+  if (q->linked) NopAt(r, (q->ring_index - 1) & r->sq_mask);  // the linked cancel sits just before the close
+  if (q->direct >= 0) {
+    NopAt(r, (q->ring_index + 1) & r->sq_mask);
+    NopAt(r, (q->ring_index + 2) & r->sq_mask);
+  }
+}
 
 // Writes one SQE into the ring (the caller checked there is room).
 void PutSqe(Ring* r, const io_uring_sqe& sqe, uint32_t* index_out) {
@@ -145,17 +214,24 @@ void Enqueue(Ring* r, uint32_t slot) {
     nop.opcode = IORING_OP_NOP;
     nop.user_data = q->sqe.user_data;
     PutSqe(r, nop, &q->ring_index);
+    if (q->direct >= 0) q->chain_pending = 1;  // one NOP for the whole chain
   } else {
+    if (q->linked) PutSqe(r, LinkedCancelSqe(q), nullptr);  // the caller checked there is room for all
     PutSqe(r, q->sqe, &q->ring_index);
+    if (q->direct >= 0) {
+      PutSqe(r, q->chain_sqes[0], nullptr);
+      PutSqe(r, q->chain_sqes[1], nullptr);
+    }
   }
   q->state = kQueued;
-  r->requests_in_ring++;
+  r->requests_in_ring += WeightOf(q);
   r->queued_slots.push_back(slot);
 }
 
 // Backlog -> ring while there is room.
 void Drain(Ring* r) {
-  while (!r->backlog.empty() && r->requests_in_ring < r->request_limit && RingHasRoom(r)) {
+  while (!r->backlog.empty() && r->requests_in_ring + WeightOf(r->slots[r->backlog.front()]) <= r->request_limit &&
+         RingHasRoom(r, SqesOf(r->slots[r->backlog.front()]))) {
     uint32_t slot = r->backlog.front();
     r->backlog.pop_front();
     Enqueue(r, slot);
@@ -215,9 +291,13 @@ uint32_t AllocSlot(Ring* r) {
     r->slots.push_back(new Request());
   }
   Request* q = r->slots[slot];
-  q->gen++;
+  q->gen = (q->gen + 1) & kGenMask;
   q->skip = false;
   q->cancel_sent = false;
+  q->linked = q->linked_done = q->linked_first = false;
+  q->linked_res = 0;
+  q->chain_pending = 0;
+  q->direct = -1;
   memset(&q->sqe, 0, sizeof q->sqe);
   q->sqe.user_data = ((uint64_t)q->gen << 32) | slot;
   return slot;
@@ -243,8 +323,10 @@ void Start(Ring* r, uint32_t slot) {
   bool was_idle = r->live == 0;
   r->live++;
   RequestsChanged(r, was_idle);
-  if (r->backlog.empty() && r->requests_in_ring < r->request_limit && !RingHasRoom(r)) Submit(r);
-  if (r->backlog.empty() && r->requests_in_ring < r->request_limit && RingHasRoom(r)) {
+  unsigned sqes = SqesOf(r->slots[slot]);
+  bool fits = r->requests_in_ring + WeightOf(r->slots[slot]) <= r->request_limit;
+  if (r->backlog.empty() && fits && !RingHasRoom(r, sqes)) Submit(r);
+  if (r->backlog.empty() && fits && RingHasRoom(r, sqes)) {
     Enqueue(r, slot);
   } else {
     r->slots[slot]->state = kBacklog;
@@ -263,14 +345,35 @@ void Reap(Ring* r) {
     const io_uring_cqe& cqe = r->cqes[head & r->cq_mask];
     head++;
     r->inflight--;
-    if (cqe.user_data & kCancelTag) continue;
     uint32_t slot = (uint32_t)(cqe.user_data & 0xffffffffu);
-    uint32_t gen = (uint32_t)(cqe.user_data >> 32);
-    if (slot >= r->slots.size() || r->slots[slot]->gen != gen || r->slots[slot]->state == kFree) continue;
+    uint32_t gen = (uint32_t)(cqe.user_data >> 32) & kGenMask;
+    bool current = slot < r->slots.size() && r->slots[slot]->gen == gen && r->slots[slot]->state != kFree;
+    if (cqe.user_data & kCancelTag) {
+      // a linked close's cancel completes before its close starts (hard link): keep its result for the close
+      if ((cqe.user_data & kLinkedTag) && current) {
+        r->slots[slot]->linked_done = true;
+        r->slots[slot]->linked_res = cqe.res;
+      }
+      continue;
+    }
+    if (!current) continue;
     Request* q = r->slots[slot];
-    r->requests_in_ring--;
+    if (q->chain_pending > 0) {
+      // a linked new file: keep each step's result, deliver once the last of its completions arrived
+      unsigned step = (unsigned)(cqe.user_data >> kStepShift) & 3;
+      if (step < 3) q->chain_res[step] = q->skip ? -ECANCELED : cqe.res;
+      if (--q->chain_pending > 0) continue;
+      if (q->skip) q->chain_res[0] = q->chain_res[1] = q->chain_res[2] = -ECANCELED;
+    }
+    q->linked_first = q->linked_done;
+    r->requests_in_ring -= WeightOf(q);
     r->completions[2 * count] = (int32_t)slot;
-    r->completions[2 * count + 1] = q->skip ? -ECANCELED : cqe.res;
+    r->completions[2 * count + 1] = q->skip ? -ECANCELED : q->direct >= 0 ? q->chain_res[0] : cqe.res;
+    if (q->direct >= 0) {
+      // the chain is over: its table entry is free again, unless the file was opened and its close failed
+      if (q->chain_res[0] < 0 || q->chain_res[2] >= 0) r->direct_free.push_back(q->direct);
+      q->direct = -1;
+    }
     q->state = kFree;  // completed; the slot is released after the dispatch
     r->release_after_dispatch.push_back(slot);
     count++;
@@ -379,7 +482,8 @@ void Finalize(napi_env env, void* data, void* /*hint*/) {
 }
 
 // Sets up the ring; returns an empty string or why io_uring cannot be used.
-std::string SetupRing(Ring* r, unsigned entries) {
+std::string SetupRing(Ring* r, unsigned entries, unsigned direct_slots) {
+  if (entries < 4) entries = 4;  // a linked new file takes three SQEs at once
   io_uring_params p;
   memset(&p, 0, sizeof p);
   p.flags = IORING_SETUP_CLAMP | IORING_SETUP_SUBMIT_ALL;
@@ -460,6 +564,19 @@ std::string SetupRing(Ring* r, unsigned entries) {
   }
   r->has_ftruncate = supported(kOpFtruncate);
 
+  // a sparse registered file table for direct descriptors (Linux 5.19+); without it, writeNewFile returns -1 and the
+  // engine runs the three steps as plain requests
+  if (direct_slots > 0) {
+    io_uring_rsrc_register reg;
+    memset(&reg, 0, sizeof reg);
+    reg.nr = direct_slots;
+    reg.flags = IORING_RSRC_REGISTER_SPARSE;
+    if (SysRegister(fd, IORING_REGISTER_FILES2, &reg, sizeof reg) == 0) {
+      r->direct_slots = direct_slots;
+      for (unsigned i = direct_slots; i > 0; i--) r->direct_free.push_back((int32_t)(i - 1));
+    }
+  }
+
   r->event_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (r->event_fd < 0) return std::string("eventfd failed: ") + strerror(errno);
   if (SysRegister(fd, IORING_REGISTER_EVENTFD, &r->event_fd, 1) < 0)
@@ -482,8 +599,8 @@ bool HasFreeSlot(napi_env env, Ring* r);
 
 struct Args {
   napi_value self;
-  napi_value argv[6];
-  size_t argc = 6;
+  napi_value argv[8];
+  size_t argc = 8;
   Ring* ring = nullptr;
 };
 
@@ -544,10 +661,10 @@ napi_value Started(napi_env env, Ring* r, uint32_t slot) {
   return result;
 }
 
-// new Ring(entries, completions: Int32Array, dispatch: (count) => void, immediate: boolean)
+// new Ring(entries, completions: Int32Array, dispatch: (count) => void, immediate: boolean, directSlots: number)
 napi_value RingNew(napi_env env, napi_callback_info info) {
-  napi_value self, argv[4];
-  size_t argc = 4;
+  napi_value self, argv[5];
+  size_t argc = 5;
   CHECK_NAPI(napi_get_cb_info(env, info, &argc, argv, &self, nullptr));
   int32_t entries;
   if (!GetInt(env, argv[0], &entries)) return nullptr;
@@ -567,10 +684,12 @@ napi_value RingNew(napi_env env, napi_callback_info info) {
   }
   bool immediate = false;
   napi_get_value_bool(env, argv[3], &immediate);
+  int32_t direct_slots = 0;
+  if (argc >= 5) napi_get_value_int32(env, argv[4], &direct_slots);
   Ring* r = new Ring();
   r->env = env;
   r->immediate = immediate;
-  std::string reason = SetupRing(r, (unsigned)entries);
+  std::string reason = SetupRing(r, (unsigned)entries, direct_slots > 0 ? (unsigned)direct_slots : 0);
   if (reason.empty() && length / 2 < r->cq_entries) reason = "the completions array is smaller than the CQ";
   if (!reason.empty()) {
     Destroy(r);
@@ -683,6 +802,121 @@ napi_value FdOp(napi_env env, napi_callback_info info, uint8_t opcode) {
 }
 
 napi_value RingClose(napi_env env, napi_callback_info info) { return FdOp(env, info, IORING_OP_CLOSE); }
+
+// closeAfterCancel(fd) -> slot: ASYNC_CANCEL(fd, CANCEL_FD | CANCEL_ALL) hard-linked to CLOSE(fd), one submission.
+// The slot's completion is the close's; linkedResult(slot) gives the cancel's while it is dispatched.
+napi_value RingCloseAfterCancel(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a)) return nullptr;
+  int32_t fd;
+  if (!GetInt(env, a.argv[0], &fd)) return nullptr;
+  uint32_t slot = AllocSlot(a.ring);
+  Request* q = a.ring->slots[slot];
+  q->linked = true;
+  q->sqe.opcode = IORING_OP_CLOSE;
+  q->sqe.fd = fd;
+  return Started(env, a.ring, slot);
+}
+
+// writeNewFile(path, flags, mode, buffer, offset, length, position) -> slot, or -1 if no direct descriptor is free:
+// OPENAT(path) into a free entry of the registered file table --link--> WRITE(buffer) on it --hardlink--> CLOSE it.
+// `flags` must not hold O_CLOEXEC (the kernel refuses it for direct descriptors, which no exec can inherit anyway).
+// The slot's completion carries the open's result; chainResult(slot, 0..2) gives each step's while it is dispatched.
+napi_value RingWriteNewFile(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a)) return nullptr;
+  Ring* r = a.ring;
+  int32_t flags, mode, offset, length;
+  int64_t position;
+  std::string path;
+  if (!GetString(env, a.argv[0], &path) || !GetInt(env, a.argv[1], &flags) || !GetInt(env, a.argv[2], &mode) ||
+      !GetInt(env, a.argv[4], &offset) || !GetInt(env, a.argv[5], &length) || !GetInt64(env, a.argv[6], &position))
+    return nullptr;
+  bool is_typed = false;
+  napi_is_typedarray(env, a.argv[3], &is_typed);
+  if (!is_typed) {
+    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "buffer must be a Uint8Array");
+    return nullptr;
+  }
+  napi_typedarray_type type;
+  size_t byte_length;
+  void* data;
+  CHECK_NAPI(napi_get_typedarray_info(env, a.argv[3], &type, &byte_length, &data, nullptr, nullptr));
+  if (offset < 0 || length < 0 || (size_t)offset + (size_t)length > byte_length) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "offset + length is outside the buffer");
+    return nullptr;
+  }
+  napi_value result;
+  if (r->direct_free.empty()) {
+    napi_create_int32(env, -1, &result);
+    return result;
+  }
+  int32_t direct = r->direct_free.back();
+  r->direct_free.pop_back();
+  uint32_t slot = AllocSlot(r);
+  Request* q = r->slots[slot];
+  q->direct = direct;
+  q->chain_pending = 3;
+  q->chain_res[0] = q->chain_res[1] = q->chain_res[2] = 0;
+  q->path1 = std::move(path);
+  napi_create_reference(env, a.argv[3], 1, &q->buffer);
+  uint64_t user_data = q->sqe.user_data;
+  q->sqe.opcode = IORING_OP_OPENAT;
+  q->sqe.fd = AT_FDCWD;
+  q->sqe.addr = (uint64_t)(uintptr_t)q->path1.c_str();
+  q->sqe.len = (uint32_t)mode;
+  q->sqe.open_flags = (uint32_t)flags;
+  q->sqe.file_index = (uint32_t)direct + 1;
+  q->sqe.flags = IOSQE_IO_LINK;
+  io_uring_sqe& write = q->chain_sqes[0];
+  memset(&write, 0, sizeof write);
+  write.opcode = IORING_OP_WRITE;
+  write.fd = direct;
+  write.flags = IOSQE_FIXED_FILE | IOSQE_IO_HARDLINK;
+  write.addr = (uint64_t)(uintptr_t)(static_cast<char*>(data) + offset);
+  write.len = (uint32_t)length;
+  write.off = (uint64_t)position;
+  write.user_data = user_data | (1ULL << kStepShift);
+  io_uring_sqe& close = q->chain_sqes[1];
+  memset(&close, 0, sizeof close);
+  close.opcode = IORING_OP_CLOSE;
+  close.file_index = (uint32_t)direct + 1;
+  close.user_data = user_data | (2ULL << kStepShift);
+  return Started(env, r, slot);
+}
+
+// chainResult(slot, step) -> the result of step 0 (open), 1 (write) or 2 (close) of a linked new file; valid while its
+// completion is dispatched.
+napi_value RingChainResult(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a, false)) return nullptr;
+  int32_t slot, step;
+  if (!GetInt(env, a.argv[0], &slot) || !GetInt(env, a.argv[1], &step)) return nullptr;
+  napi_value result;
+  if (slot < 0 || (uint32_t)slot >= a.ring->slots.size() || step < 0 || step > 2) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "chainResult(slot, 0..2)");
+    return nullptr;
+  }
+  napi_create_int32(env, a.ring->slots[slot]->chain_res[step], &result);
+  return result;
+}
+
+// linkedResult(slot) -> the linked cancel's result (requests canceled, or -errno), or undefined if its completion did
+// not arrive before the close's (it always does, unless both were skipped); valid while the close's completion is
+// dispatched.
+napi_value RingLinkedResult(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!GetArgs(env, info, &a, false)) return nullptr;
+  int32_t slot;
+  if (!GetInt(env, a.argv[0], &slot)) return nullptr;
+  napi_value result;
+  if (slot < 0 || (uint32_t)slot >= a.ring->slots.size() || !a.ring->slots[slot]->linked_first) {
+    napi_get_undefined(env, &result);
+  } else {
+    napi_create_int32(env, a.ring->slots[slot]->linked_res, &result);
+  }
+  return result;
+}
 napi_value RingFsync(napi_env env, napi_callback_info info) { return FdOp(env, info, IORING_OP_FSYNC); }
 napi_value RingFtruncate(napi_env env, napi_callback_info info) {
   Args a;
@@ -775,13 +1009,10 @@ napi_value RingCancel(napi_env env, napi_callback_info info) {
       outcome = 1;
     } else if (q->state == kQueued && !q->skip) {
       // still in the unsubmitted part of the ring: the kernel has not seen it, turn it into a NOP
-      q->skip = true;
-      uint64_t user_data = q->sqe.user_data;
-      memset(&r->sqes[q->ring_index], 0, sizeof(io_uring_sqe));
-      r->sqes[q->ring_index].opcode = IORING_OP_NOP;
-      r->sqes[q->ring_index].user_data = user_data;
+      SkipQueued(r, q);
       outcome = 1;
-    } else if (q->state == kSubmitted && !q->cancel_sent) {
+    } else if (q->state == kSubmitted && !q->cancel_sent && !q->linked) {
+      // (a submitted linked close is not canceled: a close cannot be stopped, and its cancel already has a CQE)
       q->cancel_sent = true;
       if (PutCancel(r, q->sqe.user_data, 0, (uint32_t)slot)) {
         outcome = 2;
@@ -848,12 +1079,7 @@ napi_value RingShutdown(napi_env env, napi_callback_info info) {
       for (uint32_t slot : r->backlog) r->slots[slot]->skip = true;
       for (uint32_t slot : r->queued_slots) {
         Request* q = r->slots[slot];
-        if (q->skip) continue;
-        q->skip = true;
-        uint64_t user_data = q->sqe.user_data;
-        memset(&r->sqes[q->ring_index], 0, sizeof(io_uring_sqe));
-        r->sqes[q->ring_index].opcode = IORING_OP_NOP;
-        r->sqes[q->ring_index].user_data = user_data;
+        if (!q->skip) SkipQueued(r, q);
       }
       bool any_submitted = false;
       for (Request* q : r->slots) any_submitted = any_submitted || q->state == kSubmitted;
@@ -881,6 +1107,8 @@ napi_value RingInfo(napi_env env, napi_callback_info info) {
   set("sqEntries", r->sq_entries);
   set("cqEntries", r->cq_entries);
   set("requestLimit", r->request_limit);
+  set("directSlots", r->direct_slots);
+  set("directFree", (double)r->direct_free.size());
   set("features", r->features);
   set("live", r->live);
   set("inflight", r->inflight);
@@ -903,6 +1131,10 @@ NAPI_MODULE_INIT() {
       {"read", nullptr, RingRead, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"write", nullptr, RingWrite, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"close", nullptr, RingClose, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"closeAfterCancel", nullptr, RingCloseAfterCancel, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"linkedResult", nullptr, RingLinkedResult, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"writeNewFile", nullptr, RingWriteNewFile, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"chainResult", nullptr, RingChainResult, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"fsync", nullptr, RingFsync, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"ftruncate", nullptr, RingFtruncate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"statx", nullptr, RingStatx, nullptr, nullptr, nullptr, napi_default, nullptr},

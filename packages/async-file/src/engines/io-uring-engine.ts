@@ -21,12 +21,17 @@ const ECANCELED = -125;
 const NUMBER = 0;
 const VOID = 1;
 const STAT = 2;
-type ResultKind = typeof NUMBER | typeof VOID | typeof STAT;
+/** A close with a linked cancel: the result is the number of requests the cancel canceled. */
+const LINKED_CLOSE = 3;
+/** A linked open -> write -> close: the result is the write's. */
+const NEW_FILE_CHAIN = 4;
+type ResultKind = typeof NUMBER | typeof VOID | typeof STAT | typeof LINKED_CLOSE | typeof NEW_FILE_CHAIN;
 
 /** Options of {@link IoUringEngine}. */
 export interface IoUringEngineOptions {
   /**
-   * Submission ring entries (rounded up to a power of two by the kernel; the completion ring gets twice as many).
+   * Submission ring entries (at least 4, rounded up to a power of two by the kernel; the completion ring gets twice as
+   * many).
    * At most `entries` requests are in the kernel at once; more wait in a backlog. Default 256.
    */
   readonly entries?: number | undefined;
@@ -35,6 +40,12 @@ export interface IoUringEngineOptions {
    * `immediate`: one io_uring_enter per request (for comparison).
    */
   readonly submit?: 'batched' | 'immediate' | undefined;
+  /**
+   * Entries of the registered (direct) descriptor table that {@link IoUringEngine.writeNewFile} opens files into, an
+   * integer from 0 to 65536 (0: no table). More concurrent writeNewFile calls than entries run as three separate
+   * requests instead. Default 64.
+   */
+  readonly directDescriptors?: number | undefined;
 }
 
 /** Thrown by `new IoUringEngine()` where io_uring cannot be used; `reason` says why in one line. */
@@ -107,10 +118,22 @@ export class IoUringEngine implements FileEngine, Disposable {
     if (!Number.isInteger(entries) || entries < 1 || entries > 32768) {
       throw new RangeError(`Expected \`entries\` to be an integer from 1 to 32768, got \`${String(entries)}\``);
     }
-    // room for a (slot, result) pair per CQ entry: the CQ has twice the SQ's entries, a power of two
-    this.completions = new Int32Array(4 * 2 ** Math.ceil(Math.log2(entries)));
+    const directDescriptors = options.directDescriptors ?? 64;
+    if (!Number.isInteger(directDescriptors) || directDescriptors < 0 || directDescriptors > 65536) {
+      throw new RangeError(
+        `Expected \`directDescriptors\` to be an integer from 0 to 65536, got \`${String(directDescriptors)}\``,
+      );
+    }
+    // room for a (slot, result) pair per CQ entry: the CQ has twice the SQ's entries (at least 4), a power of two
+    this.completions = new Int32Array(4 * 2 ** Math.ceil(Math.log2(Math.max(4, entries))));
     try {
-      this.ring = new addon.Ring(entries, this.completions, this.dispatch, options.submit === 'immediate');
+      this.ring = new addon.Ring(
+        entries,
+        this.completions,
+        this.dispatch,
+        options.submit === 'immediate',
+        directDescriptors,
+      );
     } catch (error) {
       throw new IoUringUnavailableError((error as Error).message);
     }
@@ -194,6 +217,78 @@ export class IoUringEngine implements FileEngine, Disposable {
       throw new TypeError(`Expected \`callback\` to be a function, got \`${String(callback)}\``);
     }
     return this.start(new UringCall(this.ring, VOID, 'close', callback as EngineCallback<never>), this.ring.close(fd));
+  }
+
+  /**
+   * Closes `fd` after canceling every request still on it, as ONE linked chain in ONE submission:
+   * IORING_OP_ASYNC_CANCEL by descriptor with IORING_ASYNC_CANCEL_ALL, hard-linked (IOSQE_IO_HARDLINK) to
+   * IORING_OP_CLOSE. The close starts only once the cancel completed, and runs whatever the cancel's result.
+   *
+   * @remarks
+   * The cancel reaches requests that hold the file (read, write, fsync, ftruncate): queued ones report ECANCELED, ones a
+   * kernel worker already started finish first (each holds its own file reference, so none can touch a file that later
+   * gets the same number). Requests that only name the descriptor in a path (fstat, duplicate, link use `fd` or
+   * /proc/self/fd/N) are not canceled: do not close while those are pending. Every canceled request still reports
+   * through its own callback, in any order relative to this one.
+   *
+   * @param callback - the close's outcome; `result` is the number of requests the cancel canceled, or -1 if the
+   *   kernel refused the cancel (before Linux 5.19, which lacks IORING_ASYNC_CANCEL_FD; or a bad descriptor) or if its
+   *   completion did not arrive before the close's (the hard link rules that out).
+   */
+  closeAfterCancel(fd: number, callback: EngineCallback<number>): EngineRequest {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`Expected \`callback\` to be a function, got \`${String(callback)}\``);
+    }
+    return this.start(
+      new UringCall(this.ring, LINKED_CLOSE, 'close', callback as EngineCallback<never>),
+      this.ring.closeAfterCancel(fd),
+    );
+  }
+
+  /**
+   * Creates `filePath` (exclusively: EEXIST if it exists; mode 0o666 less the umask), writes `buffer[offset, offset +
+   * length)` at position 0 and closes it, as ONE linked chain in ONE submission on a direct (registered) descriptor:
+   * OPENAT into a free entry of the table, IOSQE_IO_LINK to the WRITE, IOSQE_IO_HARDLINK to the CLOSE. The callback
+   * runs once, after all three completed, in order. Where no table entry is free (or the kernel has no sparse table,
+   * before Linux 5.19), the same three run as separate requests.
+   *
+   * @remarks
+   * A failed open cancels the write and the close (nothing was opened); a failed write still closes. Cancel stops the
+   * chain while the open has not started (then no file is created); once it has, the write and the close complete.
+   * The result is the bytes written: fewer than `length` only when the file system wrote less (ENOSPC, EFBIG, a
+   * signal); the rest is not retried, the file being closed.
+   */
+  writeNewFile(
+    filePath: string,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    callback: EngineCallback<number>,
+  ): EngineRequest {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`Expected \`callback\` to be a function, got \`${String(callback)}\``);
+    }
+    const flags = O_CREAT | O_EXCL | O_WRONLY;
+    const slot = this.ring.writeNewFile(filePath, flags, 0o666, buffer, offset, length, 0);
+    if (slot >= 0) {
+      return this.start(
+        new UringCall(this.ring, NEW_FILE_CHAIN, 'open', callback as EngineCallback<never>, filePath),
+        slot,
+      );
+    }
+    // no free table entry: open, write, close one after the other (the cancel reaches the open only, as in the chain)
+    const compound = new CompoundCall();
+    compound.current = this.openat(filePath, flags | O_CLOEXEC, 0o666, (openError, fd) => {
+      compound.current = undefined;
+      if (openError !== null) return callback(openError, -1);
+      this.write(fd, buffer, offset, length, 0, (writeError, written) => {
+        this.close(fd, (closeError) => {
+          const error = writeError ?? closeError;
+          callback(error, error === null ? written : -1);
+        });
+      });
+    });
+    return compound;
   }
 
   read(
@@ -321,7 +416,20 @@ export class IoUringEngine implements FileEngine, Disposable {
 
   private deliver(call: UringCall, slot: number, result: number): void {
     const callback = call.callback as EngineCallback<unknown>;
-    if (result < 0) {
+    if (call.kind === NEW_FILE_CHAIN) {
+      // result: the open's; the write's and the close's are kept beside it
+      const written = this.ring.chainResult(slot, 1);
+      const closed = this.ring.chainResult(slot, 2);
+      let error: EngineError | null = null;
+      if (result < 0) error = uringError(result, 'open', call.path);
+      else if (written < 0) error = uringError(written, 'write');
+      else if (closed < 0) error = uringError(closed, 'close');
+      callback(error, error === null ? written : -1);
+    } else if (call.kind === LINKED_CLOSE) {
+      const canceled = this.ring.linkedResult(slot);
+      const error = result < 0 ? uringError(result, call.syscall) : null;
+      callback(error, canceled === undefined || canceled < 0 ? -1 : canceled);
+    } else if (result < 0) {
       const error: EngineError = uringError(result, call.syscall, call.path, call.dest);
       callback(error, call.kind === NUMBER ? -1 : undefined);
     } else if (call.kind === NUMBER) {

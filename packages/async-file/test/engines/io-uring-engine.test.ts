@@ -363,6 +363,151 @@ describe('IoUringEngine', function () {
     });
   });
 
+  describe('linked close: closeAfterCancel(fd), cancel-all-on-fd hard-linked to close', () => {
+    /** Resolves once `done()` holds, checking at every loop turn. */
+    async function until(done: () => boolean, what: string): Promise<void> {
+      await settlesWithin(
+        (async () => {
+          while (!done()) await new Promise((resolve) => setImmediate(resolve));
+        })(),
+        2000,
+        what,
+      );
+    }
+
+    it('should cancel a read the kernel holds, then close, in ONE submission with the cancel completing first', async () => {
+      const fifo = tmp.join('fifo');
+      makeFifo(fifo);
+      const { result: fd } = await call<number>((cb) => engine.openExisting(fifo, 'read-write', cb));
+      const events: string[] = [];
+      const buffer = Buffer.alloc(8, 0xee);
+      engine.read(fd, buffer, 0, 8, -1, (error) => events.push(`read ${error?.code ?? 'ok'}`));
+      await new Promise((resolve) => setTimeout(resolve, 20)); // submitted: the read waits in the kernel for data
+      expect(engine.info.live).to.equal(1);
+      const enters = engine.info.enters;
+      let closed: Report<number> | undefined;
+      engine.closeAfterCancel(fd, (error, canceled) => {
+        closed = { error, result: canceled };
+        events.push('close');
+      });
+      await until(() => events.length === 2, 'the read and the close');
+      // one io_uring_enter carried both SQEs; the cancel's completion came before the close's and canceled the read
+      expect(engine.info.enters - enters).to.equal(1);
+      expect(closed).to.deep.equal({ error: null, result: 1 });
+      expect(events).to.have.members(['read ECANCELED', 'close']);
+      expect(buffer.every((byte) => byte === 0xee)).to.equal(true);
+      expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
+    });
+
+    it('should close a descriptor with nothing pending: the cancel finds nothing (0), one io_uring_enter', async () => {
+      // immediate submission: one io_uring_enter per request; the linked pair is one request
+      const immediate = new IoUringEngine({ submit: 'immediate' });
+      try {
+        const file = tmp.join('a.txt');
+        fs.writeFileSync(file, 'hello');
+        const { result: fd } = await call<number>((cb) => immediate.openExisting(file, 'read', cb));
+        const enters = immediate.info.enters;
+        const closed = call<number>((cb) => immediate.closeAfterCancel(fd, cb));
+        expect(immediate.info.enters - enters).to.equal(1);
+        expect(await closed).to.deep.equal({ error: null, result: 0 });
+        expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
+      } finally {
+        immediate.close();
+      }
+    });
+
+    it('should still run the close after a failed cancel (hard link): a bad descriptor fails the close with EBADF', async () => {
+      const { error, result } = await call<number>((cb) => engine.closeAfterCancel(1_000_000, cb));
+      // a soft link would have canceled the close (ECANCELED); the hard link ran it, and close(2) said EBADF
+      expect([error?.code, error?.syscall, result]).to.deep.equal(['EBADF', 'close', -1]);
+    });
+
+    it('should skip both requests when canceled before submission: the file stays open', async () => {
+      const file = tmp.join('a.txt');
+      fs.writeFileSync(file, 'hello');
+      const { result: fd } = await call<number>((cb) => engine.openExisting(file, 'read', cb));
+      const report = await call<number>((cb) => engine.closeAfterCancel(fd, cb).cancel());
+      expect(report.error?.code).to.equal('ECANCELED');
+      expect(descriptorsUnder(tmp.path)).to.deep.equal([fd]);
+      expect(await call<number>((cb) => engine.closeAfterCancel(fd, cb))).to.deep.equal({ error: null, result: 0 });
+      expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
+    });
+
+    it('should refuse a callback that is not a function', () => {
+      expect(() => engine.closeAfterCancel(3, 'no' as never)).to.throw(TypeError, 'got `no`');
+    });
+  });
+
+  describe('linked new file: writeNewFile(), open -> write -> close on a direct descriptor', () => {
+    it('should create, write and close in ONE submission, the three steps completing in order', async () => {
+      const immediate = new IoUringEngine({ submit: 'immediate', directDescriptors: 4 });
+      try {
+        expect(immediate.info.directSlots).to.equal(4);
+        const file = tmp.join('new.txt');
+        const enters = immediate.info.enters;
+        const report = call<number>((cb) => immediate.writeNewFile(file, Buffer.from('xxhello'), 2, 5, cb));
+        // immediate submission: one io_uring_enter per request; the chain of three SQEs is one request
+        expect(immediate.info.enters - enters).to.equal(1);
+        expect(immediate.info.directFree).to.equal(3);
+        // the write went through the direct descriptor the open filled (so after it), and the close emptied the entry
+        // after the write (a close first would have failed the write with EBADF)
+        expect(await report).to.deep.equal({ error: null, result: 5 });
+        expect(fs.readFileSync(file, 'utf8')).to.equal('hello');
+        expect(fs.statSync(file).mode & 0o777).to.equal(0o666 & ~process.umask());
+        expect(immediate.info.directFree).to.equal(4);
+        expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
+      } finally {
+        immediate.close();
+      }
+    });
+
+    it('should cancel the write and the close when the open fails (EEXIST), and free the table entry', async () => {
+      const file = tmp.join('exists.txt');
+      fs.writeFileSync(file, 'old');
+      const { error, result } = await call<number>((cb) => engine.writeNewFile(file, Buffer.from('new'), 0, 3, cb));
+      expect([error?.code, error?.syscall, error?.path, result]).to.deep.equal(['EEXIST', 'open', file, -1]);
+      expect(fs.readFileSync(file, 'utf8')).to.equal('old');
+      expect(engine.info.directFree).to.equal(engine.info.directSlots);
+    });
+
+    it('should create nothing when canceled before submission', async () => {
+      const file = tmp.join('never.txt');
+      const report = await call<number>((cb) => engine.writeNewFile(file, Buffer.from('x'), 0, 1, cb).cancel());
+      expect(report.error?.code).to.equal('ECANCELED');
+      expect(fs.existsSync(file)).to.equal(false);
+      expect(engine.info.directFree).to.equal(engine.info.directSlots);
+    });
+
+    it('should run more files than table entries, the rest as separate requests, all correct', async () => {
+      const small = new IoUringEngine({ entries: 8, directDescriptors: 2 });
+      try {
+        const names = Array.from({ length: 40 }, (_, i) => tmp.join(`f${i}`));
+        const reports = await Promise.all(
+          names.map((name, i) => call<number>((cb) => small.writeNewFile(name, Buffer.from(`file ${i}`), 0, 6, cb))),
+        );
+        for (const report of reports) expect(report).to.deep.equal({ error: null, result: 6 });
+        names.forEach((name, i) => expect(fs.readFileSync(name, 'utf8')).to.equal(`file ${i}`.slice(0, 6)));
+        expect(small.info.directFree).to.equal(2);
+        expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
+        const none = new IoUringEngine({ directDescriptors: 0 });
+        try {
+          expect(none.info.directSlots).to.equal(0);
+          const report = await call<number>((cb) => none.writeNewFile(tmp.join('g'), Buffer.from('abc'), 0, 3, cb));
+          expect(report).to.deep.equal({ error: null, result: 3 });
+        } finally {
+          none.close();
+        }
+      } finally {
+        small.close();
+      }
+    });
+
+    it('should refuse a directDescriptors option out of range with a RangeError naming it', () => {
+      expect(() => new IoUringEngine({ directDescriptors: -1 })).to.throw(RangeError, 'got `-1`');
+      expect(() => new IoUringEngine({ directDescriptors: 1.5 })).to.throw(RangeError, 'directDescriptors');
+    });
+  });
+
   describe('under AsyncFileManager', () => {
     let manager: AsyncFileManager;
 

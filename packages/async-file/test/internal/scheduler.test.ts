@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sinon from 'sinon';
 import { AsyncFileManager, FileTraceRecorder, type AsyncFileHandle, type FileTraceEvent } from '../../src/index.js';
+import { DEFAULT_ENGINE } from '../support/default-engine.js';
 import { descriptorsUnder } from '../support/descriptors.js';
 
 function must(error: NodeJS.ErrnoException | null): void {
@@ -17,7 +18,7 @@ function startedOf(events: readonly FileTraceEvent[], handle: AsyncFileHandle): 
     .map((event) => event.action);
 }
 
-describe('AsyncFileManager scheduling (node-fs, real files)', () => {
+describe(`AsyncFileManager scheduling (${DEFAULT_ENGINE}, real files)`, () => {
   let directory: string;
 
   beforeEach(() => {
@@ -191,12 +192,15 @@ describe('AsyncFileManager scheduling (node-fs, real files)', () => {
       op.release();
       await manager.whenIdle();
       sinon.assert.notCalled(callback);
+      // node-fs cannot stop the open it issued: it runs, then its descriptor is closed (undone). io_uring turns a
+      // request canceled before its submission (the same tick) into a NOP: the open never ran, nothing to undo.
+      const undo = DEFAULT_ENGINE === 'io_uring' ? [] : ['undone'];
       expect(recorder.events.map((event) => event.type)).to.deep.equal([
         'enqueued',
         'started',
         'canceled',
         'finished',
-        'undone',
+        ...undo,
       ]);
       expect(descriptorsUnder(directory)).to.deep.equal([]);
       expect(handle.isOpen).to.equal(false);

@@ -10,6 +10,12 @@ import {
   type Result,
 } from '../../src/index.js';
 
+/**
+ * The engine of managers created without `engine` in this run: `node-fs`, or what ASYNC_FILE_ENGINE names (`npm test`
+ * runs the real-file suites on io_uring too: test/support/run-engines.ts).
+ */
+export const DEFAULT_ENGINE = new AsyncFileManager().engineName;
+
 /** The two LL variants; every ML/HL suite runs over both. */
 export const LL_VARIANTS = ['real', 'fake'] as const;
 export type LowLevelVariant = (typeof LL_VARIANTS)[number];

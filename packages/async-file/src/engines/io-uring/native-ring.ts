@@ -12,6 +12,34 @@ export interface NativeRing {
   read(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   write(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   close(fd: number): number;
+  /**
+   * IORING_OP_ASYNC_CANCEL of every request on `fd` (IORING_ASYNC_CANCEL_FD | IORING_ASYNC_CANCEL_ALL), hard-linked
+   * (IOSQE_IO_HARDLINK) to IORING_OP_CLOSE of `fd`: both SQEs enter the kernel in one io_uring_enter. The slot's
+   * completion is the close's; {@link linkedResult} gives the cancel's.
+   */
+  closeAfterCancel(fd: number): number;
+  /**
+   * The result of the cancel linked before the close of `slot` (requests canceled, or -errno), or undefined if its
+   * completion did not arrive before the close's; valid only while the close's completion is being dispatched.
+   */
+  linkedResult(slot: number): number | undefined;
+  /**
+   * OPENAT of `path` into a free entry of the registered (direct) descriptor table, IOSQE_IO_LINK to a WRITE of
+   * `buffer[offset, offset + length)` at `position` on it, IOSQE_IO_HARDLINK to its CLOSE: one chain, one
+   * io_uring_enter. Returns the slot, or -1 if no table entry is free. The slot's completion carries the open's result
+   * once all three completed; {@link chainResult} gives each step's. `flags` must not hold O_CLOEXEC.
+   */
+  writeNewFile(
+    path: string,
+    flags: number,
+    mode: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+  ): number;
+  /** The result of step 0 (open), 1 (write) or 2 (close) of a writeNewFile chain; valid while it is dispatched. */
+  chainResult(slot: number, step: 0 | 1 | 2): number;
   fsync(fd: number): number;
   /** Throws ERR_IO_URING_NO_FTRUNCATE on kernels before 6.9 (see `info().hasFtruncate`). */
   ftruncate(fd: number, length: number): number;
@@ -35,6 +63,9 @@ export interface NativeRingInfo {
   readonly cqEntries: number;
   /** Requests in the ring at once (the rest wait in a backlog). */
   readonly requestLimit: number;
+  /** Entries of the registered (direct) descriptor table (0: none), and how many are free. */
+  readonly directSlots: number;
+  readonly directFree: number;
   readonly features: number;
   readonly hasFtruncate: boolean;
   /** Requests started and not yet completed. */
@@ -53,6 +84,7 @@ export type NativeRingConstructor = new (
   completions: Int32Array,
   dispatch: (count: number) => void,
   immediate: boolean,
+  directSlots: number,
 ) => NativeRing;
 
 /** The addon, or why it cannot be loaded. */

@@ -1,0 +1,21 @@
+'use strict';
+// The io_uring run of npm test's engine matrix (test/support/run-engines.ts runs it with ASYNC_FILE_ENGINE=io_uring):
+// .mocharc.json's options, on the async-file and samples suites that run managers created without `engine` on real
+// files. `grep` keeps, from the samples files, only their real-file tests (the rest run on the scripted engine, the
+// same in both runs); every async-file suite listed touches real files.
+const base = require('./.mocharc.json');
+
+module.exports = {
+  ...base,
+  spec: [
+    'packages/async-file/dist/test/file-handle.test.js',
+    'packages/async-file/dist/test/file-manager.test.js',
+    'packages/async-file/dist/test/promise-file-handle.test.js',
+    'packages/async-file/dist/test/internal/scheduler.test.js',
+    'packages/samples/dist/test/ll-real-cancel.test.js',
+    'packages/samples/dist/test/ll-fake-cancel.test.js',
+    'packages/samples/dist/test/ml-chain.test.js',
+    'packages/samples/dist/test/hl-cancel-all.test.js',
+  ],
+  grep: '^(AsyncFileHandle|AsyncFileManager|PromiseFileHandle|PromiseFileManager) |real files',
+};
