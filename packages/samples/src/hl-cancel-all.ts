@@ -54,6 +54,7 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
   }
 
   /** See {@link CancellableModule.start}. */
+  // #region start
   start(request: Request, callback: StartCallback<Value>): AsyncOp<unknown> {
     // 1. check the callback and that the module is open: throwing here leaves nothing behind
     expectCallback(callback);
@@ -76,6 +77,7 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
       },
     });
   }
+  // #endregion
 
   /**
    * Cancels every pending operation, and every operation started while it runs.
@@ -84,6 +86,7 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
    * @returns how many operations it canceled (cancel won).
    * @remarks Synchronous; callbacks may run inside it (fake cancel, canceled queued work) and may re-enter anything.
    */
+  // #region cancel-all
   cancelAll(reason?: unknown): number {
     let canceled = 0;
     // 1. take entries one at a time until none is left: a callback run by a cancel may start (or finish) others
@@ -101,6 +104,7 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
     }
     return canceled;
   }
+  // #endregion
 
   /**
    * Refuses new starts, cancels every pending operation, and resolves once all their callbacks ran.

@@ -84,6 +84,7 @@ export class AtomicSaveModule implements CancellableModule<AtomicSaveRequest, Fi
    * @returns the caller's reference; the value of `ok` is the byte count written.
    * @throws TypeError for a bad request; ModuleClosedError; what the LL start() of the first step throws.
    */
+  // #region start
   start(request: AtomicSaveRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
     // 1. validate and check the module is open: throwing here leaves nothing behind
     expectSaveRequest(request);
@@ -126,6 +127,7 @@ export class AtomicSaveModule implements CancellableModule<AtomicSaveRequest, Fi
     }
     return op;
   }
+  // #endregion
 
   close(): Promise<void> {
     return this.lifecycle.close();
@@ -136,6 +138,7 @@ export class AtomicSaveModule implements CancellableModule<AtomicSaveRequest, Fi
   }
 
   /** Starts one step; throws what the LL start throws. */
+  // #region start-step
   private startStep(context: ChainContext, step: Step, request: FileJobRequest): void {
     context.step = step;
     // 4. remember the epoch BEFORE starting: the step's callback (maybe before start returns) advances it
@@ -149,8 +152,10 @@ export class AtomicSaveModule implements CancellableModule<AtomicSaveRequest, Fi
     // a cancel that came while the lower start ran found no op to pass to: pass it now (never to the undo step)
     if (context.own.isCanceled && step !== 'remove-temporary') lowerOp.cancel(context.own.reason);
   }
+  // #endregion
 
   /** Every step's callback. */
+  // #region on-step
   private onStep(context: ChainContext, result: Result<FileJobValue>): void {
     // 6. advance the epoch first, then drop the finished step's op (null if its start has not returned yet)
     context.epoch++;
@@ -182,6 +187,7 @@ export class AtomicSaveModule implements CancellableModule<AtomicSaveRequest, Fi
     }
     this.deliver(context, { status: 'ok', value: { bytes: context.request.data.length } });
   }
+  // #endregion
 
   /** Ends the chain with `outcome`, removing the temporary file first if it may exist. */
   private finish(context: ChainContext, outcome: Result<FileJobValue>): void {

@@ -69,6 +69,7 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
   }
 
   /** See {@link CancellableModule.start}. The request is validated by the lower module (its throw passes through). */
+  // #region start
   start(request: Request, callback: StartCallback<Value>): AsyncOp<unknown> {
     // 1. check the callback and that the module is open: throwing here leaves nothing behind
     expectCallback(callback);
@@ -98,6 +99,7 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
     }
     return op;
   }
+  // #endregion
 
   close(): Promise<void> {
     return this.lifecycle.close();
@@ -108,6 +110,7 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
   }
 
   /** Starts one attempt; throws what the lower start throws. */
+  // #region attempt
   private attempt(context: RetryContext<Request, Value>): void {
     context.attempts++;
     // 4. remember the epoch, start, and store the op only if its callback has not run yet (else it is finished)
@@ -117,8 +120,10 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
     context.lower = lowerOp;
     if (context.own.isCanceled) lowerOp.cancel(context.own.reason);
   }
+  // #endregion
 
   /** Every attempt's callback. */
+  // #region on-attempt
   private onAttempt(context: RetryContext<Request, Value>, result: Result<Value>): void {
     // 5. advance the epoch first, then drop the finished attempt's op (null if its start has not returned yet)
     context.epoch++;
@@ -137,7 +142,9 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
     if (result.status === 'error-can-retry') return this.deliver(context, { status: 'error', error: result.error });
     this.deliver(context, result);
   }
+  // #endregion
 
+  // #region on-backoff-end
   private onBackoffEnd(context: RetryContext<Request, Value>): void {
     context.timer = null;
     try {
@@ -149,6 +156,7 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
       this.deliver(context, { status: 'error', error });
     }
   }
+  // #endregion
 
   /** The cancel implementation. */
   private cancelAttempt(context: RetryContext<Request, Value>): void {

@@ -42,6 +42,7 @@ function cancelForwarded(context: ForwardContext): void {
  * @returns the caller's reference.
  * @throws whatever the lower start() throws; nothing is left behind then and the callback never runs.
  */
+// #region start-forwarded
 export function startForwarded<R, V>(options: ForwardOptions<R, V>): AsyncOp<ForwardContext> {
   const { lower, lifecycle, request, callback, mapResult, untrack } = options;
   // 1. (the caller) validated the callback and checked the module is open
@@ -104,6 +105,7 @@ export function startForwarded<R, V>(options: ForwardOptions<R, V>): AsyncOp<For
   }
   return op;
 }
+// #endregion
 
 /** The ML mapping: `error-can-retry` becomes `error` (only LL modules report it). */
 export function mapRetryableToError<V>(result: Result<V>): Result<V> {
