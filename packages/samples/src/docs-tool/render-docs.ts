@@ -50,10 +50,10 @@ export async function renderMarkdown(root: string, text: string): Promise<string
   return result;
 }
 
-/** Renders every Markdown file under `root`/docs; writes changes, or (with `isCheck`) only reports them. */
+/** Renders every Markdown file under `root`/docs and the root README; writes changes, or (with `isCheck`) only reports them. */
 export async function renderDocs(root: string, isCheck: boolean): Promise<RenderReport> {
   const changed: string[] = [];
-  const files = markdownFiles(path.join(root, 'docs'));
+  const files = [...markdownFiles(path.join(root, 'docs')), path.join(root, 'README.md')];
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     const rendered = await renderMarkdown(root, text);
