@@ -202,6 +202,7 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
     );
   });
 
+  // #region chained-bound
   it('should never hold more than `concurrency` files open when every request is chained', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -244,4 +245,5 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
       ),
     );
   });
+  // #endregion
 });
