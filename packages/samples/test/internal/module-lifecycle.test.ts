@@ -59,4 +59,26 @@ describe('ModuleLifecycle', () => {
     expect(lifecycle.state).to.equal('closed');
     expect(() => lifecycle.end()).to.throw(/more operations than it began/);
   });
+
+  it('should refuse open while closing, and wait in a close() after a reopen only for operations begun since', async () => {
+    const lifecycle = new ModuleLifecycle('m');
+    lifecycle.open();
+    lifecycle.begin();
+    const order: string[] = [];
+    const first = lifecycle.close().then(() => order.push(`first: ${lifecycle.pendingCount} pending`));
+    expect(() => lifecycle.open()).to.throw(ModuleStateError, /closing/);
+    lifecycle.end();
+    // reopened and an operation begun before the first close()'s reactions ran: that close() is not resurrected
+    lifecycle.open();
+    lifecycle.begin();
+    await first;
+    expect(order).to.deep.equal(['first: 1 pending']);
+    const second = lifecycle.close().then(() => order.push(`second: ${lifecycle.pendingCount} pending`));
+    expect(lifecycle.state).to.equal('closing');
+    await Promise.resolve();
+    expect(order).to.have.length(1);
+    lifecycle.end();
+    await second;
+    expect(order).to.deep.equal(['first: 1 pending', 'second: 0 pending']);
+  });
 });

@@ -1,0 +1,193 @@
+import path from 'node:path';
+import { AsyncOp } from 'async-op';
+import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-file';
+import {
+  isRetryableError,
+  type CancellableModule,
+  type FileJobRequest,
+  type FileJobValue,
+  type ModuleState,
+  type Result,
+  type StartCallback,
+} from 'async-op-samples';
+import { reportAsyncError } from '../../../race/harness/race-property.js';
+import { LifecycleCopy } from './lifecycle-copy.js';
+
+function errorResult(error: unknown): Result<FileJobValue> {
+  return { status: isRetryableError(error) ? 'error-can-retry' : 'error', error };
+}
+
+/**
+ * A copy of the samples' write-file job (internal/file-job.ts), reduced to what fake cancel needs: an anonymous
+ * file, written in chunks, linked to its name, closed. abandon() lets the action in flight finish, then starts
+ * nothing more: it closes the file, removes a name it created, and ends `canceled`.
+ */
+export class WriteFileJobCopy {
+  private handle: AsyncFileHandle | null = null;
+  private createdPath: string | undefined;
+  private isAbandoned = false;
+  private isDecided = false;
+  private hasEnded = false;
+
+  constructor(
+    private readonly manager: AsyncFileManager,
+    private readonly request: Extract<FileJobRequest, { kind: 'write-file' }>,
+    private readonly onEnd: (result: Result<FileJobValue>) => void,
+  ) {}
+
+  start(): void {
+    const handle = (this.handle = this.manager.newFileHandle());
+    handle.createAnonymousFile(path.dirname(this.request.path), (error) => this.afterStep(error, 0)).release();
+  }
+
+  abandon(): void {
+    this.isAbandoned = true;
+  }
+
+  private afterStep(error: EngineError | null, offset: number): void {
+    if (this.shouldStop()) return;
+    if (error !== null) return this.closeThenEnd(errorResult(error));
+    const handle = this.handle as AsyncFileHandle;
+    const { data, chunkSize = 65_536 } = this.request;
+    if (offset < data.length) {
+      const chunk = data.subarray(offset, offset + chunkSize);
+      handle.write(chunk, offset, (writeError, written) => this.afterStep(writeError, offset + written)).release();
+      return;
+    }
+    handle
+      .createHardLink(this.request.path, (linkError) => {
+        if (linkError === null) this.createdPath = this.request.path;
+        if (this.shouldStop()) return;
+        if (linkError !== null) return this.closeThenEnd(errorResult(linkError));
+        this.isDecided = true;
+        handle
+          .close((closeError) =>
+            this.end(closeError === null ? { status: 'ok', value: { bytes: data.length } } : errorResult(closeError)),
+          )
+          .release();
+      })
+      .release();
+  }
+
+  private shouldStop(): boolean {
+    if (!this.isAbandoned || this.isDecided) return false;
+    this.closeThenEnd({ status: 'canceled', error: undefined }, this.createdPath);
+    return true;
+  }
+
+  private closeThenEnd(result: Result<FileJobValue>, createdPath?: string): void {
+    this.isDecided = true;
+    const handle = this.handle as AsyncFileHandle;
+    handle.abort();
+    handle
+      .whenIdle()
+      .then(() => {
+        if (createdPath === undefined) return this.end(result);
+        this.manager.unlink(createdPath, () => this.end(result)).release();
+      })
+      // a broken module above may throw from its callback here: report it to the race instead of losing it
+      .catch(reportAsyncError);
+  }
+
+  private end(result: Result<FileJobValue>): void {
+    if (this.hasEnded) return;
+    this.hasEnded = true;
+    this.onEnd(result);
+  }
+}
+
+interface FakeCancelContext {
+  job: WriteFileJobCopy | null;
+  own: AsyncOp<FakeCancelContext>;
+  readonly callback: StartCallback<FileJobValue>;
+}
+
+/**
+ * A copy of ll-fake-cancel.ts for `write-file` requests, its steps as protected methods that a pitfall variant
+ * overrides to make its one mistake.
+ */
+export class FakeCancelCopy implements CancellableModule<FileJobRequest, FileJobValue> {
+  readonly name = 'll-fake-cancel';
+  protected readonly lifecycle = new LifecycleCopy(this.name);
+
+  constructor(protected readonly manager: AsyncFileManager) {}
+
+  get state(): ModuleState {
+    return this.lifecycle.state;
+  }
+
+  get pendingCount(): number {
+    return this.lifecycle.pending;
+  }
+
+  open(): void {
+    this.lifecycle.open();
+  }
+
+  start(request: FileJobRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
+    if (request.kind !== 'write-file') throw new TypeError('FakeCancelCopy runs write-file requests only');
+    // 1. check the module is open
+    this.lifecycle.admit();
+    // 2. create the op and take the callback's reference BEFORE the job starts
+    const context = { job: null, callback } as unknown as FakeCancelContext;
+    const op = AsyncOp.create<FakeCancelContext>({ context, cancel: (ctx) => this.cancelJob(ctx) });
+    const own = (context.own = op.ref());
+    // 3. store the job before starting it
+    const job = (context.job = new WriteFileJobCopy(this.manager, request, (result) =>
+      this.onJobEnd(own, callback, result),
+    ));
+    // 4. count the operation in
+    this.lifecycle.begin();
+    try {
+      // 5. start the job
+      job.start();
+    } catch (error) {
+      own.complete();
+      own.release();
+      op.release();
+      this.lifecycle.end();
+      throw error;
+    }
+    return op;
+  }
+
+  close(): Promise<void> {
+    return this.lifecycle.close();
+  }
+
+  destroy(): void {
+    this.lifecycle.destroy();
+  }
+
+  /** Steps 6-8: report canceled now; the job cleans up when its real completion arrives. */
+  protected cancelJob(context: FakeCancelContext): void {
+    const { own, job, callback } = context;
+    // 6. complete() wins the delivery
+    if (!own.complete()) return;
+    try {
+      // 7. report canceled from inside cancel()
+      callback({ status: 'canceled', error: own.reason });
+    } finally {
+      // 8. AFTER the callback: let the job stop and clean up
+      job?.abandon();
+    }
+  }
+
+  /** Steps 9-11: the real completion. */
+  protected onJobEnd(
+    own: AsyncOp<FakeCancelContext>,
+    callback: StartCallback<FileJobValue>,
+    result: Result<FileJobValue>,
+  ): void {
+    // 9. deliver it only if cancel did not win first
+    const isDelivery = own.complete();
+    // 10. release the callback's reference
+    own.release();
+    try {
+      if (isDelivery) callback(result);
+    } finally {
+      // 11. count the operation out
+      this.lifecycle.end();
+    }
+  }
+}

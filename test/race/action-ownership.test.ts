@@ -1,0 +1,69 @@
+import type { FileTraceEvent, ScriptedCall } from 'async-file';
+import { expect } from 'chai';
+import { describe, it } from 'mocha';
+import { ActionOwnership } from './harness/action-ownership.js';
+
+/** Feeds `ownership` the enqueued and started events of action `id` on handle `handleId`, then its engine call. */
+function runAction(ownership: ActionOwnership, id: number, action: string, handleId: number, path?: string): void {
+  const event = (type: FileTraceEvent['type']): FileTraceEvent => ({
+    time: 0,
+    type,
+    actionId: id,
+    action,
+    handleId,
+    slot: 0,
+  });
+  ownership.listener(event('enqueued'));
+  ownership.listener(event('started'));
+  ownership.issued({ path, label: `#${id} ${action}` } as ScriptedCall);
+}
+
+const SYNC_FILE = { kind: 'sync-file', path: '/d/op1/.file.tmp' } as const;
+
+// the replayed failure: op1's sync-file step was started (openExisting enqueued), and a held callback reaped inside
+// that start() canceled op1; a slot freed meanwhile ran the open, whose callback chained the sync, all before the
+// start() returned and the chain could pass the cancel on
+describe('ActionOwnership', () => {
+  it('should count a cancel that comes inside an LL start() of the op from when that start() returns', () => {
+    const ownership = new ActionOwnership();
+    ownership.lowerStart(SYNC_FILE, () => {
+      runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE.path);
+      ownership.canceled(1);
+      runAction(ownership, 2, 'sync', 6);
+    });
+    expect(ownership.check()).to.deep.equal([]);
+  });
+
+  it('should still see an action the LL enqueues after that start() returned', () => {
+    const ownership = new ActionOwnership();
+    ownership.lowerStart(SYNC_FILE, () => {
+      runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE.path);
+      ownership.canceled(1);
+    });
+    // the module above did not pass the cancel on (the chain-no-recheck-after-start pitfall): the job goes on
+    runAction(ownership, 2, 'sync', 6);
+    expect(ownership.check()).to.deep.equal([
+      'op1: sync (#2 sync) was started after the op was canceled or called back',
+    ]);
+  });
+
+  it('should count a cancel at once outside the op’s LL start(), even inside another op’s', () => {
+    const ownership = new ActionOwnership();
+    runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE.path);
+    ownership.lowerStart({ kind: 'rename', from: '/d/op2/.file.tmp', to: '/d/op2/file' }, () => {
+      ownership.canceled(1);
+      runAction(ownership, 2, 'sync', 6);
+    });
+    expect(ownership.check()).to.have.length(1);
+  });
+
+  it('should count a callback at once, even inside the op’s LL start()', () => {
+    const ownership = new ActionOwnership();
+    ownership.lowerStart(SYNC_FILE, () => {
+      runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE.path);
+      ownership.ended(1);
+      runAction(ownership, 2, 'sync', 6);
+    });
+    expect(ownership.check()).to.have.length(1);
+  });
+});
