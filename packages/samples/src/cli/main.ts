@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeOrder, runChaining } from './chaining-demo.js';
+import { explore, pitfallNames } from './explore.js';
 import { demoDirectory, runSample, SAMPLE_DEMOS, SAMPLE_NAMES } from './samples-demo.js';
 
 /** Exit codes: 0 every check held, 1 a demo showed a broken guarantee or a leak, 2 bad usage. */
@@ -24,6 +25,8 @@ Commands:
   all                 chaining, then every sample (the default)
   chaining            the file manager's chaining: OPEN/WRITE/CLOSE order and peak open files
   samples [name...]   each sample started and canceled mid-way, as a timeline
+  explore <pitfall>   a broken variant from the pitfall ladder under fast-check: the minimal failing
+                      interleaving, then the correct module on the same case (\`explore --list\` lists them)
 
 Options:
   -h, --help          help for the command
@@ -38,6 +41,14 @@ the actions started in and the most files open at once.
 Options:
   --files N     files per run, an integer in [1, 1000] (default 5)
   --workers W   worker slots, an integer in [1, 64] (default 1)`,
+  explore: `Usage: async-op-demo explore <pitfall> | --list
+
+Runs a deliberately broken variant of a sample (one classic mistake each, from the repository's pitfall ladder in
+test/pitfalls) under its fast-check race property, prints the minimal failing interleaving and what broke, then runs
+the correct module on the same generated case. Needs a built checkout of the repository (npm run build).
+
+Options:
+  --list        the pitfall names`,
   samples: `Usage: async-op-demo samples [name...]
 
 Starts each sample on real files and cancels it mid-way; prints a timeline (time, layer, event), the result, and
@@ -87,6 +98,26 @@ async function samples(root: string, names: readonly string[]): Promise<boolean>
   return isOk;
 }
 
+async function exploreCommand(names: readonly string[], isList: boolean): Promise<number> {
+  if (isList) {
+    for (const name of await pitfallNames()) console.log(name);
+    return EXIT_OK;
+  }
+  const [name, ...extra] = names;
+  if (name === undefined || extra.length > 0) {
+    throw new UsageError(`explore takes one pitfall name; known: ${(await pitfallNames()).join(', ')}`);
+  }
+  if (!(await pitfallNames()).includes(name)) {
+    throw new UsageError(`unknown pitfall "${name}"; known: ${(await pitfallNames()).join(', ')}`);
+  }
+  LeakTracker.enable();
+  const isOk = await explore(name, (line) => console.log(line));
+  console.log(
+    isOk ? '\nthe ladder holds: the mistake is caught, the correct module passes' : '\nTHE LADDER DID NOT HOLD',
+  );
+  return isOk ? EXIT_OK : EXIT_FAILED;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -96,16 +127,18 @@ async function main(argv: readonly string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       files: { type: 'string' },
       workers: { type: 'string' },
+      list: { type: 'boolean' },
     },
   });
   const [command = 'all', ...rest] = positionals;
-  if (!['all', 'chaining', 'samples'].includes(command)) {
-    throw new UsageError(`unknown command "${command}"; commands: all, chaining, samples (see --help)`);
+  if (!['all', 'chaining', 'samples', 'explore'].includes(command)) {
+    throw new UsageError(`unknown command "${command}"; commands: all, chaining, samples, explore (see --help)`);
   }
   if (values.help === true) {
     console.log(HELP[command] ?? HELP['main']);
     return EXIT_OK;
   }
+  if (command === 'explore') return exploreCommand(rest, values.list === true);
   if (command !== 'samples' && rest.length > 0) throw new UsageError(`unexpected argument(s): ${rest.join(' ')}`);
   const files = integerOption('files', values.files, 5, 1, 1000);
   const workers = integerOption('workers', values.workers, 1, 1, 64);

@@ -29,8 +29,19 @@ describe('async-op-demo (the demo CLI)', () => {
     expect(Number(peak?.[1])).to.be.within(1, 3);
   });
 
+  it('should explore a pitfall: the broken variant fails with its minimal interleaving, the real module passes', () => {
+    const list = demo('explore', '--list');
+    expect(list.status).to.equal(0);
+    expect(list.stdout.trim().split('\n').length).to.be.at.least(10);
+    const { status, stdout, stderr } = demo('explore', 'fake-cancel-without-once-guard');
+    expect(status, stderr).to.equal(0);
+    expect(stdout).to.contain('the minimal interleaving');
+    expect(stdout).to.match(/called back 2 time\(s\)/);
+    expect(stdout).to.contain('correct module, same generated case:\n   every invariant of DESIGN §4 holds');
+  });
+
   it('should print help for every command and exit 0', () => {
-    for (const command of [[], ['chaining'], ['samples']]) {
+    for (const command of [[], ['chaining'], ['samples'], ['explore']]) {
       const { status, stdout } = demo(...command, '--help');
       expect(status).to.equal(0);
       expect(stdout).to.match(/^Usage: async-op-demo/);
@@ -42,6 +53,8 @@ describe('async-op-demo (the demo CLI)', () => {
       [['nope'], 'unknown command "nope"'],
       [['chaining', '--files', '0'], '--files must be an integer in [1, 1000], got "0"'],
       [['samples', 'll-imaginary'], 'unknown sample(s): ll-imaginary'],
+      [['explore', 'no-such-mistake'], 'unknown pitfall "no-such-mistake"'],
+      [['explore'], 'explore takes one pitfall name'],
       [['--bogus'], "Unknown option '--bogus'"],
     ] as const) {
       const { status, stderr } = demo(...args);

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The part of the pitfall ladder's registry (test/pitfalls, not part of any package) that explore uses. */
+interface PitfallRegistry {
+  readonly PITFALLS: readonly {
+    readonly name: string;
+    readonly description: string;
+    readonly makeModule: object;
+    readonly property: (factories: object) => unknown;
+  }[];
+  describeCounterexample(counterexample: never): string;
+}
+
+interface CheckDetails {
+  readonly failed: boolean;
+  readonly numRuns: number;
+  readonly seed: number;
+  readonly counterexample: unknown;
+  readonly counterexamplePath: string | null;
+  readonly errorInstance?: unknown;
+}
+
+interface FastCheck {
+  check(property: unknown, parameters?: object): Promise<CheckDetails>;
+}
+
+const REGISTRY = fileURLToPath(new URL('../../../../../test/dist/pitfalls/registry.js', import.meta.url));
+
+/**
+ * Loads the pitfall ladder. It lives with the repository's tests (test/pitfalls: deliberately broken variants are
+ * never part of a package), so `explore` works in a built checkout of the repository, not from an installed package.
+ */
+async function loadRegistry(): Promise<PitfallRegistry> {
+  if (!fs.existsSync(REGISTRY)) {
+    throw new Error(`explore needs the repository's test build (${REGISTRY}); run \`npm run build\` in the repository`);
+  }
+  return (await import(REGISTRY)) as PitfallRegistry;
+}
+
+/** The names `explore <pitfall>` accepts. */
+export async function pitfallNames(): Promise<string[]> {
+  return (await loadRegistry()).PITFALLS.map((pitfall) => pitfall.name);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n').slice(0, 4).join('\n    ');
+}
+
+/**
+ * Runs one broken variant under its race property until fast-check finds and shrinks a failing interleaving, prints
+ * it, then runs the correct module on the same generated case. Returns whether the ladder held (variant fails,
+ * correct module passes).
+ */
+export async function explore(name: string, log: (line: string) => void): Promise<boolean> {
+  const registry = await loadRegistry();
+  const pitfall = registry.PITFALLS.find((entry) => entry.name === name);
+  if (pitfall === undefined) {
+    throw new RangeError(
+      `unknown pitfall "${name}"; known: ${registry.PITFALLS.map((entry) => entry.name).join(', ')}`,
+    );
+  }
+  const fc = (await import('fast-check')).default as unknown as FastCheck;
+  log(`== explore ${pitfall.name}`);
+  log(`   ${pitfall.description}`);
+  const broken = await fc.check(pitfall.property(pitfall.makeModule), { numRuns: 300 });
+  if (!broken.failed) {
+    log(`   the broken variant passed ${broken.numRuns} runs: no failing interleaving found this time`);
+    return false;
+  }
+  log(`\nbroken variant: fails after ${broken.numRuns} run(s) (seed ${broken.seed}); the minimal interleaving:`);
+  log(
+    `   ${registry
+      .describeCounterexample(broken.counterexample as never)
+      .split('\n')
+      .join('\n   ')}`,
+  );
+  log(`   broken because: ${firstLine(broken.errorInstance)}`);
+  const parameters = { seed: broken.seed, path: broken.counterexamplePath ?? undefined, endOnFailure: true };
+  const correct = await fc.check(pitfall.property({}), parameters);
+  log('\ncorrect module, same generated case:');
+  log(correct.failed ? `   FAILED: ${firstLine(correct.errorInstance)}` : '   every invariant of DESIGN §4 holds');
+  return !correct.failed;
+}
