@@ -50,10 +50,20 @@ export async function renderMarkdown(root: string, text: string): Promise<string
   return result;
 }
 
-/** Renders every Markdown file under `root`/docs and the root README; writes changes, or (with `isCheck`) only reports them. */
+/**
+ * Renders every Markdown file under `root`/docs, the root README and the packages' READMEs; writes changes, or (with
+ * `isCheck`) only reports them.
+ */
 export async function renderDocs(root: string, isCheck: boolean): Promise<RenderReport> {
   const changed: string[] = [];
-  const files = [...markdownFiles(path.join(root, 'docs')), path.join(root, 'README.md')];
+  const packages = fs
+    .readdirSync(path.join(root, 'packages'))
+    .map((name) => path.join(root, 'packages', name, 'README.md'));
+  const files = [
+    ...markdownFiles(path.join(root, 'docs')),
+    path.join(root, 'README.md'),
+    ...packages.filter((file) => fs.existsSync(file)),
+  ];
   for (const file of files) {
     const text = fs.readFileSync(file, 'utf8');
     const rendered = await renderMarkdown(root, text);
