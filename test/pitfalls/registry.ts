@@ -18,6 +18,7 @@ import { RetryLeaksOnFailedRestart } from './variants/retry-leaks-on-failed-rest
 /** The race property a pitfall is caught by, over the given modules (the real ones where a layer is not given). */
 export type PitfallProperty = (
   modules: Partial<ModuleFactories>,
+  observe?: (s: fc.Scheduler, scenario: RaceScenario) => void,
 ) => fc.IAsyncPropertyWithHooks<[fc.Scheduler, RaceScenario]>;
 
 /**
@@ -39,7 +40,7 @@ export interface Pitfall {
 }
 
 function propertyOver(config: Omit<RaceConfig, 'factories'>): PitfallProperty {
-  return (modules) => raceProperty({ ...config, factories: modules });
+  return (modules, observe) => raceProperty({ ...config, factories: modules, observe });
 }
 
 const passThrough = (make: (lower: StackModule) => StackModule): Partial<ModuleFactories> => ({
@@ -190,7 +191,8 @@ export function describeCounterexample(counterexample: readonly [fc.Scheduler, R
       `sync calls: ${scenario.syncCalls === 'first' ? `#1-#${scenario.syncUntil}` : scenario.syncCalls}, faults ${scenario.hasFaults ? 'on' : 'off'}` +
       (scenario.isReaping ? ', LL callbacks reaped on start' : ''),
     `  ${plans.join('; ')}${scenario.interferences.length > 0 ? `; then ${scenario.interferences.join(', ')}` : ''}`,
-    `  ${tasks.length} scheduled tasks ran: ${tasks.join(' > ')}`,
+    `  ${tasks.length} scheduled tasks ran, in this order:`,
+    ...tasks.map((task, index) => `  ${String(index + 1).padStart(3)}. ${task}`),
   ].join('\n');
 }
 

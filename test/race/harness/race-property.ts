@@ -71,6 +71,8 @@ export interface RaceConfig {
   readonly interferences?: readonly Interference[];
   /** Whether the LL reaps held callbacks on start: both (generated) by default. */
   readonly reaping?: readonly boolean[];
+  /** Called after every run with its scheduler and scenario (the demo's `explore` prints the schedule it ran). */
+  readonly observe?: ((s: fc.Scheduler, scenario: RaceScenario) => void) | undefined;
   /** Which engine calls complete synchronously: all three modes by default. */
   readonly syncCalls?: readonly SyncCalls[];
   /** Whether faults are injected: both by default. */
@@ -117,7 +119,12 @@ export function raceScenario(config: RaceConfig = {}): fc.Arbitrary<RaceScenario
 export function raceProperty(config: RaceConfig = {}): fc.IAsyncPropertyWithHooks<[fc.Scheduler, RaceScenario]> {
   const factories: ModuleFactories = { ...REAL_MODULES, ...config.factories };
   return fc.asyncProperty(fc.scheduler(), raceScenario(config), async (s, scenario) => {
-    const violations = await runRace(s, scenario, factories);
+    let violations: string[];
+    try {
+      violations = await runRace(s, scenario, factories);
+    } finally {
+      config.observe?.(s, scenario);
+    }
     if (violations.length > 0) throw new Error(`DESIGN §4 broken:\n  ${[...new Set(violations)].join('\n  ')}`);
   });
 }

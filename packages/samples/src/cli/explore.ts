@@ -7,7 +7,7 @@ interface PitfallRegistry {
     readonly name: string;
     readonly description: string;
     readonly makeModule: object;
-    readonly property: (factories: object) => unknown;
+    readonly property: (factories: object, observe?: (s: unknown, scenario: unknown) => void) => unknown;
   }[];
   describeCounterexample(counterexample: never): string;
 }
@@ -64,6 +64,7 @@ export async function explore(name: string, log: (line: string) => void): Promis
   const fc = (await import('fast-check')).default as unknown as FastCheck;
   log(`== explore ${pitfall.name}`);
   log(`   ${pitfall.description}`);
+  log('   searching for a failing interleaving (up to 300 generated cases)...');
   const broken = await fc.check(pitfall.property(pitfall.makeModule), { numRuns: 300 });
   if (!broken.failed) {
     log(`   the broken variant passed ${broken.numRuns} runs: no failing interleaving found this time`);
@@ -77,9 +78,22 @@ export async function explore(name: string, log: (line: string) => void): Promis
       .join('\n   ')}`,
   );
   log(`   broken because: ${firstLine(broken.errorInstance)}`);
+  // the same seed and path regenerate the same case (scenario and scheduler choices) for the correct module
   const parameters = { seed: broken.seed, path: broken.counterexamplePath ?? undefined, endOnFailure: true };
-  const correct = await fc.check(pitfall.property({}), parameters);
+  let lastRun: [unknown, unknown] | undefined;
+  const correct = await fc.check(
+    pitfall.property({}, (s, scenario) => (lastRun = [s, scenario])),
+    parameters,
+  );
   log('\ncorrect module, same generated case:');
+  if (lastRun !== undefined) {
+    log(
+      `   ${registry
+        .describeCounterexample(lastRun as never)
+        .split('\n')
+        .join('\n   ')}`,
+    );
+  }
   log(correct.failed ? `   FAILED: ${firstLine(correct.errorInstance)}` : '   every invariant of DESIGN §4 holds');
   return !correct.failed;
 }
