@@ -37,7 +37,7 @@ describe('async-op-demo (the demo CLI)', () => {
     expect(status, stderr).to.equal(0);
     expect(stdout).to.contain('the minimal interleaving');
     expect(stdout).to.match(/called back 2 time\(s\)/);
-    expect(stdout).to.match(/correct module, same generated case:\n(.*\n)*   every invariant of DESIGN §4 holds/);
+    expect(stdout).to.match(/correct module, same generated case:\n(.*\n)* {3}every invariant of DESIGN §4 holds/);
     expect(stdout).to.match(/scheduled tasks ran, in this order:\n\s+1\. start op1/);
   });
 
