@@ -1,7 +1,9 @@
 /**
  * Group `io-uring`: 4 KiB cached random reads from one 256 MiB file through the io_uring engine (via the manager and
  * called directly, batched and immediate submission) against the node-fs manager, callback fs.read and the readSync
- * loop (the single-thread limit). Run through `npm run bench -- io-uring` (a fresh process).
+ * loop (the single-thread limit); then small-file creates (exclusive create, write 4 KiB, close) through the engine's
+ * writeNewFile (one linked chain on a direct descriptor, and as three separate requests) against the sync loop and
+ * callback fs. Run through `npm run bench -- io-uring` (a fresh process).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,7 +17,7 @@ import {
 import { goalAtLeast } from '../lib/goals.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
-import { computeRatios } from '../lib/ratios.js';
+import { computeRatios, type Comparison } from '../lib/ratios.js';
 import type { CaseReport, GoalReport } from '../lib/report.js';
 import { seededUint32 } from '../lib/seeded-random.js';
 import { round, roundSummary } from '../lib/stats.js';
@@ -30,6 +32,13 @@ const READS_PER_RUN = 100_000;
 const READS_PER_WARMUP_RUN = 20_000;
 const ROUNDS = { min: 5, max: 15 };
 const SEED = 0x5eed_f11e;
+/** Small-file creates: every run writes new names into its own fresh directory; nothing is deleted before the end. */
+const CREATES_PER_RUN = 10_000;
+const CREATES_PER_WARMUP_RUN = 2_000;
+const CREATE_ROUNDS = { min: 5, max: 8 };
+/** Share of the budget by which the reads' and the creates' timed rounds must have ended (the rest: cleanup). */
+const READS_DEADLINE = 0.2;
+const CREATES_DEADLINE = 0.5;
 
 const NAMES = {
   uringManager: 'reads: manager (io_uring) read 4 KiB, 64 handles chaining',
@@ -39,6 +48,10 @@ const NAMES = {
   callback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
   sync: 'reads: readSync loop',
   syncAlloc: 'reads: readSync loop, new 4 KiB Buffer per read (as the manager hands out)',
+  createChain: 'creates: io_uring engine writeNewFile (linked chain, direct fd), 64 in flight',
+  createSeparate: 'creates: io_uring engine writeNewFile as 3 separate requests (no direct fds), 64 in flight',
+  createSync: 'creates: sync loop openSync(wx)/writeSync/closeSync',
+  createCallback: 'creates: callback fs open(wx)/write/close, 64 in flight',
 } as const;
 
 function readsPerRun(phase: RunPhase): number {
@@ -176,6 +189,103 @@ function syncReadsNewBuffer(fd: number, offsets: Int32Array, count: number): num
   return count;
 }
 
+/** The fresh directories of one create case: `prepare` makes the next one (untimed), `run` fills it with new files. */
+class FreshDirs {
+  /** Timed directories already written (for the check afterwards). */
+  readonly written: { readonly dir: string; readonly count: number }[] = [];
+  private created = 0;
+  private current: string[] = [];
+
+  constructor(
+    private readonly root: string,
+    private readonly label: string,
+  ) {}
+
+  prepare(phase: RunPhase): void {
+    const dir = path.join(this.root, `${this.label}-${phase}-${this.created++}`);
+    fs.mkdirSync(dir);
+    const count = phase === 'timed' ? CREATES_PER_RUN : CREATES_PER_WARMUP_RUN;
+    if (phase === 'timed') this.written.push({ dir, count });
+    this.current = Array.from({ length: count }, (_, i) => path.join(dir, `f${i}`));
+  }
+
+  /** The new names of the run `prepare` readied (none of them exists). */
+  get paths(): readonly string[] {
+    return this.current;
+  }
+}
+
+function shortWrite(file: string, written: number): Error {
+  return new Error(`${file}: wrote ${written} bytes, expected ${BLOCK}`);
+}
+
+function engineCreates(engine: IoUringEngine, paths: readonly string[], data: Buffer): Promise<number> {
+  return lanes(paths.length, (next, done) => {
+    const lane = (): void => {
+      const index = next();
+      if (index < 0) return;
+      const file = paths[index] ?? '';
+      engine.writeNewFile(file, data, 0, BLOCK, (error, written) => {
+        if (error !== null) return void done(error);
+        if (written !== BLOCK) return void done(shortWrite(file, written));
+        if (done(null)) lane();
+      });
+    };
+    for (let i = 0; i < LANES; i++) lane();
+  });
+}
+
+function callbackCreates(paths: readonly string[], data: Buffer): Promise<number> {
+  return lanes(paths.length, (next, done) => {
+    const lane = (): void => {
+      const index = next();
+      if (index < 0) return;
+      const file = paths[index] ?? '';
+      fs.open(file, 'wx', (openError, fd) => {
+        if (openError !== null) return void done(openError);
+        fs.write(fd, data, 0, BLOCK, 0, (writeError, written) => {
+          fs.close(fd, (closeError) => {
+            const error = writeError ?? closeError ?? (written === BLOCK ? null : shortWrite(file, written));
+            if (done(error)) lane();
+          });
+        });
+      });
+    };
+    for (let i = 0; i < LANES; i++) lane();
+  });
+}
+
+function syncCreates(paths: readonly string[], data: Buffer): number {
+  for (const file of paths) {
+    const fd = fs.openSync(file, 'wx');
+    try {
+      const written = fs.writeSync(fd, data, 0, BLOCK, 0);
+      if (written !== BLOCK) throw shortWrite(file, written);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+  return paths.length;
+}
+
+/** Untimed, after all timed runs: every timed directory holds `count` files, and 20 of them (first, last) are 4 KiB. */
+function checkCreated(pools: readonly FreshDirs[]): number {
+  let checked = 0;
+  for (const pool of pools) {
+    for (const { dir, count } of pool.written) {
+      const names = fs.readdirSync(dir).length;
+      if (names !== count) throw new Error(`${dir}: ${names} files, expected ${count}`);
+      for (let k = 0; k < 20; k++) {
+        const file = path.join(dir, `f${Math.round((k * (count - 1)) / 19)}`);
+        const size = fs.statSync(file).size;
+        if (size !== BLOCK) throw new Error(`${file}: ${size} bytes, expected ${BLOCK}`);
+        checked++;
+      }
+    }
+  }
+  return checked;
+}
+
 function openHandles(manager: AsyncFileManager, file: string): Promise<AsyncFileHandle[]> {
   return Promise.all(
     Array.from(
@@ -200,9 +310,11 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   let uring: IoUringEngine;
   let immediate: IoUringEngine;
+  let separate: IoUringEngine;
   try {
     uring = new IoUringEngine();
     immediate = new IoUringEngine({ submit: 'immediate' });
+    separate = new IoUringEngine({ directDescriptors: 0 });
   } catch (error) {
     if (!(error instanceof IoUringUnavailableError)) throw error;
     log(`skipped: ${error.reason}`);
@@ -255,11 +367,58 @@ async function main(): Promise<void> {
       warmupRuns: 1,
       minRounds: ROUNDS.min,
       maxRounds: ROUNDS.max,
-      deadline: started + budgetMs * 0.6,
+      deadline: started + budgetMs * READS_DEADLINE,
       log,
     });
-    for (const [index, timing] of timings.entries()) {
-      const role = cases[index]?.role ?? 'subject';
+    log(`reads done after ${Math.round(performance.now() - started)} ms`);
+
+    // creates: every run in a fresh directory; all of them are removed only after every timed run (ext4 inode reuse)
+    const createsRoot = path.join(temp.path, 'creates');
+    fs.mkdirSync(createsRoot);
+    const data = Buffer.alloc(BLOCK, 0x5a);
+    const chainDirs = new FreshDirs(createsRoot, 'chain');
+    const separateDirs = new FreshDirs(createsRoot, 'separate');
+    const syncDirs = new FreshDirs(createsRoot, 'sync');
+    const callbackDirs = new FreshDirs(createsRoot, 'callback');
+    const createCases: AsyncRunCase[] = [
+      {
+        name: NAMES.createChain,
+        role: 'subject',
+        prepare: (p) => chainDirs.prepare(p),
+        run: () => engineCreates(uring, chainDirs.paths, data),
+      },
+      {
+        name: NAMES.createSeparate,
+        role: 'subject',
+        prepare: (p) => separateDirs.prepare(p),
+        run: () => engineCreates(separate, separateDirs.paths, data),
+      },
+      {
+        name: NAMES.createSync,
+        role: 'baseline',
+        prepare: (p) => syncDirs.prepare(p),
+        run: () => Promise.resolve(syncCreates(syncDirs.paths, data)),
+      },
+      {
+        name: NAMES.createCallback,
+        role: 'baseline',
+        prepare: (p) => callbackDirs.prepare(p),
+        run: () => callbackCreates(callbackDirs.paths, data),
+      },
+    ];
+    const createTimings = await timeAsyncRuns(createCases, {
+      warmupRuns: 1,
+      minRounds: CREATE_ROUNDS.min,
+      maxRounds: CREATE_ROUNDS.max,
+      deadline: started + budgetMs * CREATES_DEADLINE,
+      log,
+    });
+    const checked = checkCreated([chainDirs, separateDirs, syncDirs, callbackDirs]);
+    log(`creates done after ${Math.round(performance.now() - started)} ms; checked ${checked} files: 4 KiB each`);
+
+    const allCases = [...cases, ...createCases];
+    for (const [index, timing] of [...timings, ...createTimings].entries()) {
+      const role = allCases[index]?.role ?? 'subject';
       reports.push({
         name: timing.name,
         role,
@@ -272,28 +431,36 @@ async function main(): Promise<void> {
         allocationIterations: 0,
       });
       const ops = Math.round(1e9 / timing.nsPerOp.median);
+      const unit = timing.name.startsWith('creates:') ? 'file' : 'read';
       notes.push(
-        `${timing.name}: ${ops.toLocaleString('en-US')} reads/s median, CPU ${round(timing.cpuNsPerOp.median / 1000, 2)} ` +
-          `us/read (system ${round(timing.systemNsPerOp.median / 1000, 2)})`,
+        `${timing.name}: ${ops.toLocaleString('en-US')} ${unit}s/s median ` +
+          `(${Math.round(1e9 / timing.nsPerOp.max).toLocaleString('en-US')}-${Math.round(1e9 / timing.nsPerOp.min).toLocaleString('en-US')}), ` +
+          `CPU ${round(timing.cpuNsPerOp.median / 1000, 2)} us/${unit} (system ${round(timing.systemNsPerOp.median / 1000, 2)}), ` +
+          `${round(timing.contextSwitchesPerOp.median, 3)} voluntary context switches/${unit}`,
       );
     }
     notes.push(
-      `io_uring engine counters after the run: batched ${JSON.stringify(uring.info)}; immediate ${JSON.stringify(immediate.info)}`,
+      `io_uring engine counters after the run: batched ${JSON.stringify(uring.info)}; immediate ${JSON.stringify(immediate.info)}; ` +
+        `no direct descriptors ${JSON.stringify(separate.info)}`,
     );
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup();
     uring.close();
     immediate.close();
-    temp.remove();
+    separate.close();
+    const removalMs = temp.remove();
+    log(`removed the temporary files in ${Math.round(removalMs)} ms`);
   }
 
-  const comparisons = [NAMES.uringManager, NAMES.uringEngine, NAMES.uringImmediate].flatMap((subject) =>
-    [NAMES.sync, NAMES.syncAlloc, NAMES.callback, NAMES.nodeFsManager].map((baseline) => ({
-      subject,
-      baseline,
-      metrics: ['time'] as const,
-    })),
-  );
+  const pairs = (subjects: readonly string[], baselines: readonly string[]): Comparison[] =>
+    subjects.flatMap((subject) => baselines.map((baseline) => ({ subject, baseline, metrics: ['time'] as const })));
+  const comparisons = [
+    ...pairs(
+      [NAMES.uringManager, NAMES.uringEngine, NAMES.uringImmediate],
+      [NAMES.sync, NAMES.syncAlloc, NAMES.callback, NAMES.nodeFsManager],
+    ),
+    ...pairs([NAMES.createChain, NAMES.createSeparate], [NAMES.createSync, NAMES.createCallback]),
+  ];
   const ratios = computeRatios(reports, comparisons);
   const speedup = (subject: string, baseline: string): number => ratios.speedupVs[subject]?.[baseline] ?? 0;
   const goals: GoalReport[] = [
@@ -307,6 +474,12 @@ async function main(): Promise<void> {
       'random 4 KiB cached reads: manager (io_uring) reads/s / readSync loop reads/s',
       speedup(NAMES.uringManager, NAMES.sync),
       0.9,
+      'x',
+    ),
+    goalAtLeast(
+      'small-file creates: io_uring writeNewFile files/s / sync loop files/s',
+      speedup(NAMES.createChain, NAMES.createSync),
+      1.1,
       'x',
     ),
   ];
@@ -324,7 +497,17 @@ async function main(): Promise<void> {
       inFlight: LANES,
       offsets: `4 KiB-aligned, mulberry32 seed 0x${SEED.toString(16)}, the same for every case and run`,
       timing: 'lib/time-async-runs.ts: rounds interleave the cases (rotating start), a full GC before every run',
-      ring: 'IoUringEngine defaults: 256 SQ entries, 512 CQ entries',
+      ring: 'IoUringEngine defaults: 256 SQ entries, 512 CQ entries, 64 direct descriptors (0 for the separate-requests case)',
+      creates: {
+        filesPerRun: CREATES_PER_RUN,
+        filesPerWarmupRun: CREATES_PER_WARMUP_RUN,
+        bytesPerFile: BLOCK,
+        inFlight: LANES,
+        freshDirectories:
+          'every run (1 warm-up, then interleaved timed rounds) creates new names (O_CREAT|O_EXCL) in its own new ' +
+          'directory, made in the untimed prepare; nothing is deleted before every timed run is over',
+        check: 'after timing: every timed directory holds its 10,000 names, 20 files of each are 4 KiB',
+      },
     },
     cases: reports,
     ratios,
