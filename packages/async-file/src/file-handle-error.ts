@@ -8,6 +8,8 @@ export const FileErrorCode = {
   NOT_OPEN: 'ERR_FILE_NOT_OPEN',
   /** The handle already holds an open file; close it first. */
   ALREADY_OPEN: 'ERR_FILE_ALREADY_OPEN',
+  /** The handle's manager was closed and accepts no more actions. */
+  MANAGER_CLOSED: 'ERR_FILE_MANAGER_CLOSED',
 } as const;
 
 /** One of the values of {@link FileErrorCode}. */

@@ -240,6 +240,9 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   /** Checks the callback and the handle's state, and creates the action with the handle's descriptor and mode. */
   private prepare(step: ActionStep, needs: 'open' | 'closed', callback: unknown): FileAction {
     expectFunction('callback', callback);
+    if (this.scheduler.isClosed) {
+      throw new FileHandleError(FileErrorCode.MANAGER_CLOSED, `Cannot ${step.kind}: the file manager was closed`);
+    }
     if (this.isAbortedFlag) {
       throw new FileHandleError(FileErrorCode.HANDLE_ABORTED, `Cannot ${step.kind}: the file handle was aborted`);
     }

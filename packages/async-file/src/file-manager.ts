@@ -1,8 +1,9 @@
 import { describeValue, type AsyncOp } from 'async-op';
-import { selectEngine, type EngineChoice } from './engines/io-uring-engine.js';
+import { IoUringEngine, selectEngine, type EngineChoice } from './engines/io-uring-engine.js';
 import { NodeFsEngine } from './engines/node-fs-engine.js';
 import type { FileEngine, FileStats } from './file-engine.js';
 import { AsyncFileHandle, type FileCallback } from './file-handle.js';
+import { FileErrorCode, FileHandleError } from './file-handle-error.js';
 import type { FileTraceListener } from './file-trace.js';
 import { RENAME, STAT_PATH, UNLINK } from './internal/action-steps.js';
 import { Scheduler } from './internal/scheduler.js';
@@ -71,6 +72,8 @@ const ENGINE_METHODS = ['openExisting', 'createAnonymous', 'close', 'read', 'wri
  */
 export class AsyncFileManager {
   private readonly scheduler: Scheduler;
+  /** The promise of the first close(), returned by every later one. */
+  private closing: Promise<void> | undefined;
   /** Why this engine runs the actions, in one line (with `'auto'`: why io_uring was or was not chosen). */
   readonly engineReason: string;
 
@@ -136,15 +139,48 @@ export class AsyncFileManager {
     return this.scheduler.outstandingCount;
   }
 
-  /** A new handle, holding no file yet. */
+  /** A new handle, holding no file yet. @throws FileHandleError (`ERR_FILE_MANAGER_CLOSED`) after close(). */
   newFileHandle(): AsyncFileHandle {
+    this.expectOpen('newFileHandle');
     return new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId());
+  }
+
+  /** Whether close() was called. */
+  get isClosed(): boolean {
+    return this.scheduler.isClosed;
+  }
+
+  /**
+   * Refuses every new action from now on (they throw `ERR_FILE_MANAGER_CLOSED`), resolves once every action already
+   * enqueued has finished, then shuts the engine down (an io_uring engine closes its ring; node-fs has nothing to
+   * close).
+   *
+   * @remarks Idempotent: every call returns the same promise. Actions already enqueued run and call back as usual,
+   *   and handles can still be aborted (their close runs). Close or abort your handles first: an open file keeps its
+   *   descriptor until its handle closes it.
+   */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.scheduler.isClosed = true;
+      this.closing = this.scheduler.whenIdle().then(() => {
+        const engine = this.scheduler.engine;
+        if (engine instanceof IoUringEngine) engine.close();
+      });
+    }
+    return this.closing;
+  }
+
+  private expectOpen(action: string): void {
+    if (this.scheduler.isClosed) {
+      throw new FileHandleError(FileErrorCode.MANAGER_CLOSED, `Cannot ${action}: the file manager was closed`);
+    }
   }
 
   /** stat(2) by path. @throws TypeError for a bad path or callback. */
   stat(path: string, callback: FileCallback<FileStats>): AsyncOp<unknown> {
     expectPath('path', path);
     expectFunction('callback', callback);
+    this.expectOpen('stat');
     const action = this.scheduler.create(STAT_PATH, null, callback as FileCallback<unknown>);
     action.path = path;
     return this.scheduler.enqueue(action);
@@ -154,6 +190,7 @@ export class AsyncFileManager {
   unlink(path: string, callback: FileCallback<void>): AsyncOp<unknown> {
     expectPath('path', path);
     expectFunction('callback', callback);
+    this.expectOpen('unlink');
     const action = this.scheduler.create(UNLINK, null, callback as FileCallback<unknown>);
     action.path = path;
     return this.scheduler.enqueue(action);
@@ -164,6 +201,7 @@ export class AsyncFileManager {
     expectPath('from', from);
     expectPath('to', to);
     expectFunction('callback', callback);
+    this.expectOpen('rename');
     const action = this.scheduler.create(RENAME, null, callback as FileCallback<unknown>);
     action.path = from;
     action.toPath = to;

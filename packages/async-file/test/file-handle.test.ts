@@ -680,6 +680,7 @@ describe('AsyncFileHandle', () => {
         HANDLE_BUSY: 'ERR_FILE_HANDLE_BUSY',
         HANDLE_ABORTED: 'ERR_FILE_HANDLE_ABORTED',
         NOT_OPEN: 'ERR_FILE_NOT_OPEN',
+        MANAGER_CLOSED: 'ERR_FILE_MANAGER_CLOSED',
         ALREADY_OPEN: 'ERR_FILE_ALREADY_OPEN',
       });
     });

@@ -37,6 +37,8 @@ export class Scheduler {
   private readonly queue = new ActionQueue();
   private readonly freeSlots: number[];
   private isPumping = false;
+  /** Set by AsyncFileManager.close(): user actions are refused from then on (an abort's close still runs). */
+  isClosed = false;
   private nextActionId = 1;
   private nextHandle = 1;
   /** Actions not finished yet (any phase), for whenIdle(). */
