@@ -21,13 +21,23 @@ import type { CaseReport, GoalReport, GroupReport } from '../lib/report.js';
 import { seededUint32 } from '../lib/seeded-random.js';
 import { round, roundSummary, summarize, type Summary } from '../lib/stats.js';
 import { createTempRoot } from '../lib/temp-root.js';
+import {
+  BLOCK,
+  LANES,
+  RunLatch,
+  callbackReads,
+  closeHandles,
+  createCachedReadFile,
+  managerReads,
+  openReadHandles,
+  syncReads,
+  wrongBlock,
+} from '../lib/random-reads.js';
 import { timeAsyncRuns, type AsyncCaseTiming, type AsyncRunCase, type RunPhase } from '../lib/time-async-runs.js';
 
 const GROUP = 'async-file';
 
 /** Operations in flight in every concurrent case (manager concurrency, callback lanes, promise lanes). */
-const LANES = 64;
-const BLOCK = 4096;
 
 /** Small files: each one opened (existing, empty, write-only), written 4 KiB at 0, closed. */
 const FILES_PER_RUN = 10_000;
@@ -76,29 +86,6 @@ const NAMES = {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Shared helpers
-
-/** Settles a run once: the first error rejects, `count` completions resolve. */
-class RunLatch {
-  done = 0;
-  failed = false;
-  constructor(
-    private readonly count: number,
-    private readonly resolve: (ops: number) => void,
-    private readonly reject: (error: Error) => void,
-  ) {}
-
-  /** Records one completed operation; returns true if more are to be started. */
-  complete(): boolean {
-    if (++this.done === this.count) this.resolve(this.count);
-    return !this.failed;
-  }
-
-  fail(error: Error): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.reject(error);
-  }
-}
 
 function shortWrite(written: number): Error {
   return new Error(`short write: ${written} of ${BLOCK} bytes`);
@@ -331,29 +318,6 @@ function tmpFilesPerRun(phase: RunPhase): number {
 // ---------------------------------------------------------------------------------------------------------------
 // 2. Random 4 KiB reads from one cached 256 MiB file
 
-/** Writes the file (block b starts with b as uint32 LE, so every read can be checked) and reads it once: cached. */
-function createReadFile(file: string): void {
-  const chunk = Buffer.alloc(1024 * 1024);
-  const blocksPerChunk = chunk.length / BLOCK;
-  const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_EXCL, 0o644);
-  try {
-    for (let c = 0; c < READ_FILE_BYTES / chunk.length; c++) {
-      for (let j = 0; j < blocksPerChunk; j++) chunk.writeUInt32LE(c * blocksPerChunk + j, j * BLOCK);
-      fs.writeSync(fd, chunk, 0, chunk.length, c * chunk.length);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  const readFd = fs.openSync(file, 'r');
-  try {
-    while (fs.readSync(readFd, chunk, 0, chunk.length, null) > 0) {
-      // reading it all once puts it in the page cache
-    }
-  } finally {
-    fs.closeSync(readFd);
-  }
-}
-
 /** The same 4 KiB-aligned offsets, from a seeded PRNG, for every case and every run. */
 function readOffsets(): Int32Array {
   const next = seededUint32(READ_SEED);
@@ -361,53 +325,9 @@ function readOffsets(): Int32Array {
   return Int32Array.from({ length: READS_PER_RUN }, () => (next() % blocks) * BLOCK);
 }
 
-function wrongBlock(offset: number, bytesRead: number, first: number): Error {
-  return new Error(`read at ${offset}: ${bytesRead} bytes starting with block ${first}, expected ${offset / BLOCK}`);
-}
-
 function readsPerRun(phase: RunPhase): number {
   if (phase === 'timed') return READS_PER_RUN;
   return phase === 'warmup' ? READS_PER_WARMUP_RUN : READS_PER_ALLOCATION_RUN;
-}
-
-function managerReads(handles: readonly AsyncFileHandle[], offsets: Int32Array, count: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const latch = new RunLatch(count, resolve, reject);
-    let next = 0;
-    const lane = (handle: AsyncFileHandle): void => {
-      if (next >= count) return;
-      const offset = offsets[next++] ?? 0;
-      handle
-        .read(offset, BLOCK, (error, bytes) => {
-          if (error !== null) return latch.fail(error);
-          if (bytes.length !== BLOCK || bytes.readUInt32LE(0) !== offset / BLOCK) {
-            return latch.fail(wrongBlock(offset, bytes.length, bytes.length >= 4 ? bytes.readUInt32LE(0) : -1));
-          }
-          if (latch.complete()) lane(handle);
-        })
-        .release();
-    };
-    for (const handle of handles) lane(handle);
-  });
-}
-
-function callbackReads(fd: number, offsets: Int32Array, count: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const latch = new RunLatch(count, resolve, reject);
-    let next = 0;
-    const lane = (buffer: Buffer): void => {
-      if (next >= count) return;
-      const offset = offsets[next++] ?? 0;
-      fs.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
-        if (error !== null) return latch.fail(error);
-        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
-          return latch.fail(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
-        }
-        if (latch.complete()) lane(buffer);
-      });
-    };
-    for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
-  });
 }
 
 /** As callbackReads, but a new Buffer for every read, as the manager's read() hands out (isolates that cost). */
@@ -445,53 +365,6 @@ async function promiseReads(file: fsp.FileHandle, offsets: Int32Array, count: nu
   };
   await Promise.all(Array.from({ length: LANES }, lane));
   return count;
-}
-
-function syncReads(fd: number, offsets: Int32Array, count: number): number {
-  const buffer = Buffer.allocUnsafe(BLOCK);
-  for (let i = 0; i < count; i++) {
-    const offset = offsets[i] ?? 0;
-    const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
-    if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
-      throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
-    }
-  }
-  return count;
-}
-
-/** Opens `count` handles on `file` for reading, all at once (the manager queues what exceeds its concurrency). */
-function openHandles(manager: AsyncFileManager, file: string, count: number): Promise<AsyncFileHandle[]> {
-  return Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<AsyncFileHandle>((resolve, reject) => {
-          const handle = manager.newFileHandle();
-          handle
-            .openExistingFile(file, 'read', (error) => {
-              if (error === null) resolve(handle);
-              else reject(error);
-            })
-            .release();
-        }),
-    ),
-  );
-}
-
-function closeHandles(handles: readonly AsyncFileHandle[]): Promise<void[]> {
-  return Promise.all(
-    handles.map(
-      (handle) =>
-        new Promise<void>((resolve) => {
-          if (!handle.isOpen || handle.hasPendingAction) {
-            handle.abort();
-            resolve();
-            return;
-          }
-          handle.close(() => resolve()).release();
-        }),
-    ),
-  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -837,7 +710,7 @@ async function runReadsSection(
   const promiseFile = await fsp.open(file, 'r');
   context.cleanups.push(() => promiseFile.close());
   const manager = new AsyncFileManager({ concurrency: LANES });
-  const handles = await openHandles(manager, file, LANES);
+  const handles = await openReadHandles(manager, file, LANES);
   context.cleanups.push(() => closeHandles(handles));
   const cases: AsyncRunCase[] = [
     {
@@ -897,7 +770,7 @@ async function runCancelSection(
   deadline: number,
 ): Promise<number> {
   const manager = new AsyncFileManager({ concurrency: 1 });
-  const handles = await openHandles(manager, file, CANCEL_QUEUED + 1);
+  const handles = await openReadHandles(manager, file, CANCEL_QUEUED + 1);
   context.cleanups.push(() => closeHandles(handles));
   forceGc(); // once: a full collection right before each pass made the cancel loop 1-20x slower and erratic
   for (let i = 0; i < CANCEL_WARMUP_PASSES; i++) await cancelPass(manager, handles, offsets, i % 2 === 0);
@@ -1031,7 +904,7 @@ async function main(): Promise<void> {
     let readFile: { readonly path: string; readonly offsets: Int32Array } | undefined;
     if (sections.includes('reads') || sections.includes('cancel')) {
       const file = path.join(temp.path, 'reads.bin');
-      createReadFile(file);
+      createCachedReadFile(file, READ_FILE_BYTES);
       readFile = { path: file, offsets: readOffsets() };
       endPhase('createReadFile');
     }

@@ -7,13 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  AsyncFileManager,
-  IoUringEngine,
-  IoUringUnavailableError,
-  type AsyncFileHandle,
-  type FileEngine,
-} from 'async-file';
+import { AsyncFileManager, IoUringEngine, IoUringUnavailableError, type FileEngine } from 'async-file';
 import { goalAtLeast } from '../lib/goals.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
@@ -23,10 +17,19 @@ import { seededUint32 } from '../lib/seeded-random.js';
 import { round, roundSummary } from '../lib/stats.js';
 import { createTempRoot } from '../lib/temp-root.js';
 import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../lib/time-async-runs.js';
+import {
+  BLOCK,
+  LANES,
+  callbackReads,
+  closeHandles,
+  createCachedReadFile,
+  managerReads,
+  openReadHandles,
+  syncReads,
+  wrongBlock,
+} from '../lib/random-reads.js';
 
 const GROUP = 'io-uring';
-const LANES = 64;
-const BLOCK = 4096;
 const FILE_BYTES = 256 * 1024 * 1024;
 const READS_PER_RUN = 100_000;
 const READS_PER_WARMUP_RUN = 20_000;
@@ -58,33 +61,6 @@ function readsPerRun(phase: RunPhase): number {
   return phase === 'timed' ? READS_PER_RUN : READS_PER_WARMUP_RUN;
 }
 
-function wrongBlock(offset: number, bytesRead: number, first: number): Error {
-  return new Error(`read at ${offset}: ${bytesRead} bytes starting with block ${first}, expected ${offset / BLOCK}`);
-}
-
-/** Writes the file (block b starts with b as uint32 LE) and reads it once in full: cached. */
-function createReadFile(file: string): void {
-  const chunk = Buffer.alloc(1024 * 1024);
-  const blocksPerChunk = chunk.length / BLOCK;
-  const fd = fs.openSync(file, 'wx');
-  try {
-    for (let c = 0; c < FILE_BYTES / chunk.length; c++) {
-      for (let j = 0; j < blocksPerChunk; j++) chunk.writeUInt32LE(c * blocksPerChunk + j, j * BLOCK);
-      fs.writeSync(fd, chunk, 0, chunk.length, c * chunk.length);
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  const readFd = fs.openSync(file, 'r');
-  try {
-    while (fs.readSync(readFd, chunk, 0, chunk.length, null) > 0) {
-      // into the page cache
-    }
-  } finally {
-    fs.closeSync(readFd);
-  }
-}
-
 /** Resolves `count` after `count` reads, each checked; `start(lane)` issues the next read of a lane. */
 function lanes(
   count: number,
@@ -109,26 +85,6 @@ function lanes(
   });
 }
 
-function managerReads(handles: readonly AsyncFileHandle[], offsets: Int32Array, count: number): Promise<number> {
-  return lanes(count, (next, done) => {
-    const lane = (handle: AsyncFileHandle): void => {
-      const index = next();
-      if (index < 0) return;
-      const offset = offsets[index] ?? 0;
-      handle
-        .read(offset, BLOCK, (error, bytes) => {
-          if (error !== null) return void done(error);
-          if (bytes.length !== BLOCK || bytes.readUInt32LE(0) !== offset / BLOCK) {
-            return void done(wrongBlock(offset, bytes.length, bytes.length >= 4 ? bytes.readUInt32LE(0) : -1));
-          }
-          if (done(null)) lane(handle);
-        })
-        .release();
-    };
-    for (const handle of handles) lane(handle);
-  });
-}
-
 function engineReads(engine: FileEngine, fd: number, offsets: Int32Array, count: number): Promise<number> {
   return lanes(count, (next, done) => {
     const lane = (buffer: Buffer): void => {
@@ -145,36 +101,6 @@ function engineReads(engine: FileEngine, fd: number, offsets: Int32Array, count:
     };
     for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
   });
-}
-
-function callbackReads(fd: number, offsets: Int32Array, count: number): Promise<number> {
-  return lanes(count, (next, done) => {
-    const lane = (buffer: Buffer): void => {
-      const index = next();
-      if (index < 0) return;
-      const offset = offsets[index] ?? 0;
-      fs.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
-        if (error !== null) return void done(error);
-        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
-          return void done(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
-        }
-        if (done(null)) lane(buffer);
-      });
-    };
-    for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
-  });
-}
-
-function syncReads(fd: number, offsets: Int32Array, count: number): number {
-  const buffer = Buffer.allocUnsafe(BLOCK);
-  for (let i = 0; i < count; i++) {
-    const offset = offsets[i] ?? 0;
-    const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
-    if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
-      throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
-    }
-  }
-  return count;
 }
 
 function syncReadsNewBuffer(fd: number, offsets: Int32Array, count: number): number {
@@ -286,23 +212,6 @@ function checkCreated(pools: readonly FreshDirs[]): number {
   return checked;
 }
 
-function openHandles(manager: AsyncFileManager, file: string): Promise<AsyncFileHandle[]> {
-  return Promise.all(
-    Array.from(
-      { length: LANES },
-      () =>
-        new Promise<AsyncFileHandle>((resolve, reject) => {
-          const handle = manager.newFileHandle();
-          handle.openExistingFile(file, 'read', (error) => (error ? reject(error) : resolve(handle))).release();
-        }),
-    ),
-  );
-}
-
-function closeHandles(handles: readonly AsyncFileHandle[]): Promise<void[]> {
-  return Promise.all(handles.map((handle) => new Promise<void>((resolve) => handle.close(() => resolve()).release())));
-}
-
 async function main(): Promise<void> {
   const started = performance.now();
   const budgetMs = groupBudgetMs(GROUP);
@@ -335,7 +244,7 @@ async function main(): Promise<void> {
   const reports: CaseReport[] = [];
   try {
     const file = path.join(temp.path, 'reads.bin');
-    createReadFile(file);
+    createCachedReadFile(file, FILE_BYTES);
     const next = seededUint32(SEED);
     const blocks = FILE_BYTES / BLOCK;
     const offsets = Int32Array.from({ length: READS_PER_RUN }, () => (next() % blocks) * BLOCK);
@@ -344,10 +253,10 @@ async function main(): Promise<void> {
     const fd = fs.openSync(file, 'r');
     cleanups.push(() => fs.closeSync(fd));
     const uringManager = new AsyncFileManager({ concurrency: LANES, engine: uring });
-    const uringHandles = await openHandles(uringManager, file);
+    const uringHandles = await openReadHandles(uringManager, file, LANES);
     cleanups.push(() => closeHandles(uringHandles));
     const nodeFsManager = new AsyncFileManager({ concurrency: LANES });
-    const nodeFsHandles = await openHandles(nodeFsManager, file);
+    const nodeFsHandles = await openReadHandles(nodeFsManager, file, LANES);
     cleanups.push(() => closeHandles(nodeFsHandles));
 
     const cases: AsyncRunCase[] = [

@@ -1,0 +1,148 @@
+/**
+ * The 4 KiB random-read workload shared by the `async-file` and `io-uring` groups: a cached file whose every block
+ * names itself, and the same read loops (manager, callback fs, sync) so that both groups measure the same thing.
+ */
+import fs from 'node:fs';
+import type { AsyncFileHandle, AsyncFileManager } from 'async-file';
+
+/** The read size, and the alignment of every offset. */
+export const BLOCK = 4096;
+/** Reads in flight for the asynchronous cases. */
+export const LANES = 64;
+
+/** Resolves with `count` once `count` operations completed; rejects with the first error. */
+export class RunLatch {
+  done = 0;
+  failed = false;
+  constructor(
+    private readonly count: number,
+    private readonly resolve: (ops: number) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  /** Records one completed operation; returns true if more are to be started. */
+  complete(): boolean {
+    if (++this.done === this.count) this.resolve(this.count);
+    return !this.failed;
+  }
+
+  fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.reject(error);
+  }
+}
+
+/** The error of a read that did not return the block it asked for. */
+export function wrongBlock(offset: number, bytesRead: number, first: number): Error {
+  return new Error(`read at ${offset}: ${bytesRead} bytes starting with block ${first}, expected ${offset / BLOCK}`);
+}
+
+/** Writes `bytes` to a new `file` (block b starts with b as uint32 LE) and reads it once in full: it is then cached. */
+export function createCachedReadFile(file: string, bytes: number): void {
+  const chunk = Buffer.alloc(1024 * 1024);
+  const blocksPerChunk = chunk.length / BLOCK;
+  const fd = fs.openSync(file, 'wx', 0o644);
+  try {
+    for (let c = 0; c < bytes / chunk.length; c++) {
+      for (let j = 0; j < blocksPerChunk; j++) chunk.writeUInt32LE(c * blocksPerChunk + j, j * BLOCK);
+      fs.writeSync(fd, chunk, 0, chunk.length, c * chunk.length);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const readFd = fs.openSync(file, 'r');
+  try {
+    while (fs.readSync(readFd, chunk, 0, chunk.length, null) > 0) {
+      // reading it all once puts it in the page cache
+    }
+  } finally {
+    fs.closeSync(readFd);
+  }
+}
+
+/** `count` reads through the manager: one lane per handle, each next read chained from the previous callback. */
+export function managerReads(handles: readonly AsyncFileHandle[], offsets: Int32Array, count: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const latch = new RunLatch(count, resolve, reject);
+    let next = 0;
+    const lane = (handle: AsyncFileHandle): void => {
+      if (next >= count) return;
+      const offset = offsets[next++] ?? 0;
+      handle
+        .read(offset, BLOCK, (error, bytes) => {
+          if (error !== null) return latch.fail(error);
+          if (bytes.length !== BLOCK || bytes.readUInt32LE(0) !== offset / BLOCK) {
+            return latch.fail(wrongBlock(offset, bytes.length, bytes.length >= 4 ? bytes.readUInt32LE(0) : -1));
+          }
+          if (latch.complete()) lane(handle);
+        })
+        .release();
+    };
+    for (const handle of handles) lane(handle);
+  });
+}
+
+/** `count` reads with the callback fs API, LANES in flight, one reused buffer per lane. */
+export function callbackReads(fd: number, offsets: Int32Array, count: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const latch = new RunLatch(count, resolve, reject);
+    let next = 0;
+    const lane = (buffer: Buffer): void => {
+      if (next >= count) return;
+      const offset = offsets[next++] ?? 0;
+      fs.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
+        if (error !== null) return latch.fail(error);
+        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+          return latch.fail(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
+        }
+        if (latch.complete()) lane(buffer);
+      });
+    };
+    for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
+  });
+}
+
+/** `count` reads with readSync in a loop into one buffer: the single-thread limit. */
+export function syncReads(fd: number, offsets: Int32Array, count: number): number {
+  const buffer = Buffer.allocUnsafe(BLOCK);
+  for (let i = 0; i < count; i++) {
+    const offset = offsets[i] ?? 0;
+    const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
+    if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+      throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
+    }
+  }
+  return count;
+}
+
+/** Opens `count` handles on `file` for reading, all at once (the manager queues what exceeds its concurrency). */
+export function openReadHandles(manager: AsyncFileManager, file: string, count: number): Promise<AsyncFileHandle[]> {
+  return Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<AsyncFileHandle>((resolve, reject) => {
+          const handle = manager.newFileHandle();
+          handle.openExistingFile(file, 'read', (error) => (error ? reject(error) : resolve(handle))).release();
+        }),
+    ),
+  );
+}
+
+/** Closes every handle (aborting one that is busy or already closing). */
+export function closeHandles(handles: readonly AsyncFileHandle[]): Promise<void[]> {
+  return Promise.all(
+    handles.map(
+      (handle) =>
+        new Promise<void>((resolve) => {
+          if (!handle.isOpen || handle.hasPendingAction) {
+            handle.abort();
+            resolve();
+            return;
+          }
+          handle.close(() => resolve()).release();
+        }),
+    ),
+  );
+}
