@@ -35,6 +35,8 @@
 #include <string>
 #include <vector>
 
+#include "sync_io.h"
+
 namespace {
 
 // Opcodes newer than the linux-libc-dev headers of this distribution (6.1): the values are ABI and never change.
@@ -1150,5 +1152,7 @@ NAPI_MODULE_INIT() {
   napi_define_class(env, "Ring", NAPI_AUTO_LENGTH, RingNew, nullptr, sizeof methods / sizeof methods[0], methods,
                     &ring_class);
   napi_set_named_property(env, exports, "Ring", ring_class);
+  // the synchronous fast-path helpers (sync_io.cc) share this addon: one build, one file to load
+  if (RegisterSyncIo(env, exports) != napi_ok) return nullptr;
   return exports;
 }

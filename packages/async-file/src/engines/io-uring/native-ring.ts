@@ -99,7 +99,13 @@ export const ADDON_PATH = fileURLToPath(
 /** Written by native/report-build-failure.cjs when the build failed at install. */
 const BUILD_FAILURE_PATH = fileURLToPath(new URL('../../../../native/build-failure.txt', import.meta.url));
 
+/** The addon's exports object as require() returned it, or why it cannot be loaded. */
+export type NativeAddonModule =
+  | { readonly exports: Readonly<Record<string, unknown>>; readonly reason?: undefined }
+  | { readonly exports?: undefined; readonly reason: string };
+
 let loaded: NativeAddon | undefined;
+let loadedModule: NativeAddonModule | undefined;
 
 /** Loads the addon once; never throws. */
 export function loadNativeAddon(): NativeAddon {
@@ -108,9 +114,24 @@ export function loadNativeAddon(): NativeAddon {
     loaded = { reason: `io_uring is Linux-only (platform ${process.platform})` };
     return loaded;
   }
+  const addon = loadNativeAddonModule();
+  loaded =
+    addon.exports === undefined ? { reason: addon.reason } : { Ring: addon.exports['Ring'] as NativeRingConstructor };
+  return loaded;
+}
+
+/**
+ * Loads the addon once and returns its raw exports (the Ring class and the synchronous helpers of
+ * native/src/sync_io.cc, typed by src/internal/native-io.ts); never throws.
+ */
+export function loadNativeAddonModule(): NativeAddonModule {
+  if (loadedModule !== undefined) return loadedModule;
+  if (process.platform !== 'linux') {
+    loadedModule = { reason: `the native addon is Linux-only (platform ${process.platform})` };
+    return loadedModule;
+  }
   try {
-    const addon = createRequire(import.meta.url)(ADDON_PATH) as { Ring: NativeRingConstructor };
-    loaded = { Ring: addon.Ring };
+    loadedModule = { exports: createRequire(import.meta.url)(ADDON_PATH) as Record<string, unknown> };
   } catch (error) {
     let why = (error as Error).message.split('\n')[0] ?? String(error);
     if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
@@ -121,7 +142,7 @@ export function loadNativeAddon(): NativeAddon {
         // no record of a failed build: the install script did not run
       }
     }
-    loaded = { reason: why };
+    loadedModule = { reason: why };
   }
-  return loaded;
+  return loadedModule;
 }
