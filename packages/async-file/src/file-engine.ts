@@ -37,7 +37,16 @@ export interface FileStats {
 /** How a file is opened: the access mode of open(2). */
 export type OpenMode = 'read' | 'write' | 'read-write';
 
-/** The engine interface. Every method starts one call and returns an EngineRequest when the call can be stopped. */
+/**
+ * What {@link FileEngine.readNow} and {@link FileEngine.writeNow} return when they decline to do the call at once (with
+ * `noWait`: the data is not in the page cache, or the engine cannot tell); the manager then issues it asynchronously.
+ */
+export const WOULD_BLOCK = -1;
+
+/**
+ * The engine interface. Every method starts one call and returns an EngineRequest when the call can be stopped; the
+ * optional `...Now` methods are the fast path of `syncThresholdBytes`.
+ */
 export interface FileEngine {
   /** A short name for traces and errors: `node-fs`, `scripted`, `io_uring`. */
   readonly name: string;
@@ -87,4 +96,17 @@ export interface FileEngine {
   unlink(path: string, callback: EngineCallback<void>): EngineRequest | undefined;
   /** rename(2). */
   rename(from: string, to: string, callback: EngineCallback<void>): EngineRequest | undefined;
+  /**
+   * Optional fast path: one positioned read done at once, on the calling thread. Returns the bytes read, or
+   * {@link WOULD_BLOCK} to decline; throws an EngineError for a failure. With `noWait` it must never block on storage
+   * (Linux: preadv2 with RWF_NOWAIT), and declines whatever it cannot do at once; errors may then be left to read().
+   */
+  readNow?(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number;
+  /** Optional fast path: one positioned write done at once, as {@link readNow} (it may write fewer bytes). */
+  writeNow?(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number;
+  /**
+   * Optional: why `noWait` calls cannot be made here (one line), or undefined when they can. An engine with `readNow`
+   * but without this method is taken to support `noWait`.
+   */
+  noWaitUnavailable?(): string | undefined;
 }

@@ -10,6 +10,8 @@ export const FileErrorCode = {
   ALREADY_OPEN: 'ERR_FILE_ALREADY_OPEN',
   /** The handle's manager was closed and accepts no more actions. */
   MANAGER_CLOSED: 'ERR_FILE_MANAGER_CLOSED',
+  /** `cacheProbe` was asked for where the engine cannot make never-blocking calls (the native addon is missing). */
+  CACHE_PROBE_UNAVAILABLE: 'ERR_FILE_CACHE_PROBE_UNAVAILABLE',
 } as const;
 
 /** One of the values of {@link FileErrorCode}. */

@@ -51,7 +51,14 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     private readonly scheduler: Scheduler,
     /** Unique per manager; appears in trace events. */
     readonly id: number,
+    /** This handle's own fast-path threshold; undefined: the manager's. */
+    private readonly syncThreshold?: number | undefined,
   ) {}
+
+  /** Reads and writes of at most this many bytes take the fast path (0: off): the handle's own, else its manager's. */
+  get syncThresholdBytes(): number {
+    return this.syncThreshold ?? this.scheduler.syncThreshold;
+  }
 
   /** Whether the handle holds an open file (false once its close was requested). */
   get isOpen(): boolean {
@@ -122,6 +129,8 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     const action = this.prepare(READ, 'open', callback);
     action.position = offset;
     action.length = length;
+    const threshold = this.syncThreshold ?? this.scheduler.syncThreshold;
+    action.fast = threshold > 0 && length <= threshold;
     return this.scheduler.enqueue(action);
   }
 
@@ -142,6 +151,8 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     const action = this.prepare(WRITE, 'open', callback);
     action.buffer = buffer;
     action.position = offset;
+    const threshold = this.syncThreshold ?? this.scheduler.syncThreshold;
+    action.fast = threshold > 0 && buffer.length <= threshold;
     return this.scheduler.enqueue(action);
   }
 
@@ -166,7 +177,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    */
   duplicate(callback: FileCallback<AsyncFileHandle>): AsyncOp<unknown> {
     const action = this.prepare(DUPLICATE, 'open', callback);
-    action.target = new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId());
+    action.target = new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId(), this.syncThreshold);
     return this.scheduler.enqueue(action);
   }
 

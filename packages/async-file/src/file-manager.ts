@@ -1,4 +1,5 @@
 import { describeValue, type AsyncOp } from 'async-op';
+import type { BufferAllocator } from './buffer-pool.js';
 import { IoUringEngine, selectEngine, type EngineChoice } from './engines/io-uring-engine.js';
 import { NodeFsEngine } from './engines/node-fs-engine.js';
 import type { FileEngine, FileStats } from './file-engine.js';
@@ -22,6 +23,40 @@ export interface AsyncFileManagerOptions {
   readonly engine?: FileEngine | EngineChoice | undefined;
   /** Receives a trace event for every step of every action (off by default; see FileTraceRecorder). */
   readonly trace?: FileTraceListener | undefined;
+  /**
+   * The fast path: reads and writes of at most this many bytes run synchronously when their turn comes (in their slot,
+   * with no thread hand-off), and their callback arrives on a later turn of the event loop, exactly as an asynchronous
+   * completion would. An integer >= 0; 0 (the default) turns it off; a handle may override it
+   * ({@link NewFileHandleOptions}). Default: the environment variable {@link SYNC_THRESHOLD_ENV}, else 0.
+   *
+   * @remarks The trade-off: without {@link cacheProbe}, a synchronous read of data that is not in the page cache (or
+   *   a write that must wait for storage) blocks the event loop until the disk answers. The engine must implement
+   *   `readNow` and `writeNow` (node-fs, io_uring and scripted do).
+   */
+  readonly syncThresholdBytes?: number | undefined;
+  /**
+   * With the fast path, try each read (and write) with a call that never blocks (Linux: preadv2/pwritev2 with
+   * RWF_NOWAIT, from the native addon): data in the page cache is read at once; otherwise the request goes the
+   * asynchronous way. So the fast path never blocks the event loop on storage. Default: the environment variable
+   * {@link CACHE_PROBE_ENV} (`1`), else false.
+   *
+   * @throws FileHandleError `ERR_FILE_CACHE_PROBE_UNAVAILABLE` from the constructor where the engine cannot make such
+   *   calls (the native addon is not built); the option is never silently ignored.
+   */
+  readonly cacheProbe?: boolean | undefined;
+  /**
+   * Where read buffers come from: a {@link BufferAllocator} such as {@link BufferPool}. A read's buffer is taken when
+   * the read starts; the callback receives it (or a view of its first bytes), and it goes back through
+   * {@link AsyncFileManager.releaseBuffer} when the user is done with it; a failed or canceled read's buffer goes back
+   * by itself, once the engine is done with it. Default: buffers carved from shared slabs, never reused (no release).
+   */
+  readonly readBuffers?: BufferAllocator | undefined;
+}
+
+/** Options of {@link AsyncFileManager.newFileHandle}. */
+export interface NewFileHandleOptions {
+  /** This handle's fast-path threshold (see {@link AsyncFileManagerOptions.syncThresholdBytes}); default the manager's. */
+  readonly syncThresholdBytes?: number | undefined;
 }
 
 /**
@@ -31,6 +66,32 @@ export interface AsyncFileManagerOptions {
  */
 export const ENGINE_ENV = 'ASYNC_FILE_ENGINE';
 const ENGINE_CHOICES: readonly string[] = ['auto', 'node-fs', 'io_uring'] satisfies EngineChoice[];
+
+/**
+ * The environment variable that sets `syncThresholdBytes` of managers created without it, for engines that have the
+ * fast path (an integer >= 0; unset or empty: 0). Read at each such manager. `npm test` runs the file suites with it.
+ */
+export const SYNC_THRESHOLD_ENV = 'ASYNC_FILE_SYNC_THRESHOLD';
+/** The environment variable that sets `cacheProbe` of managers created without it: `1` or `0` (unset or empty: 0). */
+export const CACHE_PROBE_ENV = 'ASYNC_FILE_CACHE_PROBE';
+
+/** The fast-path settings the environment gives (see SYNC_THRESHOLD_ENV, CACHE_PROBE_ENV). @throws TypeError. */
+function environmentFastPath(): { readonly threshold: number; readonly probe: boolean } {
+  const thresholdText = process.env[SYNC_THRESHOLD_ENV] || '0';
+  const threshold = Number(thresholdText);
+  if (!/^\d+$/.test(thresholdText) || !Number.isSafeInteger(threshold)) {
+    throw new TypeError(
+      `Expected the environment variable ${SYNC_THRESHOLD_ENV} to be an integer >= 0 (or unset), got \`${thresholdText}\``,
+    );
+  }
+  const probeText = process.env[CACHE_PROBE_ENV] || '0';
+  if (probeText !== '0' && probeText !== '1') {
+    throw new TypeError(
+      `Expected the environment variable ${CACHE_PROBE_ENV} to be 1 or 0 (or unset), got \`${probeText}\``,
+    );
+  }
+  return { threshold, probe: probeText === '1' };
+}
 
 let environmentChoice: string | undefined | null = null; // null: not read yet
 
@@ -45,6 +106,9 @@ function defaultEngineChoice(): EngineChoice | undefined {
   }
   return environmentChoice as EngineChoice;
 }
+
+/** The largest fast-path threshold: 2 GiB - 1, the largest read. */
+const MAX_THRESHOLD = 0x7fffffff;
 
 const ENGINE_METHODS = ['openExisting', 'createAnonymous', 'close', 'read', 'write', 'link', 'unlink'] as const;
 
@@ -112,6 +176,76 @@ export class AsyncFileManager {
       throw new TypeError(`Expected \`trace\` to be a function, got ${describeValue(options.trace)}`);
     }
     this.scheduler = new Scheduler(engine, concurrency, options.trace);
+    this.configureFastPath(engine, options);
+  }
+
+  /** Checks and applies syncThresholdBytes, cacheProbe and readBuffers (options first, else the environment). */
+  private configureFastPath(engine: FileEngine, options: AsyncFileManagerOptions): void {
+    const { syncThresholdBytes, cacheProbe, readBuffers } = options;
+    if (syncThresholdBytes !== undefined) expectInteger('syncThresholdBytes', syncThresholdBytes, 0, MAX_THRESHOLD);
+    if (cacheProbe !== undefined && typeof cacheProbe !== 'boolean') {
+      throw new TypeError(`Expected \`cacheProbe\` to be a boolean, got ${describeValue(cacheProbe)}`);
+    }
+    if (
+      readBuffers !== undefined &&
+      (typeof readBuffers !== 'object' ||
+        readBuffers === null ||
+        typeof readBuffers.allocate !== 'function' ||
+        typeof readBuffers.release !== 'function')
+    ) {
+      throw new TypeError(
+        `Expected \`readBuffers\` to be a BufferAllocator (allocate and release functions), got ${describeValue(readBuffers)}`,
+      );
+    }
+    const hasFastPath = typeof engine.readNow === 'function' && typeof engine.writeNow === 'function';
+    // the environment applies to engines that have the fast path only; an explicit option to any engine
+    const fromEnvironment = hasFastPath ? environmentFastPath() : { threshold: 0, probe: false };
+    const threshold = syncThresholdBytes ?? fromEnvironment.threshold;
+    const probe = cacheProbe ?? fromEnvironment.probe;
+    if ((threshold > 0 || probe) && !hasFastPath) {
+      throw new TypeError(
+        `Expected \`engine\` to implement readNow and writeNow for ${threshold > 0 ? `\`syncThresholdBytes\` ${threshold}` : '`cacheProbe`'}, got engine '${engine.name}' without them`,
+      );
+    }
+    if (probe) {
+      const unavailable = engine.noWaitUnavailable?.();
+      if (unavailable !== undefined) {
+        throw new FileHandleError(FileErrorCode.CACHE_PROBE_UNAVAILABLE, `Cannot use cacheProbe: ${unavailable}`);
+      }
+    }
+    this.scheduler.syncThreshold = threshold;
+    this.scheduler.noWait = probe;
+    this.scheduler.readBuffers = readBuffers;
+  }
+
+  /** The fast-path threshold of new handles, in bytes (0: off). */
+  get syncThresholdBytes(): number {
+    return this.scheduler.syncThreshold;
+  }
+
+  /** Whether the fast path uses the never-blocking cache probe. */
+  get cacheProbe(): boolean {
+    return this.scheduler.noWait;
+  }
+
+  /** The read buffer allocator, or undefined (the built-in slabs). */
+  get readBuffers(): BufferAllocator | undefined {
+    return this.scheduler.readBuffers;
+  }
+
+  /**
+   * Gives a read's result back to the `readBuffers` allocator once you are done with it: the memory may then be handed
+   * to another read at once, so do not touch the buffer afterwards. Without an allocator it does nothing (the
+   * built-in buffers are never reused).
+   *
+   * @throws TypeError for a value that is not a Uint8Array; the allocator's error for a buffer it did not hand out
+   *   or that was released already (BufferPool throws a TypeError).
+   */
+  releaseBuffer(buffer: Uint8Array): void {
+    if (!(buffer instanceof Uint8Array)) {
+      throw new TypeError(`Expected \`buffer\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
+    }
+    this.scheduler.readBuffers?.release(buffer);
   }
 
   /** The engine's name: `node-fs`, `scripted`, ... */
@@ -139,10 +273,28 @@ export class AsyncFileManager {
     return this.scheduler.outstandingCount;
   }
 
-  /** A new handle, holding no file yet. @throws FileHandleError (`ERR_FILE_MANAGER_CLOSED`) after close(). */
-  newFileHandle(): AsyncFileHandle {
+  /**
+   * A new handle, holding no file yet.
+   *
+   * @param options - its own `syncThresholdBytes` (default: the manager's).
+   * @throws FileHandleError (`ERR_FILE_MANAGER_CLOSED`) after close(); TypeError/RangeError for a bad option.
+   */
+  newFileHandle(options: NewFileHandleOptions = {}): AsyncFileHandle {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+    }
+    const { syncThresholdBytes } = options;
+    if (syncThresholdBytes !== undefined) {
+      expectInteger('syncThresholdBytes', syncThresholdBytes, 0, MAX_THRESHOLD);
+      const engine = this.scheduler.engine;
+      if (syncThresholdBytes > 0 && (typeof engine.readNow !== 'function' || typeof engine.writeNow !== 'function')) {
+        throw new TypeError(
+          `Expected the engine to implement readNow and writeNow for \`syncThresholdBytes\` ${syncThresholdBytes}, got engine '${engine.name}' without them`,
+        );
+      }
+    }
     this.expectOpen('newFileHandle');
-    return new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId());
+    return new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId(), syncThresholdBytes);
   }
 
   /** Whether close() was called. */

@@ -1,11 +1,14 @@
-export { AsyncFileManager, ENGINE_ENV } from './file-manager.js';
-export type { AsyncFileManagerOptions } from './file-manager.js';
+export { AsyncFileManager, CACHE_PROBE_ENV, ENGINE_ENV, SYNC_THRESHOLD_ENV } from './file-manager.js';
+export type { AsyncFileManagerOptions, NewFileHandleOptions } from './file-manager.js';
+export { BufferPool } from './buffer-pool.js';
+export type { BufferAllocator, BufferPoolOptions } from './buffer-pool.js';
 export { AsyncFileHandle } from './file-handle.js';
 export type { FileCallback } from './file-handle.js';
 export { FileErrorCode, FileHandleError } from './file-handle-error.js';
 export { FileTraceRecorder } from './file-trace.js';
 export type { FileTraceEvent, FileTraceEventType, FileTraceListener } from './file-trace.js';
 export { NodeFsEngine } from './engines/node-fs-engine.js';
+export { WOULD_BLOCK } from './file-engine.js';
 export type { EngineCallback, EngineError, EngineRequest, FileEngine, FileStats, OpenMode } from './file-engine.js';
 export { PromiseFileHandle } from './promise-file-handle.js';
 export type { FileActionOptions } from './promise-file-handle.js';
@@ -15,6 +18,8 @@ export { ScriptedCall } from './engines/scripted/scripted-call.js';
 export type {
   CancelDelivery,
   CompletionPolicy,
+  NowPolicy,
+  NowRequest,
   ScriptedEngineOptions,
 } from './engines/scripted/scripted-engine-options.js';
 export type { ScriptedCallKind, ScriptedCallState } from './engines/scripted/scripted-call.js';

@@ -1,6 +1,6 @@
 import { runAsPromiseRejectingOnCancel as runAsPromise } from 'async-op';
 import type { FileStats } from './file-engine.js';
-import type { AsyncFileManager } from './file-manager.js';
+import type { AsyncFileManager, NewFileHandleOptions } from './file-manager.js';
 import { PromiseFileHandle, type FileActionOptions } from './promise-file-handle.js';
 
 /**
@@ -11,9 +11,9 @@ export class PromiseFileManager {
   /** @param manager - the manager whose queue and slots the promises use. */
   constructor(readonly manager: AsyncFileManager) {}
 
-  /** A new PromiseFileHandle over a new handle of the manager. */
-  newFileHandle(): PromiseFileHandle {
-    return new PromiseFileHandle(this.manager.newFileHandle());
+  /** A new PromiseFileHandle over a new handle of the manager (options as AsyncFileManager.newFileHandle takes). */
+  newFileHandle(options?: NewFileHandleOptions): PromiseFileHandle {
+    return new PromiseFileHandle(this.manager.newFileHandle(options));
   }
 
   stat(path: string, options?: FileActionOptions): Promise<FileStats> {

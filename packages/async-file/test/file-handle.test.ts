@@ -682,6 +682,7 @@ describe('AsyncFileHandle', () => {
         NOT_OPEN: 'ERR_FILE_NOT_OPEN',
         MANAGER_CLOSED: 'ERR_FILE_MANAGER_CLOSED',
         ALREADY_OPEN: 'ERR_FILE_ALREADY_OPEN',
+        CACHE_PROBE_UNAVAILABLE: 'ERR_FILE_CACHE_PROBE_UNAVAILABLE',
       });
     });
 

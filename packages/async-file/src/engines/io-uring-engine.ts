@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineCallback, EngineError, EngineRequest, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import { noWaitUnavailable, readNow, writeNow } from './fast-path-io.js';
 import { uringError } from './io-uring/errors.js';
 import { loadNativeAddon, type NativeRing, type NativeRingInfo } from './io-uring/native-ring.js';
 import { STAT_FIELDS, UringStats } from './io-uring/uring-stats.js';
@@ -348,6 +349,21 @@ export class IoUringEngine implements FileEngine, Disposable {
       new UringCall(this.ring, VOID, 'link', callback as EngineCallback<never>, newPath),
       this.ring.linkat(`/proc/self/fd/${fd}`, newPath, AT_SYMLINK_FOLLOW),
     );
+  }
+
+  /** The fast path of `syncThresholdBytes`: see {@link FileEngine.readNow}. */
+  readNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    return readNow(fd, buffer, offset, length, position, noWait);
+  }
+
+  /** The fast path of `syncThresholdBytes`: see {@link FileEngine.writeNow}. */
+  writeNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    return writeNow(fd, buffer, offset, length, position, noWait);
+  }
+
+  /** Why `noWait` calls (the cache probe) are unavailable: the native addon could not be loaded; else undefined. */
+  noWaitUnavailable(): string | undefined {
+    return noWaitUnavailable();
   }
 
   stat(filePath: string, callback: EngineCallback<FileStats>): EngineRequest {

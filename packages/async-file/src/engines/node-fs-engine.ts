@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineCallback, EngineError, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import { noWaitUnavailable, readNow, writeNow } from './fast-path-io.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
 
@@ -171,6 +172,21 @@ export class NodeFsEngine implements FileEngine {
       callback(error === null ? null : linkErrorFrom(String(stderr), newPath), undefined);
     });
     return undefined;
+  }
+
+  /** The fast path of `syncThresholdBytes`: see {@link FileEngine.readNow}. */
+  readNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    return readNow(fd, buffer, offset, length, position, noWait);
+  }
+
+  /** The fast path of `syncThresholdBytes`: see {@link FileEngine.writeNow}. */
+  writeNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    return writeNow(fd, buffer, offset, length, position, noWait);
+  }
+
+  /** Why `noWait` calls (the cache probe) are unavailable: the native addon could not be loaded; else undefined. */
+  noWaitUnavailable(): string | undefined {
+    return noWaitUnavailable();
   }
 
   stat(filePath: string, callback: EngineCallback<FileStats>): undefined {

@@ -1,6 +1,14 @@
-import type { EngineCallback, EngineRequest, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import {
+  WOULD_BLOCK,
+  type EngineCallback,
+  type EngineRequest,
+  type FileEngine,
+  type FileStats,
+  type OpenMode,
+} from '../file-engine.js';
 import { expectBufferRange, expectInteger, expectOpenMode, expectPath } from '../internal/validate.js';
 import { CallRegistry } from './scripted/call-registry.js';
+import { createErrnoError, isErrnoCode } from './scripted/errno-error.js';
 import { MemoryFileSystem } from './scripted/memory-file-system.js';
 import type { ScriptedCall } from './scripted/scripted-call.js';
 import {
@@ -50,6 +58,8 @@ export class ScriptedEngine implements FileEngine {
   readonly calls: readonly ScriptedCall[];
   /** Readable descriptions of every safety violation seen; empty in a correct run. */
   readonly violations: readonly string[];
+  /** The fast-path calls done at once (not declined), in order, as labels: `now read(fd 3, 4096 B @ 0)`. */
+  readonly nowCalls: readonly string[] = [];
   readonly #fs = new MemoryFileSystem();
   readonly #options: ResolvedScriptedEngineOptions;
   readonly #registry: CallRegistry;
@@ -349,6 +359,52 @@ export class ScriptedEngine implements FileEngine {
     expectPath('to', to);
     const spec = { kind: 'rename', syscall: 'rename', args: `'${from}', '${to}'`, path: from, dest: to } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.rename(from, to));
+  }
+
+  /**
+   * The fast path of a manager's `syncThresholdBytes`: a read done at once, or declined, as the `now` option says.
+   *
+   * @returns the bytes read, or WOULD_BLOCK (-1) when declined.
+   * @throws TypeError or RangeError for a bad argument; an errno error for a failure (EBADF, or what `now` returned).
+   * @remarks A call done at once is checked like any call (a descriptor that is not open is a violation) and listed
+   *   in `nowCalls`; a declined one leaves no trace.
+   */
+  readNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    return this.#now('read', fd, buffer, offset, length, position, noWait);
+  }
+
+  /** The fast path of a write: as {@link readNow}; writes at most `maxWriteBytes`. */
+  writeNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    return this.#now('write', fd, buffer, offset, length, position, noWait);
+  }
+
+  #now(
+    kind: 'read' | 'write',
+    fd: number,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    position: number,
+    noWait: boolean,
+  ): number {
+    this.#expectIo(fd, buffer, offset, length, position);
+    const policy = this.#options.now;
+    const decision = typeof policy === 'function' ? policy({ kind, fd, length, position, noWait }) : policy;
+    if (decision === 'decline') return WOULD_BLOCK;
+    if (decision !== 'complete' && !isErrnoCode(decision)) {
+      throw new TypeError(
+        `Expected the \`now\` policy to return 'decline', 'complete' or an errno name, got \`${String(decision)}\``,
+      );
+    }
+    const label = `now ${kind}(fd ${fd}, ${length} B @ ${position})`;
+    (this.nowCalls as string[]).push(label);
+    if (this.#fs.openFile(fd) === undefined) {
+      (this.violations as string[]).push(`${label} was done on descriptor ${fd}, which was not open`);
+    }
+    if (decision !== 'complete') throw createErrnoError(decision, kind);
+    return kind === 'read'
+      ? this.#fs.read(fd, buffer, offset, length, position)
+      : this.#fs.write(fd, buffer, offset, length, position, this.#options.maxWriteBytes);
   }
 
   #expectIo(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): void {

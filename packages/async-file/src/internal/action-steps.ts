@@ -1,6 +1,6 @@
-import type { FileEngine } from '../file-engine.js';
+import { WOULD_BLOCK, type FileEngine } from '../file-engine.js';
 import type { ActionCallback, ActionStep, FileAction } from './file-action.js';
-import { reserveReadBuffer } from './read-buffer-pool.js';
+import { readResult, reserveReadBuffer } from './read-buffer-pool.js';
 
 /** A step whose success changes nothing on the handle and needs no undo. */
 function plain(kind: string, run: (action: FileAction, engine: FileEngine, done: ActionCallback) => void): ActionStep {
@@ -55,12 +55,18 @@ export const CREATE_HARD_LINK: ActionStep = {
 export const READ: ActionStep = {
   kind: 'read',
   run: (action, engine, done) => {
-    reserveReadBuffer(action);
+    const failure = reserveReadBuffer(action);
+    if (failure !== undefined) return action.scheduler.completeLater(action, failure, undefined);
     const { fd, buffer, bufferOffset, length, position } = action;
-    action.request = engine.read(fd, buffer as Buffer, bufferOffset, length, position, done);
+    action.request = engine.read(fd, buffer as Uint8Array, bufferOffset, length, position, done);
   },
-  onSuccess: (action, bytesRead) =>
-    (action.buffer as Buffer).subarray(action.bufferOffset, action.bufferOffset + (bytesRead as number)),
+  runNow: (action, engine, noWait) => {
+    const failure = reserveReadBuffer(action);
+    if (failure !== undefined) throw failure;
+    const { fd, buffer, bufferOffset, length, position } = action;
+    return engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
+  },
+  onSuccess: (action, bytesRead) => readResult(action, bytesRead as number),
 };
 
 /** A write that reports 0 bytes for a non-empty buffer would loop forever: report it as EIO instead. */
@@ -85,8 +91,28 @@ function writeRest(action: FileAction, engine: FileEngine, done: ActionCallback)
 export const WRITE: ActionStep = {
   kind: 'write',
   run: (action, engine, done) => {
-    if ((action.buffer as Uint8Array).length === 0) return done(null, 0);
+    // nothing to write: no engine call, and the callback still comes later, as for any action
+    if ((action.buffer as Uint8Array).length === 0) return action.scheduler.completeLater(action, null, 0);
     writeRest(action, engine, done);
+  },
+  runNow: (action, engine, noWait) => {
+    const buffer = action.buffer as Uint8Array;
+    while (action.progress < buffer.length) {
+      const offset = action.progress;
+      const written = engine.writeNow!(
+        action.fd,
+        buffer,
+        offset,
+        buffer.length - offset,
+        action.position + offset,
+        noWait,
+      );
+      // the rest goes the asynchronous way, from where this stopped
+      if (written === WOULD_BLOCK) return WOULD_BLOCK;
+      if (written === 0) throw noProgressError();
+      action.progress += written;
+    }
+    return action.progress;
   },
   proceed: (action, engine, done, written) => {
     const length = (action.buffer as Uint8Array).length;

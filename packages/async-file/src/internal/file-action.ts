@@ -44,6 +44,11 @@ export interface ActionStep {
   ): 'pending' | EngineError | undefined;
   /** Applies a success to the handle and returns the value the callback receives (default: the engine's result). */
   onSuccess?(action: FileAction, result: unknown): unknown;
+  /**
+   * The fast path: does the work at once, on the calling thread, and returns the result the engine call would have
+   * reported (or throws its error); returns WOULD_BLOCK to take the asynchronous way (`run`) instead.
+   */
+  runNow?(action: FileAction, engine: FileEngine, noWait: boolean): unknown;
   /** Undoes a success that arrived after cancel (closes an opened file, removes a created link); reports once. */
   undo?(action: FileAction, result: unknown, engine: FileEngine, done: () => void): void;
 }
@@ -66,6 +71,10 @@ export class FileAction {
   request: EngineRequest | undefined = undefined;
   /** The one engine callback of this action (created when it starts). */
   done: ActionCallback | null = null;
+  /** Try the step's `runNow` (the fast path of `syncThresholdBytes`) when it starts, before an engine call. */
+  fast = false;
+  /** `buffer` came from the manager's allocator: it goes back there unless the user receives it. */
+  pooled = false;
   /** Bytes written so far (write repeats partial writes). */
   progress = 0;
   // arguments

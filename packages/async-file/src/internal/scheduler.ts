@@ -1,5 +1,6 @@
 import { AsyncOp } from 'async-op';
-import type { EngineError, FileEngine } from '../file-engine.js';
+import type { BufferAllocator } from '../buffer-pool.js';
+import { WOULD_BLOCK, type EngineError, type FileEngine } from '../file-engine.js';
 import type { FileTraceEventType, FileTraceListener } from '../file-trace.js';
 import { ActionQueue } from './action-queue.js';
 import {
@@ -14,6 +15,16 @@ import {
   type ActionStep,
   type HandleState,
 } from './file-action.js';
+
+/**
+ * How a batch of fast-path completions is scheduled for delivery: on a later turn of the event loop (setImmediate).
+ * @internal Tests that explore interleavings (fast-check's scheduler) replace `schedule`, and restore it after.
+ */
+export const fastPathDelivery = {
+  schedule(deliver: () => void): void {
+    setImmediate(deliver);
+  },
+};
 
 function cancelAction(action: FileAction): void {
   action.scheduler.cancel(action);
@@ -32,6 +43,9 @@ function cancelAction(action: FileAction): void {
  *   a close never runs while an action on its descriptor is executing (even a canceled one).
  * - Cancel: a waiting or queued action is removed and never runs (a close still runs, without its callback); an
  *   executing one runs to its end (the engine may skip it) and its success is undone; no callback either way.
+ * - The fast path (`syncThresholdBytes`): an action marked `fast` does its work at once when it starts, in its slot,
+ *   and its completion waits in a batch delivered on a later turn (setImmediate), exactly as an engine completion
+ *   would arrive: never inside the call that enqueued it, cancelable until delivered, and chaining as usual.
  */
 export class Scheduler {
   private readonly queue = new ActionQueue();
@@ -44,6 +58,16 @@ export class Scheduler {
   /** Actions not finished yet (any phase), for whenIdle(). */
   private outstanding = 0;
   private idleWaiters: (() => void)[] = [];
+  /** Reads and writes up to this many bytes take the fast path (0: off); a handle may override it. */
+  syncThreshold = 0;
+  /** Whether the fast path asks the engine never to block (the cache probe). */
+  noWait = false;
+  /** Where read buffers come from (undefined: the built-in slabs). */
+  readBuffers: BufferAllocator | undefined = undefined;
+  /** Completions waiting for delivery, as (action, error, result) triples, and whether a delivery turn is scheduled. */
+  private ready: unknown[] = [];
+  private spare: unknown[] = [];
+  private isDeliveryScheduled = false;
 
   constructor(
     readonly engine: FileEngine,
@@ -145,6 +169,7 @@ export class Scheduler {
     action.phase = EXECUTING;
     action.slot = slot;
     this.emit('started', action);
+    if (action.fast && this.runNow(action)) return;
     // one closure per action: its engine call(s) report here
     const done = (action.done ??= (error, result) => {
       if (action.phase !== EXECUTING) {
@@ -162,8 +187,70 @@ export class Scheduler {
     action.step.run(action, this.engine, done);
   }
 
+  /** The fast path: does the action's work now; returns false if it must go the asynchronous way instead. */
+  private runNow(action: FileAction): boolean {
+    let result: unknown;
+    try {
+      result = (action.step.runNow as NonNullable<ActionStep['runNow']>)(action, this.engine, this.noWait);
+    } catch (error) {
+      this.completeLater(action, error as EngineError, undefined);
+      return true;
+    }
+    if (result === WOULD_BLOCK) return false;
+    this.completeLater(action, null, result);
+    return true;
+  }
+
+  /**
+   * Records the outcome of an executing action whose work is already done (the fast path, a failed allocation, an
+   * empty write) for delivery on a later turn, with every other outcome recorded before the turn.
+   */
+  completeLater(action: FileAction, error: EngineError | Error | null, result: unknown): void {
+    this.ready.push(action, error, result);
+    if (!this.isDeliveryScheduled) {
+      this.isDeliveryScheduled = true;
+      fastPathDelivery.schedule(this.deliverReady);
+    }
+  }
+
+  /**
+   * Delivers the outcomes recorded before this turn. Those recorded while it runs (a chained fast action) wait for the
+   * next turn, so a chain of fast actions yields to the event loop once per batch instead of running forever.
+   */
+  private readonly deliverReady = (): void => {
+    this.isDeliveryScheduled = false;
+    const batch = this.ready;
+    this.ready = this.spare;
+    let index = 0;
+    try {
+      while (index < batch.length) {
+        const action = batch[index] as FileAction;
+        const error = batch[index + 1] as EngineError | null;
+        const result = batch[index + 2];
+        index += 3;
+        this.onEngineDone(action, error, result);
+      }
+    } finally {
+      // a callback threw (it propagates, as from an engine callback): the rest of the batch goes first next turn
+      if (index < batch.length) {
+        this.ready = batch.slice(index).concat(this.ready);
+        if (!this.isDeliveryScheduled) {
+          this.isDeliveryScheduled = true;
+          fastPathDelivery.schedule(this.deliverReady);
+        }
+      }
+      batch.length = 0;
+      this.spare = batch;
+    }
+  };
+
   private onEngineDone(action: FileAction, error: EngineError | null, result: unknown): void {
     this.emit('finished', action, error);
+    // a read buffer from the allocator goes back unless the user receives it (the engine is done with it now)
+    if (action.pooled && (error !== null || action.isCanceled)) {
+      action.pooled = false;
+      this.readBuffers?.release(action.buffer as Uint8Array);
+    }
     if (action.isCanceled) {
       action.phase = UNDOING;
       const undo = action.step.undo;

@@ -1,15 +1,17 @@
 import { LeakTracker, type AsyncOp } from 'async-op';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { describe, it } from 'mocha';
+import { afterEach, describe, it } from 'mocha';
 import {
   AsyncFileManager,
+  BufferPool,
   FileHandleError,
   FileTraceRecorder,
   ScriptedEngine,
   type AsyncFileHandle,
   type FileTraceEvent,
 } from '../../src/index.js';
+import { fastPathDelivery } from '../../src/internal/scheduler.js';
 
 type StepKind = 'write' | 'read' | 'stat' | 'truncate' | 'sync' | 'duplicate';
 
@@ -32,6 +34,13 @@ interface Started {
   canceledBeforeCallback: boolean;
 }
 
+/** The fast path of a run: off or on (threshold 8: reads of 8 bytes take it, writes of 10 do not; 16: both). */
+const fastPathArbitrary = fc.record({
+  threshold: fc.constantFrom(0, 8, 16),
+  now: fc.func(fc.constantFrom<'complete' | 'decline' | string>('complete', 'decline', 'EIO')),
+  isPooled: fc.boolean(),
+});
+
 const stepArbitrary = fc.record({
   kind: fc.constantFrom<StepKind>('write', 'read', 'stat', 'truncate', 'sync', 'duplicate'),
   isChained: fc.boolean(),
@@ -51,6 +60,11 @@ function startedAfterCancel(events: readonly FileTraceEvent[]): string[] {
 }
 
 describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => {
+  const defaultDelivery = fastPathDelivery.schedule;
+  afterEach(() => {
+    fastPathDelivery.schedule = defaultDelivery;
+  });
+
   it('should keep every invariant under random actions, cancels, aborts, faults and completion orders', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -62,8 +76,10 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
         }),
         fc.func(fc.boolean()),
         fc.boolean(),
-        async (s, concurrency, programs, interferences, isFaulty, faultsOn) => {
+        fastPathArbitrary,
+        async (s, concurrency, programs, interferences, isFaulty, faultsOn, fast) => {
           const mark = LeakTracker.mark();
+          let nowCount = 0;
           const engine = new ScriptedEngine({
             completion: (call) => {
               s.schedule(Promise.resolve(call.label)).then(() => {
@@ -72,10 +88,21 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
             },
             // faults on every kind but close (a real close always frees the descriptor)
             inject: (call) => (faultsOn && call.kind !== 'close' && isFaulty(call.id) ? 'EIO' : undefined),
+            // the fast path: each read or write under the threshold completes at once, goes the slow way, or fails
+            now: () => fast.now(nowCount++),
           });
           engine.addDirectory('/d');
           const recorder = new FileTraceRecorder();
-          const manager = new AsyncFileManager({ concurrency, engine, trace: recorder.listener });
+          const pool = fast.isPooled ? new BufferPool({ bufferSize: 8 }) : undefined;
+          const manager = new AsyncFileManager({
+            concurrency,
+            engine,
+            trace: recorder.listener,
+            syncThresholdBytes: fast.threshold,
+            readBuffers: pool,
+          });
+          // fast completions are delivered when the scheduler says, among the engine's
+          fastPathDelivery.schedule = (deliver) => void s.schedule(Promise.resolve('fast-path delivery')).then(deliver);
           const handles: AsyncFileHandle[] = [];
           const current = new Map<AsyncFileHandle, Started>();
           const started: Started[] = [];
@@ -87,8 +114,11 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
             next: (error: Error | null, result: unknown) => void,
           ): void => {
             const record: Started = { label, op: undefined, callbacks: 0, canceledBeforeCallback: false };
+            let isStarting = true;
             try {
               record.op = start((error, result) => {
+                // never re-entrantly, inside the call that enqueued it (the fast path included)
+                expect(isStarting, `${label} called back inside its own call`).to.equal(false);
                 record.callbacks++;
                 current.delete(handle);
                 record.op?.release();
@@ -99,6 +129,8 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
               // the only refusals a correct program meets: an abort raced it
               expect(error).to.be.instanceOf(FileHandleError);
               return;
+            } finally {
+              isStarting = false;
             }
             started.push(record);
             if (record.callbacks === 0) current.set(handle, record);
@@ -117,6 +149,7 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
               return;
             }
             const next = (error: Error | null, result: unknown): void => {
+              if (step.kind === 'read' && error === null) manager.releaseBuffer(result as Buffer);
               if (step.kind === 'duplicate' && error === null) {
                 const copy = result as AsyncFileHandle;
                 handles.push(copy);
@@ -196,6 +229,8 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
           expect(engine.violations).to.deep.equal([]);
           expect(engine.openDescriptorCount).to.equal(0);
           expect(manager.pendingCount).to.equal(0);
+          // every pooled read buffer came back: from the user, or from the manager after a failure or cancel
+          expect(pool?.outstandingCount ?? 0, 'read buffers not returned').to.equal(0);
           expect(LeakTracker.liveReferences(mark)).to.deep.equal([]);
         },
       ),
@@ -210,15 +245,20 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 12 }),
         fc.integer({ min: 1, max: 5 }),
-        async (s, concurrency, files, maxWriteBytes) => {
+        fc.constantFrom(0, 16),
+        fc.func(fc.constantFrom<'complete' | 'decline'>('complete', 'decline')),
+        async (s, concurrency, files, maxWriteBytes, syncThresholdBytes, now) => {
+          let nowCount = 0;
           const engine = new ScriptedEngine({
             completion: (call) => {
               s.schedule(Promise.resolve(call.label)).then(() => call.complete());
             },
             maxWriteBytes,
+            now: () => now(nowCount++),
           });
           engine.addDirectory('/d');
-          const manager = new AsyncFileManager({ concurrency, engine });
+          const manager = new AsyncFileManager({ concurrency, engine, syncThresholdBytes });
+          fastPathDelivery.schedule = (deliver) => void s.schedule(Promise.resolve('fast-path delivery')).then(deliver);
           let closed = 0;
           for (let index = 0; index < files; index++) {
             const handle = manager.newFileHandle();

@@ -15,6 +15,23 @@ export type CompletionPolicy = 'sync' | 'async' | 'manual' | ((call: ScriptedCal
  */
 export type CancelDelivery = 'sync' | 'deferred';
 
+/** One fast-path call (readNow or writeNow) as the `now` policy sees it. */
+export interface NowRequest {
+  readonly kind: 'read' | 'write';
+  readonly fd: number;
+  readonly length: number;
+  readonly position: number;
+  /** Whether the manager asked the engine never to block (the cache probe). */
+  readonly noWait: boolean;
+}
+
+/**
+ * What the engine does with a fast-path call (readNow/writeNow, used by a manager's `syncThresholdBytes`): `decline`
+ * it (WOULD_BLOCK: the manager issues the ordinary call, which the completion policy then controls), `complete` it at
+ * once, or fail it at once with the errno name returned by a function (which decides per call, like any of these).
+ */
+export type NowPolicy = 'decline' | 'complete' | ((request: NowRequest) => 'decline' | 'complete' | string);
+
 /** What `new ScriptedEngine()` takes; every field is optional. */
 export interface ScriptedEngineOptions {
   /** When calls complete. Default `sync`. */
@@ -30,6 +47,8 @@ export interface ScriptedEngineOptions {
   readonly cancelDelivery?: CancelDelivery | undefined;
   /** The most bytes one write() writes: more are reported as a partial write. Default unlimited. */
   readonly maxWriteBytes?: number | undefined;
+  /** What fast-path calls do. Default `decline`, so that every read and write is an ordinary call. */
+  readonly now?: NowPolicy | undefined;
 }
 
 /** The options with defaults applied. */
@@ -39,6 +58,7 @@ export interface ResolvedScriptedEngineOptions {
   readonly cancelable: boolean;
   readonly cancelDelivery: CancelDelivery;
   readonly maxWriteBytes: number;
+  readonly now: NowPolicy;
 }
 
 const POLICIES: readonly unknown[] = ['sync', 'async', 'manual'];
@@ -62,6 +82,7 @@ export function resolveOptions(options: unknown): ResolvedScriptedEngineOptions 
     cancelable = true,
     cancelDelivery = 'sync',
     maxWriteBytes,
+    now = 'decline',
   } = options as ScriptedEngineOptions;
   if (typeof completion !== 'function' && !POLICIES.includes(completion)) {
     throw new TypeError(
@@ -78,5 +99,8 @@ export function resolveOptions(options: unknown): ResolvedScriptedEngineOptions 
     throw new TypeError(`Expected \`cancelDelivery\` to be 'sync' or 'deferred', got ${describeValue(cancelDelivery)}`);
   }
   if (maxWriteBytes !== undefined) expectInteger('maxWriteBytes', maxWriteBytes, 1);
-  return { completion, inject, cancelable, cancelDelivery, maxWriteBytes: maxWriteBytes ?? Infinity };
+  if (typeof now !== 'function' && now !== 'decline' && now !== 'complete') {
+    throw new TypeError(`Expected \`now\` to be 'decline', 'complete' or a function, got ${describeValue(now)}`);
+  }
+  return { completion, inject, cancelable, cancelDelivery, maxWriteBytes: maxWriteBytes ?? Infinity, now };
 }

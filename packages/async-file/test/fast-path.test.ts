@@ -1,0 +1,480 @@
+import { expect } from 'chai';
+import { afterEach, describe, it } from 'mocha';
+import fs from 'node:fs';
+import sinon from 'sinon';
+import {
+  AsyncFileManager,
+  BufferPool,
+  CACHE_PROBE_ENV,
+  FileErrorCode,
+  FileHandleError,
+  IoUringEngine,
+  NodeFsEngine,
+  SYNC_THRESHOLD_ENV,
+  ScriptedEngine,
+  type AsyncFileHandle,
+  type FileEngine,
+} from '../src/index.js';
+import { FADVISE, loadNativeIo } from '../src/internal/native-io.js';
+import { expectArgumentError } from './support/argument-error.js';
+import { DEFAULT_ENGINE } from './support/default-engine.js';
+import { descriptorsUnder } from './support/descriptors.js';
+import { step, stepError } from './support/step.js';
+import { useTempDir } from './support/temp-dir.js';
+
+const KiB = 1024;
+const nativeIo = loadNativeIo();
+
+/** A new engine of this run's kind (npm test runs this file on node-fs and on io_uring), spied on. */
+function spiedEngine(): FileEngine {
+  const engine = DEFAULT_ENGINE === 'io_uring' ? new IoUringEngine() : new NodeFsEngine();
+  for (const name of ['read', 'write', 'readNow', 'writeNow'] as const) sinon.spy(engine, name);
+  return engine;
+}
+
+function callCount(engine: FileEngine, name: 'read' | 'write' | 'readNow' | 'writeNow'): number {
+  return (engine[name] as unknown as sinon.SinonSpy).callCount;
+}
+
+/** Opens `file` on a new handle of `manager`. */
+async function openHandle(
+  manager: AsyncFileManager,
+  file: string,
+  mode: 'read' | 'write' | 'read-write',
+  options?: { syncThresholdBytes?: number },
+): Promise<AsyncFileHandle> {
+  const handle = manager.newFileHandle(options);
+  await step<void>((cb) => handle.openExistingFile(file, mode, cb));
+  return handle;
+}
+
+/** Writes `size` bytes (0..255 repeating) durably, then drops the file's pages from the page cache. */
+function writeUncached(file: string, size: number): void {
+  const io = nativeIo.io;
+  if (io === undefined) throw new Error(nativeIo.reason);
+  const bytes = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) bytes[i] = i & 0xff;
+  fs.writeFileSync(file, bytes);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.fsyncSync(fd);
+    expect(io.fadvise(fd, 0, 0, FADVISE.DONTNEED)).to.equal(0);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => {
+  const tmp = useTempDir();
+  let engine: FileEngine | undefined;
+  let manager: AsyncFileManager | undefined;
+
+  afterEach(async () => {
+    await manager?.whenIdle();
+    if (engine instanceof IoUringEngine) engine.close();
+    engine = undefined;
+    manager = undefined;
+    sinon.restore();
+  });
+
+  it('should read and write under the threshold with no engine call, calling back on a later turn', async () => {
+    engine = spiedEngine();
+    // without the probe (npm test may set ASYNC_FILE_CACHE_PROBE): a never-blocking write may be declined
+    manager = new AsyncFileManager({ engine, syncThresholdBytes: 4 * KiB, cacheProbe: false });
+    const file = tmp.join('a.txt');
+    fs.writeFileSync(file, '');
+    const handle = await openHandle(manager, file, 'read-write');
+    let isInside = true;
+    let calledInside = false;
+    const written = step<number>((cb) => {
+      const op = handle.write(Buffer.from('hello fast path'), 0, (error, result) => {
+        calledInside ||= isInside;
+        cb(error, result);
+      });
+      isInside = false;
+      return op;
+    });
+    // the bytes are on disk as soon as the write's turn came, before its callback
+    expect(fs.readFileSync(file, 'utf8')).to.equal('hello fast path');
+    expect(await written).to.equal(15);
+    expect(calledInside, 'called back inside write()').to.equal(false);
+    expect((await step<Buffer>((cb) => handle.read(6, 100, cb))).toString()).to.equal('fast path');
+    expect(callCount(engine, 'writeNow')).to.equal(1);
+    expect(callCount(engine, 'readNow')).to.equal(1);
+    expect(callCount(engine, 'write') + callCount(engine, 'read')).to.equal(0);
+    // above the threshold: the engine's asynchronous call
+    expect((await step<Buffer>((cb) => handle.read(0, 4 * KiB + 1, cb))).length).to.equal(15);
+    expect(callCount(engine, 'read')).to.equal(1);
+    await step<void>((cb) => handle.close(cb));
+  });
+
+  it('should report a failure of a fast call through the callback, as the engine would (EBADF)', async () => {
+    manager = new AsyncFileManager({ syncThresholdBytes: 4 * KiB });
+    const file = tmp.join('a.txt');
+    fs.writeFileSync(file, 'data');
+    const writeOnly = await openHandle(manager, file, 'write');
+    expect((await stepError<Buffer>((cb) => writeOnly.read(0, 4, cb))).code).to.equal('EBADF');
+    await step<void>((cb) => writeOnly.close(cb));
+    const readOnly = await openHandle(manager, file, 'read');
+    expect((await stepError<number>((cb) => readOnly.write(Buffer.from('x'), 0, cb))).code).to.equal('EBADF');
+    await step<void>((cb) => readOnly.close(cb));
+  });
+
+  it('should never call back a fast read canceled before its delivery turn, and leave nothing behind', async () => {
+    manager = new AsyncFileManager({ syncThresholdBytes: 4 * KiB });
+    const file = tmp.join('a.txt');
+    fs.writeFileSync(file, 'data');
+    const handle = await openHandle(manager, file, 'read');
+    const callback = sinon.spy();
+    // the read runs inside read() (a free slot), its delivery waits for a later turn: cancel reaches it first
+    const op = handle.read(0, 4, callback);
+    expect(op.cancel()).to.equal(true);
+    op.release();
+    await step<void>((cb) => handle.close(cb));
+    await manager.whenIdle();
+    sinon.assert.notCalled(callback);
+    expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
+  });
+
+  it('should stop a chain of fast reads at abort() from inside a callback', async () => {
+    manager = new AsyncFileManager({ syncThresholdBytes: 4 * KiB });
+    const file = tmp.join('a.txt');
+    fs.writeFileSync(file, 'data');
+    const handle = await openHandle(manager, file, 'read');
+    let reads = 0;
+    await new Promise<void>((resolve) => {
+      const next = (): void => {
+        handle
+          .read(0, 4, () => {
+            if (++reads === 3) {
+              handle.abort();
+              resolve();
+              return;
+            }
+            next();
+          })
+          .release();
+      };
+      next();
+    });
+    await handle.whenIdle();
+    expect(reads).to.equal(3);
+    expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
+  });
+
+  it('should yield to the event loop once per batch while a chain of fast reads runs', async () => {
+    manager = new AsyncFileManager({ syncThresholdBytes: 4 * KiB });
+    const file = tmp.join('a.txt');
+    fs.writeFileSync(file, Buffer.alloc(4 * KiB));
+    const handle = await openHandle(manager, file, 'read');
+    const total = 2000;
+    let reads = 0;
+    let readsWhenTimerFired: number | undefined;
+    setTimeout(() => (readsWhenTimerFired = reads), 0);
+    await new Promise<void>((resolve, reject) => {
+      const next = (): void => {
+        handle
+          .read(0, 4 * KiB, (error) => {
+            if (error !== null) return reject(error);
+            if (++reads === total) return resolve();
+            next();
+          })
+          .release();
+      };
+      next();
+    });
+    await step<void>((cb) => handle.close(cb));
+    // a timer due at once ran in the middle of the chain: the chain did not hold the loop
+    expect(readsWhenTimerFired).to.be.a('number').and.below(total);
+  });
+
+  it("should let a handle's own threshold override the manager's", async () => {
+    engine = spiedEngine();
+    manager = new AsyncFileManager({ engine, syncThresholdBytes: 0 });
+    expect(manager.syncThresholdBytes).to.equal(0);
+    const file = tmp.join('a.txt');
+    fs.writeFileSync(file, 'data');
+    const slow = await openHandle(manager, file, 'read');
+    const fast = await openHandle(manager, file, 'read', { syncThresholdBytes: 4 * KiB });
+    expect(slow.syncThresholdBytes).to.equal(0);
+    expect(fast.syncThresholdBytes).to.equal(4 * KiB);
+    expect((await step<Buffer>((cb) => slow.read(0, 4, cb))).toString()).to.equal('data');
+    expect((await step<Buffer>((cb) => fast.read(0, 4, cb))).toString()).to.equal('data');
+    expect(callCount(engine, 'read')).to.equal(1);
+    expect(callCount(engine, 'readNow')).to.equal(1);
+    // a duplicate keeps its origin's own threshold
+    const copy = await step<AsyncFileHandle>((cb) => fast.duplicate(cb));
+    expect(copy.syncThresholdBytes).to.equal(4 * KiB);
+    for (const handle of [slow, fast, copy]) await step<void>((cb) => handle.close(cb));
+  });
+
+  describe('cache probe (RWF_NOWAIT)', function () {
+    if (nativeIo.io === undefined) {
+      const reason = nativeIo.reason;
+      it(`is ${process.env['CI'] ? 'required in CI' : 'skipped'}: the native addon is unavailable (${reason})`, function () {
+        if (process.env['CI']) throw new Error(`the cache probe must be available in CI: ${reason}`);
+        this.skip();
+      });
+      return;
+    }
+
+    it('should read cached data at once and send uncached data the asynchronous way, with the same bytes', async () => {
+      engine = spiedEngine();
+      manager = new AsyncFileManager({ engine, syncThresholdBytes: 4 * KiB, cacheProbe: true });
+      expect(manager.cacheProbe).to.equal(true);
+      const file = tmp.join('big.bin');
+      writeUncached(file, 4 * 1024 * KiB);
+      const handle = await openHandle(manager, file, 'read');
+      // not in the page cache: the probe declines, the engine reads it
+      const first = await step<Buffer>((cb) => handle.read(2048 * KiB, 4 * KiB, cb));
+      expect(first[0]).to.equal(0);
+      expect(first[1]).to.equal(1);
+      expect(callCount(engine, 'readNow')).to.equal(1);
+      expect(callCount(engine, 'read')).to.equal(1);
+      // now cached: the probe reads it at once
+      const again = await step<Buffer>((cb) => handle.read(2048 * KiB, 4 * KiB, cb));
+      expect(again.equals(first)).to.equal(true);
+      expect(callCount(engine, 'readNow')).to.equal(2);
+      expect(callCount(engine, 'read')).to.equal(1);
+      await step<void>((cb) => handle.close(cb));
+    });
+
+    it('should write correctly whether or not the file system takes never-blocking writes', async () => {
+      manager = new AsyncFileManager({ syncThresholdBytes: 4 * KiB, cacheProbe: true });
+      const file = tmp.join('a.txt');
+      fs.writeFileSync(file, '');
+      const handle = await openHandle(manager, file, 'write');
+      expect(await step<number>((cb) => handle.write(Buffer.from('probe'), 0, cb))).to.equal(5);
+      await step<void>((cb) => handle.close(cb));
+      expect(fs.readFileSync(file, 'utf8')).to.equal('probe');
+    });
+
+    it('should report errors as the engine does when the probe declines them (EBADF)', async () => {
+      manager = new AsyncFileManager({ syncThresholdBytes: 4 * KiB, cacheProbe: true });
+      const file = tmp.join('a.txt');
+      fs.writeFileSync(file, 'data');
+      const handle = await openHandle(manager, file, 'write');
+      const error = await stepError<Buffer>((cb) => handle.read(0, 4, cb));
+      expect(error.code).to.equal('EBADF');
+      expect(error.syscall).to.equal('read');
+      await step<void>((cb) => handle.close(cb));
+    });
+  });
+
+  describe('options', () => {
+    it('should refuse bad values with a TypeError or RangeError naming them', () => {
+      expectArgumentError(
+        () => new AsyncFileManager({ syncThresholdBytes: -1 }),
+        RangeError,
+        'syncThresholdBytes',
+        '`-1` (number)',
+      );
+      expectArgumentError(
+        () => new AsyncFileManager({ syncThresholdBytes: '4096' as unknown as number }),
+        TypeError,
+        'syncThresholdBytes',
+        '`"4096"` (string)',
+      );
+      expectArgumentError(
+        () => new AsyncFileManager({ cacheProbe: 'yes' as unknown as boolean }),
+        TypeError,
+        'cacheProbe',
+        '`"yes"` (string)',
+      );
+      expectArgumentError(
+        () => new AsyncFileManager({ readBuffers: {} as unknown as BufferPool }),
+        TypeError,
+        'readBuffers',
+        'an object',
+      );
+      const fresh = new AsyncFileManager();
+      expectArgumentError(
+        () => fresh.newFileHandle({ syncThresholdBytes: 1.5 }),
+        RangeError,
+        'syncThresholdBytes',
+        '`1.5` (number)',
+      );
+      expectArgumentError(() => fresh.releaseBuffer('x' as unknown as Buffer), TypeError, 'buffer', '`"x"` (string)');
+    });
+
+    it('should refuse the fast path for an engine without readNow/writeNow, and the probe where it cannot run', () => {
+      const methods = Object.getOwnPropertyDescriptors(NodeFsEngine.prototype);
+      const rest = Object.fromEntries(
+        Object.entries(methods).filter(([name]) => !['readNow', 'writeNow', 'noWaitUnavailable'].includes(name)),
+      );
+      const plain = Object.create(Object.prototype, rest) as FileEngine;
+      expect(() => new AsyncFileManager({ engine: plain, syncThresholdBytes: 1 })).to.throw(TypeError, 'readNow');
+      expect(() => new AsyncFileManager({ engine: plain }).newFileHandle({ syncThresholdBytes: 1 })).to.throw(
+        TypeError,
+        'readNow',
+      );
+      // a threshold of 0 (off) is fine with any engine
+      expect(new AsyncFileManager({ engine: plain, syncThresholdBytes: 0 }).syncThresholdBytes).to.equal(0);
+
+      const withoutAddon = new NodeFsEngine();
+      withoutAddon.noWaitUnavailable = () => 'the native addon was not built';
+      let thrown: unknown;
+      try {
+        new AsyncFileManager({ engine: withoutAddon, syncThresholdBytes: 4096, cacheProbe: true });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).to.be.instanceOf(FileHandleError);
+      expect((thrown as FileHandleError).code).to.equal(FileErrorCode.CACHE_PROBE_UNAVAILABLE);
+      expect((thrown as Error).message).to.contain('the native addon was not built');
+    });
+
+    it(`should take its defaults from ${SYNC_THRESHOLD_ENV} and ${CACHE_PROBE_ENV}, and refuse bad values there`, () => {
+      const saved = [process.env[SYNC_THRESHOLD_ENV], process.env[CACHE_PROBE_ENV]];
+      try {
+        process.env[SYNC_THRESHOLD_ENV] = '8192';
+        process.env[CACHE_PROBE_ENV] = '0';
+        expect(new AsyncFileManager().syncThresholdBytes).to.equal(8192);
+        // an explicit option wins
+        expect(new AsyncFileManager({ syncThresholdBytes: 0 }).syncThresholdBytes).to.equal(0);
+        process.env[SYNC_THRESHOLD_ENV] = '4k';
+        expect(() => new AsyncFileManager()).to.throw(TypeError, '`4k`');
+        process.env[SYNC_THRESHOLD_ENV] = '';
+        process.env[CACHE_PROBE_ENV] = 'yes';
+        expect(() => new AsyncFileManager()).to.throw(TypeError, '`yes`');
+      } finally {
+        const [threshold, probe] = saved;
+        if (threshold === undefined) delete process.env[SYNC_THRESHOLD_ENV];
+        else process.env[SYNC_THRESHOLD_ENV] = threshold;
+        if (probe === undefined) delete process.env[CACHE_PROBE_ENV];
+        else process.env[CACHE_PROBE_ENV] = probe;
+      }
+    });
+  });
+});
+
+describe('BufferPool', () => {
+  it('should hand out a released buffer again, and never one still held', () => {
+    const pool = new BufferPool({ bufferSize: 4096 });
+    const first = pool.allocate(100);
+    const second = pool.allocate(4096);
+    expect(first.length).to.equal(4096);
+    expect(second).to.not.equal(first);
+    expect(pool.outstandingCount).to.equal(2);
+    pool.release(first.subarray(0, 100)); // the view a read's callback receives
+    expect(pool.freeCount).to.equal(1);
+    expect(pool.allocate(1)).to.equal(first);
+    expect(pool.created).to.equal(2);
+  });
+
+  it('should refuse a buffer released twice or never handed out, with a TypeError', () => {
+    const pool = new BufferPool({ bufferSize: 16 });
+    const buffer = pool.allocate(16);
+    pool.release(buffer);
+    expect(() => pool.release(buffer)).to.throw(TypeError, 'not released yet');
+    expect(() => pool.release(Buffer.alloc(16))).to.throw(TypeError, 'handed out');
+    expectArgumentError(() => pool.release('x' as unknown as Buffer), TypeError, 'buffer', '`"x"` (string)');
+  });
+
+  it('should give larger requests an unpooled buffer, and keep at most maxFree released ones', () => {
+    const pool = new BufferPool({ bufferSize: 16, maxFree: 1 });
+    const large = pool.allocate(17);
+    expect(large.length).to.equal(17);
+    pool.release(large); // allowed, and dropped
+    expect(() => pool.release(large)).to.throw(TypeError);
+    const [a, b] = [pool.allocate(1), pool.allocate(1)];
+    pool.release(a);
+    pool.release(b);
+    expect(pool.freeCount).to.equal(1);
+  });
+
+  it('should refuse bad options with a TypeError or RangeError naming them', () => {
+    expectArgumentError(() => new BufferPool({ bufferSize: 0 }), RangeError, 'bufferSize', '`0` (number)');
+    expectArgumentError(() => new BufferPool({ maxFree: -1 }), RangeError, 'maxFree', '`-1` (number)');
+    expectArgumentError(() => new BufferPool(null as unknown as object), TypeError, 'options', '`null`');
+    expectArgumentError(() => new BufferPool().allocate(-1), RangeError, 'size', '`-1` (number)');
+  });
+
+  describe('as the readBuffers of a manager', () => {
+    const tmp = useTempDir();
+
+    it('should reach a steady state: 1,000 reads over 4 handles create at most 4 buffers', async () => {
+      const pool = new BufferPool({ bufferSize: 4096 });
+      const manager = new AsyncFileManager({ readBuffers: pool });
+      const file = tmp.join('a.bin');
+      fs.writeFileSync(file, Buffer.alloc(64 * KiB, 7));
+      const handles = await Promise.all([0, 1, 2, 3].map(() => openHandle(manager, file, 'read')));
+      let remaining = 1000;
+      await Promise.all(
+        handles.map(
+          (handle) =>
+            new Promise<void>((resolve, reject) => {
+              const next = (): void => {
+                if (remaining-- <= 0) return resolve();
+                handle
+                  .read((remaining % 16) * 4096, 4096, (error, bytes) => {
+                    if (error !== null) return reject(error);
+                    if (bytes.length !== 4096 || bytes[0] !== 7) return reject(new Error('wrong bytes'));
+                    manager.releaseBuffer(bytes);
+                    next();
+                  })
+                  .release();
+              };
+              next();
+            }),
+        ),
+      );
+      for (const handle of handles) await step<void>((cb) => handle.close(cb));
+      expect(pool.created).to.be.at.most(4);
+      expect(pool.outstandingCount).to.equal(0);
+    });
+
+    it('should take back the buffer of a failed read by itself', async () => {
+      const pool = new BufferPool({ bufferSize: 4096 });
+      const manager = new AsyncFileManager({ readBuffers: pool });
+      const file = tmp.join('a.txt');
+      fs.writeFileSync(file, 'data');
+      const handle = await openHandle(manager, file, 'write');
+      expect((await stepError<Buffer>((cb) => handle.read(0, 4, cb))).code).to.equal('EBADF');
+      expect(pool.outstandingCount).to.equal(0);
+      expect(pool.freeCount).to.equal(1);
+      await step<void>((cb) => handle.close(cb));
+    });
+
+    it('should take back the buffer of a canceled read only once the engine is done with it', async () => {
+      // an engine that cannot stop a call (like node-fs): the read keeps writing into the buffer until it completes
+      const engine = new ScriptedEngine({ completion: 'manual', cancelable: false });
+      engine.writeFile('/a.txt', 'data');
+      const pool = new BufferPool({ bufferSize: 16 });
+      const manager = new AsyncFileManager({ engine, readBuffers: pool });
+      const handle = manager.newFileHandle();
+      handle.openExistingFile('/a.txt', 'read', () => undefined).release();
+      engine.completeAll();
+      const callback = sinon.spy();
+      const op = handle.read(0, 4, callback);
+      expect(pool.outstandingCount).to.equal(1);
+      op.cancel();
+      op.release();
+      expect(pool.outstandingCount, 'returned while the engine still held it').to.equal(1);
+      engine.completeNext();
+      expect(pool.outstandingCount).to.equal(0);
+      expect(pool.freeCount).to.equal(1);
+      sinon.assert.notCalled(callback);
+      handle.close(() => undefined).release();
+      engine.completeAll();
+      await manager.whenIdle();
+    });
+
+    it('should fail a read, through its callback, whose allocator returns no usable buffer', async () => {
+      const manager = new AsyncFileManager({
+        readBuffers: { allocate: () => new Uint8Array(2), release: () => undefined },
+      });
+      const file = tmp.join('a.txt');
+      fs.writeFileSync(file, 'data');
+      const handle = await openHandle(manager, file, 'read');
+      const error = await stepError<Buffer>((cb) => handle.read(0, 4, cb));
+      expect(error).to.be.instanceOf(TypeError);
+      expect(error.message).to.contain('readBuffers.allocate(4)');
+      await step<void>((cb) => handle.close(cb));
+    });
+
+    it('should accept releaseBuffer() without an allocator, and do nothing', () => {
+      new AsyncFileManager().releaseBuffer(Buffer.alloc(1));
+    });
+  });
+});
