@@ -1,7 +1,7 @@
 'use strict';
-// The io_uring run of npm test's engine matrix (test/support/run-engines.ts runs it with ASYNC_FILE_ENGINE=io_uring):
-// .mocharc.json's options, on the async-file and samples suites that run managers created without `engine` on real
-// files. `grep` keeps, from the samples files, only their real-file tests (the rest run on the scripted engine, the
+// The real-file runs of npm test's matrix (test/support/run-engines.ts runs it with ASYNC_FILE_ENGINE=io_uring, and with
+// the fast path on through ASYNC_FILE_SYNC_THRESHOLD and ASYNC_FILE_CACHE_PROBE): .mocharc.json's options, on the
+// async-file and samples suites that run managers created without `engine` on real files. `grep` keeps, from the samples files, only their real-file tests (the rest run on the scripted engine, the
 // same in both runs); every async-file suite listed touches real files.
 const base = require('./.mocharc.json');
 
@@ -12,6 +12,7 @@ module.exports = {
     'packages/async-file/dist/test/file-manager.test.js',
     'packages/async-file/dist/test/promise-file-handle.test.js',
     'packages/async-file/dist/test/internal/scheduler.test.js',
+    'packages/async-file/dist/test/fast-path.test.js',
     'packages/samples/dist/test/ll-real-cancel.test.js',
     'packages/samples/dist/test/ll-fake-cancel.test.js',
     'packages/samples/dist/test/ml-chain.test.js',

@@ -1,11 +1,15 @@
 /**
- * `npm test`: the engine matrix. Runs mocha twice, one run after the other:
- *   1. node-fs: every suite (.mocharc.json), with ASYNC_FILE_ENGINE unset, so managers created without `engine` use
+ * `npm test`: the engine matrix. Runs mocha four times, one run after the other:
+ *   1. node-fs: every suite (.mocharc.json), with the variables below unset, so managers created without `engine` use
  *      the default NodeFsEngine;
- *   2. io_uring: the async-file and samples suites that use such managers on real files (.mocharc.io-uring.cjs), with
- *      ASYNC_FILE_ENGINE=io_uring. Skipped with a one-line reason where io_uring is unavailable; in CI that is a failure.
- * Each run's summary line is shown as `[engine] N passed, N failed in S s`; the output ENDS with ONE line
- * `N passed, N failed` over both runs, the line .ci/run checks. Arguments are passed to both mocha runs.
+ *   2. io_uring: the async-file and samples suites that use such managers on real files (.mocharc.real-files.cjs),
+ *      with ASYNC_FILE_ENGINE=io_uring;
+ *   3. node-fs + fast path: the same suites with ASYNC_FILE_SYNC_THRESHOLD=65536 (reads and writes up to 64 KiB run
+ *      synchronously), so the fast path cannot change behaviour: ordering, chaining, cancellation, exactly-once;
+ *   4. io_uring + fast path + cache probe: the same, with ASYNC_FILE_CACHE_PROBE=1 (RWF_NOWAIT first).
+ * Runs 2 and 4 are skipped with a one-line reason where io_uring is unavailable; in CI that is a failure.
+ * Each run's summary line is shown as `[run] N passed, N failed in S s`; the output ENDS with ONE line
+ * `N passed, N failed` over all runs, the line .ci/run checks. Arguments are passed to every mocha run.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -16,18 +20,44 @@ import { IoUringEngine, IoUringUnavailableError } from 'async-file';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MOCHA = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
-const ENGINE_ENV = 'ASYNC_FILE_ENGINE';
+/** The variables a run sets; each run starts with all of them unset. */
+const MATRIX_ENV = ['ASYNC_FILE_ENGINE', 'ASYNC_FILE_SYNC_THRESHOLD', 'ASYNC_FILE_CACHE_PROBE'] as const;
+const REAL_FILES = ['--config', '.mocharc.real-files.cjs'];
+
+interface MatrixRun {
+  readonly label: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly args: readonly string[];
+  readonly needsIoUring: boolean;
+}
+
+const FAST_PATH = { ASYNC_FILE_SYNC_THRESHOLD: '65536' };
+const RUNS: readonly MatrixRun[] = [
+  { label: 'node-fs', env: {}, args: [], needsIoUring: false },
+  { label: 'io_uring', env: { ASYNC_FILE_ENGINE: 'io_uring' }, args: REAL_FILES, needsIoUring: true },
+  { label: 'node-fs + fast path', env: FAST_PATH, args: REAL_FILES, needsIoUring: false },
+  {
+    label: 'io_uring + fast path + cache probe',
+    env: { ASYNC_FILE_ENGINE: 'io_uring', ...FAST_PATH, ASYNC_FILE_CACHE_PROBE: '1' },
+    args: REAL_FILES,
+    needsIoUring: true,
+  },
+];
 
 interface RunResult {
   readonly passed: number;
   readonly failed: number;
 }
 
-/** Runs mocha with `args` and ASYNC_FILE_ENGINE = `engine` (undefined: unset), relabeling its summary line. */
-function runMocha(label: string, engine: string | undefined, args: readonly string[]): Promise<RunResult> {
+/** Runs mocha with `args` and the run's variables, relabeling its summary line. */
+function runMocha(
+  label: string,
+  runEnv: Readonly<Record<string, string>>,
+  args: readonly string[],
+): Promise<RunResult> {
   const env = { ...process.env };
-  delete env[ENGINE_ENV];
-  if (engine !== undefined) env[ENGINE_ENV] = engine;
+  for (const name of MATRIX_ENV) delete env[name];
+  Object.assign(env, runEnv);
   const colors = process.stdout.isTTY ? ['--color'] : [];
   const started = performance.now();
   const child = spawn(process.execPath, [MOCHA, ...colors, ...args], {
@@ -72,15 +102,19 @@ function ioUringUnavailable(): string | undefined {
 }
 
 const args = process.argv.slice(2);
-const results: RunResult[] = [await runMocha('node-fs', undefined, args)];
+const results: RunResult[] = [];
 const unavailable = ioUringUnavailable();
-if (unavailable === undefined) {
-  results.push(await runMocha('io_uring', 'io_uring', ['--config', '.mocharc.io-uring.cjs', ...args]));
-} else if (process.env['CI']) {
-  console.log(`[io_uring] the io_uring run must run in CI, but io_uring is unavailable (${unavailable}): 1 failed`);
-  results.push({ passed: 0, failed: 1 });
-} else {
-  console.log(`[io_uring] run skipped: io_uring unavailable (${unavailable})`);
+for (const run of RUNS) {
+  if (run.needsIoUring && unavailable !== undefined) {
+    if (process.env['CI']) {
+      console.log(`[${run.label}] must run in CI, but io_uring is unavailable (${unavailable}): 1 failed`);
+      results.push({ passed: 0, failed: 1 });
+    } else {
+      console.log(`[${run.label}] run skipped: io_uring unavailable (${unavailable})`);
+    }
+    continue;
+  }
+  results.push(await runMocha(run.label, run.env, [...run.args, ...args]));
 }
 const passed = results.reduce((sum, result) => sum + result.passed, 0);
 const failed = results.reduce((sum, result) => sum + result.failed, 0);
