@@ -50,8 +50,16 @@ export const WOULD_BLOCK = -1;
 export interface FileEngine {
   /** A short name for traces and errors: `node-fs`, `scripted`, `io_uring`. */
   readonly name: string;
-  /** Opens an existing file (never creates one). Result: the descriptor. */
-  openExisting(path: string, mode: OpenMode, callback: EngineCallback<number>): EngineRequest | undefined;
+  /**
+   * Opens an existing file (never creates one); with `direct`, with O_DIRECT (bypassing the page cache). Result: the
+   * descriptor.
+   */
+  openExisting(
+    path: string,
+    mode: OpenMode,
+    callback: EngineCallback<number>,
+    direct?: boolean,
+  ): EngineRequest | undefined;
   /**
    * Creates an unnamed read-write file in `directory` with mode 0600 (O_TMPFILE where the system has it, else
    * create-exclusive with a random name, then unlink). Result: the descriptor.
@@ -109,4 +117,19 @@ export interface FileEngine {
    * but without this method is taken to support `noWait`.
    */
   noWaitUnavailable?(): string | undefined;
+  /**
+   * Optional (O_DIRECT support): the alignment direct I/O on the file open at `fd` requires, in bytes: of buffer
+   * addresses (`memory`) and of file offsets and lengths (`offset`). Done at once, on the calling thread.
+   */
+  directIoAlignment?(fd: number): DirectIoAlignment;
+  /** Optional: why direct I/O cannot be used here (one line), or undefined when `directIoAlignment` works. */
+  directIoUnavailable?(): string | undefined;
+}
+
+/** What direct I/O (O_DIRECT) on one file requires, in bytes; both are powers of two. */
+export interface DirectIoAlignment {
+  /** Buffer addresses must be multiples of it. */
+  readonly memory: number;
+  /** File offsets and lengths must be multiples of it. */
+  readonly offset: number;
 }

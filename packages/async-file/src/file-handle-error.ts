@@ -12,6 +12,8 @@ export const FileErrorCode = {
   MANAGER_CLOSED: 'ERR_FILE_MANAGER_CLOSED',
   /** `cacheProbe` was asked for where the engine cannot make never-blocking calls (the native addon is missing). */
   CACHE_PROBE_UNAVAILABLE: 'ERR_FILE_CACHE_PROBE_UNAVAILABLE',
+  /** `{ direct: true }` (O_DIRECT) was asked for where the engine or the native addon cannot do it. */
+  DIRECT_IO_UNAVAILABLE: 'ERR_FILE_DIRECT_IO_UNAVAILABLE',
 } as const;
 
 /** One of the values of {@link FileErrorCode}. */

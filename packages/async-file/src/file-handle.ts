@@ -1,5 +1,5 @@
 import { describeValue, type AsyncOp } from 'async-op';
-import type { EngineError, FileStats, OpenMode } from './file-engine.js';
+import type { DirectIoAlignment, EngineError, FileStats, OpenMode } from './file-engine.js';
 import { FileErrorCode, FileHandleError } from './file-handle-error.js';
 import {
   CLOSE,
@@ -15,10 +15,25 @@ import {
 } from './internal/action-steps.js';
 import type { ActionCallback, ActionStep, FileAction, HandleState } from './internal/file-action.js';
 import type { Scheduler } from './internal/scheduler.js';
+import { loadNativeIo } from './internal/native-io.js';
 import { expectFunction, expectInteger, expectOpenMode, expectPath } from './internal/validate.js';
 
 /** A Node-style callback of a file action: `error` is null on success (then `result` holds the action's value). */
 export type FileCallback<T> = (error: EngineError | null, result: T) => void;
+
+/** Options of {@link AsyncFileHandle.openExistingFile}. */
+export interface OpenFileOptions {
+  /**
+   * Open with O_DIRECT: reads and writes bypass the page cache and go straight between the disk and the buffer. Every
+   * offset and length must then be a multiple of the file's {@link DirectIoAlignment.offset}, and a write's buffer must
+   * start at a multiple of {@link DirectIoAlignment.memory} in memory ({@link allocateAlignedBuffer} makes such
+   * buffers); read buffers are allocated aligned. Both are checked when the action is called (a RangeError saying
+   * what is required). Reads and writes of such a file never take the fast path. Needs the native addon and an
+   * engine with `directIoAlignment` (node-fs and io_uring); a file system without O_DIRECT fails the open (EINVAL).
+   * Default false.
+   */
+  readonly direct?: boolean | undefined;
+}
 
 /** The largest read one action allocates for: 2 GiB - 1, as Node's fs.read allows. */
 const MAX_READ_LENGTH = 0x7fffffff;
@@ -41,6 +56,7 @@ const MAX_READ_LENGTH = 0x7fffffff;
 export class AsyncFileHandle implements HandleState, AsyncDisposable {
   /** @internal */ fd: number | null = null;
   /** @internal */ mode: OpenMode = 'read';
+  /** @internal */ alignment: DirectIoAlignment | null = null;
   /** @internal */ pending: FileAction | null = null;
   /** @internal */ readonly actions: FileAction[] = [];
   private isAbortedFlag = false;
@@ -63,6 +79,11 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   /** Whether the handle holds an open file (false once its close was requested). */
   get isOpen(): boolean {
     return this.fd !== null;
+  }
+
+  /** What direct I/O on the open file requires, if it was opened with `{ direct: true }`; else undefined. */
+  get directIoAlignment(): DirectIoAlignment | undefined {
+    return this.alignment ?? undefined;
   }
 
   /** Whether an action was enqueued and neither delivered nor canceled yet. */
@@ -101,13 +122,61 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * @throws TypeError for a bad path or mode; FileHandleError if aborted, busy or already open.
    * @remarks Canceled while executing, the opened file is closed.
    */
-  openExistingFile(path: string, mode: OpenMode, callback: FileCallback<void>): AsyncOp<unknown> {
+  openExistingFile(path: string, mode: OpenMode, callback: FileCallback<void>): AsyncOp<unknown>;
+  /**
+   * Opens an existing file (never creates one), with options.
+   *
+   * @param path - the file.
+   * @param mode - `read`, `write` or `read-write`.
+   * @param options - `{ direct: true }` for O_DIRECT (see {@link OpenFileOptions}).
+   * @param callback - receives null, or the engine's error (ENOENT, EACCES, EISDIR, EINVAL for O_DIRECT where the
+   *   file system lacks it, ...).
+   * @throws TypeError for a bad path, mode or option; FileHandleError if aborted, busy or already open, or
+   *   `ERR_FILE_DIRECT_IO_UNAVAILABLE` for `direct` where the engine or the native addon cannot do it.
+   * @remarks Canceled while executing, the opened file is closed.
+   */
+  openExistingFile(
+    path: string,
+    mode: OpenMode,
+    options: OpenFileOptions,
+    callback: FileCallback<void>,
+  ): AsyncOp<unknown>;
+  openExistingFile(
+    path: string,
+    mode: OpenMode,
+    optionsOrCallback: OpenFileOptions | FileCallback<void>,
+    maybeCallback?: FileCallback<void>,
+  ): AsyncOp<unknown> {
     expectPath('path', path);
     expectOpenMode('mode', mode);
+    // an object is the options; anything else is the callback, checked as such
+    const hasOptions = typeof optionsOrCallback === 'object' && optionsOrCallback !== null;
+    const callback = hasOptions ? maybeCallback : optionsOrCallback;
+    const direct = hasOptions ? this.expectOpenOptions(optionsOrCallback as OpenFileOptions) : false;
     const action = this.prepare(OPEN_EXISTING, 'closed', callback);
     action.path = path;
     action.mode = mode;
+    action.direct = direct;
     return this.scheduler.enqueue(action);
+  }
+
+  /** Checks openExistingFile's options; returns `direct`. */
+  private expectOpenOptions(options: OpenFileOptions): boolean {
+    const { direct = false } = options;
+    if (typeof direct !== 'boolean') {
+      throw new TypeError(`Expected \`direct\` to be a boolean, got ${describeValue(direct)}`);
+    }
+    if (direct) {
+      const engine = this.scheduler.engine;
+      const unavailable =
+        typeof engine.directIoAlignment !== 'function'
+          ? `engine '${engine.name}' has no directIoAlignment`
+          : engine.directIoUnavailable?.();
+      if (unavailable !== undefined) {
+        throw new FileHandleError(FileErrorCode.DIRECT_IO_UNAVAILABLE, `Cannot open with O_DIRECT: ${unavailable}`);
+      }
+    }
+    return direct;
   }
 
   /** fstat(2) of the open file. @throws FileHandleError if aborted, busy or not open. */
@@ -127,10 +196,11 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     expectInteger('offset', offset, 0);
     expectInteger('length', length, 0, MAX_READ_LENGTH);
     const action = this.prepare(READ, 'open', callback);
+    if (this.alignment !== null) this.expectAligned('read', offset, length, undefined);
     action.position = offset;
     action.length = length;
     const threshold = this.syncThreshold ?? this.scheduler.syncThreshold;
-    action.fast = threshold > 0 && length <= threshold;
+    action.fast = threshold > 0 && length <= threshold && this.alignment === null;
     return this.scheduler.enqueue(action);
   }
 
@@ -149,10 +219,11 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     }
     expectInteger('offset', offset, 0);
     const action = this.prepare(WRITE, 'open', callback);
+    if (this.alignment !== null) this.expectAligned('write', offset, buffer.length, buffer);
     action.buffer = buffer;
     action.position = offset;
     const threshold = this.syncThreshold ?? this.scheduler.syncThreshold;
-    action.fast = threshold > 0 && buffer.length <= threshold;
+    action.fast = threshold > 0 && buffer.length <= threshold && this.alignment === null;
     return this.scheduler.enqueue(action);
   }
 
@@ -220,6 +291,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
       action.fd = this.fd;
       action.mode = this.mode;
       this.fd = null;
+      this.alignment = null;
       this.scheduler.enqueue(action).release();
     }
   }
@@ -246,6 +318,26 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
 
   private isIdle(): boolean {
     return this.fd === null && this.actions.length === 0;
+  }
+
+  /** The O_DIRECT rules: @throws RangeError saying what alignment the file requires. */
+  private expectAligned(kind: 'read' | 'write', offset: number, length: number, buffer: Uint8Array | undefined): void {
+    const { memory, offset: unit } = this.alignment as DirectIoAlignment;
+    const rule = `O_DIRECT ${kind}s on this file need`;
+    if (offset % unit !== 0) {
+      throw new RangeError(`${rule} \`offset\` to be a multiple of ${unit} bytes, got \`${offset}\` (number)`);
+    }
+    if (length % unit !== 0) {
+      const what = kind === 'read' ? '`length`' : "the buffer's length";
+      throw new RangeError(`${rule} ${what} to be a multiple of ${unit} bytes, got \`${length}\` (number)`);
+    }
+    const io = loadNativeIo().io;
+    const gap = buffer === undefined || io === undefined ? 0 : io.alignmentGap(buffer, memory);
+    if (gap !== 0) {
+      throw new RangeError(
+        `${rule} \`buffer\` to start at a multiple of ${memory} bytes in memory (allocateAlignedBuffer(size, ${memory}) makes one), got a buffer ${memory - gap} bytes past one`,
+      );
+    }
   }
 
   /** Checks the callback and the handle's state, and creates the action with the handle's descriptor and mode. */
@@ -277,7 +369,10 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     action.fd = fd ?? -1;
     action.mode = this.mode;
     // the descriptor is captured now: a close takes it from the handle at once, so no later action can target it
-    if (step === CLOSE) this.fd = null;
+    if (step === CLOSE) {
+      this.fd = null;
+      this.alignment = null;
+    }
     return action;
   }
 }

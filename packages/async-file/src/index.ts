@@ -3,13 +3,22 @@ export type { AsyncFileManagerOptions, NewFileHandleOptions } from './file-manag
 export { BufferPool } from './buffer-pool.js';
 export type { BufferAllocator, BufferPoolOptions } from './buffer-pool.js';
 export { AsyncFileHandle } from './file-handle.js';
-export type { FileCallback } from './file-handle.js';
+export type { FileCallback, OpenFileOptions } from './file-handle.js';
+export { allocateAlignedBuffer } from './aligned-buffer.js';
 export { FileErrorCode, FileHandleError } from './file-handle-error.js';
 export { FileTraceRecorder } from './file-trace.js';
 export type { FileTraceEvent, FileTraceEventType, FileTraceListener } from './file-trace.js';
 export { NodeFsEngine } from './engines/node-fs-engine.js';
 export { WOULD_BLOCK } from './file-engine.js';
-export type { EngineCallback, EngineError, EngineRequest, FileEngine, FileStats, OpenMode } from './file-engine.js';
+export type {
+  DirectIoAlignment,
+  EngineCallback,
+  EngineError,
+  EngineRequest,
+  FileEngine,
+  FileStats,
+  OpenMode,
+} from './file-engine.js';
 export { PromiseFileHandle } from './promise-file-handle.js';
 export type { FileActionOptions } from './promise-file-handle.js';
 export { PromiseFileManager } from './promise-file-manager.js';

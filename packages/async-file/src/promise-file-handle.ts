@@ -1,6 +1,6 @@
 import { runAsPromiseRejectingOnCancel as runAsPromise, type RunAsPromiseOptions } from 'async-op';
 import type { FileStats, OpenMode } from './file-engine.js';
-import type { AsyncFileHandle } from './file-handle.js';
+import type { AsyncFileHandle, OpenFileOptions } from './file-handle.js';
 
 /** `{ signal }`: aborting it cancels the action; the promise then rejects with `signal.reason`. */
 export type FileActionOptions = RunAsPromiseOptions;
@@ -32,8 +32,16 @@ export class PromiseFileHandle implements AsyncDisposable {
     return runAsPromise<void>((callback) => this.handle.createAnonymousFile(directory, callback), options);
   }
 
-  openExistingFile(path: string, mode: OpenMode, options?: FileActionOptions): Promise<void> {
-    return runAsPromise<void>((callback) => this.handle.openExistingFile(path, mode, callback), options);
+  /** Opens an existing file; `options` takes `signal` and, as AsyncFileHandle's, `direct` (O_DIRECT). */
+  openExistingFile(path: string, mode: OpenMode, options?: FileActionOptions & OpenFileOptions): Promise<void> {
+    const direct = options?.direct;
+    return runAsPromise<void>(
+      (callback) =>
+        direct === undefined
+          ? this.handle.openExistingFile(path, mode, callback)
+          : this.handle.openExistingFile(path, mode, { direct }, callback),
+      options,
+    );
   }
 
   stat(options?: FileActionOptions): Promise<FileStats> {

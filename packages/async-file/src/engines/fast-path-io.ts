@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { WOULD_BLOCK } from '../file-engine.js';
+import { WOULD_BLOCK, type DirectIoAlignment } from '../file-engine.js';
 import { loadNativeIo, type NativeIo } from '../internal/native-io.js';
 
 /**
@@ -64,4 +64,20 @@ export function noWaitUnavailable(): string | undefined {
   }
   ioUnavailable = `the cache probe needs the native addon, which cannot be loaded: ${loaded.reason}`;
   return ioUnavailable;
+}
+
+/** The alignment O_DIRECT needs here when the kernel does not say (statx without STATX_DIOALIGN): a page. */
+const FALLBACK_ALIGNMENT: DirectIoAlignment = { memory: 4096, offset: 4096 };
+
+/** What direct I/O on `fd` requires (statx STATX_DIOALIGN through the addon; a page where it tells nothing). */
+export function directIoAlignment(fd: number): DirectIoAlignment {
+  const result = nativeIo().directIoAlignment(fd);
+  if (typeof result === 'number' || result[0] === 0 || result[1] === 0) return FALLBACK_ALIGNMENT;
+  return { memory: result[0], offset: result[1] };
+}
+
+/** Why direct I/O cannot be used here (the native addon is missing), or undefined. */
+export function directIoUnavailable(): string | undefined {
+  const why = noWaitUnavailable();
+  return why === undefined ? undefined : why.replace('the cache probe', 'direct I/O');
 }

@@ -1,14 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EngineCallback, EngineError, EngineRequest, FileEngine, FileStats, OpenMode } from '../file-engine.js';
-import { noWaitUnavailable, readNow, writeNow } from './fast-path-io.js';
+import type {
+  DirectIoAlignment,
+  EngineCallback,
+  EngineError,
+  EngineRequest,
+  FileEngine,
+  FileStats,
+  OpenMode,
+} from '../file-engine.js';
+import { directIoAlignment, directIoUnavailable, noWaitUnavailable, readNow, writeNow } from './fast-path-io.js';
 import { uringError } from './io-uring/errors.js';
 import { loadNativeAddon, type NativeRing, type NativeRingInfo } from './io-uring/native-ring.js';
 import { STAT_FIELDS, UringStats } from './io-uring/uring-stats.js';
 import { NodeFsEngine } from './node-fs-engine.js';
 
-const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECT } = fs.constants;
 /** Linux's O_CLOEXEC and O_TMPFILE (__O_TMPFILE | O_DIRECTORY) on x64/arm64 and most others; Node exports neither. */
 const O_CLOEXEC = 0o2000000;
 const O_TMPFILE = 0o20200000;
@@ -155,10 +163,10 @@ export class IoUringEngine implements FileEngine, Disposable {
     this.close();
   }
 
-  openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>): EngineRequest {
+  openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>, direct = false): EngineRequest {
     return this.start(
       new UringCall(this.ring, NUMBER, 'open', callback as EngineCallback<never>, filePath),
-      this.ring.openat(filePath, ACCESS[mode] | O_CLOEXEC, 0),
+      this.ring.openat(filePath, ACCESS[mode] | O_CLOEXEC | (direct ? O_DIRECT : 0), 0),
     );
   }
 
@@ -364,6 +372,16 @@ export class IoUringEngine implements FileEngine, Disposable {
   /** Why `noWait` calls (the cache probe) are unavailable: the native addon could not be loaded; else undefined. */
   noWaitUnavailable(): string | undefined {
     return noWaitUnavailable();
+  }
+
+  /** What O_DIRECT on `fd` requires (statx STATX_DIOALIGN; a page where the kernel does not say). */
+  directIoAlignment(fd: number): DirectIoAlignment {
+    return directIoAlignment(fd);
+  }
+
+  /** Why direct I/O is unavailable: the native addon could not be loaded; else undefined. */
+  directIoUnavailable(): string | undefined {
+    return directIoUnavailable();
   }
 
   stat(filePath: string, callback: EngineCallback<FileStats>): EngineRequest {

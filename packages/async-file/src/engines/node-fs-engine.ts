@@ -3,10 +3,19 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EngineCallback, EngineError, FileEngine, FileStats, OpenMode } from '../file-engine.js';
-import { noWaitUnavailable, readNow, writeNow } from './fast-path-io.js';
+import type {
+  DirectIoAlignment,
+  EngineCallback,
+  EngineError,
+  FileEngine,
+  FileStats,
+  OpenMode,
+} from '../file-engine.js';
+import { directIoAlignment, directIoUnavailable, noWaitUnavailable, readNow, writeNow } from './fast-path-io.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
+/** O_DIRECT (Linux); 0 where Node does not define it, and the open then runs buffered. */
+const O_DIRECT = fs.constants.O_DIRECT ?? 0;
 
 /** Linux's O_TMPFILE (__O_TMPFILE | O_DIRECTORY) on the architectures where it has this value; Node does not export it. */
 const O_TMPFILE = 0o20200000;
@@ -73,8 +82,8 @@ export class NodeFsEngine implements FileEngine {
     return this.hasTmpfile;
   }
 
-  openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>): undefined {
-    fs.open(filePath, ACCESS[mode], callback);
+  openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>, direct = false): undefined {
+    fs.open(filePath, direct ? ACCESS[mode] | O_DIRECT : ACCESS[mode], callback);
     return undefined;
   }
 
@@ -187,6 +196,16 @@ export class NodeFsEngine implements FileEngine {
   /** Why `noWait` calls (the cache probe) are unavailable: the native addon could not be loaded; else undefined. */
   noWaitUnavailable(): string | undefined {
     return noWaitUnavailable();
+  }
+
+  /** What O_DIRECT on `fd` requires (statx STATX_DIOALIGN; a page where the kernel does not say). */
+  directIoAlignment(fd: number): DirectIoAlignment {
+    return directIoAlignment(fd);
+  }
+
+  /** Why direct I/O is unavailable: the native addon could not be loaded; else undefined. */
+  directIoUnavailable(): string | undefined {
+    return directIoUnavailable();
   }
 
   stat(filePath: string, callback: EngineCallback<FileStats>): undefined {

@@ -12,24 +12,27 @@ function closeDescriptor(_action: FileAction, result: unknown, engine: FileEngin
   engine.close(result as number, () => done());
 }
 
-function setOpenFile(action: FileAction, fd: number): void {
+function setOpenFile(action: FileAction, fd: number, engine: FileEngine): void {
   const handle = action.handle;
   if (handle === null) throw new Error('internal: an open action without a handle');
   handle.fd = fd;
   handle.mode = action.mode;
+  // the handle checks every later read and write against it (the manager checked the engine has the method)
+  handle.alignment = action.direct ? engine.directIoAlignment!(fd) : null;
 }
 
 export const CREATE_ANONYMOUS: ActionStep = {
   kind: 'createAnonymousFile',
   run: (action, engine, done) => (action.request = engine.createAnonymous(action.path, done)),
-  onSuccess: (action, result) => setOpenFile(action, result as number),
+  onSuccess: (action, result) => setOpenFile(action, result as number, action.scheduler.engine),
   undo: closeDescriptor,
 };
 
 export const OPEN_EXISTING: ActionStep = {
   kind: 'openExistingFile',
-  run: (action, engine, done) => (action.request = engine.openExisting(action.path, action.mode, done)),
-  onSuccess: (action, result) => setOpenFile(action, result as number),
+  run: (action, engine, done) =>
+    (action.request = engine.openExisting(action.path, action.mode, done, action.direct || undefined)),
+  onSuccess: (action, result) => setOpenFile(action, result as number, action.scheduler.engine),
   undo: closeDescriptor,
 };
 

@@ -1,5 +1,5 @@
 import type { AsyncOp } from 'async-op';
-import type { EngineError, EngineRequest, FileEngine, OpenMode } from '../file-engine.js';
+import type { DirectIoAlignment, EngineError, EngineRequest, FileEngine, OpenMode } from '../file-engine.js';
 import type { Scheduler } from './scheduler.js';
 
 /** Where an action is in its life. */
@@ -16,6 +16,8 @@ export interface HandleState {
   /** The open file's descriptor; null when none is open or its close was already requested. */
   fd: number | null;
   mode: OpenMode;
+  /** What direct I/O on the open file requires; null unless it was opened with O_DIRECT. */
+  alignment: DirectIoAlignment | null;
   /** The one action the user may still be called back for; null after it was delivered or canceled. */
   pending: FileAction | null;
   /** Actions not finished yet, oldest first; only the first is ever queued or executing. */
@@ -82,6 +84,8 @@ export class FileAction {
   path = '';
   toPath = '';
   mode: OpenMode = 'read';
+  /** openExistingFile(): with O_DIRECT. */
+  direct = false;
   buffer: Uint8Array | undefined = undefined;
   /** read(): where in `buffer` the bytes go (reads share slabs). */
   bufferOffset = 0;

@@ -1,5 +1,6 @@
 import { describeValue } from 'async-op';
 import type { FileAction } from './file-action.js';
+import { allocateAligned, loadNativeIo } from './native-io.js';
 
 /** Reads up to this size are carved from a shared slab; larger ones get their own allocation. */
 const SMALL_READ = 16 * 1024;
@@ -10,8 +11,8 @@ let used = 0;
 
 /**
  * Reserves room for one read of `action.length` bytes: sets `action.buffer` to the memory and `action.bufferOffset`
- * to where the read goes in it. With a `readBuffers` allocator on the manager, the buffer is the allocator's; else it
- * is carved from a slab (see below).
+ * to where the read goes in it. On an O_DIRECT file, a new buffer aligned as the file requires; else with a
+ * `readBuffers` allocator on the manager, the allocator's; else a part of a slab (see below).
  *
  * @returns undefined, or the error to fail the read with when the allocator threw or returned no usable buffer.
  * @remarks Node's own pool (Buffer.allocUnsafe) only serves sizes below 4 KiB, and a fresh 4 KiB Buffer costs about
@@ -23,6 +24,15 @@ let used = 0;
 export function reserveReadBuffer(action: FileAction): Error | undefined {
   if (action.buffer !== undefined) return undefined;
   const length = action.length;
+  const alignment = action.handle?.alignment;
+  if (alignment != null) {
+    // O_DIRECT: the kernel reads straight into the buffer, which must be aligned (the allocator's may not be)
+    const io = loadNativeIo().io;
+    if (io === undefined) return new Error('internal: an O_DIRECT file without the native addon');
+    action.buffer = allocateAligned(io, length, alignment.memory);
+    action.bufferOffset = 0;
+    return undefined;
+  }
   const allocator = action.scheduler.readBuffers;
   if (allocator !== undefined) {
     let buffer: unknown;
