@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, it } from 'mocha';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { smallReadManager, sumFirstBytes, writeBlockDirect } from '../examples/fast-paths.js';
 import { readStart, readStartWithPromises } from '../examples/read-a-file.js';
-import { AsyncFileManager } from '../src/index.js';
+import { AsyncFileManager, BufferPool } from '../src/index.js';
 
 describe("the README's example code", () => {
   let directory: string;
@@ -36,5 +37,35 @@ describe("the README's example code", () => {
     const manager = new AsyncFileManager();
     expect(await readStartWithPromises(manager, file)).to.equal('hello from the README');
     await manager.whenIdle();
+  });
+
+  it('smallReadManager() and sumFirstBytes() should read with the probe and the pool, and return every buffer', async () => {
+    const manager = smallReadManager();
+    expect(manager.syncThresholdBytes).to.equal(16 * 1024);
+    const blocks = Buffer.alloc(8 * 4096);
+    for (let index = 0; index < 8; index++) blocks[index * 4096] = index + 1;
+    fs.writeFileSync(file, blocks);
+    const handle = manager.newFileHandle();
+    await new Promise<void>((resolve, reject) =>
+      handle.openExistingFile(file, 'read', (error) => (error ? reject(error) : resolve())).release(),
+    );
+    const sum = await new Promise((resolve, reject) =>
+      sumFirstBytes(manager, handle, 8, (error, total) => (error ? reject(error) : resolve(total))),
+    );
+    expect(sum).to.equal(36);
+    await new Promise((resolve) => handle.close(resolve).release());
+    await manager.whenIdle();
+    expect((manager.readBuffers as BufferPool).outstandingCount).to.equal(0);
+  });
+
+  it('writeBlockDirect() should write a zeroed block past the page cache', async () => {
+    fs.writeFileSync(file, Buffer.alloc(8192, 1));
+    const manager = new AsyncFileManager();
+    const error = await new Promise((resolve) => writeBlockDirect(manager, file, 4096, resolve));
+    await manager.whenIdle();
+    expect(error).to.equal(null);
+    const bytes = fs.readFileSync(file);
+    expect(bytes[4095]).to.equal(1);
+    expect(bytes.subarray(4096).every((byte) => byte === 0)).to.equal(true);
   });
 });
