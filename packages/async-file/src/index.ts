@@ -8,6 +8,7 @@ export { allocateAlignedBuffer } from './aligned-buffer.js';
 export { FileErrorCode, FileHandleError } from './file-handle-error.js';
 export { FileTraceRecorder } from './file-trace.js';
 export type { FileTraceEvent, FileTraceEventType, FileTraceListener } from './file-trace.js';
+export { DescriptorEngine } from './engines/descriptor-engine.js';
 export { NodeFsEngine } from './engines/node-fs-engine.js';
 export { WOULD_BLOCK } from './file-engine.js';
 export type {

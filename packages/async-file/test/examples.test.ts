@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { smallReadManager, sumFirstBytes, writeBlockDirect } from '../examples/fast-paths.js';
 import { readStart, readStartWithPromises } from '../examples/read-a-file.js';
-import { AsyncFileManager, BufferPool } from '../src/index.js';
+import { AsyncFileManager, type BufferPool } from '../src/index.js';
 
 describe("the README's example code", () => {
   let directory: string;

@@ -1,16 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type {
-  DirectIoAlignment,
-  EngineCallback,
-  EngineError,
-  EngineRequest,
-  FileEngine,
-  FileStats,
-  OpenMode,
-} from '../file-engine.js';
-import { directIoAlignment, directIoUnavailable, noWaitUnavailable, readNow, writeNow } from './fast-path-io.js';
+import type { EngineCallback, EngineError, EngineRequest, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import { DescriptorEngine } from './descriptor-engine.js';
 import { uringError } from './io-uring/errors.js';
 import { loadNativeAddon, type NativeRing, type NativeRingInfo } from './io-uring/native-ring.js';
 import { STAT_FIELDS, UringStats } from './io-uring/uring-stats.js';
@@ -109,7 +101,7 @@ class CompoundCall implements EngineRequest {
  * manager undoes it. Descriptors are opened with O_CLOEXEC. Call {@link close} (or `using`) when done: pending
  * requests are canceled, and the ring is closed once they have all reported. At process exit the ring is closed anyway.
  */
-export class IoUringEngine implements FileEngine, Disposable {
+export class IoUringEngine extends DescriptorEngine implements FileEngine, Disposable {
   readonly name = 'io_uring';
   private readonly ring: NativeRing;
   private readonly completions: Int32Array;
@@ -121,6 +113,7 @@ export class IoUringEngine implements FileEngine, Disposable {
 
   /** @throws IoUringUnavailableError where io_uring or the addon is unavailable (the reason in one line). */
   constructor(options: IoUringEngineOptions = {}) {
+    super();
     const addon = loadNativeAddon();
     if (addon.Ring === undefined) throw new IoUringUnavailableError(addon.reason);
     const entries = options.entries ?? 256;
@@ -357,31 +350,6 @@ export class IoUringEngine implements FileEngine, Disposable {
       new UringCall(this.ring, VOID, 'link', callback as EngineCallback<never>, newPath),
       this.ring.linkat(`/proc/self/fd/${fd}`, newPath, AT_SYMLINK_FOLLOW),
     );
-  }
-
-  /** The fast path of `syncThresholdBytes`: see {@link FileEngine.readNow}. */
-  readNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
-    return readNow(fd, buffer, offset, length, position, noWait);
-  }
-
-  /** The fast path of `syncThresholdBytes`: see {@link FileEngine.writeNow}. */
-  writeNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
-    return writeNow(fd, buffer, offset, length, position, noWait);
-  }
-
-  /** Why `noWait` calls (the cache probe) are unavailable: the native addon could not be loaded; else undefined. */
-  noWaitUnavailable(): string | undefined {
-    return noWaitUnavailable();
-  }
-
-  /** What O_DIRECT on `fd` requires (statx STATX_DIOALIGN; a page where the kernel does not say). */
-  directIoAlignment(fd: number): DirectIoAlignment {
-    return directIoAlignment(fd);
-  }
-
-  /** Why direct I/O is unavailable: the native addon could not be loaded; else undefined. */
-  directIoUnavailable(): string | undefined {
-    return directIoUnavailable();
   }
 
   stat(filePath: string, callback: EngineCallback<FileStats>): EngineRequest {

@@ -3,15 +3,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  DirectIoAlignment,
-  EngineCallback,
-  EngineError,
-  FileEngine,
-  FileStats,
-  OpenMode,
-} from '../file-engine.js';
-import { directIoAlignment, directIoUnavailable, noWaitUnavailable, readNow, writeNow } from './fast-path-io.js';
+import type { EngineCallback, EngineError, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import { DescriptorEngine } from './descriptor-engine.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
 /** O_DIRECT (Linux); 0 where Node does not define it, and the open then runs buffered. */
@@ -72,7 +65,7 @@ function linkErrorFrom(stderr: string, newPath: string): EngineError {
  * createAnonymous probes O_TMPFILE with the first file and falls back to create-exclusive + unlink where a file system
  * lacks it (for every later file if the first one did).
  */
-export class NodeFsEngine implements FileEngine {
+export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   readonly name = 'node-fs';
   /** undefined until the first anonymous file tells whether O_TMPFILE works here. */
   private hasTmpfile: boolean | undefined = HAS_O_TMPFILE_VALUE ? undefined : false;
@@ -181,31 +174,6 @@ export class NodeFsEngine implements FileEngine {
       callback(error === null ? null : linkErrorFrom(String(stderr), newPath), undefined);
     });
     return undefined;
-  }
-
-  /** The fast path of `syncThresholdBytes`: see {@link FileEngine.readNow}. */
-  readNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
-    return readNow(fd, buffer, offset, length, position, noWait);
-  }
-
-  /** The fast path of `syncThresholdBytes`: see {@link FileEngine.writeNow}. */
-  writeNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
-    return writeNow(fd, buffer, offset, length, position, noWait);
-  }
-
-  /** Why `noWait` calls (the cache probe) are unavailable: the native addon could not be loaded; else undefined. */
-  noWaitUnavailable(): string | undefined {
-    return noWaitUnavailable();
-  }
-
-  /** What O_DIRECT on `fd` requires (statx STATX_DIOALIGN; a page where the kernel does not say). */
-  directIoAlignment(fd: number): DirectIoAlignment {
-    return directIoAlignment(fd);
-  }
-
-  /** Why direct I/O is unavailable: the native addon could not be loaded; else undefined. */
-  directIoUnavailable(): string | undefined {
-    return directIoUnavailable();
   }
 
   stat(filePath: string, callback: EngineCallback<FileStats>): undefined {

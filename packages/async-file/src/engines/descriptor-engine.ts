@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import { WOULD_BLOCK, type DirectIoAlignment } from '../file-engine.js';
+import { loadNativeIo, type NativeIo } from '../internal/native-io.js';
+
+/** The native addon's synchronous helpers, loaded at the first use; undefined with the reason when unavailable. */
+let io: NativeIo | undefined;
+let ioUnavailable: string | undefined;
+
+function nativeIo(): NativeIo {
+  if (io === undefined && noNativeIo() !== undefined) {
+    throw new Error(`internal: a native call without the native addon (${String(ioUnavailable)})`);
+  }
+  return io as NativeIo;
+}
+
+/** Why the addon cannot be loaded here (the loader's reason), or undefined once its helpers are loaded. */
+function noNativeIo(): string | undefined {
+  if (io !== undefined) return undefined;
+  if (ioUnavailable === undefined) {
+    const loaded = loadNativeIo();
+    if (loaded.io !== undefined) io = loaded.io;
+    else ioUnavailable = loaded.reason;
+  }
+  return ioUnavailable;
+}
+
+/** The alignment O_DIRECT needs here when the kernel does not say (statx without STATX_DIOALIGN): a page. */
+const FALLBACK_ALIGNMENT: DirectIoAlignment = { memory: 4096, offset: 4096 };
+
+/**
+ * The part of the engines that run on real descriptors (node-fs, io_uring) that does not depend on how they issue
+ * asynchronous calls: the fast path of `syncThresholdBytes` and what O_DIRECT needs.
+ *
+ * @remarks
+ * The fast path: without `noWait`, Node's readSync/writeSync, so a read of data that is not in the page cache blocks
+ * the event loop until the disk answers. With `noWait` (the cache probe), the native addon's preadv2/pwritev2 with
+ * RWF_NOWAIT: the kernel does the call only if it can without waiting for storage, else it fails with EAGAIN and the
+ * call is declined (WOULD_BLOCK) so that the engine's asynchronous path does it. Any other failure is declined too:
+ * the asynchronous path then reports it, with the error an engine call gives.
+ */
+export abstract class DescriptorEngine {
+  /** The fast path of `syncThresholdBytes`: see FileEngine.readNow. */
+  readNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    if (!noWait) return fs.readSync(fd, buffer, offset, length, position);
+    const result = nativeIo().preadNoWait(fd, buffer, offset, length, position);
+    return result >= 0 ? result : WOULD_BLOCK;
+  }
+
+  /** The fast path of `syncThresholdBytes`: see FileEngine.writeNow. */
+  writeNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    if (!noWait) return fs.writeSync(fd, buffer, offset, length, position);
+    const result = nativeIo().pwriteNoWait(fd, buffer, offset, length, position);
+    return result >= 0 ? result : WOULD_BLOCK;
+  }
+
+  /** Why `noWait` calls (the cache probe) are unavailable (the native addon cannot be loaded), or undefined. */
+  noWaitUnavailable(): string | undefined {
+    const why = noNativeIo();
+    return why === undefined ? undefined : `the cache probe needs the native addon, which cannot be loaded: ${why}`;
+  }
+
+  /** What O_DIRECT on `fd` requires (statx STATX_DIOALIGN through the addon; a page where the kernel does not say). */
+  directIoAlignment(fd: number): DirectIoAlignment {
+    const result = nativeIo().directIoAlignment(fd);
+    if (typeof result === 'number' || result[0] === 0 || result[1] === 0) return FALLBACK_ALIGNMENT;
+    return { memory: result[0], offset: result[1] };
+  }
+
+  /** Why direct I/O is unavailable (the native addon cannot be loaded), or undefined. */
+  directIoUnavailable(): string | undefined {
+    const why = noNativeIo();
+    return why === undefined ? undefined : `direct I/O needs the native addon, which cannot be loaded: ${why}`;
+  }
+}
