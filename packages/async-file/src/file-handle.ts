@@ -57,6 +57,8 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   /** @internal */ fd: number | null = null;
   /** @internal */ mode: OpenMode = 'read';
   /** @internal */ alignment: DirectIoAlignment | null = null;
+  /** @internal */ readonly probeSkips: [number, number] = [0, 0];
+  /** @internal */ readonly probeBackoff: [number, number] = [0, 0];
   /** @internal */ pending: FileAction | null = null;
   /** @internal */ readonly actions: FileAction[] = [];
   private isAbortedFlag = false;

@@ -231,11 +231,33 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
       expect(first[1]).to.equal(1);
       expect(callCount(engine, 'readNow')).to.equal(1);
       expect(callCount(engine, 'read')).to.equal(1);
-      // now cached: the probe reads it at once
+      // after a miss the next read skips the probe (the back-off); the one after probes, and the data is cached now
+      const skipped = await step<Buffer>((cb) => handle.read(2048 * KiB, 4 * KiB, cb));
+      expect(callCount(engine, 'readNow')).to.equal(1);
+      expect(callCount(engine, 'read')).to.equal(2);
       const again = await step<Buffer>((cb) => handle.read(2048 * KiB, 4 * KiB, cb));
-      expect(again.equals(first)).to.equal(true);
+      expect(skipped.equals(first) && again.equals(first)).to.equal(true);
       expect(callCount(engine, 'readNow')).to.equal(2);
-      expect(callCount(engine, 'read')).to.equal(1);
+      expect(callCount(engine, 'read')).to.equal(2);
+      await step<void>((cb) => handle.close(cb));
+    });
+
+    it('should back off from probing a file that is not cached, and probe again once it is', async () => {
+      engine = spiedEngine();
+      manager = new AsyncFileManager({ engine, syncThresholdBytes: 4 * KiB, cacheProbe: true });
+      const file = tmp.join('big.bin');
+      writeUncached(file, 8 * 1024 * KiB);
+      const handle = await openHandle(manager, file, 'read');
+      // no readahead on this descriptor: each probe misses exactly the block it asks for
+      expect(nativeIo.io?.fadvise((handle as unknown as { fd: number }).fd, 0, 0, FADVISE.RANDOM)).to.equal(0);
+      for (let index = 0; index < 6; index++) await step<Buffer>((cb) => handle.read(index * 1024 * KiB, 4 * KiB, cb));
+      // probed at reads 1, 3 and 6 (each miss doubles the skips: 1, then 2), all six read by the engine
+      expect(callCount(engine, 'readNow')).to.equal(3);
+      expect(callCount(engine, 'read')).to.equal(6);
+      // block 0 is cached now: after the 4 skips the probe reads it, and the next read probes (and hits) again
+      for (let index = 0; index < 6; index++) await step<Buffer>((cb) => handle.read(0, 4 * KiB, cb));
+      expect(callCount(engine, 'read')).to.equal(10);
+      expect(callCount(engine, 'readNow')).to.equal(5);
       await step<void>((cb) => handle.close(cb));
     });
 

@@ -26,6 +26,9 @@ export const fastPathDelivery = {
   },
 };
 
+/** The most calls in a row that skip the cache probe after it was declined (see HandleState.probeSkips). */
+const MAX_PROBE_BACKOFF = 64;
+
 function cancelAction(action: FileAction): void {
   action.scheduler.cancel(action);
 }
@@ -189,6 +192,12 @@ export class Scheduler {
 
   /** The fast path: does the action's work now; returns false if it must go the asynchronous way instead. */
   private runNow(action: FileAction): boolean {
+    const handle = action.handle;
+    const kind = action.step.kind === 'read' ? 0 : 1;
+    if (this.noWait && handle !== null && handle.probeSkips[kind] > 0) {
+      handle.probeSkips[kind]--;
+      return false;
+    }
     let result: unknown;
     try {
       result = (action.step.runNow as NonNullable<ActionStep['runNow']>)(action, this.engine, this.noWait);
@@ -196,7 +205,17 @@ export class Scheduler {
       this.completeLater(action, error as EngineError, undefined);
       return true;
     }
-    if (result === WOULD_BLOCK) return false;
+    if (result === WOULD_BLOCK) {
+      // A declined probe costs the JS thread a system call, and a missed read even starts the disk I/O from it (the
+      // kernel's readahead): on a file that is not cached, back off so that the loop stays free.
+      if (this.noWait && handle !== null) {
+        const backoff = Math.min(2 * handle.probeBackoff[kind] || 1, MAX_PROBE_BACKOFF);
+        handle.probeBackoff[kind] = backoff;
+        handle.probeSkips[kind] = backoff;
+      }
+      return false;
+    }
+    if (handle !== null) handle.probeBackoff[kind] = 0;
     this.completeLater(action, null, result);
     return true;
   }
