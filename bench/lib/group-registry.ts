@@ -26,6 +26,12 @@ export const GROUPS: readonly GroupInfo[] = [
       'io_uring engine 4 KiB cached random reads (via the manager and direct, batched and immediate submit) against the node-fs manager, callback fs.read and the readSync loop; small-file creates (writeNewFile linked chain and separate requests) against the sync loop and callback fs',
     budgetMs: 180_000,
   },
+  {
+    name: 'fast-paths',
+    description:
+      'AsyncFileManager (node-fs) fast path: cached 4 KiB random reads with syncThresholdBytes, cacheProbe and a BufferPool against the readSync loop and callback fs.read; event-loop delay on an uncached file with and without the probe; new Buffer memory per read with the pool against slab buffers',
+    budgetMs: 150_000,
+  },
 ];
 
 /** The node flags every group process gets (a large, fixed young generation for allocation readings). */

@@ -1,6 +1,7 @@
 /**
- * The 4 KiB random-read workload shared by the `async-file` and `io-uring` groups: a cached file whose every block
- * names itself, and the same read loops (manager, callback fs, sync) so that both groups measure the same thing.
+ * The 4 KiB random-read workload shared by the `async-file`, `io-uring` and `fast-paths` groups: a cached file whose
+ * every block names itself, and the same read loops (manager, callback fs, sync) so that the groups measure the same
+ * thing.
  */
 import fs from 'node:fs';
 import type { AsyncFileHandle, AsyncFileManager } from 'async-file';
@@ -75,6 +76,37 @@ export function managerReads(handles: readonly AsyncFileHandle[], offsets: Int32
           if (bytes.length !== BLOCK || bytes.readUInt32LE(0) !== offset / BLOCK) {
             return latch.fail(wrongBlock(offset, bytes.length, bytes.length >= 4 ? bytes.readUInt32LE(0) : -1));
           }
+          if (latch.complete()) lane(handle);
+        })
+        .release();
+    };
+    for (const handle of handles) lane(handle);
+  });
+}
+
+/**
+ * As {@link managerReads}, for a manager with a `readBuffers` allocator: each callback checks its block, then gives the
+ * buffer back with `manager.releaseBuffer(bytes)` before chaining the next read (the same loop otherwise).
+ */
+export function managerReadsReleasing(
+  manager: AsyncFileManager,
+  handles: readonly AsyncFileHandle[],
+  offsets: Int32Array,
+  count: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const latch = new RunLatch(count, resolve, reject);
+    let next = 0;
+    const lane = (handle: AsyncFileHandle): void => {
+      if (next >= count) return;
+      const offset = offsets[next++] ?? 0;
+      handle
+        .read(offset, BLOCK, (error, bytes) => {
+          if (error !== null) return latch.fail(error);
+          if (bytes.length !== BLOCK || bytes.readUInt32LE(0) !== offset / BLOCK) {
+            return latch.fail(wrongBlock(offset, bytes.length, bytes.length >= 4 ? bytes.readUInt32LE(0) : -1));
+          }
+          manager.releaseBuffer(bytes);
           if (latch.complete()) lane(handle);
         })
         .release();
