@@ -236,7 +236,7 @@ export class AsyncFileManager {
   /**
    * Gives a read's result back to the `readBuffers` allocator once you are done with it: the memory may then be handed
    * to another read at once, so do not touch the buffer afterwards. Without an allocator it does nothing (the
-   * built-in buffers are never reused).
+   * built-in buffers are never reused), nor for an O_DIRECT read's result (allocated aligned, outside the allocator).
    *
    * @throws TypeError for a value that is not a Uint8Array; the allocator's error for a buffer it did not hand out
    *   or that was released already (BufferPool throws a TypeError).
@@ -245,6 +245,8 @@ export class AsyncFileManager {
     if (!(buffer instanceof Uint8Array)) {
       throw new TypeError(`Expected \`buffer\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
     }
+    // an O_DIRECT read's buffer is allocated aligned, outside the allocator: nothing to give back
+    if (this.scheduler.unpooledReadBuffers.delete(buffer.buffer)) return;
     this.scheduler.readBuffers?.release(buffer);
   }
 

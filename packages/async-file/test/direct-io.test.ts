@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import sinon from 'sinon';
 import {
   AsyncFileManager,
+  BufferPool,
   FileErrorCode,
   FileHandleError,
   IoUringEngine,
@@ -141,6 +142,20 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
     expect(handle.directIoAlignment).to.equal(undefined);
     expect((await step<Buffer>((cb) => handle.read(1, 3, cb))).length).to.equal(3); // unaligned is fine now
     expect(spied.readNow.callCount).to.equal(1);
+    await step<void>((cb) => handle.close(cb));
+  });
+
+  it("should accept releaseBuffer() of an O_DIRECT read's result with a BufferPool set, and keep it out of the pool", async () => {
+    const pool = new BufferPool({ bufferSize: 4096 });
+    engine = DEFAULT_ENGINE === 'io_uring' ? new IoUringEngine() : new NodeFsEngine();
+    manager = new AsyncFileManager({ engine, readBuffers: pool });
+    const file = tmp.join('direct.bin');
+    fs.writeFileSync(file, Buffer.alloc(4096, 5));
+    const handle = await openDirect(file, 'read');
+    const bytes = await step<Buffer>((cb) => handle.read(0, 4096, cb));
+    manager.releaseBuffer(bytes);
+    expect(pool.created).to.equal(0);
+    expect(pool.freeCount).to.equal(0);
     await step<void>((cb) => handle.close(cb));
   });
 

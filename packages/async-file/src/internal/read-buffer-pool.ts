@@ -31,6 +31,8 @@ export function reserveReadBuffer(action: FileAction): Error | undefined {
     if (io === undefined) return new Error('internal: an O_DIRECT file without the native addon');
     action.buffer = allocateAligned(io, length, alignment.memory);
     action.bufferOffset = 0;
+    // not the allocator's: releaseBuffer() must not hand it to the allocator (which would refuse it)
+    action.scheduler.unpooledReadBuffers.add(action.buffer.buffer);
     return undefined;
   }
   const allocator = action.scheduler.readBuffers;

@@ -67,6 +67,8 @@ export class Scheduler {
   noWait = false;
   /** Where read buffers come from (undefined: the built-in slabs). */
   readBuffers: BufferAllocator | undefined = undefined;
+  /** The memory of read results that did not come from `readBuffers` though it is set (O_DIRECT reads). */
+  readonly unpooledReadBuffers = new WeakSet<ArrayBufferLike>();
   /** Completions waiting for delivery, as (action, error, result) triples, and whether a delivery turn is scheduled. */
   private ready: unknown[] = [];
   private spare: unknown[] = [];
