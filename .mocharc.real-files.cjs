@@ -1,8 +1,9 @@
 'use strict';
 // The real-file runs of npm test's matrix (test/support/run-engines.ts runs it with ASYNC_FILE_ENGINE=io_uring, and with
 // the fast path on through ASYNC_FILE_SYNC_THRESHOLD and ASYNC_FILE_CACHE_PROBE): .mocharc.json's options, on the
-// async-file and samples suites that run managers created without `engine` on real files. `grep` keeps, from the samples files, only their real-file tests (the rest run on the scripted engine, the
-// same in both runs); every async-file suite listed touches real files.
+// async-file, samples and conformance suites that run managers created without `engine` on real files. `grep` keeps,
+// from the samples files and the conformance matrix, only their real-file tests (titled `real files`; the rest run on
+// the scripted engine, the same in every run); every async-file suite listed touches real files.
 const base = require('./.mocharc.json');
 
 module.exports = {
@@ -18,6 +19,7 @@ module.exports = {
     'packages/samples/dist/test/ll-fake-cancel.test.js',
     'packages/samples/dist/test/ml-chain.test.js',
     'packages/samples/dist/test/hl-cancel-all.test.js',
+    'test/dist/conformance/**/*.test.js',
   ],
   grep: '^(AsyncFileHandle|AsyncFileManager|PromiseFileHandle|PromiseFileManager) |real files',
 };

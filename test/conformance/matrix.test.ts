@@ -4,11 +4,11 @@ import { ConformanceRun } from './support/conformance-run.js';
 import { SCENARIOS } from './support/scenarios.js';
 import { LOW_LEVEL_VARIANTS, stackTitle, STACKS } from './support/stack-definitions.js';
 
-const ENGINES: readonly EngineKind[] = ['scripted', 'node-fs'];
+const ENGINES: readonly EngineKind[] = ['scripted', 'real files'];
 
 /**
  * The conformance matrix of issue #4: the 13 stacks over both LL variants, times the scenario table (the retry rows
- * on stacks with a retries layer only), over the scripted engine and, where the scenario allows, node-fs. Every test
+ * on stacks with a retries layer only), over the scripted engine and, where the scenario allows, real files. Every test
  * ends with the same checks (ConformanceRun.finish): exactly one callback per operation with the expected result,
  * every module closed top-down and the manager idle, no descriptor left open; the root hook adds unreleased AsyncOp
  * references and open real descriptors.
@@ -20,7 +20,7 @@ describe('conformance', () => {
         for (const scenario of SCENARIOS) {
           if (!scenario.appliesTo(stack)) continue;
           for (const engine of ENGINES) {
-            if (engine === 'node-fs' && scenario.nodeFsExclusion(stack) !== undefined) continue;
+            if (engine === 'real files' && scenario.nodeFsExclusion(stack) !== undefined) continue;
             it(`${scenario.name} (${engine})`, async () => {
               const run = new ConformanceRun(stack, variant, engine, scenario.plan);
               try {

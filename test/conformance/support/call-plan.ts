@@ -17,8 +17,12 @@ export interface PlannedCall {
 /** What the n-th LL start() of a test does (n from 0, counted over every operation of the test). */
 export type CallPlan = (index: number) => PlannedCall;
 
-/** Which engine runs the real file jobs. */
-export type EngineKind = 'scripted' | 'node-fs';
+/**
+ * Which engine runs the real file jobs: the scripted engine, or real files through the engine of managers created
+ * without `engine` (node-fs, or what ASYNC_FILE_ENGINE names: npm test runs them on io_uring and with the fast path
+ * too).
+ */
+export type EngineKind = 'scripted' | 'real files';
 
 function retryableError(): Error {
   return Object.assign(new Error('EAGAIN: resource temporarily unavailable (conformance)'), {
@@ -34,10 +38,10 @@ function retryableError(): Error {
  *
  * - `retry`: a scripted `error-can-retry` (before start returns when `sync`, else after a setTimeout(0)).
  * - `ok`: the real file job. Over the scripted engine its calls complete inside the call (`sync`) or in a later
- *   macrotask (`async`); node-fs cannot complete inside the call, so there a `sync` ok is a scripted `ok` (no effect
+ *   macrotask (`async`); a real engine cannot complete inside the call, so there a `sync` ok is a scripted `ok` (no effect
  *   on the file system, counted in {@link PlannedTestSettings.scriptedOkCount}).
  * - `hang`: the real file job. Over the scripted engine its first `write` call (or its `holdKind`) is held, never
- *   completed by the engine: a job that never completes unless canceled. node-fs cannot hold a call: there the job
+ *   completed by the engine: a job that never completes unless canceled. a real engine cannot hold a call: there the job
  *   runs, and the test cancels it while its first action executes.
  *
  * @remarks Overrides `take()`, the hook through which an LL module asks for its next outcome (one per start()).
@@ -45,11 +49,11 @@ function retryableError(): Error {
 export class PlannedTestSettings extends LowLevelTestSettings {
   /** How many LL start() calls asked for an outcome. */
   startCount = 0;
-  /** How many `ok` outcomes were scripted (node-fs `sync` ok): operations that did not touch the file system. */
+  /** How many `ok` outcomes were scripted (real files: `sync` ok): operations that did not touch the file system. */
   scriptedOkCount = 0;
   /** Engine calls held by `hang` (scripted engine): still pending until canceled or released. */
   readonly heldCalls: ScriptedCall[] = [];
-  /** Resolves when the `hang` call is in place: its write call held (scripted), or its job started (node-fs). */
+  /** Resolves when the `hang` call is in place: its write call held (scripted), or its job started (real files). */
   readonly whenHangReached: Promise<void>;
   #resolveHang: () => void = () => {};
   readonly #startWaiters = new Map<number, () => void>();
@@ -83,7 +87,7 @@ export class PlannedTestSettings extends LowLevelTestSettings {
         return call.timing === 'sync' ? { sync: true, result } : { result };
       }
       case 'ok':
-        if (this.engineKind === 'node-fs' && call.timing === 'sync') {
+        if (this.engineKind === 'real files' && call.timing === 'sync') {
           this.scriptedOkCount++;
           return { sync: true, result: { status: 'ok', value: { bytes: this.dataLength } } };
         }
@@ -92,7 +96,7 @@ export class PlannedTestSettings extends LowLevelTestSettings {
       case 'hang':
         this.#engineTiming = 'async';
         if (this.engineKind === 'scripted') this.#holdKind = call.holdKind ?? 'write';
-        // node-fs: the job starts right after this returns; the test's cancel comes a microtask later, before any
+        // real files: the job starts right after this returns; the test's cancel comes a microtask later, before any
         // of its actions can complete (completions need a turn of the event loop)
         else this.#resolveHang();
         return undefined;

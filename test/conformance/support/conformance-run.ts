@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sinon from 'sinon';
-import { AsyncFileManager, NodeFsEngine, ScriptedEngine } from 'async-file';
+import { AsyncFileManager, ScriptedEngine } from 'async-file';
 import { isCanceledError, type AsyncOp } from 'async-op';
 import type { FileJobValue, Result, ResultStatus } from 'async-op-samples';
 import { PlannedTestSettings, type CallPlan, type EngineKind } from './call-plan.js';
@@ -40,7 +40,7 @@ export interface StartedOperation {
 }
 
 /**
- * One conformance test: an engine (scripted, or node-fs in a fresh temporary directory), a manager, planned LL test
+ * One conformance test: an engine (scripted, or real files in a fresh temporary directory), a manager, planned LL test
  * settings and the stack; the operations the scenario starts; and the checks every scenario ends with.
  */
 export class ConformanceRun {
@@ -70,7 +70,7 @@ export class ConformanceRun {
     } else {
       this.engine = undefined;
       this.directory = mkdtempSync(path.join(tmpdir(), 'conformance-'));
-      this.manager = new AsyncFileManager({ engine: new NodeFsEngine(), concurrency: 4 });
+      this.manager = new AsyncFileManager({ concurrency: 4 });
     }
     this.#isCancelAll = isCancelAll(definition);
     this.stack = buildStack(definition, variant, this.manager, this.settings);
@@ -211,7 +211,7 @@ export class ConformanceRun {
       }
       await withinLimit(this.manager.whenIdle(), 'manager.whenIdle()');
     } finally {
-      if (this.engineKind === 'node-fs') rmSync(this.directory, { recursive: true, force: true });
+      if (this.engineKind === 'real files') rmSync(this.directory, { recursive: true, force: true });
     }
   }
 

@@ -13,7 +13,7 @@ export interface Scenario {
   readonly appliesTo: (stack: StackDefinition) => boolean;
   /** What each LL call does. */
   readonly plan: CallPlan;
-  /** Why the scenario does not run on node-fs over `stack`; undefined if it does. */
+  /** Why the scenario does not run on real files over `stack`; undefined if it does. */
   readonly nodeFsExclusion: (stack: StackDefinition) => string | undefined;
   /** Drives the operations and checks what only this scenario knows; returns each operation's expected status. */
   readonly run: (run: ConformanceRun) => Promise<readonly ResultStatus[]>;
@@ -25,7 +25,7 @@ const OK_SYNC = { outcome: 'ok', timing: 'sync' } as const;
 const MANY_RETRIES = 10;
 
 const NEVER_REACHES_NODE_FS =
-  'node-fs cannot complete a call before it returns: every ok call would be a scripted outcome, node-fs never reached';
+  'a real engine cannot complete a call before it returns: every ok call would be a scripted outcome, the file system never reached';
 const CHAIN_MIXES_SCRIPTED_AND_REAL =
   'a scripted sync step writes nothing, so the real steps of the same chain would fail on (or leave) the temporary file';
 
@@ -126,7 +126,7 @@ function cancelAtChainStep(step: string, index: number, kind: ScriptedCallKind):
     appliesTo: hasChain,
     plan: (call) => (call === index ? { outcome: 'hang', timing: 'async', holdKind: kind } : OK_ASYNC),
     nodeFsExclusion: () =>
-      'node-fs cannot hold a call: a cancel racing the real step (a rename cannot be stopped) has no fixed outcome',
+      'a real engine cannot hold a call: a cancel racing the real step (a rename cannot be stopped) has no fixed outcome',
     run: (run) => cancelHungOperation(run, { starts: index + 1, hasUndo: true }),
   };
 }
@@ -279,7 +279,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'cancel during the backoff after many retries',
     appliesTo: isRetryCapable,
     plan: retriesThen(MANY_RETRIES, 'sync', 'sync', OK_ASYNC),
-    nodeFsExclusion: () => 'every LL call before the cancel is a scripted retry: node-fs would not be reached',
+    nodeFsExclusion: () => 'every LL call before the cancel is a scripted retry: the file system would not be reached',
     run: (run) => cancelDuringBackoff(run, MANY_RETRIES),
   },
   // beyond issue #4's list: DESIGN §3 asks the chain to undo its partial effect (the temporary file) on cancel
