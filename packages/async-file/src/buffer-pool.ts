@@ -21,6 +21,12 @@ export interface BufferPoolOptions {
   readonly maxFree?: number | undefined;
 }
 
+/** One pooled buffer and whether it is handed out. */
+interface PoolEntry {
+  readonly buffer: Buffer;
+  isOut: boolean;
+}
+
 /**
  * A pool of fixed-size read buffers: the default {@link BufferAllocator}. In the steady state (every buffer released
  * once used) reads allocate no new buffer memory.
@@ -43,9 +49,10 @@ export class BufferPool implements BufferAllocator {
   readonly bufferSize: number;
   /** The most released buffers kept for reuse. */
   readonly maxFree: number;
-  private readonly free: Buffer[] = [];
-  /** The pooled buffers handed out and not released yet, by their memory. */
-  private readonly outstanding = new Map<ArrayBufferLike, Buffer>();
+  private readonly free: PoolEntry[] = [];
+  /** Every pooled buffer alive (handed out or free), by its memory: set once when it is created. */
+  private readonly entries = new Map<ArrayBufferLike, PoolEntry>();
+  private outstanding = 0;
   /** Larger-than-`bufferSize` buffers handed out: releasing them is allowed (once). */
   private readonly unpooled = new WeakSet<ArrayBufferLike>();
   private createdCount = 0;
@@ -74,7 +81,7 @@ export class BufferPool implements BufferAllocator {
 
   /** Pooled buffers handed out and not released yet. */
   get outstandingCount(): number {
-    return this.outstanding.size;
+    return this.outstanding;
   }
 
   /**
@@ -90,14 +97,16 @@ export class BufferPool implements BufferAllocator {
       this.unpooled.add(buffer.buffer);
       return buffer;
     }
-    let buffer = this.free.pop();
-    if (buffer === undefined) {
+    let entry = this.free.pop();
+    if (entry === undefined) {
       // its own memory (not a slice of Node's shared pool): the ArrayBuffer identifies it on release
-      buffer = Buffer.allocUnsafeSlow(this.bufferSize);
+      entry = { buffer: Buffer.allocUnsafeSlow(this.bufferSize), isOut: false };
+      this.entries.set(entry.buffer.buffer, entry);
       this.createdCount++;
     }
-    this.outstanding.set(buffer.buffer, buffer);
-    return buffer;
+    entry.isOut = true;
+    this.outstanding++;
+    return entry.buffer;
   }
 
   /**
@@ -111,14 +120,16 @@ export class BufferPool implements BufferAllocator {
       throw new TypeError(`Expected \`buffer\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
     }
     const memory = buffer.buffer;
-    const pooled = this.outstanding.get(memory);
-    if (pooled === undefined) {
+    const entry = this.entries.get(memory);
+    if (entry === undefined || !entry.isOut) {
       if (this.unpooled.delete(memory)) return;
       throw new TypeError(
         `Expected \`buffer\` to be a buffer this pool handed out and that was not released yet, got ${describeValue(buffer)}`,
       );
     }
-    this.outstanding.delete(memory);
-    if (this.free.length < this.maxFree) this.free.push(pooled);
+    entry.isOut = false;
+    this.outstanding--;
+    if (this.free.length < this.maxFree) this.free.push(entry);
+    else this.entries.delete(memory); // dropped: left to the garbage collector
   }
 }
