@@ -1,0 +1,174 @@
+/**
+ * Section 1 of the `fast-paths` group: 4 KiB cached random reads of one 256 MiB file (the shared workload of
+ * lib/random-reads.ts) with the threshold, the threshold + the cache probe, and either with a BufferPool released in
+ * the callback, against the manager without the fast path, callback fs.read and the readSync loop (the single-thread
+ * limit), interleaved.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  AsyncFileManager,
+  BufferPool,
+  NodeFsEngine,
+  type AsyncFileHandle,
+  type AsyncFileManagerOptions,
+} from 'async-file';
+import {
+  BLOCK,
+  LANES,
+  callbackReads,
+  closeHandles,
+  createCachedReadFile,
+  managerReads,
+  managerReadsReleasing,
+  openReadHandles,
+  syncReads,
+  wrongBlock,
+} from '../random-reads.js';
+import { seededUint32 } from '../seeded-random.js';
+import { round, roundSummary } from '../stats.js';
+import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../time-async-runs.js';
+import { NAMES, SEED, THRESHOLD } from './constants.js';
+import type { SectionContext, SectionReport } from './section.js';
+
+export const FILE_BYTES = 256 * 1024 * 1024;
+export const READS_PER_RUN = 100_000;
+export const READS_PER_WARMUP_RUN = 20_000;
+const ROUNDS = { min: 5, max: 12 };
+
+/** The cached file, its offsets and the managers reading it; section 3 reads through the same ones. */
+export interface CachedReads {
+  /** READS_PER_RUN 4 KiB-aligned offsets, the same for every case and run. */
+  readonly offsets: Int32Array;
+  /** A descriptor of the file for the fs baselines. */
+  readonly fd: number;
+  /** The pool of the threshold + probe + pool manager. */
+  readonly probePool: BufferPool;
+  readonly managers: Readonly<Record<ManagerConfig, AsyncFileManager>>;
+  readonly handles: Readonly<Record<ManagerConfig, AsyncFileHandle[]>>;
+}
+
+type ManagerConfig = 'threshold' | 'probe' | 'pool' | 'probePool' | 'plain';
+
+function newManager(options: AsyncFileManagerOptions): AsyncFileManager {
+  return new AsyncFileManager({ concurrency: LANES, engine: new NodeFsEngine(), ...options });
+}
+
+function readsPerRun(phase: RunPhase): number {
+  return phase === 'timed' ? READS_PER_RUN : READS_PER_WARMUP_RUN;
+}
+
+function syncReadsNewBuffer(fd: number, offsets: Int32Array, count: number): number {
+  for (let i = 0; i < count; i++) {
+    const offset = offsets[i] ?? 0;
+    const buffer = Buffer.allocUnsafe(BLOCK);
+    const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
+    if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+      throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
+    }
+  }
+  return count;
+}
+
+/**
+ * Writes the cached file and opens a descriptor and LANES handles of every manager configuration on it.
+ *
+ * @remarks Each descriptor and handle list is registered in `context.cleanups` as soon as it is open.
+ */
+export async function openCachedReads(context: SectionContext): Promise<CachedReads> {
+  const { cleanups, log, started } = context;
+  const file = path.join(context.dir, 'reads.bin');
+  createCachedReadFile(file, FILE_BYTES);
+  const next = seededUint32(SEED);
+  const blocks = FILE_BYTES / BLOCK;
+  const offsets = Int32Array.from({ length: READS_PER_RUN }, () => (next() % blocks) * BLOCK);
+  log(`file ready after ${Math.round(performance.now() - started)} ms`);
+  const fd = fs.openSync(file, 'r');
+  cleanups.push(() => fs.closeSync(fd));
+
+  const pool = new BufferPool({ bufferSize: BLOCK });
+  const probePool = new BufferPool({ bufferSize: BLOCK });
+  const managers = {
+    threshold: newManager({ syncThresholdBytes: THRESHOLD, cacheProbe: false }),
+    probe: newManager({ syncThresholdBytes: THRESHOLD, cacheProbe: true }),
+    pool: newManager({ syncThresholdBytes: THRESHOLD, cacheProbe: false, readBuffers: pool }),
+    probePool: newManager({ syncThresholdBytes: THRESHOLD, cacheProbe: true, readBuffers: probePool }),
+    plain: newManager({ syncThresholdBytes: 0, cacheProbe: false }),
+  };
+  const handles: Record<ManagerConfig, AsyncFileHandle[]> = {
+    threshold: await openReadHandles(managers.threshold, file, LANES),
+    probe: await openReadHandles(managers.probe, file, LANES),
+    pool: await openReadHandles(managers.pool, file, LANES),
+    probePool: await openReadHandles(managers.probePool, file, LANES),
+    plain: await openReadHandles(managers.plain, file, LANES),
+  };
+  for (const list of Object.values(handles)) cleanups.push(() => closeHandles(list));
+  return { offsets, fd, probePool, managers, handles };
+}
+
+/**
+ * Times every case of section 1 in interleaved rounds (rotating start, a full GC before every run).
+ *
+ * @param deadline - a `performance.now()` time by which the timed rounds must have ended (once the minimum is done)
+ * @returns a case report (B/op not measured: 0) and a note of reads/s, CPU and context switches per case
+ */
+export async function timeCachedReads(
+  reads: CachedReads,
+  context: SectionContext,
+  deadline: number,
+): Promise<SectionReport> {
+  const { offsets, fd, managers, handles } = reads;
+  const { log, started } = context;
+  const cases: AsyncRunCase[] = [
+    { name: NAMES.threshold, role: 'subject', run: (p) => managerReads(handles.threshold, offsets, readsPerRun(p)) },
+    { name: NAMES.probe, role: 'subject', run: (p) => managerReads(handles.probe, offsets, readsPerRun(p)) },
+    {
+      name: NAMES.pool,
+      role: 'subject',
+      run: (p) => managerReadsReleasing(managers.pool, handles.pool, offsets, readsPerRun(p)),
+    },
+    {
+      name: NAMES.probePool,
+      role: 'subject',
+      run: (p) => managerReadsReleasing(managers.probePool, handles.probePool, offsets, readsPerRun(p)),
+    },
+    { name: NAMES.plain, role: 'baseline', run: (p) => managerReads(handles.plain, offsets, readsPerRun(p)) },
+    { name: NAMES.callback, role: 'baseline', run: (p) => callbackReads(fd, offsets, readsPerRun(p)) },
+    { name: NAMES.sync, role: 'baseline', run: (p) => Promise.resolve(syncReads(fd, offsets, readsPerRun(p))) },
+    {
+      name: NAMES.syncAlloc,
+      role: 'baseline',
+      run: (p) => Promise.resolve(syncReadsNewBuffer(fd, offsets, readsPerRun(p))),
+    },
+  ];
+  const timings = await timeAsyncRuns(cases, {
+    warmupRuns: 1,
+    minRounds: ROUNDS.min,
+    maxRounds: ROUNDS.max,
+    deadline,
+    log,
+  });
+  log(`cached reads done after ${Math.round(performance.now() - started)} ms`);
+  const output: SectionReport = { reports: [], notes: [] };
+  for (const [index, timing] of timings.entries()) {
+    output.reports.push({
+      name: timing.name,
+      role: cases[index]?.role ?? 'subject',
+      nsPerOp: roundSummary(timing.nsPerOp),
+      samples: timing.samples.length,
+      nsPerOpSamples: timing.samples.map((value) => round(value)),
+      iterationsPerBatch: timing.opsPerRun,
+      bytesPerOp: 0,
+      bytesPerOpRange: { min: 0, max: 0 },
+      allocationIterations: 0,
+    });
+    const perSecond = (ns: number): string => Math.round(1e9 / ns).toLocaleString('en-US');
+    output.notes.push(
+      `${timing.name}: ${perSecond(timing.nsPerOp.median)} reads/s median ` +
+        `(${perSecond(timing.nsPerOp.max)}-${perSecond(timing.nsPerOp.min)}), ` +
+        `CPU ${round(timing.cpuNsPerOp.median / 1000, 2)} us/read (system ${round(timing.systemNsPerOp.median / 1000, 2)}), ` +
+        `${round(timing.contextSwitchesPerOp.median, 3)} voluntary context switches/read`,
+    );
+  }
+  return output;
+}

@@ -1,0 +1,30 @@
+/**
+ * The settings shared by the sections of the `fast-paths` group, and the names of its cases (they are the keys of the
+ * group's JSON report and of its ratios, so they never change spelling).
+ */
+
+/** syncThresholdBytes of every fast-path configuration: one 4 KiB block. */
+export const THRESHOLD = 4096;
+
+/** Seed of the cached offsets; the uncached permutation derives its own seed from it. */
+export const SEED = 0x5eed_f11e;
+
+export const NAMES = {
+  threshold: 'reads: manager syncThresholdBytes 4096, 64 handles chaining',
+  probe: 'reads: manager syncThresholdBytes 4096 + cacheProbe, 64 handles chaining',
+  pool: 'reads: manager syncThresholdBytes 4096 + BufferPool (releaseBuffer), 64 handles chaining',
+  probePool: 'reads: manager syncThresholdBytes 4096 + cacheProbe + BufferPool (releaseBuffer), 64 handles chaining',
+  plain: 'reads: manager without the fast path, 64 handles chaining',
+  callback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
+  sync: 'reads: readSync loop',
+  syncAlloc: 'reads: readSync loop, new 4 KiB Buffer per read (as the default slab buffers hand out)',
+  uncachedProbe: 'uncached: manager syncThresholdBytes 4096 + cacheProbe, 32 handles',
+  uncachedThreshold: 'uncached: manager syncThresholdBytes 4096 (no probe), 32 handles',
+  uncachedPlain: 'uncached: manager without the fast path, 32 handles',
+  uncachedIdle: 'uncached: idle loop, no reads (the delay floor of this machine)',
+  allocPool: 'alloc: manager threshold + probe + BufferPool (releaseBuffer); B/op = new ArrayBuffer memory',
+  allocSlab: 'alloc: manager threshold + probe, default slab buffers; B/op = new ArrayBuffer memory',
+} as const;
+
+/** The fast-path configurations of section 1, best first when the goal names the best one. */
+export const FAST_CONFIGS = [NAMES.threshold, NAMES.probe, NAMES.pool, NAMES.probePool] as const;
