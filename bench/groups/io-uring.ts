@@ -3,7 +3,9 @@
  * called directly, batched and immediate submission) against the node-fs manager, callback fs.read and the readSync
  * loop (the single-thread limit); then small-file creates (exclusive create, write 4 KiB, close) through the engine's
  * writeNewFile (one linked chain on a direct descriptor, and as three separate requests) against the sync loop and
- * callback fs. Run through `npm run bench -- io-uring` (a fresh process).
+ * callback fs; and the same creates spread round-robin over 64 subdirectories (writeNewFile against the sync loop), where
+ * the kernel's io-wq workers do not contend for one directory's lock. Run through `npm run bench -- io-uring` (a fresh
+ * process).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -39,6 +41,8 @@ const SEED = 0x5eed_f11e;
 const CREATES_PER_RUN = 10_000;
 const CREATES_PER_WARMUP_RUN = 2_000;
 const CREATE_ROUNDS = { min: 5, max: 8 };
+/** Subdirectories of the spread create cases: file i goes into subdirectory i % SPREAD_DIRS. */
+const SPREAD_DIRS = 64;
 /** Share of the budget by which the reads' and the creates' timed rounds must have ended (the rest: cleanup). */
 const READS_DEADLINE = 0.2;
 const CREATES_DEADLINE = 0.5;
@@ -55,6 +59,8 @@ const NAMES = {
   createSeparate: 'creates: io_uring engine writeNewFile as 3 separate requests (no direct fds), 64 in flight',
   createSync: 'creates: sync loop openSync(wx)/writeSync/closeSync',
   createCallback: 'creates: callback fs open(wx)/write/close, 64 in flight',
+  spreadChain: `creates spread over ${SPREAD_DIRS} directories: io_uring engine writeNewFile (linked chain), 64 in flight`,
+  spreadSync: `creates spread over ${SPREAD_DIRS} directories: sync loop openSync(wx)/writeSync/closeSync`,
 } as const;
 
 function readsPerRun(phase: RunPhase): number {
@@ -115,24 +121,32 @@ function syncReadsNewBuffer(fd: number, offsets: Int32Array, count: number): num
   return count;
 }
 
-/** The fresh directories of one create case: `prepare` makes the next one (untimed), `run` fills it with new files. */
+/**
+ * The fresh directories of one create case: `prepare` makes the next one (untimed; with `subdirs` > 0, also that many
+ * subdirectories, file i going into subdirectory i % subdirs), `run` fills it with new files.
+ */
 class FreshDirs {
-  /** Timed directories already written (for the check afterwards). */
-  readonly written: { readonly dir: string; readonly count: number }[] = [];
+  /** Timed runs already written (for the check afterwards): their directory and the names of their files. */
+  readonly written: { readonly dir: string; readonly dirs: number; readonly paths: readonly string[] }[] = [];
   private created = 0;
   private current: string[] = [];
 
   constructor(
     private readonly root: string,
     private readonly label: string,
+    private readonly subdirs = 0,
   ) {}
 
   prepare(phase: RunPhase): void {
     const dir = path.join(this.root, `${this.label}-${phase}-${this.created++}`);
     fs.mkdirSync(dir);
+    const dirs = Array.from({ length: this.subdirs }, (_, d) => path.join(dir, `d${d}`));
+    for (const subdir of dirs) fs.mkdirSync(subdir);
     const count = phase === 'timed' ? CREATES_PER_RUN : CREATES_PER_WARMUP_RUN;
-    if (phase === 'timed') this.written.push({ dir, count });
-    this.current = Array.from({ length: count }, (_, i) => path.join(dir, `f${i}`));
+    this.current = Array.from({ length: count }, (_, i) =>
+      path.join(dirs.length === 0 ? dir : (dirs[i % dirs.length] ?? dir), `f${i}`),
+    );
+    if (phase === 'timed') this.written.push({ dir, dirs: dirs.length, paths: this.current });
   }
 
   /** The new names of the run `prepare` readied (none of them exists). */
@@ -194,15 +208,19 @@ function syncCreates(paths: readonly string[], data: Buffer): number {
   return paths.length;
 }
 
-/** Untimed, after all timed runs: every timed directory holds `count` files, and 20 of them (first, last) are 4 KiB. */
+/** Untimed, after all timed runs: every timed run's directory holds its files, and 20 of them (first, last) are 4 KiB. */
 function checkCreated(pools: readonly FreshDirs[]): number {
   let checked = 0;
   for (const pool of pools) {
-    for (const { dir, count } of pool.written) {
-      const names = fs.readdirSync(dir).length;
+    for (const { dir, dirs, paths } of pool.written) {
+      const count = paths.length;
+      const names =
+        dirs === 0
+          ? fs.readdirSync(dir).length
+          : fs.readdirSync(dir).reduce((sum, subdir) => sum + fs.readdirSync(path.join(dir, subdir)).length, 0);
       if (names !== count) throw new Error(`${dir}: ${names} files, expected ${count}`);
       for (let k = 0; k < 20; k++) {
-        const file = path.join(dir, `f${Math.round((k * (count - 1)) / 19)}`);
+        const file = paths[Math.round((k * (count - 1)) / 19)] ?? '';
         const size = fs.statSync(file).size;
         if (size !== BLOCK) throw new Error(`${file}: ${size} bytes, expected ${BLOCK}`);
         checked++;
@@ -289,6 +307,8 @@ async function main(): Promise<void> {
     const separateDirs = new FreshDirs(createsRoot, 'separate');
     const syncDirs = new FreshDirs(createsRoot, 'sync');
     const callbackDirs = new FreshDirs(createsRoot, 'callback');
+    const spreadChainDirs = new FreshDirs(createsRoot, 'spread-chain', SPREAD_DIRS);
+    const spreadSyncDirs = new FreshDirs(createsRoot, 'spread-sync', SPREAD_DIRS);
     const createCases: AsyncRunCase[] = [
       {
         name: NAMES.createChain,
@@ -314,6 +334,18 @@ async function main(): Promise<void> {
         prepare: (p) => callbackDirs.prepare(p),
         run: () => callbackCreates(callbackDirs.paths, data),
       },
+      {
+        name: NAMES.spreadChain,
+        role: 'subject',
+        prepare: (p) => spreadChainDirs.prepare(p),
+        run: () => engineCreates(uring, spreadChainDirs.paths, data),
+      },
+      {
+        name: NAMES.spreadSync,
+        role: 'baseline',
+        prepare: (p) => spreadSyncDirs.prepare(p),
+        run: () => Promise.resolve(syncCreates(spreadSyncDirs.paths, data)),
+      },
     ];
     const createTimings = await timeAsyncRuns(createCases, {
       warmupRuns: 1,
@@ -322,7 +354,7 @@ async function main(): Promise<void> {
       deadline: started + budgetMs * CREATES_DEADLINE,
       log,
     });
-    const checked = checkCreated([chainDirs, separateDirs, syncDirs, callbackDirs]);
+    const checked = checkCreated([chainDirs, separateDirs, syncDirs, callbackDirs, spreadChainDirs, spreadSyncDirs]);
     log(`creates done after ${Math.round(performance.now() - started)} ms; checked ${checked} files: 4 KiB each`);
 
     const allCases = [...cases, ...createCases];
@@ -340,7 +372,7 @@ async function main(): Promise<void> {
         allocationIterations: 0,
       });
       const ops = Math.round(1e9 / timing.nsPerOp.median);
-      const unit = timing.name.startsWith('creates:') ? 'file' : 'read';
+      const unit = timing.name.startsWith('creates') ? 'file' : 'read';
       notes.push(
         `${timing.name}: ${ops.toLocaleString('en-US')} ${unit}s/s median ` +
           `(${Math.round(1e9 / timing.nsPerOp.max).toLocaleString('en-US')}-${Math.round(1e9 / timing.nsPerOp.min).toLocaleString('en-US')}), ` +
@@ -369,6 +401,7 @@ async function main(): Promise<void> {
       [NAMES.sync, NAMES.syncAlloc, NAMES.callback, NAMES.nodeFsManager],
     ),
     ...pairs([NAMES.createChain, NAMES.createSeparate], [NAMES.createSync, NAMES.createCallback]),
+    ...pairs([NAMES.spreadChain], [NAMES.spreadSync, NAMES.createSync]),
   ];
   const ratios = computeRatios(reports, comparisons);
   const speedup = (subject: string, baseline: string): number => ratios.speedupVs[subject]?.[baseline] ?? 0;
@@ -388,6 +421,12 @@ async function main(): Promise<void> {
     goalAtLeast(
       'small-file creates: io_uring writeNewFile files/s / sync loop files/s',
       speedup(NAMES.createChain, NAMES.createSync),
+      1.1,
+      'x',
+    ),
+    goalAtLeast(
+      `small-file creates spread over ${SPREAD_DIRS} directories: io_uring writeNewFile files/s / sync loop files/s (same layout)`,
+      speedup(NAMES.spreadChain, NAMES.spreadSync),
       1.1,
       'x',
     ),
@@ -415,6 +454,9 @@ async function main(): Promise<void> {
         freshDirectories:
           'every run (1 warm-up, then interleaved timed rounds) creates new names (O_CREAT|O_EXCL) in its own new ' +
           'directory, made in the untimed prepare; nothing is deleted before every timed run is over',
+        spreadDirectories:
+          `the "spread" cases: file i of a run goes into subdirectory i % ${SPREAD_DIRS} of the run's fresh directory ` +
+          '(all made in the untimed prepare); the same layout for writeNewFile and the sync loop',
         check: 'after timing: every timed directory holds its 10,000 names, 20 files of each are 4 KiB',
       },
     },
