@@ -51,6 +51,13 @@ export interface AsyncFileManagerOptions {
    * by itself, once the engine is done with it. Default: buffers carved from shared slabs, never reused (no release).
    */
   readonly readBuffers?: BufferAllocator | undefined;
+  /**
+   * How a batch of fast-path completions is scheduled for delivery: called with the function that delivers the batch,
+   * it must call it exactly once, later (never inside this call). Default: on a later turn of the event loop
+   * (setImmediate). Race tests pass a function that schedules the delivery through fast-check's scheduler, so that
+   * fast completions interleave with the engine's in every order the scheduler tries.
+   */
+  readonly fastPathDelivery?: ((deliver: () => void) => void) | undefined;
 }
 
 /** Options of {@link AsyncFileManager.newFileHandle}. */
@@ -179,7 +186,7 @@ export class AsyncFileManager {
     this.configureFastPath(engine, options);
   }
 
-  /** Checks and applies syncThresholdBytes, cacheProbe and readBuffers (options first, else the environment). */
+  /** Checks and applies the fast-path options (syncThresholdBytes and cacheProbe: options first, else the environment). */
   private configureFastPath(engine: FileEngine, options: AsyncFileManagerOptions): void {
     const { syncThresholdBytes, cacheProbe, readBuffers } = options;
     if (syncThresholdBytes !== undefined) expectInteger('syncThresholdBytes', syncThresholdBytes, 0, MAX_THRESHOLD);
@@ -213,9 +220,15 @@ export class AsyncFileManager {
         throw new FileHandleError(FileErrorCode.CACHE_PROBE_UNAVAILABLE, `Cannot use cacheProbe: ${unavailable}`);
       }
     }
+    if (options.fastPathDelivery !== undefined && typeof options.fastPathDelivery !== 'function') {
+      throw new TypeError(
+        `Expected \`fastPathDelivery\` to be a function, got ${describeValue(options.fastPathDelivery)}`,
+      );
+    }
     this.scheduler.syncThreshold = threshold;
     this.scheduler.noWait = probe;
     this.scheduler.readBuffers = readBuffers;
+    if (options.fastPathDelivery !== undefined) this.scheduler.scheduleDelivery = options.fastPathDelivery;
   }
 
   /** The fast-path threshold of new handles, in bytes (0: off). */

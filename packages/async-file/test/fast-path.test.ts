@@ -309,6 +309,12 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
         'readBuffers',
         'an object',
       );
+      expectArgumentError(
+        () => new AsyncFileManager({ fastPathDelivery: 1 as unknown as () => void }),
+        TypeError,
+        'fastPathDelivery',
+        '`1` (number)',
+      );
       const fresh = new AsyncFileManager();
       expectArgumentError(
         () => fresh.newFileHandle({ syncThresholdBytes: 1.5 }),

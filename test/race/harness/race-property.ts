@@ -55,6 +55,13 @@ export interface RaceScenario {
   readonly isReaping: boolean;
   /** Which held callbacks (n-th, from 1) get no scheduled task: only the next LL start (or the end) delivers them. */
   readonly isLeftToReaping: (n: number) => boolean;
+  /**
+   * Whether the manager's fast path is on (every write, a chunk of at most 4 bytes, may be done at once when its
+   * turn comes); `isFastNow(n)` says whether the n-th fast call (from 1) completes at once or is declined to the
+   * ordinary engine call. Fast completions are delivered in scheduled tasks, among the engine's.
+   */
+  readonly fastPath: boolean;
+  readonly isFastNow: (n: number) => boolean;
 }
 
 /** Which scenarios a property explores, and which modules make up its stacks. */
@@ -79,6 +86,8 @@ export interface RaceConfig {
   readonly faults?: readonly boolean[];
   /** When operations are canceled: all three by default. */
   readonly cancels?: readonly CancelTiming[];
+  /** Whether the manager's fast path is on: both by default. */
+  readonly fastPath?: readonly boolean[];
 }
 
 const ALL_REENTRIES: readonly Reentry[] = ['none', 'start', 'cancel-others', 'close-top', 'cancel-all'];
@@ -109,6 +118,8 @@ export function raceScenario(config: RaceConfig = {}): fc.Arbitrary<RaceScenario
     isRetryable: fc.func(fc.boolean()),
     isReaping: fc.constantFrom(...(config.reaping ?? [false, true])),
     isLeftToReaping: fc.func(fc.boolean()),
+    fastPath: fc.constantFrom(...(config.fastPath ?? [false, true])),
+    isFastNow: fc.func(fc.boolean()),
   });
 }
 
@@ -140,6 +151,8 @@ interface Operation {
 }
 
 const MAX_EXTRA_STARTS = 3;
+/** The fast-path threshold of scenarios with the fast path on: the stacks write in chunks of 4 bytes, so every write. */
+const FAST_PATH_BYTES = 4;
 
 /** The violations of the run in progress, for errors thrown where no caller can catch them. */
 let currentViolations: string[] | null = null;
@@ -180,6 +193,7 @@ export async function runRace(s: fc.Scheduler, scenario: RaceScenario, factories
   );
   try {
     const ownership = new ActionOwnership();
+    let fastCalls = 0;
     const engine = new ScriptedEngine({
       completion: (call) => {
         ownership.issued(call);
@@ -194,6 +208,7 @@ export async function runRace(s: fc.Scheduler, scenario: RaceScenario, factories
           }),
         );
       },
+      now: () => (scenario.isFastNow(++fastCalls) ? 'complete' : 'decline'),
       // a close always frees its descriptor (a real close does too)
       inject: (call) =>
         scenario.hasFaults && call.kind !== 'close' && scenario.isFaulty(call.id)
@@ -203,7 +218,14 @@ export async function runRace(s: fc.Scheduler, scenario: RaceScenario, factories
           : undefined,
     });
     engine.addDirectory('/d');
-    const manager = new AsyncFileManager({ engine, concurrency: scenario.concurrency, trace: ownership.listener });
+    const manager = new AsyncFileManager({
+      engine,
+      concurrency: scenario.concurrency,
+      trace: ownership.listener,
+      syncThresholdBytes: scenario.fastPath ? FAST_PATH_BYTES : 0,
+      fastPathDelivery: (deliver) =>
+        void s.schedule(Promise.resolve('fast-path delivery')).then(() => guard('fast-path delivery', deliver)),
+    });
     let reaping: ReapingLowLevel | undefined;
     // the outermost wrapper marks the LL start() windows for the ownership check (a cancel inside one counts once
     // the start returns, see ActionOwnership)

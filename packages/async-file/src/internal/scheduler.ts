@@ -16,15 +16,10 @@ import {
   type HandleState,
 } from './file-action.js';
 
-/**
- * How a batch of fast-path completions is scheduled for delivery: on a later turn of the event loop (setImmediate).
- * @internal Tests that explore interleavings (fast-check's scheduler) replace `schedule`, and restore it after.
- */
-export const fastPathDelivery = {
-  schedule(deliver: () => void): void {
-    setImmediate(deliver);
-  },
-};
+/** The default of `fastPathDelivery`: a later turn of the event loop. */
+function onNextTurn(deliver: () => void): void {
+  setImmediate(deliver);
+}
 
 /** The most calls in a row that skip the cache probe after it was declined (see HandleState.probeSkips). */
 const MAX_PROBE_BACKOFF = 64;
@@ -47,7 +42,7 @@ function cancelAction(action: FileAction): void {
  * - Cancel: a waiting or queued action is removed and never runs (a close still runs, without its callback); an
  *   executing one runs to its end (the engine may skip it) and its success is undone; no callback either way.
  * - The fast path (`syncThresholdBytes`): an action marked `fast` does its work at once when it starts, in its slot,
- *   and its completion waits in a batch delivered on a later turn (setImmediate), exactly as an engine completion
+ *   and its completion waits in a batch delivered on a later turn (setImmediate by default), as an engine completion
  *   would arrive: never inside the call that enqueued it, cancelable until delivered, and chaining as usual.
  */
 export class Scheduler {
@@ -65,6 +60,8 @@ export class Scheduler {
   syncThreshold = 0;
   /** Whether the fast path asks the engine never to block (the cache probe). */
   noWait = false;
+  /** Schedules the delivery of a batch of fast-path completions (the `fastPathDelivery` option). */
+  scheduleDelivery: (deliver: () => void) => void = onNextTurn;
   /** Where read buffers come from (undefined: the built-in slabs). */
   readBuffers: BufferAllocator | undefined = undefined;
   /** The memory of read results that did not come from `readBuffers` though it is set (O_DIRECT reads). */
@@ -230,7 +227,7 @@ export class Scheduler {
     this.ready.push(action, error, result);
     if (!this.isDeliveryScheduled) {
       this.isDeliveryScheduled = true;
-      fastPathDelivery.schedule(this.deliverReady);
+      this.scheduleDelivery(this.deliverReady);
     }
   }
 
@@ -257,7 +254,7 @@ export class Scheduler {
         this.ready = batch.slice(index).concat(this.ready);
         if (!this.isDeliveryScheduled) {
           this.isDeliveryScheduled = true;
-          fastPathDelivery.schedule(this.deliverReady);
+          this.scheduleDelivery(this.deliverReady);
         }
       }
       batch.length = 0;

@@ -1,7 +1,7 @@
 import { LeakTracker, type AsyncOp } from 'async-op';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { afterEach, describe, it } from 'mocha';
+import { describe, it } from 'mocha';
 import {
   AsyncFileManager,
   BufferPool,
@@ -11,7 +11,6 @@ import {
   type AsyncFileHandle,
   type FileTraceEvent,
 } from '../../src/index.js';
-import { fastPathDelivery } from '../../src/internal/scheduler.js';
 
 type StepKind = 'write' | 'read' | 'stat' | 'truncate' | 'sync' | 'duplicate';
 
@@ -60,11 +59,6 @@ function startedAfterCancel(events: readonly FileTraceEvent[]): string[] {
 }
 
 describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => {
-  const defaultDelivery = fastPathDelivery.schedule;
-  afterEach(() => {
-    fastPathDelivery.schedule = defaultDelivery;
-  });
-
   it('should keep every invariant under random actions, cancels, aborts, faults and completion orders', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -100,9 +94,9 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
             trace: recorder.listener,
             syncThresholdBytes: fast.threshold,
             readBuffers: pool,
+            // fast completions are delivered when the scheduler says, among the engine's
+            fastPathDelivery: (deliver) => void s.schedule(Promise.resolve('fast-path delivery')).then(deliver),
           });
-          // fast completions are delivered when the scheduler says, among the engine's
-          fastPathDelivery.schedule = (deliver) => void s.schedule(Promise.resolve('fast-path delivery')).then(deliver);
           const handles: AsyncFileHandle[] = [];
           const current = new Map<AsyncFileHandle, Started>();
           const started: Started[] = [];
@@ -257,8 +251,12 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
             now: () => now(nowCount++),
           });
           engine.addDirectory('/d');
-          const manager = new AsyncFileManager({ concurrency, engine, syncThresholdBytes });
-          fastPathDelivery.schedule = (deliver) => void s.schedule(Promise.resolve('fast-path delivery')).then(deliver);
+          const manager = new AsyncFileManager({
+            concurrency,
+            engine,
+            syncThresholdBytes,
+            fastPathDelivery: (deliver) => void s.schedule(Promise.resolve('fast-path delivery')).then(deliver),
+          });
           let closed = 0;
           for (let index = 0; index < files; index++) {
             const handle = manager.newFileHandle();
