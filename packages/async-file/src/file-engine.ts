@@ -105,6 +105,19 @@ export interface FileEngine {
   /** rename(2). */
   rename(from: string, to: string, callback: EngineCallback<void>): EngineRequest | undefined;
   /**
+   * Optional (the manager's writeNewFile action): creates `path` exclusively (EEXIST if it exists), writes all of
+   * `buffer[offset, offset + length)` at position 0, and closes it. All or nothing: success means the file exists with
+   * every byte (result: `length`); on any failure no file is left behind (one created before the failure is removed
+   * before the callback). io_uring submits it as one linked chain.
+   */
+  writeNewFile?(
+    path: string,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    callback: EngineCallback<number>,
+  ): EngineRequest | undefined;
+  /**
    * Optional fast path: one positioned read done at once, on the calling thread. Returns the bytes read, or
    * {@link WOULD_BLOCK} to decline; throws an EngineError for a failure. With `noWait` it must never block on storage
    * (Linux: preadv2 with RWF_NOWAIT), and declines whatever it cannot do at once; errors may then be left to read().

@@ -27,4 +27,9 @@ export class PromiseFileManager {
   rename(from: string, to: string, options?: FileActionOptions): Promise<void> {
     return runAsPromise<void>((callback) => this.manager.rename(from, to, callback), options);
   }
+
+  /** AsyncFileManager.writeNewFile: resolves with the bytes written; all or nothing. */
+  writeNewFile(path: string, data: Uint8Array, options?: FileActionOptions): Promise<number> {
+    return runAsPromise<number>((callback) => this.manager.writeNewFile(path, data, callback), options);
+  }
 }

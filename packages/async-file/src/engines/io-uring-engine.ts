@@ -17,6 +17,22 @@ const ACCESS: Record<OpenMode, number> = { read: O_RDONLY, write: O_WRONLY, 'rea
 /** Errors that mean "this file system or kernel has no O_TMPFILE": fall back to create-exclusive + unlink. */
 const NO_TMPFILE = new Set(['EISDIR', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL']);
 const ECANCELED = -125;
+const EIO = -5;
+
+/** The error of a write that wrote fewer bytes than asked, where nothing may retry it (the file is closed). */
+function shortWrite(filePath: string, written: number, length: number): EngineError {
+  const error = uringError(EIO, 'write', filePath);
+  error.message += ` (${written} of ${length} bytes written)`;
+  return error;
+}
+
+/** How a linked new-file chain reports: the open's error, or the write's outcome and the close's. */
+type NewFileOutcome = (
+  openError: EngineError | null,
+  writeError: EngineError | null,
+  written: number,
+  closeError: EngineError | null,
+) => void;
 
 /** How a completion's result becomes the callback's arguments. */
 const NUMBER = 0;
@@ -255,10 +271,11 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
    * before Linux 5.19), the same three run as separate requests.
    *
    * @remarks
-   * A failed open cancels the write and the close (nothing was opened); a failed write still closes. Cancel stops the
-   * chain while the open has not started (then no file is created); once it has, the write and the close complete.
-   * The result is the bytes written: fewer than `length` only when the file system wrote less (ENOSPC, EFBIG, a
-   * signal); the rest is not retried, the file being closed.
+   * All or nothing: the callback's success means the file exists with all `length` bytes (the result); on any failure
+   * no file is left behind. A failed open cancels the write and the close (nothing was created: EEXIST, ENOENT...); a
+   * failed or short write (ENOSPC, EFBIG; short is reported as EIO, the file being closed) still closes, and the file
+   * is then removed before the callback runs. Cancel stops the chain while the open has not started (ECANCELED, no
+   * file); once it has, the write and the close complete and the outcome is reported as usual.
    */
   writeNewFile(
     filePath: string,
@@ -272,22 +289,23 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
     }
     const flags = O_CREAT | O_EXCL | O_WRONLY;
     const slot = this.ring.writeNewFile(filePath, flags, 0o666, buffer, offset, length, 0);
+    // the outcome: nothing created (a failed open), or the file with all its bytes, or a file removed before the callback
+    const outcome: NewFileOutcome = (openError, writeError, written, closeError) => {
+      if (openError !== null) return callback(openError, -1);
+      const error = writeError ?? closeError ?? (written === length ? null : shortWrite(filePath, written, length));
+      if (error === null) return callback(null, written);
+      this.unlink(filePath, () => callback(error, -1));
+    };
     if (slot >= 0) {
-      return this.start(
-        new UringCall(this.ring, NEW_FILE_CHAIN, 'open', callback as EngineCallback<never>, filePath),
-        slot,
-      );
+      return this.start(new UringCall(this.ring, NEW_FILE_CHAIN, 'open', outcome as never, filePath), slot);
     }
     // no free table entry: open, write, close one after the other (the cancel reaches the open only, as in the chain)
     const compound = new CompoundCall();
     compound.current = this.openat(filePath, flags | O_CLOEXEC, 0o666, (openError, fd) => {
       compound.current = undefined;
-      if (openError !== null) return callback(openError, -1);
+      if (openError !== null) return outcome(openError, null, 0, null);
       this.write(fd, buffer, offset, length, 0, (writeError, written) => {
-        this.close(fd, (closeError) => {
-          const error = writeError ?? closeError;
-          callback(error, error === null ? written : -1);
-        });
+        this.close(fd, (closeError) => outcome(null, writeError, written, closeError));
       });
     });
     return compound;
@@ -419,14 +437,18 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   private deliver(call: UringCall, slot: number, result: number): void {
     const callback = call.callback as EngineCallback<unknown>;
     if (call.kind === NEW_FILE_CHAIN) {
-      // result: the open's; the write's and the close's are kept beside it
+      // result: the open's; the write's and the close's are kept beside it. The callback is writeNewFile's outcome
+      // (which removes a file whose write or close failed).
+      const report = call.callback as unknown as NewFileOutcome;
+      if (result < 0) return report(uringError(result, 'open', call.path), null, 0, null);
       const written = this.ring.chainResult(slot, 1);
       const closed = this.ring.chainResult(slot, 2);
-      let error: EngineError | null = null;
-      if (result < 0) error = uringError(result, 'open', call.path);
-      else if (written < 0) error = uringError(written, 'write');
-      else if (closed < 0) error = uringError(closed, 'close');
-      callback(error, error === null ? written : -1);
+      report(
+        null,
+        written < 0 ? uringError(written, 'write', call.path) : null,
+        Math.max(written, 0),
+        closed < 0 ? uringError(closed, 'close', call.path) : null,
+      );
     } else if (call.kind === LINKED_CLOSE) {
       const canceled = this.ring.linkedResult(slot);
       const error = result < 0 ? uringError(result, call.syscall) : null;

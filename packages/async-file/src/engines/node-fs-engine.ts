@@ -176,6 +176,42 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     return undefined;
   }
 
+  /**
+   * Creates `filePath` exclusively, writes all of `buffer[offset, offset + length)` (repeating partial writes) and
+   * closes it, as three pool calls; on a failed write or close the file is removed before the callback (all or
+   * nothing, as {@link FileEngine.writeNewFile} requires). Cannot be stopped once issued.
+   */
+  writeNewFile(
+    filePath: string,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    callback: EngineCallback<number>,
+  ): undefined {
+    fs.open(filePath, O_CREAT | O_EXCL | O_WRONLY, 0o666, (openError, fd) => {
+      if (openError !== null) return callback(openError, -1);
+      const fail = (error: EngineError): void => {
+        fs.close(fd, () => fs.unlink(filePath, () => callback(error, -1)));
+      };
+      const writeFrom = (done: number): void => {
+        if (done === length) {
+          fs.close(fd, (closeError) => {
+            if (closeError === null) return callback(null, length);
+            fs.unlink(filePath, () => callback(closeError, -1));
+          });
+          return;
+        }
+        fs.write(fd, buffer, offset + done, length - done, done, (writeError, written) => {
+          if (writeError !== null) return fail(writeError);
+          if (written === 0) return fail(errnoError('EIO', 'write', filePath, 'write made no progress'));
+          writeFrom(done + written);
+        });
+      };
+      writeFrom(0);
+    });
+    return undefined;
+  }
+
   stat(filePath: string, callback: EngineCallback<FileStats>): undefined {
     fs.stat(filePath, callback);
     return undefined;

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import {
   WOULD_BLOCK,
   type EngineCallback,
@@ -359,6 +360,48 @@ export class ScriptedEngine implements FileEngine {
     expectPath('to', to);
     const spec = { kind: 'rename', syscall: 'rename', args: `'${from}', '${to}'`, path: from, dest: to } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.rename(from, to));
+  }
+
+  /**
+   * Creates `path` exclusively, writes `buffer[offset, offset + length)` at position 0 and closes it, all at the
+   * call's completion; all or nothing: a short write (`maxWriteBytes` below `length`) removes the file again and
+   * reports EIO.
+   *
+   * @returns a request whose cancel() ends the call with ECANCELED while it is pending; undefined if not cancelable.
+   * @throws TypeError or RangeError for a bad argument; the callback is then never called.
+   * @remarks Errors: EEXIST, ENOENT (a missing directory) as `open`; EIO as `write`. Result: `length`.
+   */
+  writeNewFile(
+    path: string,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    callback: EngineCallback<number>,
+  ): EngineRequest | undefined {
+    expectPath('path', path);
+    expectBufferRange(buffer, offset, length);
+    const spec = { kind: 'writeNewFile', syscall: 'open', args: `'${path}', ${length} B`, path } as const;
+    return this.#registry.issue(spec, callback, () => {
+      const memory = this.#fs;
+      if (memory.exists(path)) throw createErrnoError('EEXIST', 'open', path);
+      let fd: number;
+      try {
+        fd = memory.createAnonymous(posix.dirname(path));
+      } catch {
+        throw createErrnoError('ENOENT', 'open', path);
+      }
+      try {
+        memory.link(fd, path);
+        const written = memory.write(fd, buffer, offset, length, 0, this.#options.maxWriteBytes);
+        if (written < length) {
+          memory.unlink(path);
+          throw createErrnoError('EIO', 'write', path);
+        }
+        return written;
+      } finally {
+        memory.close(fd);
+      }
+    });
   }
 
   /**

@@ -156,3 +156,13 @@ export const UNLINK: ActionStep = plain('unlink', (action, engine, done) => {
 export const RENAME: ActionStep = plain('rename', (action, engine, done) => {
   action.request = engine.rename(action.path, action.toPath, done);
 });
+
+/** writeNewFile: one engine call (io_uring: one linked chain); canceled after it succeeded, the new file is removed. */
+export const WRITE_NEW_FILE: ActionStep = {
+  kind: 'writeNewFile',
+  run: (action, engine, done) => {
+    const buffer = action.buffer as Uint8Array;
+    action.request = engine.writeNewFile!(action.path, buffer, 0, buffer.length, done);
+  },
+  undo: (action, _result, engine, done) => engine.unlink(action.path, () => done()),
+};

@@ -185,6 +185,11 @@ export class MemoryFileSystem {
     inode.nlink += 1;
   }
 
+  /** Whether a file or directory has the name `path`. */
+  exists(path: string): boolean {
+    return this.#names.has(path) || this.#directories.has(path);
+  }
+
   /** stat(2) of a file or directory. @throws ENOENT. */
   stat(path: string): MemoryStats {
     const directoryIno = this.#directories.get(path);
