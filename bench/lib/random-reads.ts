@@ -62,37 +62,15 @@ export function createCachedReadFile(file: string, bytes: number): void {
   }
 }
 
-/** `count` reads through the manager: one lane per handle, each next read chained from the previous callback. */
-export function managerReads(handles: readonly AsyncFileHandle[], offsets: Int32Array, count: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const latch = new RunLatch(count, resolve, reject);
-    let next = 0;
-    const lane = (handle: AsyncFileHandle): void => {
-      if (next >= count) return;
-      const offset = offsets[next++] ?? 0;
-      handle
-        .read(offset, BLOCK, (error, bytes) => {
-          if (error !== null) return latch.fail(error);
-          if (bytes.length !== BLOCK || bytes.readUInt32LE(0) !== offset / BLOCK) {
-            return latch.fail(wrongBlock(offset, bytes.length, bytes.length >= 4 ? bytes.readUInt32LE(0) : -1));
-          }
-          if (latch.complete()) lane(handle);
-        })
-        .release();
-    };
-    for (const handle of handles) lane(handle);
-  });
-}
-
 /**
- * As {@link managerReads}, for a manager with a `readBuffers` allocator: each callback checks its block, then gives the
- * buffer back with `manager.releaseBuffer(bytes)` before chaining the next read (the same loop otherwise).
+ * `count` reads through the manager: one lane per handle, each next read chained from the previous callback, which
+ * first checks the block, then passes it to `done` (if given: releaseBuffer, for a manager with a `readBuffers` pool).
  */
-export function managerReadsReleasing(
-  manager: AsyncFileManager,
+export function managerReads(
   handles: readonly AsyncFileHandle[],
   offsets: Int32Array,
   count: number,
+  done?: (bytes: Buffer) => void,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const latch = new RunLatch(count, resolve, reject);
@@ -106,13 +84,23 @@ export function managerReadsReleasing(
           if (bytes.length !== BLOCK || bytes.readUInt32LE(0) !== offset / BLOCK) {
             return latch.fail(wrongBlock(offset, bytes.length, bytes.length >= 4 ? bytes.readUInt32LE(0) : -1));
           }
-          manager.releaseBuffer(bytes);
+          done?.(bytes);
           if (latch.complete()) lane(handle);
         })
         .release();
     };
     for (const handle of handles) lane(handle);
   });
+}
+
+/** As {@link managerReads}, giving each buffer back with `manager.releaseBuffer(bytes)` before the next read. */
+export function managerReadsReleasing(
+  manager: AsyncFileManager,
+  handles: readonly AsyncFileHandle[],
+  offsets: Int32Array,
+  count: number,
+): Promise<number> {
+  return managerReads(handles, offsets, count, (bytes) => manager.releaseBuffer(bytes));
 }
 
 /** `count` reads with the callback fs API, LANES in flight, one reused buffer per lane. */
@@ -177,4 +165,17 @@ export function closeHandles(handles: readonly AsyncFileHandle[]): Promise<void[
         }),
     ),
   );
+}
+
+/** As {@link syncReads}, with a new 4 KiB Buffer per read (what a manager without a pool hands out). */
+export function syncReadsNewBuffer(fd: number, offsets: Int32Array, count: number): number {
+  for (let i = 0; i < count; i++) {
+    const offset = offsets[i] ?? 0;
+    const buffer = Buffer.allocUnsafe(BLOCK);
+    const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
+    if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+      throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
+    }
+  }
+  return count;
 }

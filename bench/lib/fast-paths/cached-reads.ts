@@ -23,7 +23,7 @@ import {
   managerReadsReleasing,
   openReadHandles,
   syncReads,
-  wrongBlock,
+  syncReadsNewBuffer,
 } from '../random-reads.js';
 import { seededUint32 } from '../seeded-random.js';
 import { round, roundSummary } from '../stats.js';
@@ -56,18 +56,6 @@ function newManager(options: AsyncFileManagerOptions): AsyncFileManager {
 
 function readsPerRun(phase: RunPhase): number {
   return phase === 'timed' ? READS_PER_RUN : READS_PER_WARMUP_RUN;
-}
-
-function syncReadsNewBuffer(fd: number, offsets: Int32Array, count: number): number {
-  for (let i = 0; i < count; i++) {
-    const offset = offsets[i] ?? 0;
-    const buffer = Buffer.allocUnsafe(BLOCK);
-    const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
-    if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
-      throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
-    }
-  }
-  return count;
 }
 
 /**
