@@ -3,9 +3,9 @@
  * called directly, batched and immediate submission) against the node-fs manager, callback fs.read and the readSync
  * loop (the single-thread limit); then small-file creates (exclusive create, write 4 KiB, close) through the engine's
  * writeNewFile (one linked chain on a direct descriptor, and as three separate requests) against the sync loop and
- * callback fs; and the same creates spread round-robin over 64 subdirectories (writeNewFile against the sync loop), where
- * the kernel's io-wq workers do not contend for one directory's lock. Run through `npm run bench -- io-uring` (a fresh
- * process).
+ * callback fs; and the same creates spread round-robin over 64 subdirectories (writeNewFile, directly and through the
+ * manager's writeNewFile action, against the sync loop), where the kernel's io-wq workers do not contend for one
+ * directory's lock. Run through `npm run bench -- io-uring` (a fresh process).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,7 @@ import {
   managerReads,
   openReadHandles,
   syncReads,
+  syncReadsNewBuffer,
   wrongBlock,
 } from '../lib/random-reads.js';
 
@@ -61,6 +62,7 @@ const NAMES = {
   createCallback: 'creates: callback fs open(wx)/write/close, 64 in flight',
   spreadChain: `creates spread over ${SPREAD_DIRS} directories: io_uring engine writeNewFile (linked chain), 64 in flight`,
   spreadSync: `creates spread over ${SPREAD_DIRS} directories: sync loop openSync(wx)/writeSync/closeSync`,
+  spreadManager: `creates spread over ${SPREAD_DIRS} directories: manager writeNewFile (io_uring), concurrency 64`,
 } as const;
 
 function readsPerRun(phase: RunPhase): number {
@@ -107,18 +109,6 @@ function engineReads(engine: FileEngine, fd: number, offsets: Int32Array, count:
     };
     for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
   });
-}
-
-function syncReadsNewBuffer(fd: number, offsets: Int32Array, count: number): number {
-  for (let i = 0; i < count; i++) {
-    const offset = offsets[i] ?? 0;
-    const buffer = Buffer.allocUnsafe(BLOCK);
-    const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
-    if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
-      throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
-    }
-  }
-  return count;
 }
 
 /**
@@ -170,6 +160,25 @@ function engineCreates(engine: IoUringEngine, paths: readonly string[], data: Bu
         if (written !== BLOCK) return void done(shortWrite(file, written));
         if (done(null)) lane();
       });
+    };
+    for (let i = 0; i < LANES; i++) lane();
+  });
+}
+
+/** The same creates through the manager's writeNewFile action (one action each; io_uring runs it as one chain). */
+function managerCreates(manager: AsyncFileManager, paths: readonly string[], data: Buffer): Promise<number> {
+  return lanes(paths.length, (next, done) => {
+    const lane = (): void => {
+      const index = next();
+      if (index < 0) return;
+      const file = paths[index] ?? '';
+      manager
+        .writeNewFile(file, data, (error, written) => {
+          if (error !== null) return void done(error);
+          if (written !== BLOCK) return void done(shortWrite(file, written));
+          if (done(null)) lane();
+        })
+        .release();
     };
     for (let i = 0; i < LANES; i++) lane();
   });
@@ -309,6 +318,8 @@ async function main(): Promise<void> {
     const callbackDirs = new FreshDirs(createsRoot, 'callback');
     const spreadChainDirs = new FreshDirs(createsRoot, 'spread-chain', SPREAD_DIRS);
     const spreadSyncDirs = new FreshDirs(createsRoot, 'spread-sync', SPREAD_DIRS);
+    const spreadManagerDirs = new FreshDirs(createsRoot, 'spread-manager', SPREAD_DIRS);
+    const createManager = new AsyncFileManager({ concurrency: LANES, engine: uring });
     const createCases: AsyncRunCase[] = [
       {
         name: NAMES.createChain,
@@ -346,6 +357,12 @@ async function main(): Promise<void> {
         prepare: (p) => spreadSyncDirs.prepare(p),
         run: () => Promise.resolve(syncCreates(spreadSyncDirs.paths, data)),
       },
+      {
+        name: NAMES.spreadManager,
+        role: 'subject',
+        prepare: (p) => spreadManagerDirs.prepare(p),
+        run: () => managerCreates(createManager, spreadManagerDirs.paths, data),
+      },
     ];
     const createTimings = await timeAsyncRuns(createCases, {
       warmupRuns: 1,
@@ -354,7 +371,15 @@ async function main(): Promise<void> {
       deadline: started + budgetMs * CREATES_DEADLINE,
       log,
     });
-    const checked = checkCreated([chainDirs, separateDirs, syncDirs, callbackDirs, spreadChainDirs, spreadSyncDirs]);
+    const checked = checkCreated([
+      chainDirs,
+      separateDirs,
+      syncDirs,
+      callbackDirs,
+      spreadChainDirs,
+      spreadSyncDirs,
+      spreadManagerDirs,
+    ]);
     log(`creates done after ${Math.round(performance.now() - started)} ms; checked ${checked} files: 4 KiB each`);
 
     const allCases = [...cases, ...createCases];
@@ -401,7 +426,7 @@ async function main(): Promise<void> {
       [NAMES.sync, NAMES.syncAlloc, NAMES.callback, NAMES.nodeFsManager],
     ),
     ...pairs([NAMES.createChain, NAMES.createSeparate], [NAMES.createSync, NAMES.createCallback]),
-    ...pairs([NAMES.spreadChain], [NAMES.spreadSync, NAMES.createSync]),
+    ...pairs([NAMES.spreadChain, NAMES.spreadManager], [NAMES.spreadSync, NAMES.createSync]),
   ];
   const ratios = computeRatios(reports, comparisons);
   const speedup = (subject: string, baseline: string): number => ratios.speedupVs[subject]?.[baseline] ?? 0;

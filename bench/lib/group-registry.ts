@@ -23,7 +23,7 @@ export const GROUPS: readonly GroupInfo[] = [
   {
     name: 'io-uring',
     description:
-      'io_uring engine 4 KiB cached random reads (via the manager and direct, batched and immediate submit) against the node-fs manager, callback fs.read and the readSync loop; small-file creates (writeNewFile linked chain and separate requests) against the sync loop and callback fs, in one directory and spread over 64',
+      'io_uring engine 4 KiB cached random reads (via the manager and direct, batched and immediate submit) against the node-fs manager, callback fs.read and the readSync loop; small-file creates (writeNewFile linked chain and separate requests) against the sync loop and callback fs, in one directory and spread over 64 (also through the manager writeNewFile action)',
     budgetMs: 180_000,
   },
   {
