@@ -12,6 +12,9 @@ import {
   type FileTraceEvent,
 } from '../../src/index.js';
 
+/** When a writeNewFile action of the property is canceled. */
+type NewFileCancel = 'none' | 'at once' | 'scheduled';
+
 type StepKind = 'write' | 'read' | 'stat' | 'truncate' | 'sync' | 'duplicate';
 
 interface Step {
@@ -71,7 +74,9 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
         fc.func(fc.boolean()),
         fc.boolean(),
         fastPathArbitrary,
-        async (s, concurrency, programs, interferences, isFaulty, faultsOn, fast) => {
+        fc.array(fc.constantFrom<NewFileCancel>('none', 'at once', 'scheduled'), { maxLength: 3 }),
+        fc.boolean(),
+        async (s, concurrency, programs, interferences, isFaulty, faultsOn, fast, newFiles, isCancelable) => {
           const mark = LeakTracker.mark();
           let nowCount = 0;
           const engine = new ScriptedEngine({
@@ -80,10 +85,14 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
                 if (call.state === 'pending') call.complete();
               });
             },
-            // faults on every kind but close (a real close always frees the descriptor)
-            inject: (call) => (faultsOn && call.kind !== 'close' && isFaulty(call.id) ? 'EIO' : undefined),
+            // faults on every kind but close (a real close always frees the descriptor) and unlink (here only an undo
+            // unlinks: the writeNewFile invariant below holds where the undo can run, which a failed unlink prevents)
+            inject: (call) =>
+              faultsOn && call.kind !== 'close' && call.kind !== 'unlink' && isFaulty(call.id) ? 'EIO' : undefined,
             // the fast path: each read or write under the threshold completes at once, goes the slow way, or fails
             now: () => fast.now(nowCount++),
+            // an engine that can stop a pending call (io_uring), or one that cannot (node-fs): then cancel means undo
+            cancelable: isCancelable,
           });
           engine.addDirectory('/d');
           const recorder = new FileTraceRecorder();
@@ -193,6 +202,24 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
               },
             );
           }
+          // manager-level writeNewFile actions among the handles' actions, some canceled (at once, or in a later task)
+          const newFileOutcomes = newFiles.map((cancel, index) => {
+            const record = { path: `/d/new${index}`, callbacks: 0, isOk: false, isCanceled: false };
+            s.schedule(Promise.resolve(`writeNewFile ${record.path}`)).then(() => {
+              const op = manager.writeNewFile(record.path, Buffer.from('new file'), (error) => {
+                record.callbacks++;
+                record.isOk = error === null;
+              });
+              const cancelNow = (): void => {
+                if (record.callbacks === 0 && op.cancel()) record.isCanceled = true;
+                op.release();
+              };
+              if (cancel === 'at once') cancelNow();
+              else if (cancel === 'scheduled') s.schedule(Promise.resolve(`cancel ${record.path}`)).then(cancelNow);
+              else op.release();
+            });
+            return record;
+          });
           for (const interference of interferences) {
             s.schedule(Promise.resolve(`${interference.kind} h${interference.handle}`)).then(() => {
               const handle = handles[interference.handle % handles.length] as AsyncFileHandle;
@@ -223,6 +250,13 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
           expect(engine.violations).to.deep.equal([]);
           expect(engine.openDescriptorCount).to.equal(0);
           expect(manager.pendingCount).to.equal(0);
+          // writeNewFile is all or nothing: a file exists exactly when its action succeeded (a canceled one is undone)
+          for (const record of newFileOutcomes) {
+            expect(record.callbacks, record.path).to.be.at.most(1);
+            if (record.isCanceled) expect(record.callbacks, `${record.path} after cancel`).to.equal(0);
+            const content = engine.readFile(record.path)?.toString();
+            expect(content, `${record.path} on disk`).to.equal(record.isOk ? 'new file' : undefined);
+          }
           // every pooled read buffer came back: from the user, or from the manager after a failure or cancel
           expect(pool?.outstandingCount ?? 0, 'read buffers not returned').to.equal(0);
           expect(LeakTracker.liveReferences(mark)).to.deep.equal([]);
