@@ -246,7 +246,9 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * Opens a second descriptor for the same file, held by a new handle of the same manager.
    *
    * @param callback - receives the new handle, which the caller then owns (close or abort it).
-   * @remarks Canceled while executing, the new descriptor is closed and the new handle is never handed out.
+   * @remarks Canceled while executing, the new descriptor is closed and the new handle is never handed out. The new
+   *   descriptor has the same access mode but is always buffered: a duplicate of an O_DIRECT file goes through the page
+   *   cache (its `directIoAlignment` is undefined). It keeps this handle's own `syncThresholdBytes`, if any.
    */
   duplicate(callback: FileCallback<AsyncFileHandle>): AsyncOp<unknown> {
     const action = this.prepare(DUPLICATE, 'open', callback);

@@ -159,6 +159,17 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
     await step<void>((cb) => handle.close(cb));
   });
 
+  it('should duplicate an O_DIRECT file into a buffered descriptor', async () => {
+    const file = tmp.join('direct.bin');
+    fs.writeFileSync(file, Buffer.alloc(4096, 3));
+    const handle = await openDirect(file, 'read');
+    const copy = await step<AsyncFileHandle>((cb) => handle.duplicate(cb));
+    expect(openFlags(descriptorOf(copy)) & O_DIRECT).to.equal(0);
+    expect(copy.directIoAlignment).to.equal(undefined);
+    expect((await step<Buffer>((cb) => copy.read(1, 2, cb))).length).to.equal(2);
+    for (const each of [handle, copy]) await step<void>((cb) => each.close(cb));
+  });
+
   it('should take { direct: true } through the Promise facade', async () => {
     const file = tmp.join('direct.bin');
     fs.writeFileSync(file, Buffer.alloc(4096, 9));
