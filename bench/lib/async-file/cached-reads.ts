@@ -1,0 +1,146 @@
+/**
+ * Section `reads` of the `async-file` group: random 4 KiB reads of one cached 256 MiB file (the shared workload of
+ * lib/random-reads.ts) through the manager, against callback fs.read (one buffer per lane, and a new Buffer per read),
+ * fs.promises FileHandle.read and the readSync loop. The cancel section reads the same file at the same offsets.
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import { AsyncFileManager } from 'async-file';
+import {
+  BLOCK,
+  LANES,
+  RunLatch,
+  callbackReads,
+  closeHandles,
+  managerReads,
+  openReadHandles,
+  syncReads,
+  wrongBlock,
+} from '../random-reads.js';
+import { seededUint32 } from '../seeded-random.js';
+import type { AsyncRunCase, RunPhase } from '../time-async-runs.js';
+import { NAMES } from './constants.js';
+import type { SectionContext } from './section.js';
+import { timeSectionCases } from './time-section-cases.js';
+
+/** Random reads: 4 KiB at 4 KiB-aligned offsets of one cached 256 MiB file. */
+export const READ_FILE_BYTES = 256 * 1024 * 1024;
+const READS_PER_RUN = 100_000;
+const READS_PER_WARMUP_RUN = 20_000;
+/** Small enough that the 4 KiB read buffers (external memory, which also triggers GCs) stay well under 64 MB. */
+const READS_PER_ALLOCATION_RUN = 5_000;
+const READ_ROUNDS = { min: 5, max: 15 };
+const READ_SEED = 0x5eed_f11e;
+
+/** The same 4 KiB-aligned offsets, from a seeded PRNG, for every case and every run. */
+export function readOffsets(): Int32Array {
+  const next = seededUint32(READ_SEED);
+  const blocks = READ_FILE_BYTES / BLOCK;
+  return Int32Array.from({ length: READS_PER_RUN }, () => (next() % blocks) * BLOCK);
+}
+
+function readsPerRun(phase: RunPhase): number {
+  if (phase === 'timed') return READS_PER_RUN;
+  return phase === 'warmup' ? READS_PER_WARMUP_RUN : READS_PER_ALLOCATION_RUN;
+}
+
+/** As callbackReads, but a new Buffer for every read, as the manager's read() hands out (isolates that cost). */
+function callbackReadsNewBuffer(fd: number, offsets: Int32Array, count: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const latch = new RunLatch(count, resolve, reject);
+    let next = 0;
+    const lane = (): void => {
+      if (next >= count) return;
+      const offset = offsets[next++] ?? 0;
+      const buffer = Buffer.allocUnsafe(BLOCK);
+      fs.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
+        if (error !== null) return latch.fail(error);
+        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+          return latch.fail(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
+        }
+        if (latch.complete()) lane();
+      });
+    };
+    for (let i = 0; i < LANES; i++) lane();
+  });
+}
+
+async function promiseReads(file: fsp.FileHandle, offsets: Int32Array, count: number): Promise<number> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    const buffer = Buffer.allocUnsafe(BLOCK);
+    while (next < count) {
+      const offset = offsets[next++] ?? 0;
+      const { bytesRead } = await file.read(buffer, 0, BLOCK, offset);
+      if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+        throw wrongBlock(offset, bytesRead, buffer.readUInt32LE(0));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: LANES }, lane));
+  return count;
+}
+
+/** Times the five read cases on `file` at `offsets` and adds `method.reads`. */
+export async function runReadsSection(
+  context: SectionContext,
+  file: string,
+  offsets: Int32Array,
+  deadline: number,
+): Promise<void> {
+  const fd = fs.openSync(file, 'r');
+  context.cleanups.push(async () => fs.closeSync(fd));
+  const promiseFile = await fsp.open(file, 'r');
+  context.cleanups.push(() => promiseFile.close());
+  const manager = new AsyncFileManager({ concurrency: LANES });
+  const handles = await openReadHandles(manager, file, LANES);
+  context.cleanups.push(() => closeHandles(handles));
+  const cases: AsyncRunCase[] = [
+    {
+      name: NAMES.readsManager,
+      role: 'subject',
+      run: (phase) => managerReads(handles, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsCallback,
+      role: 'baseline',
+      run: (phase) => callbackReads(fd, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsCallbackAlloc,
+      role: 'baseline',
+      run: (phase) => callbackReadsNewBuffer(fd, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsPromises,
+      role: 'baseline',
+      run: (phase) => promiseReads(promiseFile, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsSync,
+      role: 'baseline',
+      run: (phase) => Promise.resolve(syncReads(fd, offsets, readsPerRun(phase))),
+    },
+  ];
+  const options = {
+    warmupRuns: 1,
+    minRounds: READ_ROUNDS.min,
+    maxRounds: READ_ROUNDS.max,
+    deadline,
+    allocationRepetitions: 3,
+    allocationMaxRuns: 6,
+  };
+  context.reports.push(...(await timeSectionCases('reads', cases, options, context)));
+  context.method.reads = {
+    fileBytes: READ_FILE_BYTES,
+    readBytes: BLOCK,
+    readsPerRun: READS_PER_RUN,
+    readsPerWarmupRun: READS_PER_WARMUP_RUN,
+    readsPerAllocationRun: READS_PER_ALLOCATION_RUN,
+    offsets: `4 KiB-aligned, mulberry32 seed 0x${READ_SEED.toString(16)}, the same sequence for every case and run`,
+    cache: 'the file is written then read once in full before timing (page cache)',
+    check: 'every read: 4096 bytes, starting with its block number (uint32 LE)',
+    manager: `${LANES} handles opened 'read' on the file (one action per handle at a time), each chaining its next read`,
+    callback: 'one descriptor; fs.read with one reused buffer per lane, or a new Buffer per read',
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * The settings shared by the sections of the `async-file` group, and the names of its cases (they are the keys of the
+ * group's JSON report and of its ratios, so they never change spelling).
+ */
+
+/** Small files: each one opened (existing, empty, write-only), written 4 KiB at 0, closed. */
+export const FILES_PER_RUN = 10_000;
+export const FILES_PER_WARMUP_RUN = 2_000;
+export const FILES_PER_ALLOCATION_RUN = 2_000;
+export const FILE_ROUNDS = { min: 5, max: 10 };
+/** Allocation runs per small-file case, and fresh sets prepared for them (a run during a GC is discarded). */
+export const FILE_ALLOCATION_REPETITIONS = 3;
+export const FILE_ALLOCATION_SETS = 4;
+
+export const NAMES = {
+  filesManager: 'files: manager (node-fs) open+write 4 KiB+close, concurrency 64',
+  filesCallback: 'files: callback fs open/write/close, 64 in flight',
+  filesPromises: 'files: fs.promises FileHandle open/write/close, 64 in flight',
+  filesSync: 'files: sync loop openSync/writeSync/closeSync',
+  tmpManager: 'unnamed files: manager createAnonymousFile+write+close, concurrency 64',
+  tmpCallback: 'unnamed files: callback fs open(O_TMPFILE)/write/close, 64 in flight',
+  readsManager: 'reads: manager (node-fs) read 4 KiB, 64 handles chaining',
+  readsCallback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
+  readsCallbackAlloc: 'reads: callback fs.read, 64 in flight, new 4 KiB Buffer per read',
+  readsPromises: 'reads: fs.promises FileHandle.read, 64 in flight',
+  readsSync: 'reads: readSync loop',
+  cancel: 'cancel: manager cancel() of a queued read (concurrency 1)',
+  cancelEnqueue: 'cancel: manager enqueue of a read queued behind a busy slot',
+} as const;
