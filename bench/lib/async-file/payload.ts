@@ -1,8 +1,30 @@
 /** The 4 KiB every small-file case of the `async-file` group writes, and the error of a write that fell short of it. */
-import { BLOCK } from '../random-reads.js';
+import type { AsyncFileHandle } from 'async-file';
+import { BLOCK, type RunLatch } from '../random-reads.js';
+import { ignore } from './ignore.js';
 
 export const PAYLOAD = Buffer.alloc(BLOCK, 0x61);
 
 export function shortWrite(written: number): Error {
   return new Error(`short write: ${written} of ${BLOCK} bytes`);
+}
+
+/** Writes PAYLOAD to the handle's open file, chained, then its close: counts the file done, or fails the run. */
+export function writePayloadThenClose(handle: AsyncFileHandle, latch: RunLatch): void {
+  handle
+    .write(PAYLOAD, 0, (writeError, written) => {
+      const error = writeError ?? (written === BLOCK ? null : shortWrite(written));
+      if (error !== null) {
+        latch.fail(error);
+        handle.close(ignore).release();
+        return;
+      }
+      handle
+        .close((closeError) => {
+          if (closeError !== null) latch.fail(closeError);
+          else latch.complete();
+        })
+        .release();
+    })
+    .release();
 }

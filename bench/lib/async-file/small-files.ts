@@ -18,8 +18,7 @@ import {
   NAMES,
 } from './constants.js';
 import { checkWrittenSets, type FileSetPool, type FileSets } from './file-sets.js';
-import { ignore } from './ignore.js';
-import { PAYLOAD, shortWrite } from './payload.js';
+import { PAYLOAD, shortWrite, writePayloadThenClose } from './payload.js';
 import type { SectionContext } from './section.js';
 import { timeSectionCases } from './time-section-cases.js';
 
@@ -34,22 +33,7 @@ function managerFiles(manager: AsyncFileManager, paths: readonly string[]): Prom
       handle
         .openExistingFile(filePath, 'write', (openError) => {
           if (openError !== null) return latch.fail(openError);
-          handle
-            .write(PAYLOAD, 0, (writeError, written) => {
-              const error = writeError ?? (written === BLOCK ? null : shortWrite(written));
-              if (error !== null) {
-                latch.fail(error);
-                handle.close(ignore).release();
-                return;
-              }
-              handle
-                .close((closeError) => {
-                  if (closeError !== null) latch.fail(closeError);
-                  else latch.complete();
-                })
-                .release();
-            })
-            .release();
+          writePayloadThenClose(handle, latch);
         })
         .release();
     }

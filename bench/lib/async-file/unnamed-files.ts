@@ -8,8 +8,7 @@ import { AsyncFileManager, NodeFsEngine } from 'async-file';
 import { BLOCK, LANES, RunLatch } from '../random-reads.js';
 import type { AsyncRunCase, RunPhase } from '../time-async-runs.js';
 import { FILE_ROUNDS, FILES_PER_ALLOCATION_RUN, FILES_PER_RUN, FILES_PER_WARMUP_RUN, NAMES } from './constants.js';
-import { ignore } from './ignore.js';
-import { PAYLOAD, shortWrite } from './payload.js';
+import { PAYLOAD, shortWrite, writePayloadThenClose } from './payload.js';
 import type { SectionContext } from './section.js';
 import { timeSectionCases } from './time-section-cases.js';
 
@@ -25,22 +24,7 @@ function managerTmpFiles(manager: AsyncFileManager, directory: string, count: nu
       handle
         .createAnonymousFile(directory, (createError) => {
           if (createError !== null) return latch.fail(createError);
-          handle
-            .write(PAYLOAD, 0, (writeError, written) => {
-              const error = writeError ?? (written === BLOCK ? null : shortWrite(written));
-              if (error !== null) {
-                latch.fail(error);
-                handle.close(ignore).release();
-                return;
-              }
-              handle
-                .close((closeError) => {
-                  if (closeError !== null) latch.fail(closeError);
-                  else latch.complete();
-                })
-                .release();
-            })
-            .release();
+          writePayloadThenClose(handle, latch);
         })
         .release();
     }
