@@ -74,10 +74,15 @@ export class IoUringUnavailableError extends Error {
   }
 }
 
-/** One request in the ring: what its completion reports, to whom. It is also the EngineRequest handed out. */
+/**
+ * One request in the ring: what its completion reports, to whom. It is also the EngineRequest handed out. The engine's
+ * table of requests holds it until its completion is dispatched, and with it the memory the kernel reads or writes.
+ */
 class UringCall implements EngineRequest {
   slot = -1;
   done = false;
+  /** A read's or write's buffer: referenced here until the completion arrives, whatever happened to the callback. */
+  buffer: Uint8Array | undefined = undefined;
 
   constructor(
     private readonly ring: NativeRing,
@@ -121,6 +126,11 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   readonly name = 'io_uring';
   private readonly ring: NativeRing;
   private readonly completions: Int32Array;
+  /**
+   * The requests by slot, each until its completion is dispatched: what keeps a read's or write's buffer alive while the
+   * kernel may use it. The native ring keeps this table alive while any request is live: it holds `dispatch` (which
+   * closes over the engine) strongly from the first request started to the last completion.
+   */
   private readonly calls: (UringCall | undefined)[] = [];
   private readonly statFields = new Float64Array(STAT_FIELDS);
   private readonly hasFtruncate: boolean;
@@ -297,7 +307,9 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
       this.unlink(filePath, () => callback(error, -1));
     };
     if (slot >= 0) {
-      return this.start(new UringCall(this.ring, NEW_FILE_CHAIN, 'open', outcome as never, filePath), slot);
+      const call = new UringCall(this.ring, NEW_FILE_CHAIN, 'open', outcome as never, filePath);
+      call.buffer = buffer;
+      return this.start(call, slot);
     }
     // no free table entry: open, write, close one after the other (the cancel reaches the open only, as in the chain)
     const compound = new CompoundCall();
@@ -319,10 +331,9 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
     position: number,
     callback: EngineCallback<number>,
   ): EngineRequest {
-    return this.start(
-      new UringCall(this.ring, NUMBER, 'read', callback as EngineCallback<never>),
-      this.ring.read(fd, buffer, offset, length, position),
-    );
+    const call = new UringCall(this.ring, NUMBER, 'read', callback as EngineCallback<never>);
+    call.buffer = buffer;
+    return this.start(call, this.ring.read(fd, buffer, offset, length, position));
   }
 
   write(
@@ -333,10 +344,9 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
     position: number,
     callback: EngineCallback<number>,
   ): EngineRequest {
-    return this.start(
-      new UringCall(this.ring, NUMBER, 'write', callback as EngineCallback<never>),
-      this.ring.write(fd, buffer, offset, length, position),
-    );
+    const call = new UringCall(this.ring, NUMBER, 'write', callback as EngineCallback<never>);
+    call.buffer = buffer;
+    return this.start(call, this.ring.write(fd, buffer, offset, length, position));
   }
 
   fstat(fd: number, callback: EngineCallback<FileStats>): EngineRequest {

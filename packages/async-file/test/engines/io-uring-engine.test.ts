@@ -286,6 +286,41 @@ describe('IoUringEngine', function () {
       expect(check.subarray(0, 4).toString()).to.equal('late');
     });
 
+    it("should keep a read's buffer alive while the kernel holds the read, though its caller dropped it", async () => {
+      const collect = async (): Promise<void> => {
+        // a WeakRef keeps its target until the current job ends: collect on a later turn, twice
+        for (let i = 0; i < 2; i++) {
+          await new Promise((resolve) => setImmediate(resolve));
+          globalThis.gc?.();
+        }
+      };
+      expect(globalThis.gc, 'mocha runs with --expose-gc').to.be.a('function');
+      let weak: WeakRef<Buffer> | undefined;
+      let report: Report<number> | undefined;
+      (() => {
+        const buffer = Buffer.alloc(8);
+        weak = new WeakRef(buffer);
+        engine.read(fifoFd, buffer, 0, 8, -1, (error, result) => (report = { error, result }));
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await collect();
+      expect(report, 'the read waits for data').to.equal(undefined);
+      expect(weak?.deref(), 'the engine holds the buffer while the kernel holds the read').to.not.equal(undefined);
+      fs.writeSync(fifoFd, 'data');
+      await settlesWithin(
+        (async () => {
+          while (report === undefined) await new Promise((resolve) => setImmediate(resolve));
+        })(),
+        2000,
+        'the read',
+      );
+      expect(report?.error).to.equal(null);
+      expect(report?.result).to.equal(4);
+      expect(weak?.deref()?.subarray(0, 4).toString(), 'the kernel filled the buffer that was kept').to.equal('data');
+      await collect();
+      expect(weak?.deref(), 'once the completion arrived, the engine lets it go').to.equal(undefined);
+    });
+
     it('should skip requests canceled before they were submitted (same tick): NOPs that report ECANCELED', async () => {
       const file = tmp.join('a.txt');
       fs.writeFileSync(file, 'hello');
