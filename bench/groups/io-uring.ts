@@ -438,12 +438,6 @@ async function main(): Promise<void> {
       'x',
     ),
     goalAtLeast(
-      'random 4 KiB cached reads: manager (io_uring) reads/s / readSync loop reads/s',
-      speedup(NAMES.uringManager, NAMES.sync),
-      0.9,
-      'x',
-    ),
-    goalAtLeast(
       'small-file creates: io_uring writeNewFile files/s / sync loop files/s',
       speedup(NAMES.createChain, NAMES.createSync),
       1.1,
@@ -456,6 +450,12 @@ async function main(): Promise<void> {
       'x',
     ),
   ];
+  notes.push(
+    `The manager on io_uring: ${speedup(NAMES.uringManager, NAMES.sync)}x the readSync loop, ` +
+      `${speedup(NAMES.uringManager, NAMES.nodeFsManager)}x the manager on node-fs. Not a goal of this group: the ` +
+      "issue's read goal is the engine's, and what the manager adds per action (an AsyncOp, a slot, a new Buffer per " +
+      "read without a pool) is the async-file group's subject.",
+  );
   notes.push(
     'Bytes/op are not measured in this group (0 = not measured). Ratios come from medians of interleaved runs in one process.',
   );
