@@ -4,6 +4,7 @@
  * thing.
  */
 import fs from 'node:fs';
+import { AsyncOp } from 'async-op';
 import type { AsyncFileHandle, AsyncFileManager } from 'async-file';
 
 /** The read size, and the alignment of every offset. */
@@ -178,4 +179,84 @@ export function syncReadsNewBuffer(fd: number, offsets: Int32Array, count: numbe
     }
   }
   return count;
+}
+
+/** The least an action of the manager's contract holds: an AsyncOp, the module's own reference, both released. */
+function contractOp(context: number): void {
+  const op = AsyncOp.create({ context, cancel: ignoreCancel });
+  const own = op.ref();
+  op.release(); // the caller releases at once, as managerReads does
+  own.complete();
+  own.release();
+}
+
+function ignoreCancel(): void {
+  // a floor measurement: nothing is ever canceled
+}
+
+/**
+ * The contract's floor over callback fs (what no manager can go under): {@link callbackReads}, plus one AsyncOp per
+ * read (created, referenced by the module, completed, both references released). Everything else the manager does
+ * per action (its slot, its handle's order, its undo, the result Buffer) comes on top.
+ */
+export function callbackReadsWithOp(fd: number, offsets: Int32Array, count: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const latch = new RunLatch(count, resolve, reject);
+    let next = 0;
+    const lane = (buffer: Buffer): void => {
+      if (next >= count) return;
+      const offset = offsets[next++] ?? 0;
+      contractOp(offset);
+      fs.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
+        if (error !== null) return latch.fail(error);
+        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+          return latch.fail(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
+        }
+        if (latch.complete()) lane(buffer);
+      });
+    };
+    for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
+  });
+}
+
+/**
+ * The fast path's floor (what no manager with `syncThresholdBytes` can go under): LANES lanes, each read done at
+ * once with readSync, its completion delivered on a later turn in one batch with the others (setImmediate, as the
+ * contract requires: never inside the call that enqueued it), the lane's next read started from that completion.
+ * With `withOp`, also one AsyncOp per read as in {@link callbackReadsWithOp}.
+ */
+export function syncReadsDeliveredLater(
+  fd: number,
+  offsets: Int32Array,
+  count: number,
+  withOp: boolean,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const latch = new RunLatch(count, resolve, reject);
+    let next = 0;
+    let ready: Buffer[] = [];
+    let scheduled = false;
+    const deliver = (): void => {
+      scheduled = false;
+      const batch = ready;
+      ready = [];
+      for (const buffer of batch) if (latch.complete()) lane(buffer);
+    };
+    const lane = (buffer: Buffer): void => {
+      if (next >= count || latch.failed) return;
+      const offset = offsets[next++] ?? 0;
+      if (withOp) contractOp(offset);
+      const bytesRead = fs.readSync(fd, buffer, 0, BLOCK, offset);
+      if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+        latch.fail(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
+        return;
+      }
+      ready.push(buffer);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(deliver);
+      }
+    };
+    for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
+  });
 }

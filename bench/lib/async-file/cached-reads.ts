@@ -1,7 +1,8 @@
 /**
  * Section `reads` of the `async-file` group: random 4 KiB reads of one cached 256 MiB file (the shared workload of
  * lib/random-reads.ts) through the manager, against callback fs.read (one buffer per lane, and a new Buffer per read),
- * fs.promises FileHandle.read and the readSync loop. The cancel section reads the same file at the same offsets.
+ * fs.promises FileHandle.read and the readSync loop; and the contract's floor (callback fs.read plus an AsyncOp per read,
+ * the least any implementation of the manager's contract does per read). The cancel section reads the same file at the same offsets.
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -11,6 +12,7 @@ import {
   LANES,
   RunLatch,
   callbackReads,
+  callbackReadsWithOp,
   closeHandles,
   managerReads,
   openReadHandles,
@@ -110,6 +112,11 @@ export async function runReadsSection(
       name: NAMES.readsCallbackAlloc,
       role: 'baseline',
       run: (phase) => callbackReadsNewBuffer(fd, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsCallbackOp,
+      role: 'baseline',
+      run: (phase) => callbackReadsWithOp(fd, offsets, readsPerRun(phase)),
     },
     {
       name: NAMES.readsPromises,

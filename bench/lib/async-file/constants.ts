@@ -22,6 +22,7 @@ export const NAMES = {
   readsManager: 'reads: manager (node-fs) read 4 KiB, 64 handles chaining',
   readsCallback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
   readsCallbackAlloc: 'reads: callback fs.read, 64 in flight, new 4 KiB Buffer per read',
+  readsCallbackOp: "reads: the contract's floor: callback fs.read + an AsyncOp per read, 64 in flight",
   readsPromises: 'reads: fs.promises FileHandle.read, 64 in flight',
   readsSync: 'reads: readSync loop',
   cancel: 'cancel: manager cancel() of a queued read (concurrency 1)',

@@ -2,7 +2,8 @@
  * Section 1 of the `fast-paths` group: 4 KiB cached random reads of one 256 MiB file (the shared workload of
  * lib/random-reads.ts) with the threshold, the threshold + the cache probe, and either with a BufferPool released in
  * the callback, against the manager without the fast path, callback fs.read and the readSync loop (the single-thread
- * limit), interleaved.
+ * limit), interleaved; and the contract's floor: readSync with each completion delivered on a later turn (with and
+ * without an AsyncOp per read), the least any implementation of the fast path's contract does per read.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import {
   managerReadsReleasing,
   openReadHandles,
   syncReads,
+  syncReadsDeliveredLater,
   syncReadsNewBuffer,
 } from '../random-reads.js';
 import { seededUint32 } from '../seeded-random.js';
@@ -127,6 +129,16 @@ export async function timeCachedReads(
       name: NAMES.syncAlloc,
       role: 'baseline',
       run: (p) => Promise.resolve(syncReadsNewBuffer(fd, offsets, readsPerRun(p))),
+    },
+    {
+      name: NAMES.floorLater,
+      role: 'baseline',
+      run: (p) => syncReadsDeliveredLater(fd, offsets, readsPerRun(p), false),
+    },
+    {
+      name: NAMES.floorLaterOp,
+      role: 'baseline',
+      run: (p) => syncReadsDeliveredLater(fd, offsets, readsPerRun(p), true),
     },
   ];
   const timings = await timeAsyncRuns(cases, {

@@ -18,6 +18,9 @@ export const NAMES = {
   callback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
   sync: 'reads: readSync loop',
   syncAlloc: 'reads: readSync loop, new 4 KiB Buffer per read (as the default slab buffers hand out)',
+  floorLater: "reads: the contract's floor: readSync, delivered on a later turn in batches, 64 lanes",
+  floorLaterOp:
+    "reads: the contract's floor: readSync + an AsyncOp per read, delivered on a later turn in batches, 64 lanes",
   uncachedProbe: 'uncached: manager syncThresholdBytes 4096 + cacheProbe, 32 handles',
   uncachedThreshold: 'uncached: manager syncThresholdBytes 4096 (no probe), 32 handles',
   uncachedPlain: 'uncached: manager without the fast path, 32 handles',
