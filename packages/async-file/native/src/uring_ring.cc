@@ -1109,7 +1109,8 @@ napi_value RingInfo(napi_env env, napi_callback_info info) {
   set("directSlots", r->direct_slots);
   set("directFree", (double)r->direct_free.size());
   set("features", r->features);
-  set("live", r->live);
+  // completed in the batch being dispatched: their slots are released only once the dispatch returns
+  set("live", (double)(r->live - r->release_after_dispatch.size()));
   set("inflight", r->inflight);
   set("backlog", (double)r->backlog.size());
   set("batches", (double)r->batches);

@@ -227,6 +227,22 @@ describe('IoUringEngine', function () {
       expect(fs.readdirSync(tmp.path)).to.deep.equal([]);
     });
 
+    it('should no longer count a request in info.live once its completion is being delivered', async () => {
+      const file = tmp.join('live.txt');
+      fs.writeFileSync(file, 'x');
+      const fd = fs.openSync(file, 'r');
+      try {
+        const liveInCallback = await new Promise<number>((resolve) => {
+          engine.read(fd, Buffer.alloc(1), 0, 1, 0, () => resolve(engine.info.live));
+        });
+        expect(liveInCallback, 'inside the callback').to.equal(0);
+        // this continuation runs as a microtask of the same delivery, before the ring releases the slot
+        expect(engine.info.live, 'right after the await').to.equal(0);
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+
     it('should keep more requests than the ring holds in a backlog and complete them all', async () => {
       const small = new IoUringEngine({ entries: 4 });
       try {
