@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import { AsyncOp } from 'async-op';
 import type { AsyncFileHandle, AsyncFileManager } from 'async-file';
+import { seededUint32 } from './seeded-random.js';
 
 /** The read size, and the alignment of every offset. */
 export const BLOCK = 4096;
@@ -104,15 +105,25 @@ export function managerReadsReleasing(
   return managerReads(handles, offsets, count, (bytes) => manager.releaseBuffer(bytes));
 }
 
-/** `count` reads with the callback fs API, LANES in flight, one reused buffer per lane. */
-export function callbackReads(fd: number, offsets: Int32Array, count: number): Promise<number> {
+/** A positioned read with fs.read's arguments (fs.read itself, or an engine's read). */
+export type ReadCall = (
+  fd: number,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+  callback: (error: Error | null, bytesRead: number) => void,
+) => void;
+
+/** `count` reads through `read`, LANES in flight, one reused buffer per lane, each checked. */
+export function laneReads(read: ReadCall, fd: number, offsets: Int32Array, count: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const latch = new RunLatch(count, resolve, reject);
     let next = 0;
     const lane = (buffer: Buffer): void => {
       if (next >= count) return;
       const offset = offsets[next++] ?? 0;
-      fs.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
+      read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
         if (error !== null) return latch.fail(error);
         if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
           return latch.fail(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
@@ -122,6 +133,11 @@ export function callbackReads(fd: number, offsets: Int32Array, count: number): P
     };
     for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
   });
+}
+
+/** `count` reads with the callback fs API, LANES in flight, one reused buffer per lane. */
+export function callbackReads(fd: number, offsets: Int32Array, count: number): Promise<number> {
+  return laneReads(fs.read as ReadCall, fd, offsets, count);
 }
 
 /** `count` reads with readSync in a loop into one buffer: the single-thread limit. */
@@ -200,23 +216,11 @@ function ignoreCancel(): void {
  * per action (its slot, its handle's order, its undo, the result Buffer) comes on top.
  */
 export function callbackReadsWithOp(fd: number, offsets: Int32Array, count: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const latch = new RunLatch(count, resolve, reject);
-    let next = 0;
-    const lane = (buffer: Buffer): void => {
-      if (next >= count) return;
-      const offset = offsets[next++] ?? 0;
-      contractOp(offset);
-      fs.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
-        if (error !== null) return latch.fail(error);
-        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
-          return latch.fail(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
-        }
-        if (latch.complete()) lane(buffer);
-      });
-    };
-    for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
-  });
+  const readWithOp: ReadCall = (descriptor, buffer, offset, length, position, callback) => {
+    contractOp(position);
+    fs.read(descriptor, buffer, offset, length, position, callback);
+  };
+  return laneReads(readWithOp, fd, offsets, count);
 }
 
 /**
@@ -259,4 +263,11 @@ export function syncReadsDeliveredLater(
     };
     for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
   });
+}
+
+/** `count` block-aligned offsets into a file of `fileBytes`, from a seeded PRNG (the same for every run). */
+export function blockOffsets(count: number, fileBytes: number, seed: number): Int32Array {
+  const next = seededUint32(seed);
+  const blocks = fileBytes / BLOCK;
+  return Int32Array.from({ length: count }, () => (next() % blocks) * BLOCK);
 }

@@ -11,17 +11,19 @@ import {
   BLOCK,
   LANES,
   RunLatch,
+  blockOffsets,
   callbackReads,
   callbackReadsWithOp,
   closeHandles,
   managerReads,
+  managerReadsReleasing,
   openReadHandles,
   syncReads,
   wrongBlock,
 } from '../random-reads.js';
-import { seededUint32 } from '../seeded-random.js';
 import type { AsyncRunCase, RunPhase } from '../time-async-runs.js';
 import { NAMES } from './constants.js';
+import { openStubManager, stubEngineReads } from './stub-read-engine.js';
 import type { SectionContext } from './section.js';
 import { timeSectionCases } from './time-section-cases.js';
 
@@ -36,9 +38,7 @@ const READ_SEED = 0x5eed_f11e;
 
 /** The same 4 KiB-aligned offsets, from a seeded PRNG, for every case and every run. */
 export function readOffsets(): Int32Array {
-  const next = seededUint32(READ_SEED);
-  const blocks = READ_FILE_BYTES / BLOCK;
-  return Int32Array.from({ length: READS_PER_RUN }, () => (next() % blocks) * BLOCK);
+  return blockOffsets(READS_PER_RUN, READ_FILE_BYTES, READ_SEED);
 }
 
 function readsPerRun(phase: RunPhase): number {
@@ -97,6 +97,8 @@ export async function runReadsSection(
   const manager = new AsyncFileManager({ concurrency: LANES });
   const handles = await openReadHandles(manager, file, LANES);
   context.cleanups.push(() => closeHandles(handles));
+  const stub = await openStubManager(file);
+  context.cleanups.push(() => closeHandles(stub.handles));
   const cases: AsyncRunCase[] = [
     {
       name: NAMES.readsManager,
@@ -117,6 +119,16 @@ export async function runReadsSection(
       name: NAMES.readsCallbackOp,
       role: 'baseline',
       run: (phase) => callbackReadsWithOp(fd, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsStubManager,
+      role: 'subject',
+      run: (phase) => managerReadsReleasing(stub.manager, stub.handles, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsStubEngine,
+      role: 'baseline',
+      run: (phase) => stubEngineReads(stub.engine, offsets, readsPerRun(phase)),
     },
     {
       name: NAMES.readsPromises,
@@ -149,5 +161,9 @@ export async function runReadsSection(
     check: 'every read: 4096 bytes, starting with its block number (uint32 LE)',
     manager: `${LANES} handles opened 'read' on the file (one action per handle at a time), each chaining its next read`,
     callback: 'one descriptor; fs.read with one reused buffer per lane, or a new Buffer per read',
+    floor: "the contract's floor: as callback, plus one AsyncOp per read (created, referenced, completed, released)",
+    stub:
+      'the manager (with a BufferPool, released in the callback) on StubReadEngine, whose read() does no I/O and ' +
+      "reports in one batch per turn, against that engine called directly: the difference is the manager's own work",
   };
 }

@@ -23,6 +23,9 @@ export const NAMES = {
   readsCallback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
   readsCallbackAlloc: 'reads: callback fs.read, 64 in flight, new 4 KiB Buffer per read',
   readsCallbackOp: "reads: the contract's floor: callback fs.read + an AsyncOp per read, 64 in flight",
+  readsStubManager:
+    'reads: manager + BufferPool on a stub engine (read() does no I/O, one batch per turn), 64 handles chaining',
+  readsStubEngine: 'reads: the stub engine alone (read() does no I/O, one batch per turn), 64 in flight',
   readsPromises: 'reads: fs.promises FileHandle.read, 64 in flight',
   readsSync: 'reads: readSync loop',
   cancel: 'cancel: manager cancel() of a queued read (concurrency 1)',

@@ -17,6 +17,7 @@ import {
 import {
   BLOCK,
   LANES,
+  blockOffsets,
   callbackReads,
   closeHandles,
   createCachedReadFile,
@@ -27,7 +28,6 @@ import {
   syncReadsDeliveredLater,
   syncReadsNewBuffer,
 } from '../random-reads.js';
-import { seededUint32 } from '../seeded-random.js';
 import { round, roundSummary } from '../stats.js';
 import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../time-async-runs.js';
 import { NAMES, SEED, THRESHOLD } from './constants.js';
@@ -69,9 +69,7 @@ export async function openCachedReads(context: SectionContext): Promise<CachedRe
   const { cleanups, log, started } = context;
   const file = path.join(context.dir, 'reads.bin');
   createCachedReadFile(file, FILE_BYTES);
-  const next = seededUint32(SEED);
-  const blocks = FILE_BYTES / BLOCK;
-  const offsets = Int32Array.from({ length: READS_PER_RUN }, () => (next() % blocks) * BLOCK);
+  const offsets = blockOffsets(READS_PER_RUN, FILE_BYTES, SEED);
   log(`file ready after ${Math.round(performance.now() - started)} ms`);
   const fd = fs.openSync(file, 'r');
   cleanups.push(() => fs.closeSync(fd));

@@ -1,0 +1,94 @@
+/**
+ * Probe: what a full gc() with nothing in flight does to the manager's speed.
+ *
+ * The benchmark groups run a full gc() before every timed run. With no action in flight, V8 then discards the
+ * optimized code of the manager's hot functions (deopt reason "weak objects"), and the run starts in slower code. This
+ * probe times, over 10 interleaved rounds (medians):
+ * - the manager's own work per read: the manager (with a BufferPool) on the stub engine whose read() does no I/O,
+ *   minus that engine called directly, with and without a gc() before each run;
+ * - the manager (node-fs) against callback fs.read on a cached file, each run after a gc(), with and without an untimed
+ *   10,000-read re-warm between the gc() and the timed run.
+ *
+ * Run: `npm run build && node --expose-gc bench/dist/probes/gc-rewarm.js` (about 1 min). Add `--trace-deopt` and
+ * count "weak objects" to see the deopts.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AsyncFileManager, type AsyncFileHandle } from 'async-file';
+import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
+import {
+  LANES,
+  blockOffsets,
+  callbackReads,
+  closeHandles,
+  createCachedReadFile,
+  managerReads,
+  managerReadsReleasing,
+  openReadHandles,
+} from '../lib/random-reads.js';
+import { summarize } from '../lib/stats.js';
+import { createTempRoot } from '../lib/temp-root.js';
+
+const FILE_BYTES = 256 * 1024 * 1024;
+const READS = 100_000;
+const REWARM_READS = 10_000;
+const ROUNDS = 10;
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** ns per read of `run(READS)`, after a gc() if `collect`, and an untimed `run(REWARM_READS)` if `rewarm`. */
+async function time(run: (count: number) => Promise<number>, collect: boolean, rewarm: boolean): Promise<number> {
+  if (collect) gc?.();
+  if (rewarm) await run(REWARM_READS);
+  const start = process.hrtime.bigint();
+  await run(READS);
+  return Number(process.hrtime.bigint() - start) / READS;
+}
+
+async function main(): Promise<void> {
+  if (gc === undefined) throw new Error('run with node --expose-gc');
+  const temp = createTempRoot('async-op-probe-');
+  const lists: AsyncFileHandle[][] = [];
+  try {
+    const file = path.join(temp.path, 'reads.bin');
+    createCachedReadFile(file, FILE_BYTES);
+    const offsets = blockOffsets(READS, FILE_BYTES, 0x5eed_f11e);
+    const fd = fs.openSync(file, 'r');
+    const stub = await openStubManager(file);
+    const manager = new AsyncFileManager({ concurrency: LANES });
+    const handles = await openReadHandles(manager, file, LANES);
+    lists.push(stub.handles, handles);
+    const own = (count: number): Promise<number> => managerReadsReleasing(stub.manager, stub.handles, offsets, count);
+    const alone = (count: number): Promise<number> => stubEngineReads(stub.engine, offsets, count);
+    const viaManager = (count: number): Promise<number> => managerReads(handles, offsets, count);
+    const raw = (count: number): Promise<number> => callbackReads(fd, offsets, count);
+    const samples: Record<string, number[]> = {};
+    const add = (name: string, value: number): void => void (samples[name] ??= []).push(value);
+    await own(REWARM_READS);
+    await alone(REWARM_READS);
+    for (let round = 0; round < ROUNDS; round++) {
+      add('own, warm', (await time(own, false, false)) - (await time(alone, false, false)));
+      add('own, after gc()', (await time(own, true, false)) - (await time(alone, true, false)));
+      add('ratio, after gc()', (await time(raw, true, false)) / (await time(viaManager, true, false)));
+      add('ratio, after gc() + re-warm', (await time(raw, true, true)) / (await time(viaManager, true, true)));
+    }
+    fs.closeSync(fd);
+    const median = (name: string): number => summarize(samples[name] ?? []).median;
+    console.log(`medians of ${ROUNDS} rounds, ${READS.toLocaleString('en-US')} reads per run, ${LANES} in flight:`);
+    const rows: [string, string][] = [
+      ["the manager's own work per read, warm", `${median('own, warm').toFixed(0)} ns`],
+      ["the manager's own work per read, after a gc()", `${median('own, after gc()').toFixed(0)} ns`],
+      ['manager (node-fs) / callback fs.read, after a gc()', `${median('ratio, after gc()').toFixed(2)}x`],
+      [
+        `the same with a ${REWARM_READS.toLocaleString('en-US')}-read re-warm after the gc()`,
+        `${median('ratio, after gc() + re-warm').toFixed(2)}x`,
+      ],
+    ];
+    for (const [name, value] of rows) console.log(`  ${`${name}:`.padEnd(64)} ${value}`);
+  } finally {
+    for (const list of lists) await closeHandles(list);
+    temp.remove();
+  }
+}
+
+await main();
