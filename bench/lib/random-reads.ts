@@ -227,13 +227,15 @@ export function callbackReadsWithOp(fd: number, offsets: Int32Array, count: numb
  * The fast path's floor (what no manager with `syncThresholdBytes` can go under): LANES lanes, each read done at
  * once with readSync, its completion delivered on a later turn in one batch with the others (setImmediate, as the
  * contract requires: never inside the call that enqueued it), the lane's next read started from that completion.
- * With `withOp`, also one AsyncOp per read as in {@link callbackReadsWithOp}.
+ * With `withOp`, also one AsyncOp per read as in {@link callbackReadsWithOp}. `schedule` may be queueMicrotask instead:
+ * still never inside the call, cheaper, but a chain of fast completions would then never yield to the event loop.
  */
 export function syncReadsDeliveredLater(
   fd: number,
   offsets: Int32Array,
   count: number,
   withOp: boolean,
+  schedule: (deliver: () => void) => void = setImmediate,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const latch = new RunLatch(count, resolve, reject);
@@ -258,7 +260,7 @@ export function syncReadsDeliveredLater(
       ready.push(buffer);
       if (!scheduled) {
         scheduled = true;
-        setImmediate(deliver);
+        schedule(deliver);
       }
     };
     for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));

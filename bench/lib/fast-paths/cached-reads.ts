@@ -138,6 +138,11 @@ export async function timeCachedReads(
       role: 'baseline',
       run: (p) => syncReadsDeliveredLater(fd, offsets, readsPerRun(p), true),
     },
+    {
+      name: NAMES.floorMicrotaskOp,
+      role: 'baseline',
+      run: (p) => syncReadsDeliveredLater(fd, offsets, readsPerRun(p), true, queueMicrotask),
+    },
   ];
   const timings = await timeAsyncRuns(cases, {
     warmupRuns: 1,

@@ -21,6 +21,8 @@ export const NAMES = {
   floorLater: "reads: the contract's floor: readSync, delivered on a later turn in batches, 64 lanes",
   floorLaterOp:
     "reads: the contract's floor: readSync + an AsyncOp per read, delivered on a later turn in batches, 64 lanes",
+  floorMicrotaskOp:
+    "reads: the contract's floor, delivered on a microtask instead: readSync + an AsyncOp per read, 64 lanes",
   uncachedProbe: 'uncached: manager syncThresholdBytes 4096 + cacheProbe, 32 handles',
   uncachedThreshold: 'uncached: manager syncThresholdBytes 4096 (no probe), 32 handles',
   uncachedPlain: 'uncached: manager without the fast path, 32 handles',
