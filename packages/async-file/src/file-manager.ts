@@ -259,7 +259,7 @@ export class AsyncFileManager {
       throw new TypeError(`Expected \`buffer\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
     }
     // an O_DIRECT read's buffer is allocated aligned, outside the allocator: nothing to give back
-    if (this.scheduler.unpooledReadBuffers.delete(buffer.buffer)) return;
+    if (this.scheduler.untrackUnpooled(buffer)) return;
     this.scheduler.readBuffers?.release(buffer);
   }
 

@@ -19,7 +19,7 @@ import { loadNativeIo } from '../src/internal/native-io.js';
 import { expectArgumentError } from './support/argument-error.js';
 import { DEFAULT_ENGINE } from './support/default-engine.js';
 import { descriptorsUnder } from './support/descriptors.js';
-import { step } from './support/step.js';
+import { outcome, step } from './support/step.js';
 import { useTempDir } from './support/temp-dir.js';
 
 const O_DIRECT = fs.constants.O_DIRECT;
@@ -153,10 +153,35 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
     fs.writeFileSync(file, Buffer.alloc(4096, 5));
     const handle = await openDirect(file, 'read');
     const bytes = await step<Buffer>((cb) => handle.read(0, 4096, cb));
-    manager.releaseBuffer(bytes);
+    const withPool = manager;
+    withPool.releaseBuffer(bytes);
     expect(pool.created).to.equal(0);
     expect(pool.freeCount).to.equal(0);
+    // released once already: a second release reaches the pool, which refuses a buffer it never handed out
+    expect(() => withPool.releaseBuffer(bytes)).to.throw(TypeError, /this pool handed out/);
     await step<void>((cb) => handle.close(cb));
+  });
+
+  it("should track an O_DIRECT read's buffer until it is released, and not at all once the read failed", async () => {
+    const pool = new BufferPool({ bufferSize: 4096 });
+    engine = DEFAULT_ENGINE === 'io_uring' ? new IoUringEngine() : new NodeFsEngine();
+    manager = new AsyncFileManager({ engine, readBuffers: pool });
+    // the count that lets releaseBuffer() skip its WeakSet while no O_DIRECT buffer is out
+    const tracked = (): number =>
+      (manager as unknown as { scheduler: { unpooledCount: number } }).scheduler.unpooledCount;
+    const file = tmp.join('direct.bin');
+    fs.writeFileSync(file, Buffer.alloc(4096, 5));
+    const writer = await openDirect(file, 'write'); // its reads fail with EBADF
+    const failed = await outcome<Buffer>((cb) => writer.read(0, 4096, cb));
+    expect(failed.error?.code).to.equal('EBADF');
+    expect(tracked(), 'after the failed read').to.equal(0);
+    await step<void>((cb) => writer.close(cb));
+    const reader = await openDirect(file, 'read');
+    const bytes = await step<Buffer>((cb) => reader.read(0, 4096, cb));
+    expect(tracked(), 'while the user holds the result').to.equal(1);
+    manager.releaseBuffer(bytes);
+    expect(tracked(), 'once released').to.equal(0);
+    await step<void>((cb) => reader.close(cb));
   });
 
   it('should duplicate an O_DIRECT file into a buffered descriptor', async () => {

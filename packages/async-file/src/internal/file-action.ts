@@ -84,6 +84,8 @@ export class FileAction {
   fast = false;
   /** `buffer` came from the manager's allocator: it goes back there unless the user receives it. */
   pooled = false;
+  /** `buffer` is an O_DIRECT read's, tracked as not the allocator's (Scheduler.trackUnpooled). */
+  unpooled = false;
   /** Bytes written so far (write repeats partial writes). */
   progress = 0;
   // arguments

@@ -32,7 +32,7 @@ export function reserveReadBuffer(action: FileAction): Error | undefined {
     action.buffer = allocateAligned(io, length, alignment.memory);
     action.bufferOffset = 0;
     // not the allocator's: releaseBuffer() must not hand it to the allocator (which would refuse it)
-    action.scheduler.unpooledReadBuffers.add(action.buffer.buffer);
+    action.scheduler.trackUnpooled(action);
     return undefined;
   }
   const allocator = action.scheduler.readBuffers;
