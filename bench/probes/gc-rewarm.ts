@@ -1,9 +1,11 @@
 /**
  * Probe: what a full gc() with nothing in flight does to the manager's speed.
  *
- * The benchmark groups run a full gc() before every timed run. With no action in flight, V8 then discards the
- * optimized code of the manager's hot functions (deopt reason "weak objects"), and the run starts in slower code. This
- * probe times, over 10 interleaved rounds (medians):
+ * The benchmark groups run a full gc() before every timed run. With no op or action alive, V8 would then discard the
+ * optimized code of the hot functions (deopt reason "weak objects") if it did not find the classes' hidden classes
+ * kept alive (HIDDEN_CLASS_KEEPERS in async-op, HIDDEN_CLASS_KEEPER in async-file). This probe times, over 10
+ * interleaved rounds (medians):
+ * - an AsyncOp's life as a module uses it, warm and right after a gc();
  * - the manager's own work per read: the manager (with a BufferPool) on the stub engine whose read() does no I/O,
  *   minus that engine called directly, with and without a gc() before each run;
  * - the manager (node-fs) against callback fs.read on a cached file, each run after a gc(), with and without an untimed
@@ -14,6 +16,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { AsyncOp } from 'async-op';
 import { AsyncFileManager, type AsyncFileHandle } from 'async-file';
 import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
 import {
@@ -35,6 +38,22 @@ const REWARM_READS = 10_000;
 const ROUNDS = 10;
 
 const gc = (globalThis as { gc?: () => void }).gc;
+const OP_LOOPS = 1_000_000;
+const ignore = (): void => {};
+
+/** ns per AsyncOp life as a module uses it (create, the module's ref, complete, both released), after a gc() if asked. */
+function opLife(collect: boolean): number {
+  if (collect) gc?.();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < OP_LOOPS; i++) {
+    const op = AsyncOp.create({ context: i, cancel: ignore });
+    const own = op.ref();
+    op.release();
+    own.complete();
+    own.release();
+  }
+  return Number(process.hrtime.bigint() - start) / OP_LOOPS;
+}
 
 /** ns per read of `run(READS)`, after a gc() if `collect`, and an untimed `run(REWARM_READS)` if `rewarm`. */
 async function time(run: (count: number) => Promise<number>, collect: boolean, rewarm: boolean): Promise<number> {
@@ -66,7 +85,10 @@ async function main(): Promise<void> {
     const add = (name: string, value: number): void => void (samples[name] ??= []).push(value);
     await own(REWARM_READS);
     await alone(REWARM_READS);
+    opLife(false);
     for (let round = 0; round < ROUNDS; round++) {
+      add('op, warm', opLife(false));
+      add('op, after gc()', opLife(true));
       add('own, warm', (await time(own, false, false)) - (await time(alone, false, false)));
       add('own, after gc()', (await time(own, true, false)) - (await time(alone, true, false)));
       add('ratio, after gc()', (await time(raw, true, false)) / (await time(viaManager, true, false)));
@@ -76,6 +98,8 @@ async function main(): Promise<void> {
     const median = (name: string): number => summarize(samples[name] ?? []).median;
     console.log(`medians of ${ROUNDS} rounds, ${READS.toLocaleString('en-US')} reads per run, ${LANES} in flight:`);
     const rows: [string, string][] = [
+      ['an AsyncOp life (create, ref, complete, 2 releases), warm', `${median('op, warm').toFixed(1)} ns`],
+      ['the same right after a gc()', `${median('op, after gc()').toFixed(1)} ns`],
       ["the manager's own work per read, warm", `${median('own, warm').toFixed(0)} ns`],
       ["the manager's own work per read, after a gc()", `${median('own, after gc()').toFixed(0)} ns`],
       ['manager (node-fs) / callback fs.read, after a gc()', `${median('ratio, after gc()').toFixed(2)}x`],

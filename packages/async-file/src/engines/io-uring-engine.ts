@@ -98,6 +98,17 @@ class UringCall implements EngineRequest {
   }
 }
 
+/**
+ * @internal One UringCall alive for as long as this module, so that a full GC with no request in flight does not free
+ * the class's hidden classes and the optimized code built on them (see HIDDEN_CLASS_KEEPER in internal/file-action).
+ */
+export const HIDDEN_CLASS_KEEPER: UringCall = new UringCall(
+  null as unknown as NativeRing,
+  NUMBER,
+  'read',
+  (() => undefined) as EngineCallback<never>,
+);
+
 /** A call made of several requests (createAnonymous's fallback): cancel reaches the current one, and stops the rest. */
 class CompoundCall implements EngineRequest {
   current: EngineRequest | undefined;
