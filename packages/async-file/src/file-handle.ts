@@ -380,3 +380,10 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     return action;
   }
 }
+
+/**
+ * @internal One AsyncFileHandle alive for as long as this module, so that a full GC after every handle of a burst was
+ * dropped (one handle per file, as small-file writers do) does not free the class's hidden classes and the optimized
+ * code built on them (see HIDDEN_CLASS_KEEPER in internal/file-action).
+ */
+export const HIDDEN_CLASS_KEEPER: AsyncFileHandle = new AsyncFileHandle(null as unknown as Scheduler, 0);

@@ -1,6 +1,6 @@
 import { runAsPromiseRejectingOnCancel as runAsPromise, type RunAsPromiseOptions } from 'async-op';
 import type { FileStats, OpenMode } from './file-engine.js';
-import type { AsyncFileHandle, OpenFileOptions } from './file-handle.js';
+import { HIDDEN_CLASS_KEEPER as HANDLE_KEEPER, type AsyncFileHandle, type OpenFileOptions } from './file-handle.js';
 
 /** `{ signal }`: aborting it cancels the action; the promise then rejects with `signal.reason`. */
 export type FileActionOptions = RunAsPromiseOptions;
@@ -89,3 +89,6 @@ export class PromiseFileHandle implements AsyncDisposable {
     return this.handle[Symbol.asyncDispose]();
   }
 }
+
+/** @internal One PromiseFileHandle alive for as long as this module (see HIDDEN_CLASS_KEEPER in file-handle). */
+export const HIDDEN_CLASS_KEEPER: PromiseFileHandle = new PromiseFileHandle(HANDLE_KEEPER);
