@@ -78,8 +78,6 @@ export class FileAction {
   /** The callback's reference: released when the action finished, whichever way. */
   own: AsyncOp<FileAction> | null = null;
   request: EngineRequest | undefined = undefined;
-  /** The one engine callback of this action (created when it starts). */
-  done: ActionCallback | null = null;
   /** Try the step's `runNow` (the fast path of `syncThresholdBytes`) when it starts, before an engine call. */
   fast = false;
   /** `buffer` came from the manager's allocator: it goes back there unless the user receives it. */

@@ -4,7 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sinon from 'sinon';
-import { AsyncFileManager, FileTraceRecorder, type AsyncFileHandle, type FileTraceEvent } from '../../src/index.js';
+import {
+  AsyncFileManager,
+  FileTraceRecorder,
+  NodeFsEngine,
+  type AsyncFileHandle,
+  type EngineCallback,
+  type FileTraceEvent,
+} from '../../src/index.js';
 import { DEFAULT_ENGINE } from '../support/default-engine.js';
 import { descriptorsUnder } from '../support/descriptors.js';
 
@@ -343,6 +350,51 @@ describe(`AsyncFileManager scheduling (${DEFAULT_ENGINE}, real files)`, () => {
       sinon.assert.notCalled(readCallback);
       expect(startedOf(recorder.events, handle)).to.deep.equal(['openExistingFile', 'close']);
       expect(descriptorsUnder(directory)).to.deep.equal([]);
+    });
+  });
+  describe('engine reports', () => {
+    it('should refuse a second report of the same call (an engine bug) with an internal error, and deliver once', async () => {
+      const [file] = files(1);
+      const thrown: unknown[] = [];
+      // node-fs, except that read() reports its result twice
+      class TwiceEngine extends NodeFsEngine {
+        override read(
+          fd: number,
+          buffer: Uint8Array,
+          offset: number,
+          length: number,
+          position: number,
+          callback: EngineCallback<number>,
+        ): undefined {
+          super.read(fd, buffer, offset, length, position, (error, bytesRead) => {
+            callback(error, bytesRead);
+            try {
+              callback(error, bytesRead);
+            } catch (second) {
+              thrown.push(second);
+            }
+          });
+          return undefined;
+        }
+      }
+      const manager = new AsyncFileManager({ concurrency: 1, engine: new TwiceEngine() });
+      const handle = manager.newFileHandle();
+      await new Promise<void>((resolve, reject) =>
+        handle.openExistingFile(file as string, 'read', (error) => (error ? reject(error) : resolve())).release(),
+      );
+      let calls = 0;
+      await new Promise<void>((resolve) =>
+        handle
+          .read(0, 1, () => {
+            calls++;
+            resolve();
+          })
+          .release(),
+      );
+      expect(calls).to.equal(1);
+      expect(thrown).to.have.length(1);
+      expect(String(thrown[0])).to.match(/internal: engine node-fs reported in slot 0, where no call is pending/);
+      await new Promise<void>((resolve) => handle.close(() => resolve()).release());
     });
   });
 });
