@@ -378,7 +378,8 @@ describe(`AsyncFileManager scheduling (${DEFAULT_ENGINE}, real files)`, () => {
         }
       }
       const manager = new AsyncFileManager({ concurrency: 1, engine: new TwiceEngine() });
-      const handle = manager.newFileHandle();
+      // through engine.read() even when the test run turns the fast path on
+      const handle = manager.newFileHandle({ syncThresholdBytes: 0 });
       await new Promise<void>((resolve, reject) =>
         handle.openExistingFile(file as string, 'read', (error) => (error ? reject(error) : resolve())).release(),
       );
