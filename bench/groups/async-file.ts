@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     notes.push(
       `the contract's floor: callback fs.read plus one AsyncOp per read (what every action of the manager holds, ` +
         `DESIGN §2) runs at ${round(speedup(reports, NAMES.readsCallbackOp, NAMES.readsCallback), 2)}x callback ` +
-        'fs.read alone (0.80-1.01x over runs: within the noise of this machine); the rest of the gap is the ' +
+        'fs.read alone (within the run-to-run noise of this machine); the rest of the gap is the ' +
         "manager's own work per read.",
     );
   }
