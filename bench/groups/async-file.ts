@@ -130,6 +130,8 @@ async function main(): Promise<void> {
     { subject: NAMES.tmpManager, baseline: NAMES.tmpCallback, metrics: ['time'] },
     { subject: NAMES.readsManager, baseline: NAMES.readsCallback, metrics: ['time'] },
     { subject: NAMES.readsManager, baseline: NAMES.readsCallbackAlloc, metrics: ['time'] },
+    { subject: NAMES.readsManager, baseline: NAMES.readsCallbackSlab, metrics: ['time'] },
+    { subject: NAMES.readsCallbackSlab, baseline: NAMES.readsCallback, metrics: ['time'] },
     { subject: NAMES.readsManager, baseline: NAMES.readsPromises, metrics: ['time'] },
     { subject: NAMES.readsManager, baseline: NAMES.readsSync, metrics: ['time'] },
     { subject: NAMES.readsCallbackOp, baseline: NAMES.readsCallback, metrics: ['time'] },

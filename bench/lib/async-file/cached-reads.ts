@@ -46,19 +46,41 @@ function readsPerRun(phase: RunPhase): number {
   return phase === 'warmup' ? READS_PER_WARMUP_RUN : READS_PER_ALLOCATION_RUN;
 }
 
-/** As callbackReads, but a new Buffer for every read, as the manager's read() hands out (isolates that cost). */
-function callbackReadsNewBuffer(fd: number, offsets: Int32Array, count: number): Promise<number> {
+/** Slabs of fresh memory carved into reads, as the manager's default read buffers are (internal/read-buffer-pool). */
+const SLAB_BYTES = 256 * 1024;
+
+/**
+ * As callbackReads, but into fresh memory for every read, as the manager's read() hands out (isolates that cost):
+ * `buffer`, a new 4 KiB Buffer per read; `slab`, the next 4 KiB of a 256 KiB slab, a view of it made once the read
+ * filled it, and a new slab when one is used up (what the manager does without a `readBuffers` pool).
+ */
+function callbackReadsFresh(fd: number, offsets: Int32Array, count: number, fresh: 'buffer' | 'slab'): Promise<number> {
   return new Promise((resolve, reject) => {
     const latch = new RunLatch(count, resolve, reject);
     let next = 0;
+    let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    let used = 0;
     const lane = (): void => {
       if (next >= count) return;
       const offset = offsets[next++] ?? 0;
-      const buffer = Buffer.allocUnsafe(BLOCK);
-      fs.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
+      let memory: Buffer;
+      let start = 0;
+      if (fresh === 'buffer') {
+        memory = Buffer.allocUnsafe(BLOCK);
+      } else {
+        if (used + BLOCK > SLAB_BYTES) {
+          slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+          used = 0;
+        }
+        memory = slab;
+        start = used;
+        used += BLOCK;
+      }
+      fs.read(fd, memory, start, BLOCK, offset, (error, bytesRead) => {
         if (error !== null) return latch.fail(error);
-        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
-          return latch.fail(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
+        const bytes = fresh === 'buffer' ? memory : memory.subarray(start, start + bytesRead);
+        if (bytesRead !== BLOCK || bytes.readUInt32LE(0) !== offset / BLOCK) {
+          return latch.fail(wrongBlock(offset, bytesRead, bytes.readUInt32LE(0)));
         }
         if (latch.complete()) lane();
       });
@@ -113,7 +135,12 @@ export async function runReadsSection(
     {
       name: NAMES.readsCallbackAlloc,
       role: 'baseline',
-      run: (phase) => callbackReadsNewBuffer(fd, offsets, readsPerRun(phase)),
+      run: (phase) => callbackReadsFresh(fd, offsets, readsPerRun(phase), 'buffer'),
+    },
+    {
+      name: NAMES.readsCallbackSlab,
+      role: 'baseline',
+      run: (phase) => callbackReadsFresh(fd, offsets, readsPerRun(phase), 'slab'),
     },
     {
       name: NAMES.readsCallbackOp,
@@ -160,7 +187,9 @@ export async function runReadsSection(
     cache: 'the file is written then read once in full before timing (page cache)',
     check: 'every read: 4096 bytes, starting with its block number (uint32 LE)',
     manager: `${LANES} handles opened 'read' on the file (one action per handle at a time), each chaining its next read`,
-    callback: 'one descriptor; fs.read with one reused buffer per lane, or a new Buffer per read',
+    callback:
+      'one descriptor; fs.read with one reused buffer per lane, a new Buffer per read, or fresh 256 KiB-slab memory per ' +
+      "read (the manager's default buffers)",
     floor: "the contract's floor: as callback, plus one AsyncOp per read (created, referenced, completed, released)",
     stub:
       'the manager (with a BufferPool, released in the callback) on StubReadEngine, whose read() does no I/O and ' +

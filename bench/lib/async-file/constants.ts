@@ -22,6 +22,8 @@ export const NAMES = {
   readsManager: 'reads: manager (node-fs) read 4 KiB, 64 handles chaining',
   readsCallback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
   readsCallbackAlloc: 'reads: callback fs.read, 64 in flight, new 4 KiB Buffer per read',
+  readsCallbackSlab:
+    "reads: callback fs.read, 64 in flight, into fresh 256 KiB-slab memory per read (the manager's default)",
   readsCallbackOp: "reads: the contract's floor: callback fs.read + an AsyncOp per read, 64 in flight",
   readsStubManager:
     'reads: manager + BufferPool on a stub engine (read() does no I/O, one batch per turn), 64 handles chaining',
