@@ -22,6 +22,12 @@ import { IoUringEngine, IoUringUnavailableError } from 'async-file';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MOCHA = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');
 const SUMMARY = /^(\d+) passed, (\d+) failed$/;
+/** Mocha's heading of its failure report (`  2 failing`), colours removed. */
+const FAILING = /^\s*\d+ failing$/;
+// eslint-disable-next-line no-control-regex -- the escape sequences of terminal colours
+const COLOURS = /\u001b\[[0-9;]*m/g;
+/** The most lines of one run's failure report repeated at the end. */
+const MAX_REPEATED_LINES = 400;
 /** The variables a run sets; each run starts with all of them unset. */
 const MATRIX_ENV = ['ASYNC_FILE_ENGINE', 'ASYNC_FILE_SYNC_THRESHOLD', 'ASYNC_FILE_CACHE_PROBE'] as const;
 const REAL_FILES = ['--config', '.mocharc.real-files.cjs'];
@@ -49,6 +55,8 @@ const RUNS: readonly MatrixRun[] = [
 interface RunResult {
   readonly passed: number;
   readonly failed: number;
+  /** Mocha's report of the failed tests (from its `N failing` heading on), to repeat at the end. */
+  readonly failures: readonly string[];
 }
 
 /** Runs mocha with `args` and the run's variables, relabeling its summary line. */
@@ -67,11 +75,15 @@ function runMocha(
     env,
     stdio: ['inherit', 'pipe', 'inherit'],
   });
-  let summary: RunResult | undefined;
+  let summary: { passed: number; failed: number } | undefined;
+  const failures: string[] = [];
+  let inFailureReport = false;
   createInterface({ input: child.stdout }).on('line', (line) => {
     const match = SUMMARY.exec(line);
     if (match === null) {
       process.stdout.write(`${line}\n`);
+      if (!inFailureReport) inFailureReport = FAILING.test(line.replace(COLOURS, ''));
+      if (inFailureReport && failures.length < MAX_REPEATED_LINES) failures.push(line);
       return;
     }
     summary = { passed: Number(match[1]), failed: Number(match[2]) };
@@ -79,12 +91,11 @@ function runMocha(
   return new Promise((resolve) => {
     child.on('close', (code, signal) => {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      let result = summary ?? { passed: 0, failed: 0 };
+      let result: RunResult = { ...(summary ?? { passed: 0, failed: 0 }), failures };
       if (summary === undefined || (code !== 0 && result.failed === 0)) {
-        console.log(
-          `[${label}] mocha ended with ${signal ?? `exit code ${String(code)}`} and no failed test: counted as 1 failed`,
-        );
-        result = { passed: result.passed, failed: result.failed + 1 };
+        const why = `mocha ended with ${signal ?? `exit code ${String(code)}`} and no failed test: counted as 1 failed`;
+        console.log(`[${label}] ${why}`);
+        result = { passed: result.passed, failed: result.failed + 1, failures: [...failures, why] };
       }
       console.log(`[${label}] ${result.passed} passed, ${result.failed} failed in ${seconds} s`);
       resolve(result);
@@ -104,19 +115,28 @@ function ioUringUnavailable(): string | undefined {
 }
 
 const args = process.argv.slice(2);
-const results: RunResult[] = [];
+const results: (RunResult & { readonly label: string })[] = [];
 const unavailable = ioUringUnavailable();
 for (const run of RUNS) {
   if (run.needsIoUring && unavailable !== undefined) {
     if (process.env['CI']) {
       console.log(`[${run.label}] must run in CI, but io_uring is unavailable (${unavailable}): 1 failed`);
-      results.push({ passed: 0, failed: 1 });
+      const failures = [`io_uring is unavailable (${unavailable})`];
+      results.push({ label: run.label, passed: 0, failed: 1, failures });
     } else {
       console.log(`[${run.label}] run skipped: io_uring unavailable (${unavailable})`);
     }
     continue;
   }
-  results.push(await runMocha(run.label, run.env, [...run.args, ...args]));
+  results.push({ label: run.label, ...(await runMocha(run.label, run.env, [...run.args, ...args])) });
+}
+if (results.some((result) => result.failed > 0)) {
+  console.log('\n== the failed tests, repeated from the runs above ==');
+  for (const result of results) {
+    if (result.failed === 0) continue;
+    console.log(`[${result.label}]`);
+    for (const line of result.failures) console.log(line);
+  }
 }
 const passed = results.reduce((sum, result) => sum + result.passed, 0);
 const failed = results.reduce((sum, result) => sum + result.failed, 0);
