@@ -9,6 +9,7 @@ import {
   FSTAT,
   OPEN_EXISTING,
   READ,
+  READ_INTO,
   SYNC,
   TRUNCATE,
   WRITE,
@@ -63,6 +64,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   /** @internal */ readonly actions: FileAction[] = [];
   private isAbortedFlag = false;
   private idleWaiters: (() => void)[] = [];
+  private settleWaiters: (() => void)[] = [];
 
   /** @internal Created by AsyncFileManager.newFileHandle() or by duplicate(). */
   constructor(
@@ -207,23 +209,56 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   }
 
   /**
+   * One positioned read into the caller's memory: up to `buffer.length` bytes at `offset`, into `buffer` from its
+   * start. As fs.read with a reused buffer, it allocates nothing per read; {@link AsyncFileHandle.read} hands out new memory instead.
+   *
+   * @param buffer - where the bytes go (a Buffer or any Uint8Array; pass a `subarray` for part of a larger one). On an
+   *   O_DIRECT file it must start at a multiple of the file's memory alignment ({@link allocateAlignedBuffer}).
+   * @param offset - where in the file to start reading.
+   * @param callback - receives the number of bytes read: fewer than `buffer.length` for a short read, 0 at end of
+   *   file; EBADF if the file was opened write-only. Only that many bytes of `buffer` were written.
+   * @throws TypeError for a buffer that is not a Uint8Array; RangeError for a bad offset (or, on an O_DIRECT file, a
+   *   misaligned offset, length or buffer); FileHandleError if aborted, busy or not open.
+   * @remarks The buffer is lent to the action until its callback runs. Canceled while executing, the read may still
+   *   be writing into it after cancel() returns (node-fs cannot stop a read the thread pool started), and no callback
+   *   will say when it stopped: the buffer is free again once {@link AsyncFileHandle.whenSettled} resolves, or once
+   *   the next action of this handle calls back (a handle's actions run one after the other). Until then, do not
+   *   reuse it.
+   */
+  readInto(buffer: Uint8Array, offset: number, callback: FileCallback<number>): AsyncOp<unknown> {
+    return this.enqueueWithBuffer(READ_INTO, buffer, offset, callback);
+  }
+
+  /**
    * Writes all of `buffer` at `offset`, repeating partial writes until every byte is written.
    *
    * @param callback - receives the number of bytes written (`buffer.length`); EBADF if the file was opened read-only.
    * @throws TypeError for a buffer that is not a Uint8Array; RangeError for a bad offset; FileHandleError if aborted,
    *   busy or not open.
    * @remarks Canceled while executing, no further chunk is written (bytes already written stay). Do not modify the
-   *   buffer until the action finished.
+   *   buffer until the callback runs or, after a cancel, until {@link AsyncFileHandle.whenSettled} resolves (a chunk
+   *   may still be in flight).
    */
   write(buffer: Uint8Array, offset: number, callback: FileCallback<number>): AsyncOp<unknown> {
+    return this.enqueueWithBuffer(WRITE, buffer, offset, callback);
+  }
+
+  /** readInto() and write(): checks the buffer and offset, and enqueues `step` on them (the fast path if small). */
+  private enqueueWithBuffer(
+    step: ActionStep,
+    buffer: Uint8Array,
+    offset: number,
+    callback: FileCallback<number>,
+  ): AsyncOp<unknown> {
     if (!(buffer instanceof Uint8Array)) {
       throw new TypeError(`Expected \`buffer\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
     }
     expectInteger('offset', offset, 0);
-    const action = this.prepare(WRITE, 'open', callback);
-    if (this.alignment !== null) this.expectAligned('write', offset, buffer.length, buffer);
+    const action = this.prepare(step, 'open', callback);
+    if (this.alignment !== null) this.expectAligned(step === WRITE ? 'write' : 'read', offset, buffer.length, buffer);
     action.buffer = buffer;
     action.position = offset;
+    action.length = buffer.length;
     const threshold = this.syncThreshold ?? this.scheduler.syncThreshold;
     action.fast = threshold > 0 && buffer.length <= threshold && this.alignment === null;
     return this.scheduler.enqueue(action);
@@ -312,8 +347,22 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** @internal */
+  /**
+   * Resolves once none of the handle's actions is queued or executing, whether the file is open or not: a canceled
+   * action that was executing has then ended too, so the buffer it was given (readInto, write) is the caller's again.
+   */
+  whenSettled(): Promise<void> {
+    if (this.actions.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settleWaiters.push(resolve));
+  }
+
+  /** @internal Called by the scheduler when the handle's last action finished. */
   onIdle(): void {
+    if (this.settleWaiters.length > 0) {
+      const waiters = this.settleWaiters;
+      this.settleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
     if (!this.isIdle() || this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
@@ -332,7 +381,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
       throw new RangeError(`${rule} \`offset\` to be a multiple of ${unit} bytes, got \`${offset}\` (number)`);
     }
     if (length % unit !== 0) {
-      const what = kind === 'read' ? '`length`' : "the buffer's length";
+      const what = buffer === undefined ? '`length`' : "the buffer's length";
       throw new RangeError(`${rule} ${what} to be a multiple of ${unit} bytes, got \`${length}\` (number)`);
     }
     const io = loadNativeIo().io;

@@ -52,6 +52,14 @@ export class PromiseFileHandle implements AsyncDisposable {
     return runAsPromise<Buffer>((callback) => this.handle.read(offset, length, callback), options);
   }
 
+  /**
+   * Reads up to `buffer.length` bytes at `offset` into `buffer`; resolves with the number of bytes read. After an
+   * abort, the buffer is free again once {@link PromiseFileHandle.whenSettled} resolves (see AsyncFileHandle.readInto).
+   */
+  readInto(buffer: Uint8Array, offset: number, options?: FileActionOptions): Promise<number> {
+    return runAsPromise<number>((callback) => this.handle.readInto(buffer, offset, callback), options);
+  }
+
   write(buffer: Uint8Array, offset: number, options?: FileActionOptions): Promise<number> {
     return runAsPromise<number>((callback) => this.handle.write(buffer, offset, callback), options);
   }
@@ -77,6 +85,11 @@ export class PromiseFileHandle implements AsyncDisposable {
   /** Closes the file; the close runs even if the signal aborts (only the promise then rejects). */
   close(options?: FileActionOptions): Promise<void> {
     return runAsPromise<void>((callback) => this.handle.close(callback), options);
+  }
+
+  /** Resolves once none of the handle's actions is queued or executing (see AsyncFileHandle.whenSettled()). */
+  whenSettled(): Promise<void> {
+    return this.handle.whenSettled();
   }
 
   /** See AsyncFileHandle.abort(). */

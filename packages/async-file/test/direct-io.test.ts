@@ -96,6 +96,10 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
     expect(back.equals(block)).to.equal(true);
     // the read buffer the manager allocated is aligned as the file requires
     expect(io.alignmentGap(back, memory)).to.equal(0);
+    // readInto: the caller's aligned buffer, straight from the disk
+    const into = allocateAlignedBuffer(4096, memory);
+    expect(await step<number>((cb) => handle.readInto(into, 8192, cb))).to.equal(4096);
+    expect(into.equals(block.subarray(4096))).to.equal(true);
     await step<void>((cb) => handle.close(cb));
     expect(handle.directIoAlignment).to.equal(undefined);
     const onDisk = fs.readFileSync(file);
@@ -117,9 +121,19 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
       RangeError,
       "the buffer's length to be a multiple",
     );
+    const aligned = allocateAlignedBuffer(unit, memory);
+    expect(() => handle.readInto(aligned, 100, () => undefined)).to.throw(RangeError, `got \`100\``);
+    expect(() => handle.readInto(allocateAlignedBuffer(100, memory), 0, () => undefined)).to.throw(
+      RangeError,
+      "the buffer's length to be a multiple",
+    );
     if (memory > 1) {
       const shifted = allocateAlignedBuffer(unit + memory, memory).subarray(1, 1 + unit);
       expect(() => handle.write(shifted, 0, () => undefined)).to.throw(RangeError, `start at a multiple of ${memory}`);
+      expect(() => handle.readInto(shifted, 0, () => undefined)).to.throw(
+        RangeError,
+        `start at a multiple of ${memory}`,
+      );
     }
     // nothing was enqueued: the handle takes the next action
     expect(handle.hasPendingAction).to.equal(false);

@@ -99,12 +99,17 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
     expect(await written).to.equal(15);
     expect(calledInside, 'called back inside write()').to.equal(false);
     expect((await step<Buffer>((cb) => handle.read(6, 100, cb))).toString()).to.equal('fast path');
+    // readInto: the caller's buffer, the same fast path
+    const into = Buffer.alloc(9);
+    expect(await step<number>((cb) => handle.readInto(into, 6, cb))).to.equal(9);
+    expect(into.toString()).to.equal('fast path');
     expect(callCount(engine, 'writeNow')).to.equal(1);
-    expect(callCount(engine, 'readNow')).to.equal(1);
+    expect(callCount(engine, 'readNow')).to.equal(2);
     expect(callCount(engine, 'write') + callCount(engine, 'read')).to.equal(0);
     // above the threshold: the engine's asynchronous call
     expect((await step<Buffer>((cb) => handle.read(0, 4 * KiB + 1, cb))).length).to.equal(15);
-    expect(callCount(engine, 'read')).to.equal(1);
+    expect(await step<number>((cb) => handle.readInto(Buffer.alloc(4 * KiB + 1), 0, cb))).to.equal(15);
+    expect(callCount(engine, 'read')).to.equal(2);
     await step<void>((cb) => handle.close(cb));
   });
 

@@ -14,7 +14,7 @@ import {
 } from '../src/index.js';
 import { descriptorTarget, descriptorsOf, descriptorsUnder } from './support/descriptors.js';
 import { expectArgumentError } from './support/argument-error.js';
-import { outcome, step, stepError } from './support/step.js';
+import { outcome, settlesWithin, step, stepError } from './support/step.js';
 import { useTempDir } from './support/temp-dir.js';
 
 const CONTENT = Buffer.from('hello, async file');
@@ -288,6 +288,85 @@ describe('AsyncFileHandle', () => {
       const handle = manager.newFileHandle();
       expectArgumentError(() => handle.read('0' as never, 10, () => undefined), TypeError, 'offset', '`"0"` (string)');
       expectArgumentError(() => handle.read(0, 10n as never, () => undefined), TypeError, 'length', '`10` (bigint)');
+    });
+  });
+
+  describe('readInto()', () => {
+    it("should read into the caller's buffer from its start and call back with the bytes read", async () => {
+      const handle = await open(fixture('a.txt'), 'read');
+      const buffer = Buffer.alloc(CONTENT.length + 4, '#');
+      const bytesRead = await step<number>((callback) => handle.readInto(buffer, 0, callback));
+      expect(bytesRead).to.equal(CONTENT.length);
+      expect(buffer.subarray(0, bytesRead)).to.deep.equal(CONTENT);
+      expect(buffer.subarray(bytesRead).toString(), 'bytes past the read untouched').to.equal('####');
+      await close(handle);
+    });
+
+    it('should read at an offset into part of a larger buffer, and into a plain Uint8Array', async () => {
+      const handle = await open(fixture('a.txt'), 'read');
+      const whole = Buffer.alloc(12, '.');
+      expect(await step<number>((callback) => handle.readInto(whole.subarray(2, 7), 7, callback))).to.equal(5);
+      expect(whole.toString()).to.equal('..async.....');
+      const plain = new Uint8Array(5);
+      expect(await step<number>((callback) => handle.readInto(plain, 0, callback))).to.equal(5);
+      expect(Buffer.from(plain).toString()).to.equal('hello');
+      await close(handle);
+    });
+
+    it('should read the same buffer again and again, each read seeing only its own bytes', async () => {
+      const handle = await open(fixture('a.txt'), 'read');
+      const buffer = Buffer.alloc(5);
+      const seen: string[] = [];
+      for (const offset of [0, 7, 13]) {
+        const bytesRead = await step<number>((callback) => handle.readInto(buffer, offset, callback));
+        seen.push(buffer.subarray(0, bytesRead).toString());
+      }
+      expect(seen).to.deep.equal(['hello', 'async', 'file']);
+      await close(handle);
+    });
+
+    it('should call back with 0 at and after the end of the file, and for an empty buffer', async () => {
+      const handle = await open(fixture('a.txt'), 'read');
+      const buffer = Buffer.alloc(4, '#');
+      expect(await step<number>((callback) => handle.readInto(buffer, CONTENT.length, callback))).to.equal(0);
+      expect(await step<number>((callback) => handle.readInto(buffer, CONTENT.length + 99, callback))).to.equal(0);
+      expect(await step<number>((callback) => handle.readInto(Buffer.alloc(0), 0, callback))).to.equal(0);
+      expect(buffer.toString()).to.equal('####');
+      await close(handle);
+    });
+
+    it('should report EBADF for a file opened for writing only, leaving the buffer as it was', async () => {
+      const handle = await open(fixture('a.txt'), 'write');
+      const buffer = Buffer.alloc(4, '#');
+      const error = await stepError<number>((callback) => handle.readInto(buffer, 0, callback));
+      expect(error.code).to.equal('EBADF');
+      expect(buffer.toString()).to.equal('####');
+      await close(handle);
+    });
+
+    it('should throw ERR_FILE_NOT_OPEN on a handle that never opened a file', () => {
+      const handle = manager.newFileHandle();
+      const callback = sinon.spy();
+      expectHandleError(() => handle.readInto(Buffer.alloc(4), 0, callback), FileErrorCode.NOT_OPEN);
+      expect(manager.pendingCount).to.equal(0);
+      sinon.assert.notCalled(callback);
+    });
+
+    it('should throw a TypeError or RangeError naming the value for a bad buffer or offset', () => {
+      const handle = manager.newFileHandle();
+      const callback = sinon.spy();
+      const buffer = Buffer.alloc(4);
+      expectArgumentError(() => handle.readInto('abc' as never, 0, callback), TypeError, 'buffer', '`"abc"` (string)');
+      expectArgumentError(
+        () => handle.readInto([1] as never, 0, callback),
+        TypeError,
+        'buffer',
+        'an instance of Array',
+      );
+      expectArgumentError(() => handle.readInto(buffer, -1, callback), RangeError, 'offset', '`-1` (number)');
+      expectArgumentError(() => handle.readInto(buffer, 0.5, callback), RangeError, 'offset', '`0.5` (number)');
+      expectArgumentError(() => handle.readInto(buffer, '0' as never, callback), TypeError, 'offset', '`"0"` (string)');
+      sinon.assert.notCalled(callback);
     });
   });
 
@@ -843,6 +922,42 @@ describe('AsyncFileHandle', () => {
       ]);
       sinon.assert.notCalled(callback);
       expect(descriptorsOf(filePath)).to.deep.equal([]);
+    });
+
+    it('should settle a canceled readInto only after its engine read ended; the buffer is not written after that', async () => {
+      const order: string[] = [];
+      manager = new AsyncFileManager({
+        trace: (event) => {
+          if (event.type !== 'enqueued') order.push(`${event.action} ${event.type}`);
+        },
+      });
+      const handle = await open(fixture('a.txt'), 'read');
+      order.length = 0;
+      const buffer = Buffer.alloc(5, '#');
+      const callback = sinon.spy();
+      const op = handle.readInto(buffer, 0, callback);
+      op.cancel();
+      op.release();
+      await handle.whenSettled().then(() => order.push('settled'));
+      // the read was executing: the engine may have filled the buffer (node-fs cannot stop a read the thread pool
+      // started) or stopped it first; either way it has ended, and nothing writes into the buffer any more
+      expect(order).to.include('readInto finished');
+      expect(order.at(-1)).to.equal('settled');
+      const settled = buffer.toString();
+      expect(['hello', '#####']).to.include(settled);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(buffer.toString()).to.equal(settled);
+      expect(handle.isOpen).to.equal(true);
+      await close(handle);
+      sinon.assert.notCalled(callback);
+    });
+
+    it('should resolve whenSettled() at once for a handle with no action, open or not', async () => {
+      const handle = manager.newFileHandle();
+      await settlesWithin(handle.whenSettled(), 1000, 'whenSettled() of a new handle');
+      await step<void>((callback) => handle.openExistingFile(fixture('a.txt'), 'read', callback));
+      await settlesWithin(handle.whenSettled(), 1000, 'whenSettled() of an open, idle handle');
+      await close(handle);
     });
 
     it('should do nothing when canceled after its callback ran', async () => {

@@ -68,6 +68,31 @@ describe('PromiseFileHandle', () => {
     await manager.whenIdle();
   });
 
+  it('should read into a buffer of the caller, and settle an aborted readInto before the buffer is reused', async () => {
+    const file = files.newFileHandle();
+    await file.openExistingFile(fixture('a.txt'), 'read');
+    const buffer = Buffer.alloc(8, '#');
+    expect(await file.readInto(buffer, 7)).to.equal(7);
+    expect(buffer.toString()).to.equal('promise#');
+    const controller = new AbortController();
+    const reading = file.readInto(buffer.fill('#'), 0, { signal: controller.signal });
+    const reason = new Error('stop');
+    controller.abort(reason);
+    // a read that was already executing may still resolve with its value; one stopped in time rejects with the reason
+    const result = await reading.then(
+      (bytesRead) => bytesRead,
+      (error: unknown) => error,
+    );
+    await settlesWithin(file.whenSettled(), SETTLE_MS, 'whenSettled() after the abort');
+    const settled = buffer.toString();
+    expect([
+      result === reason && ['hello, p', '########'].includes(settled),
+      result === 8 && settled === 'hello, p',
+    ]).to.include(true);
+    await file.close();
+    await manager.whenIdle();
+  });
+
   it("should reject with Node's own error for a missing file", async () => {
     const file = files.newFileHandle();
     const filePath = tmp.join('missing.txt');

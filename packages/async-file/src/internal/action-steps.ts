@@ -55,21 +55,37 @@ export const CREATE_HARD_LINK: ActionStep = {
   undo: (action, _result, engine, done) => engine.unlink(action.toPath, () => done()),
 };
 
+/** Issues a read into `action.buffer` (reserved first unless the caller gave it: readInto). */
+function runRead(action: FileAction, engine: FileEngine, done: ActionCallback): void {
+  const failure = reserveReadBuffer(action);
+  if (failure !== undefined) return action.scheduler.completeLater(action, failure, undefined);
+  const { fd, buffer, bufferOffset, length, position } = action;
+  action.request = engine.read(fd, buffer as Uint8Array, bufferOffset, length, position, done);
+}
+
+/** The fast path of a read: readNow into `action.buffer` (reserved first unless the caller gave it). */
+function runReadNow(action: FileAction, engine: FileEngine, noWait: boolean): unknown {
+  const failure = reserveReadBuffer(action);
+  if (failure !== undefined) throw failure;
+  const { fd, buffer, bufferOffset, length, position } = action;
+  return engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
+}
+
 export const READ: ActionStep = {
   kind: 'read',
-  run: (action, engine, done) => {
-    const failure = reserveReadBuffer(action);
-    if (failure !== undefined) return action.scheduler.completeLater(action, failure, undefined);
-    const { fd, buffer, bufferOffset, length, position } = action;
-    action.request = engine.read(fd, buffer as Uint8Array, bufferOffset, length, position, done);
-  },
-  runNow: (action, engine, noWait) => {
-    const failure = reserveReadBuffer(action);
-    if (failure !== undefined) throw failure;
-    const { fd, buffer, bufferOffset, length, position } = action;
-    return engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
-  },
+  run: runRead,
+  runNow: runReadNow,
   onSuccess: (action, bytesRead) => readResult(action, bytesRead as number),
+};
+
+/**
+ * A read into the caller's buffer (AsyncFileHandle.readInto): `action.buffer` is set before it runs, so no memory is
+ * reserved; the callback receives the number of bytes read (the engine's result).
+ */
+export const READ_INTO: ActionStep = {
+  kind: 'readInto',
+  run: runRead,
+  runNow: runReadNow,
 };
 
 /** A write that reports 0 bytes for a non-empty buffer would loop forever: report it as EIO instead. */

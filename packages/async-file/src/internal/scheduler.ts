@@ -210,7 +210,7 @@ export class Scheduler {
   /** The fast path: does the action's work now; returns false if it must go the asynchronous way instead. */
   private runNow(action: FileAction): boolean {
     const handle = action.handle;
-    const kind = action.step.kind === 'read' ? 0 : 1;
+    const kind = action.step.kind === 'write' ? 1 : 0; // read and readInto share the reads' back-off
     if (this.noWait && handle !== null && handle.probeSkips[kind] > 0) {
       handle.probeSkips[kind]--;
       return false;

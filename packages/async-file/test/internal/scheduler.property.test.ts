@@ -15,7 +15,7 @@ import {
 /** When a writeNewFile action of the property is canceled. */
 type NewFileCancel = 'none' | 'at once' | 'scheduled';
 
-type StepKind = 'write' | 'read' | 'stat' | 'truncate' | 'sync' | 'duplicate';
+type StepKind = 'write' | 'read' | 'readInto' | 'stat' | 'truncate' | 'sync' | 'duplicate';
 
 interface Step {
   readonly kind: StepKind;
@@ -44,7 +44,7 @@ const fastPathArbitrary = fc.record({
 });
 
 const stepArbitrary = fc.record({
-  kind: fc.constantFrom<StepKind>('write', 'read', 'stat', 'truncate', 'sync', 'duplicate'),
+  kind: fc.constantFrom<StepKind>('write', 'read', 'readInto', 'stat', 'truncate', 'sync', 'duplicate'),
   isChained: fc.boolean(),
 });
 
@@ -176,6 +176,8 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
                     return handle.write(buffer, index, callback);
                   case 'read':
                     return handle.read(0, 8, callback);
+                  case 'readInto':
+                    return handle.readInto(Buffer.alloc(8), 0, callback);
                   case 'stat':
                     return handle.stat(callback);
                   case 'truncate':

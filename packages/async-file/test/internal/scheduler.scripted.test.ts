@@ -96,6 +96,36 @@ describe('AsyncFileManager cancel phases (scripted engine)', () => {
         expect(engine.violations).to.deep.equal([]);
       });
 
+      it("should settle a readInto canceled while executing only once the engine's read ended", async () => {
+        const { engine, recorder, manager, handle } = setUp(options);
+        handle.openExistingFile('/d/file', 'read', () => undefined).release();
+        engine.completeAll();
+        await Promise.resolve();
+        const buffer = Buffer.alloc(5, '#');
+        const callback = sinon.spy();
+        const op = handle.readInto(buffer, 0, callback);
+        expect(engine.pendingCalls).to.have.length(1);
+        op.cancel();
+        op.release();
+        let settled = false;
+        const settling = handle.whenSettled().then(() => (settled = true));
+        await new Promise((resolve) => setImmediate(resolve));
+        // an engine that stops calls may already have reported (cancelDelivery 'sync'); one that cannot still holds it
+        const reported = recorder.events.some((event) => event.actionId === 2 && event.type === 'finished');
+        expect(settled, 'settled only after the engine reported').to.equal(reported);
+        if (!options.cancelable) expect(settled, 'node-fs-like: the read is still in flight').to.equal(false);
+        engine.completeAll();
+        await settling;
+        const skipped = options.cancelable;
+        expect(buffer.toString()).to.equal(skipped ? '#####' : 'hello');
+        expect(lifecycle(recorder, 2)).to.deep.equal(['enqueued', 'started', 'canceled', 'finished']);
+        sinon.assert.notCalled(callback);
+        handle.close(() => undefined).release();
+        engine.completeAll();
+        await manager.whenIdle();
+        expect(engine.violations).to.deep.equal([]);
+      });
+
       it('should do nothing when canceled inside its callback or after it', async () => {
         const { engine, manager, handle } = setUp(options);
         const results: boolean[] = [];
