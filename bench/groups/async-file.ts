@@ -128,6 +128,8 @@ async function main(): Promise<void> {
     { subject: NAMES.filesManager, baseline: NAMES.filesPromises, metrics: ['time'] },
     { subject: NAMES.filesManager, baseline: NAMES.filesSync, metrics: ['time'] },
     { subject: NAMES.tmpManager, baseline: NAMES.tmpCallback, metrics: ['time'] },
+    { subject: NAMES.readsManagerInto, baseline: NAMES.readsCallback, metrics: ['time'] },
+    { subject: NAMES.readsManagerInto, baseline: NAMES.readsManager, metrics: ['time'] },
     { subject: NAMES.readsManager, baseline: NAMES.readsCallback, metrics: ['time'] },
     { subject: NAMES.readsManager, baseline: NAMES.readsCallbackAlloc, metrics: ['time'] },
     { subject: NAMES.readsManager, baseline: NAMES.readsCallbackSlab, metrics: ['time'] },
@@ -137,6 +139,7 @@ async function main(): Promise<void> {
     { subject: NAMES.readsCallbackOp, baseline: NAMES.readsCallback, metrics: ['time'] },
     { subject: NAMES.readsManager, baseline: NAMES.readsCallbackOp, metrics: ['time'] },
     { subject: NAMES.readsStubManager, baseline: NAMES.readsStubEngine, metrics: ['time'] },
+    { subject: NAMES.readsStubManagerInto, baseline: NAMES.readsStubEngine, metrics: ['time'] },
   ];
   const comparisons = allComparisons.filter((comparison) => has(comparison.subject) && has(comparison.baseline));
 
@@ -177,12 +180,19 @@ async function main(): Promise<void> {
     );
   }
   const stubManager = reports.find((report) => report.name === NAMES.readsStubManager);
+  const stubManagerInto = reports.find((report) => report.name === NAMES.readsStubManagerInto);
   const stubEngine = reports.find((report) => report.name === NAMES.readsStubEngine);
   if (stubManager !== undefined && stubEngine !== undefined) {
     notes.push(
       `the manager's own work per read: ${round(stubManager.nsPerOp.median - stubEngine.nsPerOp.median)} ns ` +
         '(the manager with a BufferPool on a stub engine whose read() does no I/O, minus that engine called ' +
         'directly; medians).',
+    );
+  }
+  if (stubManagerInto !== undefined && stubEngine !== undefined) {
+    notes.push(
+      `the manager's own work per readInto: ${round(stubManagerInto.nsPerOp.median - stubEngine.nsPerOp.median)} ns ` +
+        '(readInto one buffer per handle on the same stub engine, minus that engine called directly; medians).',
     );
   }
   if (has(NAMES.readsCallbackOp)) {

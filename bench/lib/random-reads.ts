@@ -95,6 +95,32 @@ export function managerReads(
   });
 }
 
+/** As {@link managerReads}, with readInto() into one buffer per handle, reused by every read (as fs.read lanes do). */
+export function managerReadsInto(
+  handles: readonly AsyncFileHandle[],
+  offsets: Int32Array,
+  count: number,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const latch = new RunLatch(count, resolve, reject);
+    let next = 0;
+    const lane = (handle: AsyncFileHandle, buffer: Buffer): void => {
+      if (next >= count) return;
+      const offset = offsets[next++] ?? 0;
+      handle
+        .readInto(buffer, offset, (error, bytesRead) => {
+          if (error !== null) return latch.fail(error);
+          if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
+            return latch.fail(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
+          }
+          if (latch.complete()) lane(handle, buffer);
+        })
+        .release();
+    };
+    for (const handle of handles) lane(handle, Buffer.allocUnsafe(BLOCK));
+  });
+}
+
 /** As {@link managerReads}, giving each buffer back with `manager.releaseBuffer(bytes)` before the next read. */
 export function managerReadsReleasing(
   manager: AsyncFileManager,

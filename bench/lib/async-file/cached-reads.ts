@@ -16,6 +16,7 @@ import {
   callbackReadsWithOp,
   closeHandles,
   managerReads,
+  managerReadsInto,
   managerReadsReleasing,
   openReadHandles,
   syncReads,
@@ -105,7 +106,7 @@ async function promiseReads(file: fsp.FileHandle, offsets: Int32Array, count: nu
   return count;
 }
 
-/** Times the five read cases on `file` at `offsets` and adds `method.reads`. */
+/** Times the read cases on `file` at `offsets` and adds `method.reads`. */
 export async function runReadsSection(
   context: SectionContext,
   file: string,
@@ -126,6 +127,11 @@ export async function runReadsSection(
       name: NAMES.readsManager,
       role: 'subject',
       run: (phase) => managerReads(handles, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsManagerInto,
+      role: 'subject',
+      run: (phase) => managerReadsInto(handles, offsets, readsPerRun(phase)),
     },
     {
       name: NAMES.readsCallback,
@@ -151,6 +157,11 @@ export async function runReadsSection(
       name: NAMES.readsStubManager,
       role: 'subject',
       run: (phase) => managerReadsReleasing(stub.manager, stub.handles, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsStubManagerInto,
+      role: 'subject',
+      run: (phase) => managerReadsInto(stub.handles, offsets, readsPerRun(phase)),
     },
     {
       name: NAMES.readsStubEngine,
@@ -186,13 +197,16 @@ export async function runReadsSection(
     offsets: `4 KiB-aligned, mulberry32 seed 0x${READ_SEED.toString(16)}, the same sequence for every case and run`,
     cache: 'the file is written then read once in full before timing (page cache)',
     check: 'every read: 4096 bytes, starting with its block number (uint32 LE)',
-    manager: `${LANES} handles opened 'read' on the file (one action per handle at a time), each chaining its next read`,
+    manager:
+      `${LANES} handles opened 'read' on the file (one action per handle at a time), each chaining its next read: ` +
+      "read() into the manager's default buffers, or readInto() one buffer per handle, reused by every read",
     callback:
       'one descriptor; fs.read with one reused buffer per lane, a new Buffer per read, or fresh 256 KiB-slab memory per ' +
       "read (the manager's default buffers)",
     floor: "the contract's floor: as callback, plus one AsyncOp per read (created, referenced, completed, released)",
     stub:
-      'the manager (with a BufferPool, released in the callback) on StubReadEngine, whose read() does no I/O and ' +
-      "reports in one batch per turn, against that engine called directly: the difference is the manager's own work",
+      'the manager (read() with a BufferPool, released in the callback; and readInto() one buffer per handle) on ' +
+      'StubReadEngine, whose read() does no I/O and reports in one batch per turn, against that engine called ' +
+      "directly: the difference is the manager's own work",
   };
 }

@@ -20,6 +20,7 @@ export const NAMES = {
   tmpManager: 'unnamed files: manager createAnonymousFile+write+close, concurrency 64',
   tmpCallback: 'unnamed files: callback fs open(O_TMPFILE)/write/close, 64 in flight',
   readsManager: 'reads: manager (node-fs) read 4 KiB, 64 handles chaining',
+  readsManagerInto: 'reads: manager (node-fs) readInto one 4 KiB buffer per handle, 64 handles chaining',
   readsCallback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
   readsCallbackAlloc: 'reads: callback fs.read, 64 in flight, new 4 KiB Buffer per read',
   readsCallbackSlab:
@@ -27,6 +28,8 @@ export const NAMES = {
   readsCallbackOp: "reads: the contract's floor: callback fs.read + an AsyncOp per read, 64 in flight",
   readsStubManager:
     'reads: manager + BufferPool on a stub engine (read() does no I/O, one batch per turn), 64 handles chaining',
+  readsStubManagerInto:
+    'reads: manager readInto one buffer per handle on a stub engine (read() does no I/O, one batch per turn), 64 handles chaining',
   readsStubEngine: 'reads: the stub engine alone (read() does no I/O, one batch per turn), 64 in flight',
   readsPromises: 'reads: fs.promises FileHandle.read, 64 in flight',
   readsSync: 'reads: readSync loop',
