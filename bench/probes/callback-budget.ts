@@ -9,11 +9,10 @@
  * Run: `npm run build && node bench/dist/probes/callback-budget.js` (about 1 min).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { AsyncOp } from 'async-op';
-import { BLOCK, LANES, RunLatch, blockOffsets, createCachedReadFile } from '../lib/random-reads.js';
+import { withProbeReadFile } from '../lib/probe-read-file.js';
+import { BLOCK, LANES, RunLatch } from '../lib/random-reads.js';
 import { summarize } from '../lib/stats.js';
-import { createTempRoot } from '../lib/temp-root.js';
 
 const FILE_BYTES = 256 * 1024 * 1024;
 const READS = 100_000;
@@ -63,12 +62,7 @@ function reads(fd: number, offsets: Int32Array, extraUnits: number, withOp: bool
 }
 
 async function main(): Promise<void> {
-  const temp = createTempRoot('async-op-probe-');
-  try {
-    const file = path.join(temp.path, 'reads.bin');
-    createCachedReadFile(file, FILE_BYTES);
-    const offsets = blockOffsets(READS, FILE_BYTES, 0x5eed_f11e);
-    const fd = fs.openSync(file, 'r');
+  await withProbeReadFile(FILE_BYTES, READS, async ({ fd, offsets }) => {
     const nsPerUnit = calibrate();
     const cases = [
       { name: 'callback fs.read', units: 0, withOp: false },
@@ -83,7 +77,6 @@ async function main(): Promise<void> {
       for (const [index, item] of cases.entries())
         samples[index]?.push(await reads(fd, offsets, item.units, item.withOp));
     }
-    fs.closeSync(fd);
     const base = summarize(samples[0] ?? []).median;
     console.log(
       `callback fs.read, ${LANES} in flight, ${READS.toLocaleString('en-US')} reads x ${ROUNDS} rounds (medians):`,
@@ -92,9 +85,7 @@ async function main(): Promise<void> {
       const median = summarize(samples[index] ?? []).median;
       console.log(`  ${item.name.padEnd(32)} ${median.toFixed(0).padStart(6)} ns/read  ${(base / median).toFixed(2)}x`);
     }
-  } finally {
-    temp.remove();
-  }
+  });
 }
 
 await main();

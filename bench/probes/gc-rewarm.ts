@@ -14,23 +14,19 @@
  * Run: `npm run build && node --expose-gc bench/dist/probes/gc-rewarm.js` (about 1 min). Add `--trace-deopt` and
  * count "weak objects" to see the deopts.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { AsyncOp } from 'async-op';
 import { AsyncFileManager, type AsyncFileHandle } from 'async-file';
 import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
+import { withProbeReadFile } from '../lib/probe-read-file.js';
 import {
   LANES,
-  blockOffsets,
   callbackReads,
   closeHandles,
-  createCachedReadFile,
   managerReads,
   managerReadsReleasing,
   openReadHandles,
 } from '../lib/random-reads.js';
 import { summarize } from '../lib/stats.js';
-import { createTempRoot } from '../lib/temp-root.js';
 
 const FILE_BYTES = 256 * 1024 * 1024;
 const READS = 100_000;
@@ -66,53 +62,48 @@ async function time(run: (count: number) => Promise<number>, collect: boolean, r
 
 async function main(): Promise<void> {
   if (gc === undefined) throw new Error('run with node --expose-gc');
-  const temp = createTempRoot('async-op-probe-');
-  const lists: AsyncFileHandle[][] = [];
-  try {
-    const file = path.join(temp.path, 'reads.bin');
-    createCachedReadFile(file, FILE_BYTES);
-    const offsets = blockOffsets(READS, FILE_BYTES, 0x5eed_f11e);
-    const fd = fs.openSync(file, 'r');
-    const stub = await openStubManager(file);
-    const manager = new AsyncFileManager({ concurrency: LANES });
-    const handles = await openReadHandles(manager, file, LANES);
-    lists.push(stub.handles, handles);
-    const own = (count: number): Promise<number> => managerReadsReleasing(stub.manager, stub.handles, offsets, count);
-    const alone = (count: number): Promise<number> => stubEngineReads(stub.engine, offsets, count);
-    const viaManager = (count: number): Promise<number> => managerReads(handles, offsets, count);
-    const raw = (count: number): Promise<number> => callbackReads(fd, offsets, count);
-    const samples: Record<string, number[]> = {};
-    const add = (name: string, value: number): void => void (samples[name] ??= []).push(value);
-    await own(REWARM_READS);
-    await alone(REWARM_READS);
-    opLife(false);
-    for (let round = 0; round < ROUNDS; round++) {
-      add('op, warm', opLife(false));
-      add('op, after gc()', opLife(true));
-      add('own, warm', (await time(own, false, false)) - (await time(alone, false, false)));
-      add('own, after gc()', (await time(own, true, false)) - (await time(alone, true, false)));
-      add('ratio, after gc()', (await time(raw, true, false)) / (await time(viaManager, true, false)));
-      add('ratio, after gc() + re-warm', (await time(raw, true, true)) / (await time(viaManager, true, true)));
+  await withProbeReadFile(FILE_BYTES, READS, async ({ file, fd, offsets }) => {
+    const lists: AsyncFileHandle[][] = [];
+    try {
+      const stub = await openStubManager(file);
+      const manager = new AsyncFileManager({ concurrency: LANES });
+      const handles = await openReadHandles(manager, file, LANES);
+      lists.push(stub.handles, handles);
+      const own = (count: number): Promise<number> => managerReadsReleasing(stub.manager, stub.handles, offsets, count);
+      const alone = (count: number): Promise<number> => stubEngineReads(stub.engine, offsets, count);
+      const viaManager = (count: number): Promise<number> => managerReads(handles, offsets, count);
+      const raw = (count: number): Promise<number> => callbackReads(fd, offsets, count);
+      const samples: Record<string, number[]> = {};
+      const add = (name: string, value: number): void => void (samples[name] ??= []).push(value);
+      await own(REWARM_READS);
+      await alone(REWARM_READS);
+      opLife(false);
+      for (let round = 0; round < ROUNDS; round++) {
+        add('op, warm', opLife(false));
+        add('op, after gc()', opLife(true));
+        add('own, warm', (await time(own, false, false)) - (await time(alone, false, false)));
+        add('own, after gc()', (await time(own, true, false)) - (await time(alone, true, false)));
+        add('ratio, after gc()', (await time(raw, true, false)) / (await time(viaManager, true, false)));
+        add('ratio, after gc() + re-warm', (await time(raw, true, true)) / (await time(viaManager, true, true)));
+      }
+      const median = (name: string): number => summarize(samples[name] ?? []).median;
+      console.log(`medians of ${ROUNDS} rounds, ${READS.toLocaleString('en-US')} reads per run, ${LANES} in flight:`);
+      const rows: [string, string][] = [
+        ['an AsyncOp life (create, ref, complete, 2 releases), warm', `${median('op, warm').toFixed(1)} ns`],
+        ['the same right after a gc()', `${median('op, after gc()').toFixed(1)} ns`],
+        ["the manager's own work per read, warm", `${median('own, warm').toFixed(0)} ns`],
+        ["the manager's own work per read, after a gc()", `${median('own, after gc()').toFixed(0)} ns`],
+        ['manager (node-fs) / callback fs.read, after a gc()', `${median('ratio, after gc()').toFixed(2)}x`],
+        [
+          `the same with a ${REWARM_READS.toLocaleString('en-US')}-read re-warm after the gc()`,
+          `${median('ratio, after gc() + re-warm').toFixed(2)}x`,
+        ],
+      ];
+      for (const [name, value] of rows) console.log(`  ${`${name}:`.padEnd(64)} ${value}`);
+    } finally {
+      for (const list of lists) await closeHandles(list);
     }
-    fs.closeSync(fd);
-    const median = (name: string): number => summarize(samples[name] ?? []).median;
-    console.log(`medians of ${ROUNDS} rounds, ${READS.toLocaleString('en-US')} reads per run, ${LANES} in flight:`);
-    const rows: [string, string][] = [
-      ['an AsyncOp life (create, ref, complete, 2 releases), warm', `${median('op, warm').toFixed(1)} ns`],
-      ['the same right after a gc()', `${median('op, after gc()').toFixed(1)} ns`],
-      ["the manager's own work per read, warm", `${median('own, warm').toFixed(0)} ns`],
-      ["the manager's own work per read, after a gc()", `${median('own, after gc()').toFixed(0)} ns`],
-      ['manager (node-fs) / callback fs.read, after a gc()', `${median('ratio, after gc()').toFixed(2)}x`],
-      [
-        `the same with a ${REWARM_READS.toLocaleString('en-US')}-read re-warm after the gc()`,
-        `${median('ratio, after gc() + re-warm').toFixed(2)}x`,
-      ],
-    ];
-    for (const [name, value] of rows) console.log(`  ${`${name}:`.padEnd(64)} ${value}`);
-  } finally {
-    for (const list of lists) await closeHandles(list);
-    temp.remove();
-  }
+  });
 }
 
 await main();

@@ -210,7 +210,8 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
 
   /**
    * One positioned read into the caller's memory: up to `buffer.length` bytes at `offset`, into `buffer` from its
-   * start. As fs.read with a reused buffer, it allocates nothing per read; {@link AsyncFileHandle.read} hands out new memory instead.
+   * start. Like fs.read with a reused buffer, it allocates nothing per read ({@link AsyncFileHandle.read} hands out
+   * new memory for each read instead).
    *
    * @param buffer - where the bytes go (a Buffer or any Uint8Array; pass a `subarray` for part of a larger one). On an
    *   O_DIRECT file it must start at a multiple of the file's memory alignment ({@link allocateAlignedBuffer}).
