@@ -14,6 +14,7 @@ export const NAMES = {
   probe: 'reads: manager syncThresholdBytes 4096 + cacheProbe, 64 handles chaining',
   pool: 'reads: manager syncThresholdBytes 4096 + BufferPool (releaseBuffer), 64 handles chaining',
   probePool: 'reads: manager syncThresholdBytes 4096 + cacheProbe + BufferPool (releaseBuffer), 64 handles chaining',
+  probeInto: 'reads: manager syncThresholdBytes 4096 + cacheProbe, readInto one buffer per handle, 64 handles chaining',
   plain: 'reads: manager without the fast path, 64 handles chaining',
   callback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
   sync: 'reads: readSync loop',
@@ -32,4 +33,4 @@ export const NAMES = {
 } as const;
 
 /** The fast-path configurations of section 1, best first when the goal names the best one. */
-export const FAST_CONFIGS = [NAMES.threshold, NAMES.probe, NAMES.pool, NAMES.probePool] as const;
+export const FAST_CONFIGS = [NAMES.threshold, NAMES.probe, NAMES.pool, NAMES.probePool, NAMES.probeInto] as const;
