@@ -7,6 +7,7 @@ import {
   FileHandleError,
   allocateAlignedBuffer,
   type AsyncFileHandle,
+  type PromiseFileHandle,
 } from 'async-file';
 
 // #region fast-manager
@@ -47,6 +48,39 @@ export function sumFirstBytes(
       .release();
   };
   readBlock(0);
+}
+// #endregion
+
+// #region read-into
+/** The same with one buffer of the caller's, reused by every read: no pool, nothing allocated per read. */
+export function sumFirstBytesInto(
+  file: AsyncFileHandle,
+  count: number,
+  done: (error: Error | null, sum: number) => void,
+): void {
+  const block = Buffer.alloc(4096);
+  let sum = 0;
+  const readBlock = (index: number): void => {
+    if (index === count) return done(null, sum);
+    file
+      .readInto(block, index * 4096, (error, bytesRead) => {
+        if (error) return done(error, sum);
+        if (bytesRead > 0) sum += block[0] ?? 0; // only the first bytesRead bytes of block are this read's
+        readBlock(index + 1);
+      })
+      .release();
+  };
+  readBlock(0);
+}
+
+/** Reads into `block` with a deadline; returns (or throws) only once nothing can write into `block` any more. */
+export async function readWithin(file: PromiseFileHandle, block: Buffer, ms: number): Promise<number> {
+  try {
+    return await file.readInto(block, 0, { signal: AbortSignal.timeout(ms) });
+  } finally {
+    // after an abort, a read the engine could not stop may still be filling `block`: wait until it ended
+    await file.whenSettled();
+  }
 }
 // #endregion
 

@@ -3,9 +3,15 @@ import { afterEach, beforeEach, describe, it } from 'mocha';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { smallReadManager, sumFirstBytes, writeBlockDirect } from '../examples/fast-paths.js';
+import {
+  readWithin,
+  smallReadManager,
+  sumFirstBytes,
+  sumFirstBytesInto,
+  writeBlockDirect,
+} from '../examples/fast-paths.js';
 import { readStart, readStartWithPromises } from '../examples/read-a-file.js';
-import { AsyncFileManager, type BufferPool } from '../src/index.js';
+import { AsyncFileManager, PromiseFileHandle, type AsyncFileHandle, type BufferPool } from '../src/index.js';
 
 describe("the README's example code", () => {
   let directory: string;
@@ -18,6 +24,18 @@ describe("the README's example code", () => {
   });
 
   afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  /** Writes 8 blocks of 4 KiB whose first bytes are 1 to 8 (they sum to 36) and opens them on a new handle. */
+  async function openNumberedBlocks(manager: AsyncFileManager): Promise<AsyncFileHandle> {
+    const blocks = Buffer.alloc(8 * 4096);
+    for (let index = 0; index < 8; index++) blocks[index * 4096] = index + 1;
+    fs.writeFileSync(file, blocks);
+    const handle = manager.newFileHandle();
+    await new Promise<void>((resolve, reject) =>
+      handle.openExistingFile(file, 'read', (error) => (error ? reject(error) : resolve())).release(),
+    );
+    return handle;
+  }
 
   it('readStart() should read the file with callbacks and close it', async () => {
     const manager = new AsyncFileManager();
@@ -42,13 +60,7 @@ describe("the README's example code", () => {
   it('smallReadManager() and sumFirstBytes() should read with the probe and the pool, and return every buffer', async () => {
     const manager = smallReadManager();
     expect(manager.syncThresholdBytes).to.equal(16 * 1024);
-    const blocks = Buffer.alloc(8 * 4096);
-    for (let index = 0; index < 8; index++) blocks[index * 4096] = index + 1;
-    fs.writeFileSync(file, blocks);
-    const handle = manager.newFileHandle();
-    await new Promise<void>((resolve, reject) =>
-      handle.openExistingFile(file, 'read', (error) => (error ? reject(error) : resolve())).release(),
-    );
+    const handle = await openNumberedBlocks(manager);
     const sum = await new Promise((resolve, reject) =>
       sumFirstBytes(manager, handle, 8, (error, total) => (error ? reject(error) : resolve(total))),
     );
@@ -56,6 +68,32 @@ describe("the README's example code", () => {
     await new Promise((resolve) => handle.close(resolve).release());
     await manager.whenIdle();
     expect((manager.readBuffers as BufferPool).outstandingCount).to.equal(0);
+  });
+
+  it('sumFirstBytesInto() should read every block into one buffer of its own', async () => {
+    const manager = new AsyncFileManager();
+    const handle = await openNumberedBlocks(manager);
+    // 9 blocks asked, 8 in the file: the last read is empty and adds nothing
+    const sum = await new Promise((resolve, reject) =>
+      sumFirstBytesInto(handle, 9, (error, total) => (error ? reject(error) : resolve(total))),
+    );
+    expect(sum).to.equal(36);
+    await new Promise((resolve) => handle.close(resolve).release());
+    await manager.whenIdle();
+  });
+
+  it('readWithin() should read into the block, and settle the handle before it returns, even when aborted', async () => {
+    const manager = new AsyncFileManager();
+    await using handle = new PromiseFileHandle(manager.newFileHandle());
+    await handle.openExistingFile(file, 'read');
+    const block = Buffer.alloc(64);
+    expect(await readWithin(handle, block, 1000)).to.equal(21);
+    expect(block.subarray(0, 21).toString()).to.equal('hello from the README');
+    // a deadline of 0 ms: the read may finish first or be aborted; either way nothing is in flight afterwards
+    const outcome = await readWithin(handle, block, 0).catch((error: unknown) => error);
+    expect(outcome === 21 || (outcome as Error).name === 'TimeoutError', String(outcome)).to.equal(true);
+    expect(handle.handle.hasPendingAction).to.equal(false);
+    expect(manager.activeCount + manager.queuedCount).to.equal(0);
   });
 
   it('writeBlockDirect() should write a zeroed block past the page cache', async () => {
