@@ -234,7 +234,7 @@ async function main(): Promise<void> {
       inFlight: LANES,
       timing: {
         interleaving:
-          'per section, each round runs every case once (A B C D, the starting case rotating); every run after an ' +
+          'per section, each round runs every case once, in a seeded shuffled order; every run after an ' +
           'untimed prepare and a full GC; untimed warm-up runs first',
         statistic: 'median, min and max of the per-run wall-clock ns/op; ops/s = 1e9 / ns/op',
         extra: 'cpuNsPerOp, systemNsPerOp, contextSwitchesPerOp from process.resourceUsage() around each run',

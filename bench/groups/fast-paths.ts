@@ -181,7 +181,8 @@ async function main(): Promise<void> {
         readsPerWarmupRun: READS_PER_WARMUP_RUN,
         inFlight: LANES,
         offsets: `4 KiB-aligned, mulberry32 seed 0x${SEED.toString(16)}, the same for every case and run`,
-        timing: 'lib/time-async-runs.ts: rounds interleave the cases (rotating start), a full GC before every run',
+        timing:
+          'lib/time-async-runs.ts: rounds interleave the cases (a seeded shuffled order per round), a full GC before every run',
       },
       uncachedReads: {
         fileBytes: UNCACHED_FILE_BYTES,

@@ -469,7 +469,8 @@ async function main(): Promise<void> {
       readsPerRun: READS_PER_RUN,
       inFlight: LANES,
       offsets: `4 KiB-aligned, mulberry32 seed 0x${SEED.toString(16)}, the same for every case and run`,
-      timing: 'lib/time-async-runs.ts: rounds interleave the cases (rotating start), a full GC before every run',
+      timing:
+        'lib/time-async-runs.ts: rounds interleave the cases (a seeded shuffled order per round), a full GC before every run',
       ring: 'IoUringEngine defaults: 256 SQ entries, 512 CQ entries, 64 direct descriptors (0 for the separate-requests case)',
       creates: {
         filesPerRun: CREATES_PER_RUN,

@@ -1,5 +1,22 @@
 import { forceGc } from './force-gc.js';
+import { seededUint32 } from './seeded-random.js';
 import { summarize, type Summary } from './stats.js';
+
+/** Seed of the order of the cases in each round: the same orders in every run of a group. */
+const ORDER_SEED = 0x0dd_5eed;
+
+/** The order of `count` cases in each round: a seeded shuffle, so that no case always follows the same one. */
+function roundOrders(count: number): () => number[] {
+  const next = seededUint32(ORDER_SEED);
+  return () => {
+    const order = Array.from({ length: count }, (_, index) => index);
+    for (let i = count - 1; i > 0; i--) {
+      const j = next() % (i + 1);
+      [order[i], order[j]] = [order[j] as number, order[i] as number];
+    }
+    return order;
+  };
+}
 
 /** Which pool of prepared work a run draws from: warm-up runs are untimed, allocation runs are sized to avoid GC. */
 export type RunPhase = 'warmup' | 'timed' | 'allocation';
@@ -78,8 +95,8 @@ async function timeRun(benchCase: AsyncRunCase, phase: RunPhase): Promise<RunSam
 }
 
 /**
- * Times asynchronous cases interleaved: each round runs every case once (A B C D, the starting case rotating from
- * round to round), each run after an untimed prepare and a full collection. Noise on a shared machine then hits all
+ * Times asynchronous cases interleaved: each round runs every case once, in a shuffled order (seeded, new each round, so
+ * that no case always follows the same one), each run after an untimed prepare and a full collection. Noise on a shared machine then hits all
  * cases alike, and ratios of medians from the same run stay meaningful. Reported per case: median, min and max of the
  * per-run wall-clock ns/op, plus CPU time and context switches per op.
  */
@@ -96,11 +113,11 @@ export async function timeAsyncRuns(
   const samples: RunSample[][] = cases.map(() => []);
   let round = 0;
   let roundMs = 0;
+  const nextOrder = roundOrders(cases.length);
   while (round < options.maxRounds) {
     if (round >= options.minRounds && performance.now() + roundMs > options.deadline) break;
     const roundStart = performance.now();
-    for (let step = 0; step < cases.length; step++) {
-      const index = (round + step) % cases.length;
+    for (const index of nextOrder()) {
       const benchCase = cases[index];
       const caseSamples = samples[index];
       if (benchCase === undefined || caseSamples === undefined) continue;

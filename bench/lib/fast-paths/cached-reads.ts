@@ -96,7 +96,7 @@ export async function openCachedReads(context: SectionContext): Promise<CachedRe
 }
 
 /**
- * Times every case of section 1 in interleaved rounds (rotating start, a full GC before every run).
+ * Times every case of section 1 in interleaved rounds (a shuffled order per round, a full GC before every run).
  *
  * @param deadline - a `performance.now()` time by which the timed rounds must have ended (once the minimum is done)
  * @returns a case report (B/op not measured: 0) and a note of reads/s, CPU and context switches per case
