@@ -58,13 +58,13 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   /** @internal */ fd: number | null = null;
   /** @internal */ mode: OpenMode = 'read';
   /** @internal */ alignment: DirectIoAlignment | null = null;
-  /** @internal */ readonly probeSkips: [number, number] = [0, 0];
-  /** @internal */ readonly probeBackoff: [number, number] = [0, 0];
+  /** @internal */ probeBackoff: [number, number, number, number] | null = null;
   /** @internal */ pending: FileAction | null = null;
   /** @internal */ readonly actions: FileAction[] = [];
   private isAbortedFlag = false;
-  private idleWaiters: (() => void)[] = [];
-  private settleWaiters: (() => void)[] = [];
+  /** whenIdle() and whenSettled() callers; null while none waits (most handles never have one: no array each). */
+  private idleWaiters: (() => void)[] | null = null;
+  private settleWaiters: (() => void)[] | null = null;
 
   /** @internal Created by AsyncFileManager.newFileHandle() or by duplicate(). */
   constructor(
@@ -345,7 +345,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   /** Resolves once the handle has no open file and no action left (whether or not it was aborted). */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return new Promise((resolve) => (this.idleWaiters ??= []).push(resolve));
   }
 
   /**
@@ -354,19 +354,19 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    */
   whenSettled(): Promise<void> {
     if (this.actions.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.settleWaiters.push(resolve));
+    return new Promise((resolve) => (this.settleWaiters ??= []).push(resolve));
   }
 
   /** @internal Called by the scheduler when the handle's last action finished. */
   onIdle(): void {
-    if (this.settleWaiters.length > 0) {
-      const waiters = this.settleWaiters;
-      this.settleWaiters = [];
-      for (const resolve of waiters) resolve();
+    const settleWaiters = this.settleWaiters;
+    if (settleWaiters !== null) {
+      this.settleWaiters = null;
+      for (const resolve of settleWaiters) resolve();
     }
-    if (!this.isIdle() || this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
-    this.idleWaiters = [];
+    if (waiters === null || !this.isIdle()) return;
+    this.idleWaiters = null;
     for (const resolve of waiters) resolve();
   }
 

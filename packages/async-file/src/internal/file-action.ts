@@ -19,12 +19,12 @@ export interface HandleState {
   /** What direct I/O on the open file requires; null unless it was opened with O_DIRECT. */
   alignment: DirectIoAlignment | null;
   /**
-   * The cache probe's back-off, for reads [0] and writes [1]: after a declined probe, this many next calls of that kind
-   * skip it and go the asynchronous way at once (`probeSkips`), a number that doubles with every further decline up to
-   * a bound and drops to 0 at the first probe that succeeds (`probeBackoff`).
+   * The cache probe's back-off, null until a probe was first declined (most handles never need one), then
+   * [skips of reads, skips of writes, back-off of reads, back-off of writes]: after a declined probe, this many next
+   * calls of that kind skip it and go the asynchronous way at once (the skips), a number that doubles with every
+   * further decline up to a bound and drops to 0 at the first probe that succeeds (the back-off).
    */
-  readonly probeSkips: [number, number];
-  readonly probeBackoff: [number, number];
+  probeBackoff: [number, number, number, number] | null;
   /** The one action the user may still be called back for; null after it was delivered or canceled. */
   pending: FileAction | null;
   /** Actions not finished yet, oldest first; only the first is ever queued or executing. */

@@ -211,8 +211,9 @@ export class Scheduler {
   private runNow(action: FileAction): boolean {
     const handle = action.handle;
     const kind = action.step.kind === 'write' ? 1 : 0; // read and readInto share the reads' back-off
-    if (this.noWait && handle !== null && handle.probeSkips[kind] > 0) {
-      handle.probeSkips[kind]--;
+    const probe = handle === null ? null : handle.probeBackoff;
+    if (this.noWait && probe !== null && (probe[kind] ?? 0) > 0) {
+      probe[kind]--;
       return false;
     }
     let result: unknown;
@@ -226,13 +227,14 @@ export class Scheduler {
       // A declined probe costs the JS thread a system call, and a missed read even starts the disk I/O from it (the
       // kernel's readahead): on a file that is not cached, back off so that the loop stays free.
       if (this.noWait && handle !== null) {
-        const backoff = Math.min(2 * handle.probeBackoff[kind] || 1, MAX_PROBE_BACKOFF);
-        handle.probeBackoff[kind] = backoff;
-        handle.probeSkips[kind] = backoff;
+        const state = (handle.probeBackoff ??= [0, 0, 0, 0]);
+        const backoff = Math.min(2 * (state[kind + 2] ?? 0) || 1, MAX_PROBE_BACKOFF);
+        state[kind + 2] = backoff;
+        state[kind] = backoff;
       }
       return false;
     }
-    if (handle !== null) handle.probeBackoff[kind] = 0;
+    if (probe !== null) probe[kind + 2] = 0;
     this.completeLater(action, null, result);
     return true;
   }
