@@ -60,7 +60,8 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   /** @internal */ alignment: DirectIoAlignment | null = null;
   /** @internal */ probeBackoff: [number, number, number, number] | null = null;
   /** @internal */ pending: FileAction | null = null;
-  /** @internal */ readonly actions: FileAction[] = [];
+  /** @internal */ firstAction: FileAction | null = null;
+  /** @internal */ lastAction: FileAction | null = null;
   private isAbortedFlag = false;
   /** whenIdle() and whenSettled() callers; null while none waits (most handles never have one: no array each). */
   private idleWaiters: (() => void)[] | null = null;
@@ -353,7 +354,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * action that was executing has then ended too, so the buffer it was given (readInto, write) is the caller's again.
    */
   whenSettled(): Promise<void> {
-    if (this.actions.length === 0) return Promise.resolve();
+    if (this.firstAction === null) return Promise.resolve();
     return new Promise((resolve) => (this.settleWaiters ??= []).push(resolve));
   }
 
@@ -371,7 +372,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   }
 
   private isIdle(): boolean {
-    return this.fd === null && this.actions.length === 0;
+    return this.fd === null && this.firstAction === null;
   }
 
   /** The O_DIRECT rules: @throws RangeError saying what alignment the file requires. */

@@ -27,9 +27,13 @@ export interface HandleState {
   probeBackoff: [number, number, number, number] | null;
   /** The one action the user may still be called back for; null after it was delivered or canceled. */
   pending: FileAction | null;
-  /** Actions not finished yet, oldest first; only the first is ever queued or executing. */
-  readonly actions: FileAction[];
-  /** Called when `actions` became empty. */
+  /**
+   * The actions not finished yet, oldest first, as a list linked through FileAction.behind (no array per handle: the
+   * small-file workload creates a handle per file); only the first is ever queued or executing. Null when none.
+   */
+  firstAction: FileAction | null;
+  lastAction: FileAction | null;
+  /** Called when the handle's last action finished (firstAction became null). */
   onIdle(): void;
 }
 
@@ -75,6 +79,8 @@ export class FileAction {
   /** FIFO links (the manager's queue). */
   prev: FileAction | null = null;
   next: FileAction | null = null;
+  /** The next action of the same handle, waiting for this one to finish (HandleState.firstAction). */
+  behind: FileAction | null = null;
   /** The callback's reference: released when the action finished, whichever way. */
   own: AsyncOp<FileAction> | null = null;
   request: EngineRequest | undefined = undefined;

@@ -122,8 +122,14 @@ export class Scheduler {
       this.submit(action);
     } else {
       if (callback !== undefined) handle.pending = action;
-      handle.actions.push(action);
-      if (handle.actions.length === 1) this.submit(action);
+      const last = handle.lastAction;
+      handle.lastAction = action;
+      if (last === null) {
+        handle.firstAction = action;
+        this.submit(action);
+      } else {
+        last.behind = action;
+      }
     }
     return op;
   }
@@ -137,9 +143,13 @@ export class Scheduler {
     // a close always runs (it frees a descriptor); cancel only drops its callback
     if (action.step.kind === 'close') return;
     if (action.phase === WAITING) {
-      const index = handle === null ? -1 : handle.actions.indexOf(action);
-      if (handle !== null && index > 0) {
-        handle.actions.splice(index, 1);
+      // behind an earlier action of its handle (never the first): unlink it from the handle's list
+      let before = handle === null ? null : handle.firstAction;
+      while (before !== null && before.behind !== action) before = before.behind;
+      if (handle !== null && before !== null) {
+        before.behind = action.behind;
+        if (handle.lastAction === action) handle.lastAction = before;
+        action.behind = null;
         action.phase = FINISHED;
         this.release(action);
       }
@@ -341,13 +351,19 @@ export class Scheduler {
     action.phase = FINISHED;
     action.slot = -1;
     if (slot >= 0) this.executing[slot] = undefined;
-    let next: FileAction | undefined;
+    let next: FileAction | null = null;
     if (handle !== null) {
-      handle.actions.shift();
-      next = handle.actions[0];
+      // the finished action is its handle's first: the one behind it takes over
+      const first = handle.firstAction;
+      if (first !== null) {
+        next = first.behind;
+        first.behind = null;
+        handle.firstAction = next;
+        if (next === null) handle.lastAction = null;
+      }
     }
     this.release(action);
-    if (next !== undefined) {
+    if (next !== null) {
       if (slot >= 0) this.start(next, slot);
       else this.submit(next);
     } else {
