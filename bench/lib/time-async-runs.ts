@@ -95,9 +95,9 @@ async function timeRun(benchCase: AsyncRunCase, phase: RunPhase): Promise<RunSam
 }
 
 /**
- * Times asynchronous cases interleaved: each round runs every case once, in a shuffled order (seeded, new each round, so
- * that no case always follows the same one), each run after an untimed prepare and a full collection. Noise on a shared machine then hits all
- * cases alike, and ratios of medians from the same run stay meaningful. Reported per case: median, min and max of the
+ * Times asynchronous cases interleaved: each round runs every case once, in a shuffled order (seeded, new each round,
+ * so that no case always follows the same one), each run after an untimed prepare and a full collection. Noise on a
+ * shared machine then hits all cases alike, and ratios of medians from the same run stay meaningful. Reported per case: median, min and max of the
  * per-run wall-clock ns/op, plus CPU time and context switches per op.
  */
 export async function timeAsyncRuns(
