@@ -12,6 +12,7 @@ import {
   NodeFsEngine,
   SYNC_THRESHOLD_ENV,
   ScriptedEngine,
+  WOULD_BLOCK,
   type AsyncFileHandle,
   type FileEngine,
 } from '../src/index.js';
@@ -248,21 +249,60 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
     });
 
     it('should back off from probing a file that is not cached, and probe again once it is', async () => {
-      engine = spiedEngine();
-      manager = new AsyncFileManager({ engine, syncThresholdBytes: 4 * KiB, cacheProbe: true });
+      const spied = spiedEngine();
+      engine = spied;
+      manager = new AsyncFileManager({ engine: spied, syncThresholdBytes: 4 * KiB, cacheProbe: true });
       const file = tmp.join('big.bin');
       writeUncached(file, 8 * 1024 * KiB);
       const handle = await openHandle(manager, file, 'read');
       // no readahead on this descriptor: each probe misses exactly the block it asks for
       expect(nativeIo.io?.fadvise((handle as unknown as { fd: number }).fd, 0, 0, FADVISE.RANDOM)).to.equal(0);
-      for (let index = 0; index < 6; index++) await step<Buffer>((cb) => handle.read(index * 1024 * KiB, 4 * KiB, cb));
-      // probed at reads 1, 3 and 6 (each miss doubles the skips: 1, then 2), all six read by the engine
-      expect(callCount(engine, 'readNow')).to.equal(3);
-      expect(callCount(engine, 'read')).to.equal(6);
-      // block 0 is cached now: after the 4 skips the probe reads it, and the next read probes (and hits) again
-      for (let index = 0; index < 6; index++) await step<Buffer>((cb) => handle.read(0, 4 * KiB, cb));
-      expect(callCount(engine, 'read')).to.equal(10);
-      expect(callCount(engine, 'readNow')).to.equal(5);
+      // the rule, checked read by read against each probe's real outcome (the page cache decides, and a block can stay
+      // cached after the eviction now and then): a declined probe makes the next 1, then 2, 4, ... reads of its kind
+      // skip the probe and go to the engine; a probe that succeeds resets that, and the next read probes again
+      const probes = spied.readNow as unknown as sinon.SinonSpy;
+      let skips = 0;
+      let backoff = 0;
+      let engineReads = 0;
+      const outcomes: string[] = [];
+      const readAt = async (offset: number): Promise<void> => {
+        const before = probes.callCount;
+        await step<Buffer>((cb) => handle.read(offset, 4 * KiB, cb));
+        const probed = probes.callCount > before;
+        expect(probed, `read ${outcomes.length + 1} probes: ${outcomes.join(' ')}`).to.equal(skips === 0);
+        if (!probed) {
+          skips--;
+          engineReads++;
+          outcomes.push('skip');
+        } else if (probes.lastCall.returnValue === WOULD_BLOCK) {
+          backoff = Math.min(2 * backoff || 1, 64);
+          skips = backoff;
+          engineReads++;
+          outcomes.push('miss');
+        } else {
+          backoff = 0;
+          outcomes.push('hit');
+        }
+        expect(callCount(spied, 'read'), outcomes.join(' ')).to.equal(engineReads);
+      };
+      for (let index = 0; index < 6; index++) await readAt(index * 1024 * KiB);
+      // evicted blocks: the probes missed (all of them, but for a block the eviction left behind) and backed off
+      expect(outcomes.filter((outcome) => outcome === 'miss').length, outcomes.join(' ')).to.be.at.least(2);
+      expect(outcomes.filter((outcome) => outcome === 'skip').length, outcomes.join(' ')).to.be.at.least(1);
+      // block 0 is cached now: once the skips are used up, every probe reads it at once
+      outcomes.length = 0;
+      for (let index = 0; index < 6; index++) await readAt(0);
+      expect(
+        outcomes.filter((outcome) => outcome !== 'skip'),
+        outcomes.join(' '),
+      )
+        .to.include('hit')
+        .and.not.include('miss');
+      expect(outcomes.at(-1)).to.equal('hit');
+      // the hits reset the back-off: the next miss skips one read only, then the probe is back
+      outcomes.length = 0;
+      for (const mib of [6, 7, 7.5]) await readAt(mib * 1024 * KiB);
+      expect(outcomes.slice(0, 2), outcomes.join(' ')).to.deep.equal(['miss', 'skip']);
       await step<void>((cb) => handle.close(cb));
     });
 
