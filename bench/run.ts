@@ -1,7 +1,8 @@
 /**
  * The benchmark runner: `npm run bench` runs every group, `npm run bench -- <group>...` the named ones.
  * Each group runs in a fresh node process with fixed flags and a time budget; the runner prints its table and writes
- * bench/results/<group>.json.
+ * bench/results/<group>.json. `--repeat N` runs each named group N times and also writes
+ * bench/results/<group>.repeat.json: every goal's values over the runs, judged on their median.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import {
   type GroupInfo,
 } from './lib/group-registry.js';
 import type { GroupReport, ResultFile } from './lib/report.js';
+import { MAX_REPEAT, formatRepeats, parseRepeat, summarizeRepeats } from './lib/repeat-summary.js';
 
 const benchDir = fileURLToPath(new URL('..', import.meta.url)); // bench/dist/run.js -> bench/
 const repoDir = fileURLToPath(new URL('../..', import.meta.url));
@@ -30,7 +32,7 @@ function selectGroups(args: readonly string[]): GroupInfo[] {
     process.stderr.write(
       `bench: unknown group${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}\n` +
         `Known groups: ${GROUPS.map((group) => group.name).join(', ')}\n` +
-        'Usage: npm run bench [-- <group>...]   (no group: run them all)\n',
+        `Usage: npm run bench [-- [--repeat N] <group>...]   (no group: run them all; N: 1-${MAX_REPEAT} runs each)\n`,
     );
     process.exit(2);
   }
@@ -92,9 +94,20 @@ function runGroup(group: GroupInfo, command: string): ResultFile | string {
   };
 }
 
+/** The runner's arguments: `--repeat N` and the groups; exits with code 2 on a bad count. */
+function parseArgs(args: readonly string[]): { readonly repeat: number; readonly groups: GroupInfo[] } {
+  try {
+    const { repeat, rest } = parseRepeat(args);
+    return { repeat, groups: selectGroups(rest) };
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+}
+
 function main(): void {
   const args = process.argv.slice(2);
-  const groups = selectGroups(args);
+  const { repeat, groups } = parseArgs(args);
   const command =
     process.env.npm_lifecycle_event === 'bench'
       ? `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`
@@ -102,15 +115,26 @@ function main(): void {
   mkdirSync(resultsDir, { recursive: true });
   const failures: string[] = [];
   for (const group of groups) {
-    const result = runGroup(group, command);
-    if (typeof result === 'string') {
-      failures.push(`${group.name}: ${result}`);
-      process.stderr.write(`bench: ${group.name} failed: ${result}\n`);
-      continue;
+    const results: ResultFile[] = [];
+    for (let run = 1; run <= repeat; run++) {
+      if (repeat > 1) process.stderr.write(`bench: ${group.name} run ${run} of ${repeat}\n`);
+      const result = runGroup(group, command);
+      if (typeof result === 'string') {
+        failures.push(`${group.name}: ${result}`);
+        process.stderr.write(`bench: ${group.name} failed: ${result}\n`);
+        break;
+      }
+      results.push(result);
+      const file = `${resultsDir}/${group.name}.json`;
+      writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+      process.stdout.write(`\n${formatResult(result)}\n\nwritten: ${relative(file)}\n`);
     }
-    const file = `${resultsDir}/${group.name}.json`;
-    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`\n${formatResult(result)}\n\nwritten: ${relative(file)}\n`);
+    if (repeat > 1 && results.length === repeat) {
+      const summary = summarizeRepeats(results, command);
+      const file = `${resultsDir}/${group.name}.repeat.json`;
+      writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+      process.stdout.write(`\n${formatRepeats(summary)}\n\nwritten: ${relative(file)}\n`);
+    }
   }
   if (failures.length > 0) {
     process.stderr.write(`bench: ${failures.length} group(s) failed:\n  ${failures.join('\n  ')}\n`);
