@@ -1,6 +1,11 @@
 import type { GoalReport } from './report.js';
 import { round } from './stats.js';
 
+/** Whether `value` meets `goal`: `<=`: value <= target + tolerance; `>=`: value >= target - tolerance. */
+export function meetsGoal(goal: Pick<GoalReport, 'comparison' | 'target' | 'tolerance'>, value: number): boolean {
+  return goal.comparison === '<=' ? value <= goal.target + goal.tolerance : value >= goal.target - goal.tolerance;
+}
+
 /** Evaluates "value <= target (+ tolerance)"; the raw value is reported, rounded to 0.1 (0.01 below 10). */
 export function goalAtMost(name: string, value: number, target: number, unit: string, tolerance = 0): GoalReport {
   return {
@@ -10,7 +15,7 @@ export function goalAtMost(name: string, value: number, target: number, unit: st
     comparison: '<=',
     tolerance,
     unit,
-    met: value <= target + tolerance,
+    met: meetsGoal({ comparison: '<=', target, tolerance }, value),
   };
 }
 
@@ -23,6 +28,6 @@ export function goalAtLeast(name: string, value: number, target: number, unit: s
     comparison: '>=',
     tolerance,
     unit,
-    met: value >= target - tolerance,
+    met: meetsGoal({ comparison: '>=', target, tolerance }, value),
   };
 }

@@ -2,25 +2,20 @@
  * `npm run bench -- --repeat N <group>`: a group run N times in fresh processes, its goals judged on the median of the
  * runs. On this machine one run's ratio moves by +-15%, so a goal near its target needs several runs to be judged.
  */
-import type { ResultFile } from './report.js';
+import { meetsGoal } from './goals.js';
+import type { GoalReport, ResultFile } from './report.js';
 import { round, summarize, type Summary } from './stats.js';
 
 /** The most runs one command may ask for (each async group run takes 1-4 minutes). */
 export const MAX_REPEAT = 20;
 
-/** One goal over the runs: every run's value, their median, min and max, and the goal judged on the median. */
-export interface RepeatedGoal {
-  readonly name: string;
-  readonly target: number;
-  readonly comparison: '<=' | '>=';
-  readonly tolerance: number;
-  readonly unit: string;
-  readonly values: readonly number[];
+/** One goal over the runs: every run's value, their median, min and max, and `met` judged on the median. */
+export interface RepeatedGoal extends Omit<GoalReport, 'value'> {
+  /** Each run's value; null for a run that did not report the goal. */
+  readonly values: readonly (number | null)[];
   readonly summary: Summary;
   /** How many runs met the goal on their own. */
   readonly runsMet: number;
-  /** Judged on the median of the runs. */
-  readonly met: boolean;
 }
 
 /** What bench/results/<group>.repeat.json holds. */
@@ -59,22 +54,16 @@ export function parseRepeat(args: readonly string[]): { readonly repeat: number;
 export function summarizeRepeats(results: readonly ResultFile[], command: string): RepeatFile {
   const first = results[0];
   if (first === undefined) throw new RangeError('Cannot summarize zero runs');
-  const goals = first.goals.map((goal): RepeatedGoal => {
-    const values = results.map((result) => result.goals.find((other) => other.name === goal.name)?.value ?? NaN);
-    const measured = values.filter((value) => !Number.isNaN(value));
+  const goals = first.goals.map(({ value: _first, ...goal }): RepeatedGoal => {
+    const values = results.map((result) => result.goals.find((other) => other.name === goal.name)?.value ?? null);
+    const measured = values.filter((value): value is number => value !== null);
     const summary = summarize(measured);
-    const meets = (value: number): boolean =>
-      goal.comparison === '>=' ? value >= goal.target - goal.tolerance : value <= goal.target + goal.tolerance;
     return {
-      name: goal.name,
-      target: goal.target,
-      comparison: goal.comparison,
-      tolerance: goal.tolerance,
-      unit: goal.unit,
+      ...goal,
       values,
       summary: { median: round(summary.median, 3), min: summary.min, max: summary.max },
-      runsMet: measured.filter(meets).length,
-      met: meets(summary.median),
+      runsMet: measured.filter((value) => meetsGoal(goal, value)).length,
+      met: meetsGoal(goal, summary.median),
     };
   });
   return {

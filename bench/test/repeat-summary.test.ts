@@ -59,12 +59,12 @@ describe('bench --repeat', () => {
         .and.contain('met in 1 of 3');
     });
 
-    it('should keep a run without a goal as NaN and judge on the runs that have it', () => {
+    it('should keep a run without a goal as null and judge on the runs that have it', () => {
       const summary = summarizeRepeats(
         [result('d1', [goal('reads', 0.7)]), result('d2', []), result('d3', [goal('reads', 1.1)])],
         'cmd',
       );
-      expect(summary.goals[0]?.values).to.deep.equal([0.7, NaN, 1.1]);
+      expect(summary.goals[0]?.values).to.deep.equal([0.7, null, 1.1]);
       expect(summary.goals[0]?.summary.median).to.equal(0.9);
       expect(summary.goals[0]?.met).to.equal(true);
     });
