@@ -1,10 +1,10 @@
 import { WOULD_BLOCK, type FileEngine } from '../file-engine.js';
-import type { ActionCallback, ActionStep, FileAction } from './file-action.js';
+import { defineStep, type ActionCallback, type ActionStep, type FileAction } from './file-action.js';
 import { readResult, reserveReadBuffer } from './read-buffer-pool.js';
 
 /** A step whose success changes nothing on the handle and needs no undo. */
 function plain(kind: string, run: (action: FileAction, engine: FileEngine, done: ActionCallback) => void): ActionStep {
-  return { kind, run };
+  return defineStep({ kind, run });
 }
 
 /** Undo of a descriptor that arrived after cancel: close it. */
@@ -21,22 +21,22 @@ function setOpenFile(action: FileAction, fd: number, engine: FileEngine): void {
   handle.alignment = action.direct ? engine.directIoAlignment!(fd) : null;
 }
 
-export const CREATE_ANONYMOUS: ActionStep = {
+export const CREATE_ANONYMOUS: ActionStep = defineStep({
   kind: 'createAnonymousFile',
   run: (action, engine, done) => (action.request = engine.createAnonymous(action.path, done)),
   onSuccess: (action, result) => setOpenFile(action, result as number, action.scheduler.engine),
   undo: closeDescriptor,
-};
+});
 
-export const OPEN_EXISTING: ActionStep = {
+export const OPEN_EXISTING: ActionStep = defineStep({
   kind: 'openExistingFile',
   run: (action, engine, done) =>
     (action.request = engine.openExisting(action.path, action.mode, done, action.direct || undefined)),
   onSuccess: (action, result) => setOpenFile(action, result as number, action.scheduler.engine),
   undo: closeDescriptor,
-};
+});
 
-export const DUPLICATE: ActionStep = {
+export const DUPLICATE: ActionStep = defineStep({
   kind: 'duplicate',
   run: (action, engine, done) => (action.request = engine.duplicate(action.fd, action.mode, done)),
   onSuccess: (action, result) => {
@@ -47,13 +47,13 @@ export const DUPLICATE: ActionStep = {
     return target;
   },
   undo: closeDescriptor,
-};
+});
 
-export const CREATE_HARD_LINK: ActionStep = {
+export const CREATE_HARD_LINK: ActionStep = defineStep({
   kind: 'createHardLink',
   run: (action, engine, done) => (action.request = engine.link(action.fd, action.toPath, done)),
   undo: (action, _result, engine, done) => engine.unlink(action.toPath, () => done()),
-};
+});
 
 /** Issues a read into `action.buffer` (reserved first unless the caller gave it: readInto). */
 function runRead(action: FileAction, engine: FileEngine, done: ActionCallback): void {
@@ -71,22 +71,22 @@ function runReadNow(action: FileAction, engine: FileEngine, noWait: boolean): un
   return engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
 }
 
-export const READ: ActionStep = {
+export const READ: ActionStep = defineStep({
   kind: 'read',
   run: runRead,
   runNow: runReadNow,
   onSuccess: (action, bytesRead) => readResult(action, bytesRead as number),
-};
+});
 
 /**
  * A read into the caller's buffer (AsyncFileHandle.readInto): `action.buffer` is set before it runs, so no memory is
  * reserved; the callback receives the number of bytes read (the engine's result).
  */
-export const READ_INTO: ActionStep = {
+export const READ_INTO: ActionStep = defineStep({
   kind: 'readInto',
   run: runRead,
   runNow: runReadNow,
-};
+});
 
 /** A write that reports 0 bytes for a non-empty buffer would loop forever: report it as EIO instead. */
 function noProgressError(): NodeJS.ErrnoException {
@@ -107,8 +107,9 @@ function writeRest(action: FileAction, engine: FileEngine, done: ActionCallback)
  * Writes all of the buffer: the scheduler calls `proceed` with each engine result, and a partial write issues the
  * next chunk through the same callback (no closure per chunk); once canceled, no further chunk is written.
  */
-export const WRITE: ActionStep = {
+export const WRITE: ActionStep = defineStep({
   kind: 'write',
+  probeSlot: 1,
   run: (action, engine, done) => {
     // nothing to write: no engine call, and the callback still comes later, as for any action
     if ((action.buffer as Uint8Array).length === 0) return action.scheduler.completeLater(action, null, 0);
@@ -143,7 +144,7 @@ export const WRITE: ActionStep = {
     return 'pending';
   },
   onSuccess: (action) => action.progress,
-};
+});
 
 export const FSTAT: ActionStep = plain('stat', (action, engine, done) => {
   action.request = engine.fstat(action.fd, done);
@@ -157,8 +158,11 @@ export const SYNC: ActionStep = plain('sync', (action, engine, done) => {
   action.request = engine.sync(action.fd, done);
 });
 
-export const CLOSE: ActionStep = plain('close', (action, engine, done) => {
-  action.request = engine.close(action.fd, done);
+/** A close runs even when canceled: only its callback is dropped. */
+export const CLOSE: ActionStep = defineStep({
+  kind: 'close',
+  alwaysRuns: true,
+  run: (action, engine, done) => (action.request = engine.close(action.fd, done)),
 });
 
 export const STAT_PATH: ActionStep = plain('statPath', (action, engine, done) => {
@@ -174,11 +178,11 @@ export const RENAME: ActionStep = plain('rename', (action, engine, done) => {
 });
 
 /** writeNewFile: one engine call (io_uring: one linked chain); canceled after it succeeded, the new file is removed. */
-export const WRITE_NEW_FILE: ActionStep = {
+export const WRITE_NEW_FILE: ActionStep = defineStep({
   kind: 'writeNewFile',
   run: (action, engine, done) => {
     const buffer = action.buffer as Uint8Array;
     action.request = engine.writeNewFile!(action.path, buffer, 0, buffer.length, done);
   },
   undo: (action, _result, engine, done) => engine.unlink(action.path, () => done()),
-};
+});

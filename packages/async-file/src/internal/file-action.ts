@@ -40,30 +40,65 @@ export interface HandleState {
 /** The callback an action delivers to: Node-style. */
 export type ActionCallback = (error: EngineError | null, result: unknown) => void;
 
-/** What one kind of action does: its engine call(s), the effect of success, and the undo of a canceled success. */
+/**
+ * What one kind of action does: its engine call(s), the effect of success, and the undo of a canceled success. Made
+ * by {@link defineStep}, so that every step has every field.
+ */
 export interface ActionStep {
   readonly kind: string;
+  /** Which half of a handle's cache-probe back-off its fast path uses: 0 for reads, 1 for writes. */
+  readonly probeSlot: 0 | 1;
+  /** A close: it runs even when canceled (it frees a descriptor); cancel only drops its callback. */
+  readonly alwaysRuns: boolean;
   /** Issues the engine call(s); reports once through `done`. */
-  run(action: FileAction, engine: FileEngine, done: ActionCallback): void;
+  readonly run: (action: FileAction, engine: FileEngine, done: ActionCallback) => void;
   /**
    * Sees each successful engine result before the action is done with it: returns 'pending' after issuing a further
    * call through `done` (a write's next chunk), an error to fail the action, or undefined to finish it.
    */
-  proceed?(
-    action: FileAction,
-    engine: FileEngine,
-    done: ActionCallback,
-    result: unknown,
-  ): 'pending' | EngineError | undefined;
-  /** Applies a success to the handle and returns the value the callback receives (default: the engine's result). */
-  onSuccess?(action: FileAction, result: unknown): unknown;
+  readonly proceed:
+    | ((
+        action: FileAction,
+        engine: FileEngine,
+        done: ActionCallback,
+        result: unknown,
+      ) => 'pending' | EngineError | undefined)
+    | undefined;
+  /** Applies a success to the handle and returns the value the callback receives (undefined: the engine's result). */
+  readonly onSuccess: ((action: FileAction, result: unknown) => unknown) | undefined;
   /**
    * The fast path: does the work at once, on the calling thread, and returns the result the engine call would have
    * reported (or throws its error); returns WOULD_BLOCK to take the asynchronous way (`run`) instead.
    */
-  runNow?(action: FileAction, engine: FileEngine, noWait: boolean): unknown;
+  readonly runNow: ((action: FileAction, engine: FileEngine, noWait: boolean) => unknown) | undefined;
   /** Undoes a success that arrived after cancel (closes an opened file, removes a created link); reports once. */
-  undo?(action: FileAction, result: unknown, engine: FileEngine, done: () => void): void;
+  readonly undo: ((action: FileAction, result: unknown, engine: FileEngine, done: () => void) => void) | undefined;
+}
+
+/** A step as written: `kind` and `run`, and only the other parts it has. */
+export type StepParts = Pick<ActionStep, 'kind' | 'run'> & Partial<Omit<ActionStep, 'kind' | 'run'>>;
+
+/**
+ * Makes a step with every field of ActionStep, in one order, undefined where it has none.
+ *
+ * @remarks All steps then share one hidden class. With a shape per kind of step (a read's, a write's, an open's, a
+ * close's, ...) a manager that runs every kind of action showed the scheduler more than four shapes, and V8 turned its
+ * loads of `step.run`, `step.proceed` and `step.onSuccess` megamorphic (`--log-ic`). Measured on a stub engine whose
+ * read does no I/O, after a mix of every kind of action through the same manager: the manager's own work per readInto
+ * went from about 133 to 110 ns (medians of 4 processes each); in a manager that only ever reads, it stayed at about
+ * 125 ns.
+ */
+export function defineStep(parts: StepParts): ActionStep {
+  return {
+    kind: parts.kind,
+    probeSlot: parts.probeSlot ?? 0,
+    alwaysRuns: parts.alwaysRuns ?? false,
+    run: parts.run,
+    proceed: parts.proceed,
+    onSuccess: parts.onSuccess,
+    runNow: parts.runNow,
+    undo: parts.undo,
+  };
 }
 
 /**
@@ -125,7 +160,7 @@ export class FileAction {
 export const HIDDEN_CLASS_KEEPER: FileAction = new FileAction(
   null as unknown as Scheduler,
   0,
-  { kind: 'none', run: () => undefined },
+  defineStep({ kind: 'none', run: () => undefined }),
   null,
   undefined,
 );

@@ -141,7 +141,7 @@ export class Scheduler {
     action.isCanceled = true;
     this.emit('canceled', action);
     // a close always runs (it frees a descriptor); cancel only drops its callback
-    if (action.step.kind === 'close') return;
+    if (action.step.alwaysRuns) return;
     if (action.phase === WAITING) {
       // behind an earlier action of its handle (never the first): unlink it from the handle's list
       let before = handle === null ? null : handle.firstAction;
@@ -220,7 +220,7 @@ export class Scheduler {
   /** The fast path: does the action's work now; returns false if it must go the asynchronous way instead. */
   private runNow(action: FileAction): boolean {
     const handle = action.handle;
-    const kind = action.step.kind === 'write' ? 1 : 0; // read and readInto share the reads' back-off
+    const kind = action.step.probeSlot; // read and readInto share the reads' back-off
     const probe = handle === null ? null : handle.probeBackoff;
     if (this.noWait && probe !== null && (probe[kind] ?? 0) > 0) {
       probe[kind]--;
