@@ -95,16 +95,25 @@ export function managerReads(
   });
 }
 
+/** What {@link managerReadsInto} reads through: an AsyncFileHandle, or a probe's stand-in with the same readInto. */
+export interface ReadIntoTarget {
+  readInto(
+    buffer: Buffer,
+    offset: number,
+    callback: (error: Error | null, bytesRead: number) => void,
+  ): { release(): void };
+}
+
 /** As {@link managerReads}, with readInto() into one buffer per handle, reused by every read (as fs.read lanes do). */
 export function managerReadsInto(
-  handles: readonly AsyncFileHandle[],
+  handles: readonly ReadIntoTarget[],
   offsets: Int32Array,
   count: number,
 ): Promise<number> {
   return new Promise((resolve, reject) => {
     const latch = new RunLatch(count, resolve, reject);
     let next = 0;
-    const lane = (handle: AsyncFileHandle, buffer: Buffer): void => {
+    const lane = (handle: ReadIntoTarget, buffer: Buffer): void => {
       if (next >= count) return;
       const offset = offsets[next++] ?? 0;
       handle
