@@ -203,7 +203,9 @@ export async function runReadsSection(
     callback:
       'one descriptor; fs.read with one reused buffer per lane, a new Buffer per read, or fresh 256 KiB-slab memory per ' +
       "read (the manager's default buffers)",
-    floor: "the contract's floor: as callback, plus one AsyncOp per read (created, referenced, completed, released)",
+    floor:
+      "the contract's floor: as callback, plus one AsyncOp per read (created before the read, the caller's " +
+      'reference released at once, the own one held until the completion, which completes and releases it)',
     stub:
       'the manager (read() with a BufferPool, released in the callback; and readInto() one buffer per handle) on ' +
       'StubReadEngine, whose read() does no I/O and reports in one batch per turn, against that engine called ' +
