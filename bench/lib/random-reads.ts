@@ -273,7 +273,7 @@ function ignoreCancel(): void {
  *
  * @remarks The op must outlive the read, as an action's does: created, completed and released in one go (as this floor
  * was until 2026-11-26), V8 can remove its allocations altogether (escape analysis), and the floor measured about 1x
- * callback fs.read where a real life across the completion costs about 10% (bench/probes/minimal-manager.js).
+ * callback fs.read where a real life across the completion costs about 5-10% (bench/probes/minimal-manager.js).
  */
 export function callbackReadsWithOp(fd: number, offsets: Int32Array, count: number): Promise<number> {
   return laneReads(fs.read as ReadCall, fd, offsets, count, true);
