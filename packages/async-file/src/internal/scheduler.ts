@@ -21,7 +21,7 @@ function onNextTurn(deliver: () => void): void {
   setImmediate(deliver);
 }
 
-/** The most calls in a row that skip the cache probe after it was declined (see HandleState.probeSkips). */
+/** The most calls in a row that skip the cache probe after it was declined (see HandleState.probeBackoff). */
 const MAX_PROBE_BACKOFF = 64;
 
 function cancelAction(action: FileAction): void {
