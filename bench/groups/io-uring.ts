@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AsyncFileManager, IoUringEngine, IoUringUnavailableError, type FileEngine } from 'async-file';
+import { AsyncFileManager, IoUringEngine, IoUringUnavailableError, type FileEngine } from 'async-op-file';
 import { goalAtLeast } from '../lib/goals.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';

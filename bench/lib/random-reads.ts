@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { AsyncOp } from 'async-op';
-import type { AsyncFileHandle, AsyncFileManager } from 'async-file';
+import type { AsyncFileHandle, AsyncFileManager } from 'async-op-file';
 import { seededUint32 } from './seeded-random.js';
 
 /** The read size, and the alignment of every offset. */

@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { IoUringEngine } from 'async-file';
+import { IoUringEngine } from 'async-op-file';
 import { createTempRoot } from '../lib/temp-root.js';
 
 const FILES = 20_000;

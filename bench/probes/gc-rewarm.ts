@@ -15,7 +15,7 @@
  * count "weak objects" to see the deopts.
  */
 import { AsyncOp } from 'async-op';
-import { AsyncFileManager, type AsyncFileHandle } from 'async-file';
+import { AsyncFileManager, type AsyncFileHandle } from 'async-op-file';
 import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
 import {

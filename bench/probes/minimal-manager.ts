@@ -21,7 +21,7 @@
  */
 import fs from 'node:fs';
 import { AsyncOp } from 'async-op';
-import { AsyncFileManager } from 'async-file';
+import { AsyncFileManager } from 'async-op-file';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
 import {
   LANES,

@@ -1,4 +1,4 @@
-import type { AsyncFileManager } from 'async-file';
+import type { AsyncFileManager } from 'async-op-file';
 import type fc from 'fast-check';
 import { raceProperty, type RaceConfig, type RaceScenario } from '../race/harness/race-property.js';
 import type { LowLevelModule, ModuleFactories, StackModule } from '../race/harness/stack-shapes.js';

@@ -1,4 +1,4 @@
-import type { FileTraceEvent, ScriptedCall } from 'async-file';
+import type { FileTraceEvent, ScriptedCall } from 'async-op-file';
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import { ActionOwnership } from './harness/action-ownership.js';

@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { IoUringEngine, IoUringUnavailableError } from 'async-file';
+import { IoUringEngine, IoUringUnavailableError } from 'async-op-file';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const MOCHA = createRequire(import.meta.url).resolve('mocha/bin/mocha.js');

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import { AsyncFileManager } from 'async-file';
+import { AsyncFileManager } from 'async-op-file';
 import {
   BLOCK,
   LANES,

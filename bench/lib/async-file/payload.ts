@@ -1,5 +1,5 @@
 /** The 4 KiB every small-file case of the `async-file` group writes, and the error of a write that fell short of it. */
-import type { AsyncFileHandle } from 'async-file';
+import type { AsyncFileHandle } from 'async-op-file';
 import { BLOCK, type RunLatch } from '../random-reads.js';
 import { ignore } from './ignore.js';
 

@@ -3,7 +3,7 @@
  * behind one executing read (manager concurrency 1), then canceled, in verified and timed passes.
  */
 import type { AsyncOp } from 'async-op';
-import { AsyncFileManager, type AsyncFileHandle } from 'async-file';
+import { AsyncFileManager, type AsyncFileHandle } from 'async-op-file';
 import { forceGc, nextTurn } from '../force-gc.js';
 import { BLOCK, closeHandles, openReadHandles } from '../random-reads.js';
 import type { CaseReport } from '../report.js';

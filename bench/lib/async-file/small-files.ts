@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import { AsyncFileManager } from 'async-file';
+import { AsyncFileManager } from 'async-op-file';
 import { BLOCK, LANES, RunLatch } from '../random-reads.js';
 import type { AsyncRunCase } from '../time-async-runs.js';
 import {

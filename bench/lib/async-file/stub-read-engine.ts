@@ -1,7 +1,7 @@
 /**
  * An engine that isolates the manager's own cost per read: node-fs for everything, except that read() does no I/O.
  */
-import { AsyncFileManager, BufferPool, NodeFsEngine, type AsyncFileHandle, type EngineCallback } from 'async-file';
+import { AsyncFileManager, BufferPool, NodeFsEngine, type AsyncFileHandle, type EngineCallback } from 'async-op-file';
 import { BLOCK, LANES, laneReads, openReadHandles } from '../random-reads.js';
 
 /**

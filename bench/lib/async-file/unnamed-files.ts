@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AsyncFileManager, NodeFsEngine } from 'async-file';
+import { AsyncFileManager, NodeFsEngine } from 'async-op-file';
 import { BLOCK, LANES, RunLatch } from '../random-reads.js';
 import type { AsyncRunCase, RunPhase } from '../time-async-runs.js';
 import { FILE_ROUNDS, FILES_PER_ALLOCATION_RUN, FILES_PER_RUN, FILES_PER_WARMUP_RUN, NAMES } from './constants.js';

@@ -1,4 +1,4 @@
-import type { AsyncFileHandle } from 'async-file';
+import type { AsyncFileHandle } from 'async-op-file';
 import { BLOCK, wrongBlock } from '../random-reads.js';
 
 /**

@@ -13,7 +13,7 @@ import {
   NodeFsEngine,
   type AsyncFileHandle,
   type AsyncFileManagerOptions,
-} from 'async-file';
+} from 'async-op-file';
 import {
   BLOCK,
   LANES,

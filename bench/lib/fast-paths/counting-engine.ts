@@ -1,4 +1,4 @@
-import { NodeFsEngine, WOULD_BLOCK, type EngineCallback, type OpenMode } from 'async-file';
+import { NodeFsEngine, WOULD_BLOCK, type EngineCallback, type OpenMode } from 'async-op-file';
 import { adviseRandom, type NativeIo } from './native-io.js';
 
 /** The node-fs engine, counting fast-path attempts and declines, with readahead off on every descriptor it opens. */

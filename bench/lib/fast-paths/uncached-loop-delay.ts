@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
-import { AsyncFileManager } from 'async-file';
+import { AsyncFileManager } from 'async-op-file';
 import { forceGc } from '../force-gc.js';
 import { BLOCK, closeHandles, createCachedReadFile, openReadHandles } from '../random-reads.js';
 import { seededUint32 } from '../seeded-random.js';

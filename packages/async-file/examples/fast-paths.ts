@@ -8,7 +8,7 @@ import {
   allocateAlignedBuffer,
   type AsyncFileHandle,
   type PromiseFileHandle,
-} from 'async-file';
+} from 'async-op-file';
 
 // #region fast-manager
 /**

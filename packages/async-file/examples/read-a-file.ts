@@ -1,6 +1,6 @@
 // README code: reading the start of a file through the manager, with callbacks and with promises. Compiled and run
 // by test/examples.test.ts; copied into README.md by `npm run docs`.
-import { PromiseFileHandle, type AsyncFileManager } from 'async-file';
+import { PromiseFileHandle, type AsyncFileManager } from 'async-op-file';
 
 // #region callbacks
 /** Reads up to 100 bytes of `path` with the callback API; chains each next action from the callback. */

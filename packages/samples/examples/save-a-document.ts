@@ -1,6 +1,6 @@
 // README code: an atomic save through a three-layer stack. Compiled and run by test/examples.test.ts; copied into
 // README.md by `npm run docs`.
-import { AsyncFileManager } from 'async-file';
+import { AsyncFileManager } from 'async-op-file';
 import { AtomicSaveModule, CancelAllModule, RealCancelFileModule, type Result } from 'async-op-samples';
 
 // #region save

@@ -1,4 +1,4 @@
-import type { AsyncFileManager } from 'async-file';
+import type { AsyncFileManager } from 'async-op-file';
 import type { LowLevelTestSettings } from './ll-test-settings.js';
 
 /** What both LL modules take at creation. */

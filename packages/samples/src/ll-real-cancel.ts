@@ -1,5 +1,5 @@
 import { AsyncOp } from 'async-op';
-import type { AsyncFileManager } from 'async-file';
+import type { AsyncFileManager } from 'async-op-file';
 import { validateFileJobRequest, type FileJobRequest, type FileJobValue } from './file-job-request.js';
 import { createJob } from './internal/create-job.js';
 import type { Job } from './internal/file-job.js';

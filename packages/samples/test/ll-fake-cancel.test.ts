@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AsyncFileManager } from 'async-file';
+import { AsyncFileManager } from 'async-op-file';
 import { isCanceledError } from 'async-op';
 import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from 'mocha';

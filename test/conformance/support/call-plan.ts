@@ -1,4 +1,4 @@
-import type { ScriptedCall, ScriptedCallKind } from 'async-file';
+import type { ScriptedCall, ScriptedCallKind } from 'async-op-file';
 import { LowLevelTestSettings, type FileJobValue, type Result, type ScriptedOutcome } from 'async-op-samples';
 
 /** What one LL call does: succeed (the real file job), report error-can-retry (scripted), or never complete. */

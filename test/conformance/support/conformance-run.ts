@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sinon from 'sinon';
-import { AsyncFileManager, ScriptedEngine } from 'async-file';
+import { AsyncFileManager, ScriptedEngine } from 'async-op-file';
 import { isCanceledError, type AsyncOp } from 'async-op';
 import type { FileJobValue, Result, ResultStatus } from 'async-op-samples';
 import { PlannedTestSettings, type CallPlan, type EngineKind } from './call-plan.js';

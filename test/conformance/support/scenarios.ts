@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { ScriptedCallKind } from 'async-file';
+import type { ScriptedCallKind } from 'async-op-file';
 import type { ResultStatus } from 'async-op-samples';
 import { allCalls, firstThen, retriesThen, retriesThenHang, type CallPlan } from './call-plan.js';
 import type { ConformanceRun, StartedOperation } from './conformance-run.js';

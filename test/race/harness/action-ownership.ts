@@ -1,4 +1,4 @@
-import type { FileTraceEvent, FileTraceListener, ScriptedCall } from 'async-file';
+import type { FileTraceEvent, FileTraceListener, ScriptedCall } from 'async-op-file';
 import type { AsyncOp } from 'async-op';
 import type { FileJobRequest, FileJobValue, ModuleState, StartCallback } from 'async-op-samples';
 import type { LowLevelModule } from './stack-shapes.js';

@@ -1,4 +1,4 @@
-import { AsyncFileManager, ScriptedEngine } from 'async-file';
+import { AsyncFileManager, ScriptedEngine } from 'async-op-file';
 import { LeakTracker, type AsyncOp } from 'async-op';
 import fc from 'fast-check';
 import { ActionOwnership, StartWindowLowLevel } from './action-ownership.js';

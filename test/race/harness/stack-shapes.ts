@@ -1,4 +1,4 @@
-import type { AsyncFileManager } from 'async-file';
+import type { AsyncFileManager } from 'async-op-file';
 import {
   AtomicSaveModule,
   CancelAllModule,

@@ -1,4 +1,4 @@
-import { AsyncFileManager, type AsyncFileHandle, type FileTraceEvent } from 'async-file';
+import { AsyncFileManager, type AsyncFileHandle, type FileTraceEvent } from 'async-op-file';
 import fs from 'node:fs';
 import path from 'node:path';
 import { descriptorsUnder } from './leak-report.js';

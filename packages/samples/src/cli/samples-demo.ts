@@ -1,5 +1,5 @@
 import { LeakTracker, type AsyncOp } from 'async-op';
-import { AsyncFileManager } from 'async-file';
+import { AsyncFileManager } from 'async-op-file';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FakeCancelFileModule } from '../ll-fake-cancel.js';

@@ -1,4 +1,4 @@
-import type { FileTraceEvent } from 'async-file';
+import type { FileTraceEvent } from 'async-op-file';
 
 /** One line of a demo's timeline: when, which layer, what happened. */
 export interface TimelineEntry {

@@ -1,5 +1,5 @@
 import type { AsyncOp } from 'async-op';
-import { AsyncFileManager, ScriptedEngine, type FileTraceEvent } from 'async-file';
+import { AsyncFileManager, ScriptedEngine, type FileTraceEvent } from 'async-op-file';
 import { FakeCancelFileModule } from '../ll-fake-cancel.js';
 import { RealCancelFileModule } from '../ll-real-cancel.js';
 import type { CancellableModule, Result } from '../module-types.js';

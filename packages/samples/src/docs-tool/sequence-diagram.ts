@@ -1,4 +1,4 @@
-import type { FileTraceEvent } from 'async-file';
+import type { FileTraceEvent } from 'async-op-file';
 
 /**
  * Turns file-backend trace events (and module events interleaved with them) into a Mermaid sequence diagram.

@@ -1,4 +1,4 @@
-import type { AsyncFileManager } from 'async-file';
+import type { AsyncFileManager } from 'async-op-file';
 import type { FileJobRequest } from '../file-job-request.js';
 import type { LowLevelTestSettings } from '../ll-test-settings.js';
 import { FileJob, type Job, type JobEnd } from './file-job.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AsyncOp } from 'async-op';
-import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-file';
+import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-op-file';
 import { DEFAULT_CHUNK_SIZE, isRetryableError, type FileJobRequest, type FileJobValue } from '../file-job-request.js';
 import type { Result } from '../module-types.js';
 

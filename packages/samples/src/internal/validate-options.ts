@@ -1,4 +1,4 @@
-import { AsyncFileManager } from 'async-file';
+import { AsyncFileManager } from 'async-op-file';
 import { describeValue } from 'async-op';
 import { LowLevelTestSettings } from '../ll-test-settings.js';
 import type { LowLevelModuleOptions } from '../ll-options.js';

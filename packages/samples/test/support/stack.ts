@@ -1,4 +1,4 @@
-import { AsyncFileManager, ScriptedEngine, type ScriptedCall, type ScriptedEngineOptions } from 'async-file';
+import { AsyncFileManager, ScriptedEngine, type ScriptedCall, type ScriptedEngineOptions } from 'async-op-file';
 import type { AsyncOp } from 'async-op';
 import {
   FakeCancelFileModule,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { AsyncOp } from 'async-op';
-import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-file';
+import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-op-file';
 import {
   isRetryableError,
   type CancellableModule,
