@@ -198,7 +198,7 @@ async function main(): Promise<void> {
   if (has(NAMES.readsCallbackOp)) {
     notes.push(
       `the contract's floor: callback fs.read plus one AsyncOp per read that lives until its completion (what every ` +
-        `action of the manager holds, DESIGN §2) runs at ` +
+        `action of the manager holds) runs at ` +
         `${round(speedup(reports, NAMES.readsCallbackOp, NAMES.readsCallback), 2)}x callback fs.read alone; the ` +
         "manager's ratio below that is its own work per read (a single run moves by +-15% on this machine).",
     );

@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   notes.push(
     `the contract's floor for cached reads: readSync with each completion delivered on a later turn runs at ` +
       `${speedup(NAMES.floorLater, NAMES.sync)}x the readSync loop, ${speedup(NAMES.floorLaterOp, NAMES.sync)}x with ` +
-      'one AsyncOp per read; every fast-path action does both (DESIGN §2 and §4), then its slot, handle and buffer. ' +
+      'one AsyncOp per read; every fast-path action does both (docs/reference/contract.md, File actions), then its slot, handle and buffer. ' +
       'Delivered on a microtask instead (never inside the call either, but a chain of fast actions would never ' +
       `yield to the event loop): ${speedup(NAMES.floorMicrotaskOp, NAMES.sync)}x with the AsyncOp.`,
   );

@@ -7,7 +7,7 @@ import { LOW_LEVEL_VARIANTS, stackTitle, STACKS } from './support/stack-definiti
 const ENGINES: readonly EngineKind[] = ['scripted', 'real files'];
 
 /**
- * The conformance matrix of issue #4: the 13 stacks over both LL variants, times the scenario table (the retry rows
+ * The conformance matrix: the 13 stacks of the C suite over both LL variants, times the scenario table (the retry rows
  * on stacks with a retries layer only), over the scripted engine and, where the scenario allows, real files. Every test
  * ends with the same checks (ConformanceRun.finish): exactly one callback per operation with the expected result,
  * every module closed top-down and the manager idle, no descriptor left open; the root hook adds unreleased AsyncOp

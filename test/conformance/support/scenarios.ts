@@ -132,7 +132,7 @@ function cancelAtChainStep(step: string, index: number, kind: ScriptedCallKind):
 }
 
 /**
- * The scenario table: the 12 rows of issue #4 (the retry rows on retry-capable stacks only), then three more: cancel
+ * The scenario table: the 12 scenarios of the C suite (the retry rows on retry-capable stacks only), then three more: cancel
  * during a retry backoff, and cancel at the chain's sync-file and rename steps.
  */
 export const SCENARIOS: readonly Scenario[] = [
@@ -275,14 +275,14 @@ export const SCENARIOS: readonly Scenario[] = [
     run: (run) => cancelHungOperation(run, { starts: MANY_RETRIES + 1, hasUndo: false }),
   },
   {
-    // beyond issue #4's list: DESIGN §3 asks that cancel stop ML retries during the backoff wait too
+    // beyond the C suite's list: cancel must stop ML retries during the backoff wait too (contract, Cancellable modules)
     name: 'cancel during the backoff after many retries',
     appliesTo: isRetryCapable,
     plan: retriesThen(MANY_RETRIES, 'sync', 'sync', OK_ASYNC),
     nodeFsExclusion: () => 'every LL call before the cancel is a scripted retry: the file system would not be reached',
     run: (run) => cancelDuringBackoff(run, MANY_RETRIES),
   },
-  // beyond issue #4's list: DESIGN §3 asks the chain to undo its partial effect (the temporary file) on cancel
+  // beyond the C suite's list: the chain undoes its partial effect (the temporary file) on cancel
   cancelAtChainStep('sync-file', 1, 'sync'),
   cancelAtChainStep('rename', 2, 'rename'),
 ];

@@ -22,7 +22,7 @@ export type Layer = 'ML' | 'chain' | 'retries' | 'HL' | 'cancel-all';
 
 /** A stack: its layers top-down, the LL module beneath them all. */
 export interface StackDefinition {
-  /** As issue #4 names it: `HL/chain/retries`; the bare LL is `LL`. */
+  /** As the C suite names it: `HL/chain/retries`; the bare LL is `LL`. */
   readonly label: string;
   /** Top-down, without the LL. */
   readonly layers: readonly Layer[];
@@ -33,7 +33,7 @@ function stack(...layers: Layer[]): StackDefinition {
 }
 
 /**
- * The 13 stacks of issue #4: LL; ML/LL; chain/LL; retries/LL; chain/retries/LL; HL/ML; HL/chain; HL/retries;
+ * The 13 stacks of the C suite: LL; ML/LL; chain/LL; retries/LL; chain/retries/LL; HL/ML; HL/chain; HL/retries;
  * HL/chain/retries; cancel-all over ML, chain, retries, chain/retries. In `chain/retries` the chain's steps go through
  * the retry module.
  */

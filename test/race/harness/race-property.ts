@@ -125,7 +125,7 @@ export function raceScenario(config: RaceConfig = {}): fc.Arbitrary<RaceScenario
 
 /**
  * The race property: random interleavings of starts, completions (sync and async), cancels, closes, retries and
- * re-entrant calls from callbacks, over the scripted engine; fails with the list of broken DESIGN §4 invariants.
+ * re-entrant calls from callbacks, over the scripted engine; fails with the list of broken rules of the contract (docs/reference/contract.md, The seven rules).
  */
 export function raceProperty(config: RaceConfig = {}): fc.IAsyncPropertyWithHooks<[fc.Scheduler, RaceScenario]> {
   const factories: ModuleFactories = { ...REAL_MODULES, ...config.factories };
@@ -136,7 +136,7 @@ export function raceProperty(config: RaceConfig = {}): fc.IAsyncPropertyWithHook
     } finally {
       config.observe?.(s, scenario);
     }
-    if (violations.length > 0) throw new Error(`DESIGN §4 broken:\n  ${[...new Set(violations)].join('\n  ')}`);
+    if (violations.length > 0) throw new Error(`the contract broken (docs/reference/contract.md, The seven rules):\n  ${[...new Set(violations)].join('\n  ')}`);
   });
 }
 

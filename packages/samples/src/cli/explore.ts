@@ -94,6 +94,6 @@ export async function explore(name: string, log: (line: string) => void): Promis
         .join('\n   ')}`,
     );
   }
-  log(correct.failed ? `   FAILED: ${firstLine(correct.errorInstance)}` : '   every invariant of DESIGN §4 holds');
+  log(correct.failed ? `   FAILED: ${firstLine(correct.errorInstance)}` : '   every rule of the contract holds');
   return !correct.failed;
 }
