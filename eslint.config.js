@@ -13,7 +13,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportAllDeclaration', message: 'Export every public name explicitly (CONTRIBUTING.md, house style).' },
+        {
+          selector: 'ExportAllDeclaration',
+          message: 'Export every public name explicitly (CONTRIBUTING.md, house style).',
+        },
       ],
     },
   },

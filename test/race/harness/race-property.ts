@@ -136,7 +136,10 @@ export function raceProperty(config: RaceConfig = {}): fc.IAsyncPropertyWithHook
     } finally {
       config.observe?.(s, scenario);
     }
-    if (violations.length > 0) throw new Error(`the contract broken (docs/reference/contract.md, The seven rules):\n  ${[...new Set(violations)].join('\n  ')}`);
+    if (violations.length > 0)
+      throw new Error(
+        `the contract broken (docs/reference/contract.md, The seven rules):\n  ${[...new Set(violations)].join('\n  ')}`,
+      );
   });
 }
 
