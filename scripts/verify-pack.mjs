@@ -29,7 +29,9 @@ function checkNames(packages) {
         `npm view ${pkg.name} shows another project's package (${holder.repository}: "${holder.description}"); rename ours`,
       );
     }
-    console.log(`  ${pkg.name}: ${holder.state === 'free' ? 'free (404)' : `ours (${holder.versions.length} versions)`}`);
+    console.log(
+      `  ${pkg.name}: ${holder.state === 'free' ? 'free (404)' : `ours (${holder.versions.length} versions)`}`,
+    );
   }
 }
 

@@ -55,7 +55,8 @@ export function run(what, command, args, options = {}) {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (result.error !== undefined) throw new ScriptFailure(`${what}: ${command} did not start (${result.error.message})`);
+  if (result.error !== undefined)
+    throw new ScriptFailure(`${what}: ${command} did not start (${result.error.message})`);
   const status = result.status ?? 1;
   if (status !== 0 && options.allowFailure !== true) {
     const tail = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-12).join('\n');
@@ -85,9 +86,14 @@ function normalizeRepository(url) {
  * @throws ScriptFailure when the registry cannot be asked (no network, an npm error other than 404).
  */
 export function registryHolder(name) {
-  const { status, stdout, stderr } = run(`npm view ${name}`, 'npm', ['view', name, 'repository', 'description', 'versions', '--json'], {
-    allowFailure: true,
-  });
+  const { status, stdout, stderr } = run(
+    `npm view ${name}`,
+    'npm',
+    ['view', name, 'repository', 'description', 'versions', '--json'],
+    {
+      allowFailure: true,
+    },
+  );
   if (status !== 0) {
     if (/\bE404\b/.test(stderr) || /"code":\s*"E404"/.test(stdout)) return { state: 'free' };
     const line = stderr.split('\n').find((entry) => /npm error (code|network|\d{3})/.test(entry)) ?? stderr.trim();

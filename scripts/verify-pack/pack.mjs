@@ -46,7 +46,10 @@ function problemsOf(pkg, files) {
       if (!shipped.has(target)) problems.push(`${file} points at ${target}, which is not shipped`);
     }
   }
-  if (shipped.has('native/binding.gyp') && !files.some((file) => /^native\/prebuilds\/linux-x64\/[^/]+\.node$/.test(file))) {
+  if (
+    shipped.has('native/binding.gyp') &&
+    !files.some((file) => /^native\/prebuilds\/linux-x64\/[^/]+\.node$/.test(file))
+  ) {
     problems.push('has a native addon but no prebuilt linux-x64 binary (native/prebuilds/linux-x64/*.node)');
   }
   return problems;

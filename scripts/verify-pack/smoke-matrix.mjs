@@ -46,7 +46,10 @@ export function prepareCells(project, names) {
       rootDir: '.',
       outDir: 'dist',
     };
-    fs.writeFileSync(path.join(folder, 'tsconfig.json'), `${JSON.stringify({ compilerOptions, files: ['index.ts'] }, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(folder, 'tsconfig.json'),
+      `${JSON.stringify({ compilerOptions, files: ['index.ts'] }, null, 2)}\n`,
+    );
     fs.writeFileSync(path.join(folder, 'index.ts'), smokeProgram('import', names));
     typescriptCells.push(folder);
   }
@@ -74,7 +77,9 @@ export function runCells(project, mode, runs) {
       env: scratchEnvironment(),
     });
     if (result.stderr.trim() !== '') {
-      throw new ScriptFailure(`the ${cell.name} cell (${mode}) wrote to stderr: ${result.stderr.trim().split('\n')[0]}`);
+      throw new ScriptFailure(
+        `the ${cell.name} cell (${mode}) wrote to stderr: ${result.stderr.trim().split('\n')[0]}`,
+      );
     }
     console.log(`  ${cell.name.padEnd(20)} ${result.stdout.trim()}`);
   }

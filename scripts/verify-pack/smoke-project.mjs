@@ -30,7 +30,8 @@ function isInside(parent, child) {
  * @param {string[]} tarballs
  */
 export function createSmokeProject(directory, tarballs) {
-  if (isInside(REPOSITORY_ROOT, directory)) throw new ScriptFailure(`the scratch project ${directory} is inside the repository`);
+  if (isInside(REPOSITORY_ROOT, directory))
+    throw new ScriptFailure(`the scratch project ${directory} is inside the repository`);
   fs.mkdirSync(directory, { recursive: true });
   fs.writeFileSync(
     path.join(directory, 'package.json'),
@@ -38,10 +39,15 @@ export function createSmokeProject(directory, tarballs) {
   );
   const pinned = readJson(path.join(REPOSITORY_ROOT, 'package.json')).devDependencies;
   const tools = ['typescript', '@types/node'].map((name) => `${name}@${pinned[name]}`);
-  run('npm install of the tarballs in the scratch project', 'npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', ...tarballs, ...tools], {
-    cwd: directory,
-    env: scratchEnvironment(),
-  });
+  run(
+    'npm install of the tarballs in the scratch project',
+    'npm',
+    ['install', '--ignore-scripts', '--no-audit', '--no-fund', ...tarballs, ...tools],
+    {
+      cwd: directory,
+      env: scratchEnvironment(),
+    },
+  );
 }
 
 /**
