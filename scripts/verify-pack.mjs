@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { ScriptFailure, publicPackages, registryHolder } from './lib/workspaces.mjs';
+import { checkBins } from './verify-pack/bins.mjs';
 import { packAll } from './verify-pack/pack.mjs';
 import { CELLS, prepareCells, runCells } from './verify-pack/smoke-matrix.mjs';
 import { checkResolution, createSmokeProject } from './verify-pack/smoke-project.mjs';
@@ -60,6 +61,8 @@ function main() {
     createSmokeProject(project, files);
     const names = packages.map((pkg) => pkg.name);
     checkResolution(project, names);
+    step('the installed command-line tools');
+    checkBins(project, packages);
     step(`compiling the matrix: ${CELLS.map((cell) => cell.name).join(', ')}`);
     prepareCells(project, names);
     step('a canceled copy on io_uring, from the shipped binary, in every cell');
