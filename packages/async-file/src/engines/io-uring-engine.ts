@@ -123,9 +123,9 @@ class CompoundCall implements EngineRequest {
 
 /**
  * The io_uring engine (Linux 5.15+ here; ftruncate through io_uring needs 6.9, else it runs on libuv's pool): every call
- * is one io_uring request submitted by a native addon built from source at install (native/, raw syscalls with the
- * kernel's linux/io_uring.h). Completions reach the JS thread through an eventfd watched by Node's own loop, ONE call
- * into JS per batch.
+ * is one io_uring request submitted by a native addon, shipped prebuilt or built on request (native/, raw syscalls
+ * with the kernel's linux/io_uring.h). Completions reach the JS thread through an eventfd watched by Node's own loop,
+ * ONE call into JS per batch.
  *
  * @remarks
  * Cancel is real: a request not yet submitted, or still queued in the kernel, never executes and reports ECANCELED; one

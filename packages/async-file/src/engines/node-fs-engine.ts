@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineCallback, EngineError, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import { currentPlatform, unsupportedOnPlatform } from '../internal/platform.js';
 import { DescriptorEngine } from './descriptor-engine.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
@@ -16,6 +17,13 @@ const HAS_O_TMPFILE_VALUE =
   process.platform === 'linux' && ['x64', 'arm64', 'ia32', 'arm', 'riscv64', 's390x', 'ppc64'].includes(process.arch);
 
 const ACCESS: Record<OpenMode, number> = { read: O_RDONLY, write: O_WRONLY, 'read-write': O_RDWR };
+
+/** Where opening `<dir>/<fd>` opens the file behind descriptor `fd` (duplicate); elsewhere duplicate is ENOTSUP. */
+const FD_DIRECTORY: Partial<Record<NodeJS.Platform, string>> = {
+  linux: '/proc/self/fd',
+  android: '/proc/self/fd',
+  darwin: '/dev/fd',
+};
 
 /** Errors that mean "this file system or kernel has no O_TMPFILE": fall back to create-exclusive + unlink. */
 const NO_TMPFILE = new Set(['EISDIR', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL']);
@@ -115,7 +123,17 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   }
 
   duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): undefined {
-    fs.open(`${process.platform === 'linux' ? '/proc/self/fd' : '/dev/fd'}/${fd}`, ACCESS[mode], callback);
+    const directory = FD_DIRECTORY[currentPlatform()];
+    if (directory === undefined) {
+      const error = unsupportedOnPlatform(
+        'open',
+        `/proc/self/fd/${fd}`,
+        'duplicating an open file needs /proc or /dev/fd',
+      );
+      setImmediate(() => callback(error, -1));
+      return undefined;
+    }
+    fs.open(`${directory}/${fd}`, ACCESS[mode], callback);
     return undefined;
   }
 
@@ -164,8 +182,9 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   }
 
   link(fd: number, newPath: string, callback: EngineCallback<void>): undefined {
-    if (process.platform !== 'linux') {
-      setImmediate(() => callback(errnoError('ENOTSUP', 'link', newPath, 'operation not supported'), undefined));
+    if (currentPlatform() !== 'linux') {
+      const error = unsupportedOnPlatform('link', newPath, "naming an open file needs Linux's /proc/<pid>/fd");
+      setImmediate(() => callback(error, undefined));
       return undefined;
     }
     // LC_ALL=C: the error is read from ln's message, which must not be translated

@@ -1,4 +1,4 @@
-import { loadNativeAddonModule } from '../engines/io-uring/native-ring.js';
+import { loadNativeAddonModule } from './native-addon.js';
 import { expectInteger } from './validate.js';
 
 /**

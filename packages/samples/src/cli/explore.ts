@@ -25,17 +25,40 @@ interface FastCheck {
   check(property: unknown, parameters?: object): Promise<CheckDetails>;
 }
 
-const REGISTRY = fileURLToPath(new URL('../../../../../test/dist/pitfalls/registry.js', import.meta.url));
+/** The repository's root, when this file runs from its build (packages/samples/dist/src/cli/explore.js). */
+const REPOSITORY_ROOT = new URL('../../../../../', import.meta.url);
 
 /**
- * Loads the pitfall ladder. It lives with the repository's tests (test/pitfalls: deliberately broken variants are
- * never part of a package), so `explore` works in a built checkout of the repository, not from an installed package.
+ * Where the pitfall ladder's registry is built in the repository under `root`, or an Error saying why explore cannot
+ * run: the ladder lives with the repository's tests (test/pitfalls: deliberately broken variants are never part of a
+ * package), so `explore` works in a built checkout of the repository, not from an installed package.
+ *
+ * @param root - the folder that should be the repository's root.
+ * @returns the registry's path, or the Error to report.
  */
-async function loadRegistry(): Promise<PitfallRegistry> {
-  if (!fs.existsSync(REGISTRY)) {
-    throw new Error(`explore needs the repository's test build (${REGISTRY}); run \`npm run build\` in the repository`);
+export function findPitfallRegistry(root: URL = REPOSITORY_ROOT): string | Error {
+  let name: unknown;
+  try {
+    name = (JSON.parse(fs.readFileSync(new URL('package.json', root), 'utf8')) as { name?: unknown }).name;
+  } catch {
+    // no package.json there: not the repository
   }
-  return (await import(REGISTRY)) as PitfallRegistry;
+  if (name !== 'async-op-monorepo') {
+    return new Error(
+      'explore runs the pitfall ladder of the async-op repository (test/pitfalls), which the installed package does not ' +
+        'carry: clone the repository, run `npm ci && npm run build` there, then `npm start -- explore --list`',
+    );
+  }
+  const registry = fileURLToPath(new URL('test/dist/pitfalls/registry.js', root));
+  return fs.existsSync(registry)
+    ? registry
+    : new Error(`explore needs the repository's test build (${registry}); run \`npm run build\` in the repository`);
+}
+
+async function loadRegistry(): Promise<PitfallRegistry> {
+  const registry = findPitfallRegistry();
+  if (registry instanceof Error) throw registry;
+  return (await import(registry)) as PitfallRegistry;
 }
 
 /** The names `explore <pitfall>` accepts. */

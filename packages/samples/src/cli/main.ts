@@ -4,17 +4,15 @@ import { LeakTracker } from 'async-op';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArguments, UsageError } from './arguments.js';
 import { describeOrder, runChaining } from './chaining-demo.js';
-import { explore, pitfallNames } from './explore.js';
+import { explore, findPitfallRegistry, pitfallNames } from './explore.js';
 import { demoDirectory, runSample, SAMPLE_DEMOS, SAMPLE_NAMES } from './samples-demo.js';
 
 /** Exit codes: 0 every check held, 1 a demo showed a broken guarantee or a leak, 2 bad usage. */
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-
-class UsageError extends Error {}
 
 const HELP: Record<string, string> = {
   main: `Usage: async-op-demo [command] [options]
@@ -30,6 +28,7 @@ Commands:
 
 Options:
   -h, --help          help for the command
+  -v, --version       the version of async-op-demo
 
 Exit codes: 0 all checks held, 1 a check failed (order, leak, result), 2 bad usage.`,
   chaining: `Usage: async-op-demo chaining [--files N] [--workers W]
@@ -49,10 +48,14 @@ the correct module on the same generated case. Needs a built checkout of the rep
 
 Options:
   --list        the pitfall names`,
-  samples: `Usage: async-op-demo samples [name...]
+  samples: `Usage: async-op-demo samples [name...] | --list
 
-Starts each sample on real files and cancels it mid-way; prints a timeline (time, layer, event), the result, and
-whether anything leaked (AsyncOp references, descriptors, files). Names: ${SAMPLE_NAMES.join(', ')}.`,
+Starts each sample on real files and cancels it mid-way, in the order named (all seven when none is named); prints a
+timeline (time, layer, event), the result, and whether anything leaked (AsyncOp references, descriptors, files).
+Names: ${SAMPLE_NAMES.join(', ')}.
+
+Options:
+  --list        the sample names, each with what it shows`,
 };
 
 function integerOption(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -81,12 +84,20 @@ async function chaining(root: string, files: number, workers: number): Promise<b
   return isOk;
 }
 
-async function samples(root: string, names: readonly string[]): Promise<boolean> {
+/** The demos `names` asks for, in that order (all of them when none is named). */
+function chosenSamples(names: readonly string[]): typeof SAMPLE_DEMOS {
   const unknown = names.filter((name) => !SAMPLE_NAMES.includes(name));
   if (unknown.length > 0) {
     throw new UsageError(`unknown sample(s): ${unknown.join(', ')}; known: ${SAMPLE_NAMES.join(', ')}`);
   }
-  const chosen = names.length === 0 ? SAMPLE_DEMOS : SAMPLE_DEMOS.filter((demo) => names.includes(demo.name));
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) throw new UsageError(`sample ${repeated} is named twice`);
+  if (names.length === 0) return SAMPLE_DEMOS;
+  return names.map((name) => SAMPLE_DEMOS.find((demo) => demo.name === name)).filter((demo) => demo !== undefined);
+}
+
+async function samples(root: string, names: readonly string[]): Promise<boolean> {
+  const chosen = chosenSamples(names);
   let isOk = true;
   for (const [index, demo] of chosen.entries()) {
     console.log(`== sample ${index + 1}/${chosen.length}: ${demo.name}: ${demo.explain}`);
@@ -99,6 +110,9 @@ async function samples(root: string, names: readonly string[]): Promise<boolean>
 }
 
 async function exploreCommand(names: readonly string[], isList: boolean): Promise<number> {
+  // without the repository's ladder (an installed package), explore cannot run here at all: say so as usage
+  const registry = findPitfallRegistry();
+  if (registry instanceof Error) throw new UsageError(registry.message);
   if (isList) {
     for (const name of await pitfallNames()) console.log(name);
     return EXIT_OK;
@@ -118,37 +132,37 @@ async function exploreCommand(names: readonly string[], isList: boolean): Promis
   return isOk ? EXIT_OK : EXIT_FAILED;
 }
 
+/** The package's version, from its package.json (dist/src/cli/main.js is three folders below it). */
+function version(): string {
+  const manifest = fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(manifest) as { version: string }).version;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      files: { type: 'string' },
-      workers: { type: 'string' },
-      list: { type: 'boolean' },
-    },
-  });
-  const [command = 'all', ...rest] = positionals;
-  if (!['all', 'chaining', 'samples', 'explore'].includes(command)) {
-    throw new UsageError(`unknown command "${command}"; commands: all, chaining, samples, explore (see --help)`);
-  }
-  if (values.help === true) {
+  const { command, names, isHelp, isVersion, isList, ...options } = parseArguments(argv);
+  if (isHelp) {
     console.log(HELP[command] ?? HELP['main']);
     return EXIT_OK;
   }
-  if (command === 'explore') return exploreCommand(rest, values.list === true);
-  if (command !== 'samples' && rest.length > 0) throw new UsageError(`unexpected argument(s): ${rest.join(' ')}`);
-  const files = integerOption('files', values.files, 5, 1, 1000);
-  const workers = integerOption('workers', values.workers, 1, 1, 64);
+  if (isVersion) {
+    console.log(`async-op-demo ${version()}`);
+    return EXIT_OK;
+  }
+  if (command === 'explore') return exploreCommand(names, isList);
+  if (isList) {
+    for (const demo of chosenSamples(names)) console.log(`${demo.name.padEnd(16)} ${demo.explain}`);
+    return EXIT_OK;
+  }
+  const files = integerOption('files', options.files, 5, 1, 1000);
+  const workers = integerOption('workers', options.workers, 1, 1, 64);
+  chosenSamples(names);
 
   LeakTracker.enable();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'async-op-demo-'));
   try {
     let isOk = true;
     if (command === 'all' || command === 'chaining') isOk = (await chaining(root, files, workers)) && isOk;
-    if (command === 'all' || command === 'samples') isOk = (await samples(root, rest)) && isOk;
+    if (command === 'all' || command === 'samples') isOk = (await samples(root, names)) && isOk;
     console.log(isOk ? 'all checks held' : 'SOME CHECKS FAILED (see above)');
     return isOk ? EXIT_OK : EXIT_FAILED;
   } finally {
@@ -161,7 +175,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const isUsage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const isUsage = error instanceof UsageError;
     console.error(`async-op-demo: ${error instanceof Error ? error.message : String(error)}`);
     if (isUsage) console.error('Run async-op-demo --help for usage.');
     process.exitCode = isUsage ? EXIT_USAGE : EXIT_FAILED;

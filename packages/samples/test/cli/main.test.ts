@@ -1,7 +1,11 @@
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findPitfallRegistry } from '../../src/cli/explore.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -56,11 +60,67 @@ describe('async-op-demo (the demo CLI)', () => {
       [['samples', 'll-imaginary'], 'unknown sample(s): ll-imaginary'],
       [['explore', 'no-such-mistake'], 'unknown pitfall "no-such-mistake"'],
       [['explore'], 'explore takes one pitfall name'],
-      [['--bogus'], "Unknown option '--bogus'"],
+      [['--bogus'], 'unknown option --bogus; options: --help, --version, --list, --files, --workers'],
+      [['chaining', '--files', '-1'], '--files must be an integer in [1, 1000], got "-1"'],
+      [['chaining', '--workers'], '--workers needs a value'],
+      [['--help=yes'], '--help takes no value'],
+      [['chaining', '--list'], '--list applies to samples and explore, not to chaining'],
+      [['samples', '--files', '3'], '--files applies to all and chaining, not to samples'],
+      [['samples', 'hl', 'hl'], 'sample hl is named twice'],
+      [['chaining', 'extra'], 'unexpected argument(s): extra'],
     ] as const) {
       const { status, stderr } = demo(...args);
       expect(status, stderr).to.equal(2);
       expect(stderr).to.contain(message);
+      // the CLI's own words, never node:util's parser text
+      expect(stderr).not.to.match(/ambiguous|To specify an option argument|Unknown option '/);
+    }
+  });
+
+  it('should print its version from its package.json and exit 0', () => {
+    const manifest = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    for (const flag of ['--version', '-v']) {
+      const { status, stdout } = demo(flag);
+      expect(status).to.equal(0);
+      expect(stdout).to.equal(`async-op-demo ${manifest.version}\n`);
+    }
+  });
+
+  it('should list the seven samples without running any', () => {
+    const { status, stdout } = demo('samples', '--list');
+    expect(status).to.equal(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines.map((line) => line.split(' ')[0])).to.deep.equal([
+      'll-real-cancel',
+      'll-fake-cancel',
+      'ml-pass-through',
+      'ml-chain',
+      'ml-retries',
+      'hl',
+      'hl-cancel-all',
+    ]);
+    expect(stdout).not.to.contain('== sample');
+  });
+
+  it('should run the named samples in the order given', () => {
+    const { status, stdout, stderr } = demo('samples', 'hl', 'll-real-cancel');
+    expect(status, stderr).to.equal(0);
+    const headers = stdout.split('\n').filter((line) => line.startsWith('== sample'));
+    expect(headers.map((line) => line.split(':')[0])).to.deep.equal(['== sample 1/2', '== sample 2/2']);
+    expect(headers.map((line) => line.split(': ')[1])).to.deep.equal(['hl', 'll-real-cancel']);
+  });
+
+  it('should say that explore needs the repository where its pitfall ladder is missing (an installed package)', () => {
+    const outside = pathToFileURL(`${fs.mkdtempSync(path.join(os.tmpdir(), 'async-op-demo-'))}/`);
+    try {
+      const found = findPitfallRegistry(outside);
+      expect(found).to.be.instanceOf(Error);
+      expect((found as Error).message).to.match(/^explore runs the pitfall ladder of the async-op repository .*clone/);
+      expect(findPitfallRegistry()).to.be.a('string');
+    } finally {
+      fs.rmSync(fileURLToPath(outside), { recursive: true });
     }
   });
 });

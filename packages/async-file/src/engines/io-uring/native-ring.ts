@@ -1,6 +1,4 @@
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { loadNativeAddonModule } from '../../internal/native-addon.js';
 
 /**
  * The native ring of the io_uring engine (native/src/uring_ring.cc), one per engine. Every request method returns the
@@ -92,57 +90,13 @@ export type NativeAddon =
   | { readonly Ring: NativeRingConstructor; readonly reason?: undefined }
   | { readonly Ring?: undefined; readonly reason: string };
 
-/** Where `npm install` builds the addon (node-gyp in native/). */
-export const ADDON_PATH = fileURLToPath(
-  new URL('../../../../native/build/Release/async_file_uring.node', import.meta.url),
-);
-/** Written by native/report-build-failure.cjs when the build failed at install. */
-const BUILD_FAILURE_PATH = fileURLToPath(new URL('../../../../native/build-failure.txt', import.meta.url));
-
-/** The addon's exports object as require() returned it, or why it cannot be loaded. */
-export type NativeAddonModule =
-  | { readonly exports: Readonly<Record<string, unknown>>; readonly reason?: undefined }
-  | { readonly exports?: undefined; readonly reason: string };
-
 let loaded: NativeAddon | undefined;
-let loadedModule: NativeAddonModule | undefined;
 
-/** Loads the addon once; never throws. */
+/** The addon's Ring class, loaded once through the package's one loader (src/internal/native-addon.ts); never throws. */
 export function loadNativeAddon(): NativeAddon {
   if (loaded !== undefined) return loaded;
-  if (process.platform !== 'linux') {
-    loaded = { reason: `io_uring is Linux-only (platform ${process.platform})` };
-    return loaded;
-  }
   const addon = loadNativeAddonModule();
   loaded =
     addon.exports === undefined ? { reason: addon.reason } : { Ring: addon.exports['Ring'] as NativeRingConstructor };
   return loaded;
-}
-
-/**
- * Loads the addon once and returns its raw exports (the Ring class and the synchronous helpers of
- * native/src/sync_io.cc, typed by src/internal/native-io.ts); never throws.
- */
-export function loadNativeAddonModule(): NativeAddonModule {
-  if (loadedModule !== undefined) return loadedModule;
-  if (process.platform !== 'linux') {
-    loadedModule = { reason: `the native addon is Linux-only (platform ${process.platform})` };
-    return loadedModule;
-  }
-  try {
-    loadedModule = { exports: createRequire(import.meta.url)(ADDON_PATH) as Record<string, unknown> };
-  } catch (error) {
-    let why = (error as Error).message.split('\n')[0] ?? String(error);
-    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
-      why = `the native addon was not built (${ADDON_PATH} is missing)`;
-      try {
-        why += `: ${fs.readFileSync(BUILD_FAILURE_PATH, 'utf8').trim()}`;
-      } catch {
-        // no record of a failed build: the install script did not run
-      }
-    }
-    loadedModule = { reason: why };
-  }
-  return loadedModule;
 }
