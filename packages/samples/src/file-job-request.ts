@@ -18,10 +18,20 @@ export type FileJobRequest =
   | { readonly kind: 'unlink'; readonly path: string }
   | { readonly kind: 'read-file'; readonly path: string; readonly chunkSize?: number };
 
-/** What a finished file job reports: `bytes` written or read (0 for the others), and for `read-file` the `data`. */
+/**
+ * What a finished file job reports: `bytes` written or read (0 for the others), for `read-file` the `data`, and the
+ * error of the file's final close if that one failed after the work was done.
+ *
+ * @remarks
+ * A close error does not fail a job whose work is done: the descriptor is released whatever close reports, and for
+ * `write-file` the new name already exists (a retry would fail with EEXIST, and a failure would have to mean "no new
+ * file"). It is reported in `closeError` (EINTR, EIO, ...) for a caller that wants to know; with node-fs and io_uring
+ * alike. The key is absent when the close succeeded.
+ */
 export interface FileJobValue {
   readonly bytes: number;
   readonly data?: Buffer;
+  readonly closeError?: unknown;
 }
 
 /** The default chunk of `write-file` and `read-file`: 64 KiB. */

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
 import { ModuleClosedError, RetryModule, type FileJobRequest, type FileJobValue } from '../src/index.js';
+import { closeFailsAfterClosing } from './support/failing-close.js';
 import { LL_VARIANTS, delay, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
 
 describe('RetryModule', () => {
@@ -56,6 +57,20 @@ describe('RetryModule', () => {
         ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
         expect((await job.result).status).to.equal('ok');
         expect(built.engine.calls.filter((call) => call.kind === 'unlink')).to.have.length(3);
+      });
+
+      it('should not retry a write-file whose close failed (EINTR) after its name existed: ok, no EEXIST', async () => {
+        const built = scriptedStack(variant, {}, 4, (engine) => closeFailsAfterClosing(engine, 'EINTR'));
+        stack = built;
+        ml = new RetryModule({ lower: built.ll, baseDelayMs: 0 });
+        ml.open();
+        const start = sinon.spy(built.ll, 'start');
+        const job = recorder<FileJobValue>();
+        ml.start({ kind: 'write-file', path: '/data/a', data: Buffer.from('abc') }, job.callback).release();
+        const result = await job.result;
+        expect(result.status, String(result.error)).to.equal('ok');
+        expect(start.callCount).to.equal(1);
+        expect(built.engine.readFile('/data/a')?.toString()).to.equal('abc');
       });
 
       it('should give up after maxAttempts and report error', async () => {

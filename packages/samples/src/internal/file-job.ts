@@ -12,11 +12,19 @@ export type JobEnd = (result: Result<FileJobValue>) => void;
  *
  * @remarks
  * abort() is real cancel: the work is stopped (the pending file action canceled, no further chunk) and the job ends
- * `canceled` once it stopped. abandon() is what fake cancel leaves behind: the job lets the action in flight finish,
- * then starts nothing more, closes its file, drops its buffers and ends `canceled` (the module ignores that result: it
- * reported canceled already). Either is a no-op once the job's outcome is decided.
+ * `canceled` once it stopped. abandon() is what fake cancel leaves behind: the job withdraws its first action if that
+ * one has not reported yet (queued, it never runs; executing, the manager undoes it), else lets the action in flight
+ * finish; then it starts nothing more, closes its file, removes a name it created, drops its buffers and ends
+ * `canceled` (the module ignores that result: it reported canceled already). Either is a no-op once the job's
+ * outcome is decided ({@link Job.isOutcomeDecided}).
  */
 export interface Job {
+  /**
+   * Whether a cancel can no longer change the result: the job's work is done (for `write-file`: the name exists) and
+   * only its file's close is left, or the job failed or ended. Fake cancel then reports nothing at once: the result
+   * comes when the job ends, as with real cancel.
+   */
+  readonly isOutcomeDecided: boolean;
   start(): void;
   abort(reason: unknown): void;
   abandon(reason: unknown): void;
@@ -24,6 +32,11 @@ export interface Job {
 
 function errorResult(error: unknown): Result<FileJobValue> {
   return { status: isRetryableError(error) ? 'error-can-retry' : 'error', error };
+}
+
+/** The `ok` result of a job whose work is done, with the error of its file's final close if that one failed. */
+function okResult(value: FileJobValue, closeError: EngineError | null): Result<FileJobValue> {
+  return { status: 'ok', value: closeError === null ? value : { ...value, closeError } };
 }
 
 /**
@@ -41,6 +54,8 @@ export class FileJob implements Job {
   private isDecided = false;
   private hasEnded = false;
   private isAbandoned = false;
+  /** Whether the first action (an open, a rename or an unlink) was enqueued and has not reported yet. */
+  private isFirstActionPending = false;
   private reason: unknown = undefined;
 
   constructor(
@@ -49,9 +64,15 @@ export class FileJob implements Job {
     private readonly onEnd: JobEnd,
   ) {}
 
+  get isOutcomeDecided(): boolean {
+    return this.isDecided;
+  }
+
   /** Enqueues the first action; may end the job before it returns (a synchronous engine). @throws what it throws. */
   start(): void {
     const request = this.request;
+    // set BEFORE the enqueue: a synchronous engine reports inside it
+    this.isFirstActionPending = true;
     switch (request.kind) {
       case 'write-file': {
         const handle = (this.handle = this.manager.newFileHandle());
@@ -69,6 +90,7 @@ export class FileJob implements Job {
         let hasCalledBack = false;
         const callback = (error: EngineError | null): void => {
           hasCalledBack = true;
+          this.isFirstActionPending = false;
           this.managerOp?.release();
           this.managerOp = null;
           this.end(error === null ? { status: 'ok', value: { bytes: 0 } } : errorResult(error));
@@ -105,8 +127,13 @@ export class FileJob implements Job {
   }
 
   abandon(reason: unknown): void {
+    if (this.isDecided) return;
     this.isAbandoned = true;
     this.reason = reason;
+    // the first action has not reported: it may still be queued, and after a fake cancel nothing may start. Withdraw
+    // it as real cancel does: queued, it never runs; an executing open is undone by the manager (nothing else was
+    // created yet); an executing rename/unlink cannot be stopped and may still take effect
+    if (this.isFirstActionPending) this.abort(reason);
   }
 
   /** Common to every step callback: true if the job must stop here (fake cancel), cleaning up. */
@@ -119,6 +146,7 @@ export class FileJob implements Job {
   }
 
   private afterOpen(error: EngineError | null): void {
+    this.isFirstActionPending = false;
     if (this.shouldStop()) return;
     if (error !== null) return this.fail(error);
     this.step(() => {
@@ -172,14 +200,12 @@ export class FileJob implements Job {
     const value: FileJobValue =
       this.request.kind === 'read-file' ? { bytes, data: Buffer.concat(this.chunks, bytes) } : { bytes };
     this.chunks = [];
-    // the outcome is decided once the close is enqueued: a cancel now changes nothing
+    // the outcome is decided once the work is done (write-file: the name exists): a cancel now changes nothing, and
+    // neither does an error of the close, which releases the descriptor whatever it reports. Reported as a failure,
+    // a retryable EINTR would make a retry fail with EEXIST, and a canceled or failed write would leave its file
     this.isDecided = true;
     this.step(() =>
-      (this.handle as AsyncFileHandle)
-        .close((closeError) => {
-          this.end(closeError === null ? { status: 'ok', value } : errorResult(closeError));
-        })
-        .release(),
+      (this.handle as AsyncFileHandle).close((closeError) => this.end(okResult(value, closeError))).release(),
     );
   }
 

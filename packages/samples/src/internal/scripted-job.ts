@@ -26,6 +26,10 @@ export class ScriptedJob implements Job {
     private readonly onEnd: JobEnd,
   ) {}
 
+  get isOutcomeDecided(): boolean {
+    return this.hasEnded || (this.inner?.isOutcomeDecided ?? false);
+  }
+
   start(): void {
     const { outcome } = this;
     if (outcome.hang === true) return;
