@@ -112,14 +112,17 @@ export class FakeCancelFileModule implements CancellableModule<FileJobRequest, F
     //    when it ends, as with real cancel (reporting canceled would leave the file it named behind)
     if (job?.isOutcomeDecided === true || !own.complete()) return;
     const reason = own.reason;
+    //    From here the job starts nothing: its first action, if still queued, is withdrawn BEFORE the callback, which
+    //    may free a slot (canceling another operation) that the queued action would otherwise take
+    job?.withdraw(reason);
     // the callback's reference is NOT released here: the job still runs and keeps it until its cleanup (step 9)
     try {
       // 7. report canceled from inside cancel()
       callback({ status: 'canceled', error: reason });
     } finally {
-      // 8. AFTER the callback: let the job withdraw what has not started, stop at its next step and clean up. Its
-      //    end (maybe right now: a withdrawn rename, a call that would never complete) counts the operation out;
-      //    doing that before the callback would let close() resolve with a callback still to come
+      // 8. AFTER the callback: let the job clean up once the action in flight finished. Its end (maybe right now:
+      //    a withdrawn rename, a call that would never complete) counts the operation out; doing that before the
+      //    callback would let close() resolve with a callback still to come
       job?.abandon(reason);
     }
   }

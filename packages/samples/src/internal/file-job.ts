@@ -12,11 +12,11 @@ export type JobEnd = (result: Result<FileJobValue>) => void;
  *
  * @remarks
  * abort() is real cancel: the work is stopped (the pending file action canceled, no further chunk) and the job ends
- * `canceled` once it stopped. abandon() is what fake cancel leaves behind: the job withdraws its first action if that
- * one has not reported yet (queued, it never runs; executing, the manager undoes it), else lets the action in flight
- * finish; then it starts nothing more, closes its file, removes a name it created, drops its buffers and ends
- * `canceled` (the module ignores that result: it reported canceled already). Either is a no-op once the job's
- * outcome is decided ({@link Job.isOutcomeDecided}).
+ * `canceled` once it stopped. Fake cancel calls withdraw() then abandon(): withdraw() makes the job start nothing more
+ * and cancels its first action if that one has not reported yet (queued, it never runs; an executing open is undone
+ * by the manager), without ending the job; abandon() lets the action in flight finish, then the job closes its file,
+ * removes a name it created, drops its buffers and ends `canceled` (the module ignores that result: it reported
+ * canceled already). Each is a no-op once the job's outcome is decided ({@link Job.isOutcomeDecided}).
  */
 export interface Job {
   /**
@@ -27,6 +27,9 @@ export interface Job {
   readonly isOutcomeDecided: boolean;
   start(): void;
   abort(reason: unknown): void;
+  /** From now on nothing of the job starts; never ends the job (synchronous, before fake cancel's callback). */
+  withdraw(reason: unknown): void;
+  /** After withdraw(): clean up once the action in flight finished, then end; may end at once. */
   abandon(reason: unknown): void;
 }
 
@@ -126,13 +129,23 @@ export class FileJob implements Job {
     this.closeThenEnd({ status: 'canceled', error: reason });
   }
 
+  withdraw(reason: unknown): void {
+    if (this.isDecided) return;
+    this.isAbandoned = true;
+    this.reason = reason;
+    if (!this.isFirstActionPending) return;
+    // the first action may still be queued, and must not start: cancel it now, not after the callback, which may
+    // free a slot (by canceling another operation) that the queued action would take. An executing open is undone by
+    // the manager (nothing else was created yet); an executing rename/unlink cannot be stopped and may still land
+    if (this.managerOp !== null) this.managerOp.cancel(reason);
+    else this.handle?.abort();
+  }
+
   abandon(reason: unknown): void {
     if (this.isDecided) return;
     this.isAbandoned = true;
     this.reason = reason;
-    // the first action has not reported: it may still be queued, and after a fake cancel nothing may start. Withdraw
-    // it as real cancel does: queued, it never runs; an executing open is undone by the manager (nothing else was
-    // created yet); an executing rename/unlink cannot be stopped and may still take effect
+    // a withdrawn first action never reports: end as real cancel does (once the open's undo finished)
     if (this.isFirstActionPending) this.abort(reason);
   }
 

@@ -46,6 +46,14 @@ export class ScriptedJob implements Job {
     this.end({ status: 'canceled', error: reason });
   }
 
+  withdraw(reason: unknown): void {
+    if (this.hasEnded) return;
+    if (this.inner !== null) return this.inner.withdraw(reason);
+    // an expiry after this reports canceled, and starts no real job
+    this.reason = reason;
+    this.isAbandoned = true;
+  }
+
   abandon(reason: unknown): void {
     if (this.hasEnded) return;
     if (this.inner !== null) return this.inner.abandon(reason);
