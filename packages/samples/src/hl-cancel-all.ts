@@ -86,13 +86,16 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
    * @param reason - the cancel reason given to each.
    * @returns how many operations it canceled (cancel won).
    * @remarks Synchronous; callbacks may run inside it (fake cancel, canceled queued work) and may re-enter anything.
+   *   Newest first, so the canceled callbacks come in the reverse order of the starts; linear in the number of
+   *   operations.
    */
   // #region cancel-all
   cancelAll(reason?: unknown): number {
     let canceled = 0;
-    // 1. take entries one at a time, oldest first, until none is left: a callback run by a cancel may start (or
-    //    finish) others; each take is O(1), so the sweep is linear
-    for (let context = this.tracked.takeFirst(); context !== null; context = this.tracked.takeFirst()) {
+    // 1. take entries one at a time until none is left: a callback run by a cancel may start (or finish) others;
+    //    each take is O(1), so the sweep is linear. Newest first: the operations still waiting in a queue are
+    //    withdrawn before the older ones, which hold the slots, are stopped (a freed slot would start a queued one)
+    for (let context = this.tracked.takeLast(); context !== null; context = this.tracked.takeLast()) {
       // 2. the entry is out of the list; unlink it from its op BEFORE canceling: the cancel may deliver the callback,
       //    which must then not release the entry a second time
       const entry = context.tracked as AsyncOp<ForwardContext>;

@@ -5,7 +5,8 @@ export interface TrackingLinks<T> {
 }
 
 /**
- * A doubly linked list of the objects HL cancel-all tracks: append, remove and take the first, each in O(1).
+ * A doubly linked list of the objects HL cancel-all tracks: append, remove and take the newest, each in O(1); it
+ * keeps its newest end only, the one a sweep takes from.
  *
  * @remarks
  * A sweep that takes entries until none is left stays linear, whatever the number of entries and however many
@@ -15,7 +16,6 @@ export interface TrackingLinks<T> {
  * rule (the tracked reference of the entry says whether it is in the list).
  */
 export class TrackingList<T extends TrackingLinks<T>> {
-  private first: T | null = null;
   private last: T | null = null;
   private count = 0;
 
@@ -28,8 +28,7 @@ export class TrackingList<T extends TrackingLinks<T>> {
   append(entry: T): void {
     entry.previousTracked = this.last;
     entry.nextTracked = null;
-    if (this.last === null) this.first = entry;
-    else this.last.nextTracked = entry;
+    if (this.last !== null) this.last.nextTracked = entry;
     this.last = entry;
     this.count++;
   }
@@ -37,8 +36,7 @@ export class TrackingList<T extends TrackingLinks<T>> {
   /** Removes `entry`, which must be in this list. */
   remove(entry: T): void {
     const { previousTracked: previous, nextTracked: next } = entry;
-    if (previous === null) this.first = next;
-    else previous.nextTracked = next;
+    if (previous !== null) previous.nextTracked = next;
     if (next === null) this.last = previous;
     else next.previousTracked = previous;
     entry.previousTracked = null;
@@ -46,9 +44,9 @@ export class TrackingList<T extends TrackingLinks<T>> {
     this.count--;
   }
 
-  /** Removes and returns the oldest entry, or null when the list is empty. */
-  takeFirst(): T | null {
-    const entry = this.first;
+  /** Removes and returns the newest entry, or null when the list is empty. */
+  takeLast(): T | null {
+    const entry = this.last;
     if (entry !== null) this.remove(entry);
     return entry;
   }
