@@ -14,6 +14,56 @@ describe('RetryModule', () => {
     return shutDown(manager, [ll]);
   });
 
+  it('should refuse a delay above 2^31-1 ms (a Node timer would fire after 1 ms), naming the value', () => {
+    const { ll, manager } = scriptedStack('real');
+    for (const name of ['baseDelayMs', 'maxDelayMs'] as const) {
+      expect(() => new RetryModule({ lower: ll, [name]: 2 ** 31 })).to.throw(RangeError, /`2147483648` \(number\)/);
+      expect(() => new RetryModule({ lower: ll, [name]: 2 ** 32 })).to.throw(RangeError, new RegExp(name));
+      expect(() => new RetryModule({ lower: ll, [name]: 2 ** 31 - 1 })).to.not.throw();
+    }
+    return shutDown(manager, [ll]);
+  });
+
+  it('should refuse NaN, infinities, negative and fractional numbers, and non-numbers, in every option', () => {
+    const { ll, manager } = scriptedStack('real');
+    for (const name of ['maxAttempts', 'baseDelayMs', 'maxDelayMs'] as const) {
+      for (const bad of [Number.NaN, Infinity, -Infinity, -1, 1.5, 2 ** 53]) {
+        expect(() => new RetryModule({ lower: ll, [name]: bad }), `${name}: ${bad}`).to.throw(RangeError, name);
+      }
+      for (const bad of ['10', null, 10n, {}]) {
+        expect(() => new RetryModule({ lower: ll, [name]: bad as never }), `${name}: ${String(bad)}`).to.throw(
+          TypeError,
+          name,
+        );
+      }
+    }
+    return shutDown(manager, [ll]);
+  });
+
+  it('should give every backoff timer an integer delay within 2^31-1 ms, however many attempts', async () => {
+    const { ll, manager, settings } = scriptedStack('real');
+    const attempts = 1100;
+    for (let i = 0; i < attempts; i++) {
+      settings.completeNextSynchronously({ status: 'error-can-retry', error: new Error('scripted') });
+    }
+    const delays: unknown[] = [];
+    sinon.stub(globalThis, 'setTimeout').callsFake(((callback: () => void, ms?: number) => {
+      delays.push(ms);
+      queueMicrotask(callback);
+      return { unref: () => undefined };
+    }) as never);
+    // base 0: with 2^(attempts - 1) unbounded, attempt 1026 would wait 0 * Infinity = NaN ms
+    const ml = new RetryModule({ lower: ll, maxAttempts: attempts, baseDelayMs: 0 });
+    ml.open();
+    const job = recorder<FileJobValue>();
+    ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
+    expect((await job.result).status).to.equal('error');
+    sinon.restore();
+    expect(delays).to.have.length(attempts - 1);
+    expect(delays.filter((ms) => !Number.isInteger(ms))).to.deep.equal([]);
+    await shutDown(manager, [ml, ll]);
+  });
+
   for (const variant of LL_VARIANTS) {
     describe(`over ll-${variant}-cancel`, () => {
       let stack: ScriptedStack | undefined;

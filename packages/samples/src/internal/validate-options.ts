@@ -26,3 +26,22 @@ export function expectModule(name: string, value: unknown): asserts value is Can
     throw new TypeError(`Expected \`${name}\` to be a CancellableModule, got ${describeValue(value)}`);
   }
 }
+
+/** The longest delay Node's timers take, 2^31-1 ms (about 24.8 days): a longer one fires after 1 ms instead. */
+export const MAX_TIMER_DELAY_MS = 0x7fffffff;
+
+/**
+ * Checks a numeric option: an integer from `min` to `max`.
+ *
+ * @returns the value.
+ * @throws TypeError naming the value when it is not a number; RangeError naming it when it is NaN, infinite, not an
+ *   integer or out of range.
+ */
+export function expectIntegerOption(name: string, value: unknown, min: number, max: number): number {
+  const expected = `Expected \`${name}\` to be an integer from ${min} to ${max}`;
+  if (typeof value !== 'number') throw new TypeError(`${expected}, got ${describeValue(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${expected}, got ${describeValue(value)}`);
+  }
+  return value;
+}
