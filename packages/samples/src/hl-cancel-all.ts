@@ -2,7 +2,7 @@ import type { AsyncOp } from 'async-op';
 import { startForwarded, type ForwardContext } from './internal/forward.js';
 import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
 import { TrackingList } from './internal/tracking-list.js';
-import { expectModule } from './internal/validate-options.js';
+import { expectLowerModule } from './internal/validate-options.js';
 import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
 
 /** What {@link CancelAllModule} takes. */
@@ -34,7 +34,7 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
 
   /** @throws TypeError if `options.lower` is not a module. */
   constructor(options: CancelAllModuleOptions<Request, Value>) {
-    expectModule('options.lower', (options as Partial<CancelAllModuleOptions<Request, Value>> | undefined)?.lower);
+    expectLowerModule(options);
     this.lower = options.lower;
   }
 

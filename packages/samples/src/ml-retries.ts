@@ -1,6 +1,6 @@
 import { AsyncOp } from 'async-op';
 import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { expectIntegerOption, expectModule, MAX_TIMER_DELAY_MS } from './internal/validate-options.js';
+import { expectIntegerOption, expectLowerModule, MAX_TIMER_DELAY_MS } from './internal/validate-options.js';
 import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
 
 /** What {@link RetryModule} takes. */
@@ -55,7 +55,7 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
    *   would fire its timer after 1 ms), as are NaN, infinities, negative and fractional numbers.
    */
   constructor(options: RetryModuleOptions<Request, Value>) {
-    expectModule('options.lower', (options as Partial<RetryModuleOptions<Request, Value>> | undefined)?.lower);
+    expectLowerModule(options);
     this.lower = options.lower;
     // defaults for undefined only: null is a wrong type, refused like any other
     const { maxAttempts = 5, baseDelayMs = 10, maxDelayMs = 1000 } = options;

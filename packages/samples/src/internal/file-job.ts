@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { AsyncOp } from 'async-op';
 import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-op-file';
 import { DEFAULT_CHUNK_SIZE, isRetryableError, type FileJobRequest, type FileJobValue } from '../file-job-request.js';
+import { DataDetachedError } from '../module-errors.js';
 import type { Result } from '../module-types.js';
+import { readFileJobRequest } from './read-file-job-request.js';
 
 /** Receives a job's end, exactly once. */
 export type JobEnd = (result: Result<FileJobValue>) => void;
@@ -61,9 +63,13 @@ export class FileJob implements Job {
   private isFirstActionPending = false;
   private reason: unknown = undefined;
 
+  /** write-file: the data's length at start(); a different length later means it was detached (or shrunk). */
+  private dataLength = 0;
+
+  /** @param request - checked (by the module) but read again, once, by start(). */
   constructor(
     private readonly manager: AsyncFileManager,
-    private readonly request: FileJobRequest,
+    private request: FileJobRequest,
     private readonly onEnd: JobEnd,
   ) {}
 
@@ -73,7 +79,9 @@ export class FileJob implements Job {
 
   /** Enqueues the first action; may end the job before it returns (a synchronous engine). @throws what it throws. */
   start(): void {
-    const request = this.request;
+    // a copy, each field read once: the job works on values that cannot change under it
+    const request = (this.request = readFileJobRequest(this.request));
+    if (request.kind === 'write-file') this.dataLength = request.data.byteLength;
     // set BEFORE the enqueue: a synchronous engine reports inside it
     this.isFirstActionPending = true;
     switch (request.kind) {
@@ -173,6 +181,15 @@ export class FileJob implements Job {
   private writeFrom(offset: number): void {
     const request = this.request as Extract<FileJobRequest, { kind: 'write-file' }>;
     const handle = this.handle as AsyncFileHandle;
+    // the data is the caller's: detached (transferred away) it would read as empty, and the file would be named
+    // with part of it. Stop before the next chunk: the file has no name yet
+    if (request.data.byteLength !== this.dataLength) {
+      return this.fail(
+        new DataDetachedError(
+          `request.data was detached or shrunk while the job wrote it: ${this.dataLength} bytes at start, ${request.data.byteLength} now`,
+        ),
+      );
+    }
     if (offset >= request.data.length) {
       handle
         .createHardLink(request.path, (error) => {

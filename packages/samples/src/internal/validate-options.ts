@@ -4,12 +4,17 @@ import { LowLevelTestSettings } from '../ll-test-settings.js';
 import type { LowLevelModuleOptions } from '../ll-options.js';
 import type { CancellableModule } from '../module-types.js';
 
-/** @throws TypeError naming the value received, for options that are not LowLevelModuleOptions. */
-export function expectLowLevelOptions(options: unknown): asserts options is LowLevelModuleOptions {
+/** @returns `options` as a record. @throws TypeError naming the value received, unless it is an object. */
+function expectOptionsObject(options: unknown): Record<string, unknown> {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
   }
-  const { manager, testSettings } = options as Record<string, unknown>;
+  return options as Record<string, unknown>;
+}
+
+/** @throws TypeError naming the value received, for options that are not LowLevelModuleOptions. */
+export function expectLowLevelOptions(options: unknown): asserts options is LowLevelModuleOptions {
+  const { manager, testSettings } = expectOptionsObject(options);
   if (!(manager instanceof AsyncFileManager)) {
     throw new TypeError(`Expected \`options.manager\` to be an AsyncFileManager, got ${describeValue(manager)}`);
   }
@@ -20,10 +25,21 @@ export function expectLowLevelOptions(options: unknown): asserts options is LowL
   }
 }
 
-/** @throws TypeError naming the value received, for a lower module that lacks start(). */
-export function expectModule(name: string, value: unknown): asserts value is CancellableModule<unknown, unknown> {
-  if (typeof value !== 'object' || value === null || typeof (value as { start?: unknown }).start !== 'function') {
-    throw new TypeError(`Expected \`${name}\` to be a CancellableModule, got ${describeValue(value)}`);
+/**
+ * Checks the options of an ML or HL module: an object whose `lower` is a module (start() and close() functions).
+ *
+ * @throws TypeError naming the value received.
+ */
+export function expectLowerModule(options: unknown): asserts options is { lower: CancellableModule<unknown, unknown> } {
+  const lower = expectOptionsObject(options)['lower'];
+  const module = lower as { start?: unknown; close?: unknown } | null;
+  if (
+    typeof lower !== 'object' ||
+    lower === null ||
+    typeof module?.start !== 'function' ||
+    typeof module.close !== 'function'
+  ) {
+    throw new TypeError(`Expected \`options.lower\` to be a CancellableModule, got ${describeValue(lower)}`);
   }
 }
 
