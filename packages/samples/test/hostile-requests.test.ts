@@ -1,3 +1,7 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AsyncFileManager } from 'async-op-file';
 import { LeakTracker, type AsyncOp } from 'async-op';
 import { expect } from 'chai';
 import fc from 'fast-check';
@@ -11,6 +15,7 @@ import {
   RetryModule,
   SampleErrorCode,
   type CancellableModule,
+  type FileJobRequest,
   type FileJobValue,
 } from '../src/index.js';
 import {
@@ -22,7 +27,15 @@ import {
   hostileValue,
   mostly,
 } from './support/hostile-values.js';
-import { LL_VARIANTS, recorder, scriptedStack, shutDown, type LowLevelVariant } from './support/stack.js';
+import {
+  DEFAULT_ENGINE,
+  LL_VARIANTS,
+  createLowLevel,
+  recorder,
+  scriptedStack,
+  shutDown,
+  type LowLevelVariant,
+} from './support/stack.js';
 
 const SHAPES = ['ll', 'ml/ll', 'retries/ll', 'chain/ll', 'hl/ml/ll', 'cancel-all/chain/retries/ll'] as const;
 type Shape = (typeof SHAPES)[number];
@@ -171,5 +184,49 @@ describe('every sample under hostile requests (scripted engine)', () => {
     expect(() => chain.start({ path: '/data/', data: new Uint8Array(1) }, callback)).to.throw(TypeError, /name a file/);
     expect(stack.engine.calls).to.deep.equal([]);
     return shutDown(stack.manager, [chain, stack.ll]);
+  });
+});
+
+describe(`every LL under hostile paths on real files (${DEFAULT_ENGINE})`, () => {
+  it('should call back exactly once, with ok or a coded error, and leave no descriptor open', async () => {
+    const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'samples-hostile-')));
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'some bytes');
+    fs.mkdirSync(path.join(dir, 'sub'));
+    // destructive jobs (write, rename, unlink) only ever name paths inside `dir`; reads and syncs also odd places
+    const inside = fc.constantFrom('a.txt', 'sub', 'missing', 'sub/new', 'nowhere/x', 'n'.repeat(300), '.', '..x');
+    const insidePath = inside.map((name) => path.join(dir, name));
+    const readable = fc.oneof(insidePath, fc.constantFrom(dir, '/dev/null', '/proc/self/status', '/proc/self/fd'));
+    const request = fc.oneof(
+      fc.record({ kind: fc.constant('read-file'), path: readable, chunkSize: fc.constantFrom(1, 7, 2 ** 31 - 1) }),
+      fc.record({ kind: fc.constant('sync-file'), path: readable }),
+      fc.record({ kind: fc.constant('write-file'), path: insidePath, data: fc.uint8Array({ maxLength: 64 }) }),
+      fc.record({ kind: fc.constant('unlink'), path: insidePath }),
+      fc.record({ kind: fc.constant('rename'), from: insidePath, to: insidePath }),
+    );
+    const manager = new AsyncFileManager();
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...LL_VARIANTS), request, fc.boolean(), async (variant, job, cancels) => {
+          const ll = createLowLevel(variant, manager);
+          ll.open();
+          const results: { status: string; error?: unknown }[] = [];
+          const op = ll.start(job as FileJobRequest, (result) => results.push(result));
+          if (cancels) op.cancel();
+          op.release();
+          await ll.close();
+          await manager.whenIdle();
+          ll.destroy();
+          expect(results, JSON.stringify(job)).to.have.length(1);
+          const result = results[0] as { status: string; error?: unknown };
+          if (result.status === 'error' || result.status === 'error-can-retry') {
+            expect((result.error as { code?: unknown }).code, String(result.error)).to.be.a('string');
+          }
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      await manager.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
