@@ -28,7 +28,16 @@ export interface ScalePoint {
    * keeps; zeros when the case does not measure it.
    */
   readonly heapBytesPerOp: Summary;
+  /**
+   * Set when the size was not run, its first repetition projected past the hard deadline: `nsPerOp` is then that
+   * projection (the smaller size's ns/op times 100 per tenfold size: the growth of a cost per op in n², the case this
+   * group exists to catch), and `samples` is empty.
+   */
+  readonly projected?: { readonly fromN: number; readonly seconds: number };
 }
+
+/** How much the cost per op may grow per tenfold size when projecting a run's length (n² per op). */
+const PROJECTED_GROWTH_PER_DECADE = 100;
 
 /** How many repetitions each size gets: sizes run at least `minRepetitions` times, small ones more. */
 export interface ScaleOptions {
@@ -38,6 +47,11 @@ export interface ScaleOptions {
   readonly maxRepetitions: number;
   /** A `performance.now()` time after which no repetition beyond minRepetitions starts. */
   readonly deadline: number;
+  /**
+   * A `performance.now()` time no repetition may run past (the group is killed at its budget): a size whose first
+   * repetition is projected to end after it is not run (see {@link ScalePoint.projected}).
+   */
+  readonly hardDeadline: number;
   readonly log: (line: string) => void;
 }
 
@@ -61,11 +75,34 @@ export function timeScaleCase<State>(scaleCase: ScaleCase<State>, options: Scale
   const heap = new Map<number, number[]>(scaleCase.sizes.map((n) => [n, []]));
   const wanted = (n: number): number =>
     Math.min(options.maxRepetitions, Math.max(options.minRepetitions, Math.ceil(options.minTotalOps / n)));
+  const projections = new Map<number, { fromN: number; nsPerOp: number; seconds: number }>();
+  /** Sizes that get no further repetition: projected, or too long for the time left. */
+  const stopped = new Set<number>();
   for (let round = 0; ; round++) {
-    const pending = scaleCase.sizes.filter((n) => (samples.get(n)?.length ?? 0) < wanted(n));
+    const pending = scaleCase.sizes.filter((n) => (samples.get(n)?.length ?? 0) < wanted(n) && !stopped.has(n));
     const isPastDeadline = round >= options.minRepetitions && performance.now() > options.deadline;
     if (pending.length === 0 || isPastDeadline) break;
     for (const n of pending) {
+      const measured = samples.get(n) ?? [];
+      if (measured.length > 0) {
+        // a further repetition: none if it would run past the hard deadline
+        if (performance.now() + (summarize(measured).median * n) / 1e6 > options.hardDeadline) {
+          stopped.add(n);
+          continue;
+        }
+      } else {
+        const projection = project(scaleCase.sizes, samples, n);
+        if (projection !== undefined && performance.now() + projection.seconds * 1000 > options.hardDeadline) {
+          options.log(
+            `${scaleCase.name.replace('{n}', String(n))}: not run, projected ${projection.seconds.toFixed(0)} s`,
+          );
+          for (const larger of scaleCase.sizes.filter((size) => size >= n)) {
+            projections.set(larger, project(scaleCase.sizes, samples, larger, projections) ?? projection);
+            stopped.add(larger);
+          }
+          break;
+        }
+      }
       const measuresHeap = scaleCase.measuresHeap ?? true;
       const before = measuresHeap ? heapUsed() : 0;
       const state = scaleCase.setup(n);
@@ -80,6 +117,18 @@ export function timeScaleCase<State>(scaleCase: ScaleCase<State>, options: Scale
   }
   return scaleCase.sizes.map((n) => {
     const values = samples.get(n) ?? [];
+    const projection = projections.get(n);
+    if (values.length === 0 && projection !== undefined) {
+      const { nsPerOp, fromN, seconds } = projection;
+      return {
+        name: `${scaleCase.name.replace('{n}', n.toLocaleString('en-US'))} (not run: projected)`,
+        n,
+        samples: [],
+        nsPerOp: { median: nsPerOp, min: nsPerOp, max: nsPerOp },
+        heapBytesPerOp: { median: 0, min: 0, max: 0 },
+        projected: { fromN, seconds },
+      };
+    }
     const point: ScalePoint = {
       name: scaleCase.name.replace('{n}', n.toLocaleString('en-US')),
       n,
@@ -96,4 +145,23 @@ export function timeScaleCase<State>(scaleCase: ScaleCase<State>, options: Scale
 export function spread(points: readonly ScalePoint[]): number {
   const medians = points.map((point) => point.nsPerOp.median);
   return Math.max(...medians) / Math.min(...medians);
+}
+
+/**
+ * The projected ns/op and length of the first repetition at size `n`, from the largest smaller size measured (or
+ * projected): undefined when there is none.
+ */
+function project(
+  sizes: readonly number[],
+  samples: ReadonlyMap<number, readonly number[]>,
+  n: number,
+  projections: ReadonlyMap<number, { readonly nsPerOp: number }> = new Map(),
+): { fromN: number; nsPerOp: number; seconds: number } | undefined {
+  const smaller = sizes.filter((size) => size < n).at(-1);
+  if (smaller === undefined) return undefined;
+  const measured = samples.get(smaller) ?? [];
+  const base = measured.length > 0 ? summarize(measured).median : projections.get(smaller)?.nsPerOp;
+  if (base === undefined) return undefined;
+  const nsPerOp = base * PROJECTED_GROWTH_PER_DECADE ** Math.log10(n / smaller);
+  return { fromN: smaller, nsPerOp, seconds: (nsPerOp * n) / 1e9 };
 }
