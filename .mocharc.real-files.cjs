@@ -20,6 +20,7 @@ module.exports = {
     'packages/samples/dist/test/ll-fake-cancel.test.js',
     'packages/samples/dist/test/ml-chain.test.js',
     'packages/samples/dist/test/hl-cancel-all.test.js',
+    'packages/samples/dist/test/hostile-requests.test.js',
     'test/dist/conformance/**/*.test.js',
   ],
   grep: '^(AsyncFileHandle|AsyncFileManager|PromiseFileHandle|PromiseFileManager) |real files',

@@ -32,6 +32,12 @@ export const GROUPS: readonly GroupInfo[] = [
       'AsyncFileManager (node-fs) fast path: cached 4 KiB random reads with syncThresholdBytes, cacheProbe and a BufferPool against the readSync loop and callback fs.read; event-loop delay on an uncached file with and without the probe; new Buffer memory per read with the pool against slab buffers',
     budgetMs: 150_000,
   },
+  {
+    name: 'scale',
+    description:
+      'cost per operation against the number of operations: HL cancel-all cancelAll() over 10^4, 10^5 and 10^6 pending, and AsyncOp create+follow(signal)+complete+release with 10^3, 10^4 and 10^5 live followers of one AbortSignal',
+    budgetMs: 240_000,
+  },
 ];
 
 /** The node flags every group process gets (a large, fixed young generation for allocation readings). */

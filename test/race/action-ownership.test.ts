@@ -47,6 +47,26 @@ describe('ActionOwnership', () => {
     ]);
   });
 
+  it('should see an action enqueued before the cancel that starts after it (not withdrawn from the queue)', () => {
+    const ownership = new ActionOwnership();
+    const event = (type: FileTraceEvent['type']): FileTraceEvent => ({
+      time: 0,
+      type,
+      actionId: 1,
+      action: 'rename',
+      handleId: undefined,
+      slot: 0,
+    });
+    // the slot is busy: the rename waits in the queue when its op is canceled, and starts later all the same
+    ownership.listener(event('enqueued'));
+    ownership.canceled(1);
+    ownership.listener(event('started'));
+    ownership.issued({ path: '/d/op1/a', label: '#1 rename' } as ScriptedCall);
+    expect(ownership.check()).to.deep.equal([
+      'op1: rename (#1 rename) was started after the op was canceled or called back, though enqueued before (a queued action must be withdrawn)',
+    ]);
+  });
+
   it('should count a cancel at once outside the op’s LL start(), even inside another op’s', () => {
     const ownership = new ActionOwnership();
     runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE.path);

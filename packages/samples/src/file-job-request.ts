@@ -1,4 +1,4 @@
-import { describeValue } from 'async-op';
+import { readFileJobRequest } from './internal/read-file-job-request.js';
 
 /**
  * The one request type of both LL modules, so any ML/HL module can sit on either.
@@ -18,10 +18,20 @@ export type FileJobRequest =
   | { readonly kind: 'unlink'; readonly path: string }
   | { readonly kind: 'read-file'; readonly path: string; readonly chunkSize?: number };
 
-/** What a finished file job reports: `bytes` written or read (0 for the others), and for `read-file` the `data`. */
+/**
+ * What a finished file job reports: `bytes` written or read (0 for the others), for `read-file` the `data`, and the
+ * error of the file's final close if that one failed after the work was done.
+ *
+ * @remarks
+ * A close error does not fail a job whose work is done: the descriptor is released whatever close reports, and for
+ * `write-file` the new name already exists (a retry would fail with EEXIST, and a failure would have to mean "no new
+ * file"). It is reported in `closeError` (EINTR, EIO, ...) for a caller that wants to know; with node-fs and io_uring
+ * alike. The key is absent when the close succeeded.
+ */
 export interface FileJobValue {
   readonly bytes: number;
   readonly data?: Buffer;
+  readonly closeError?: unknown;
 }
 
 /** The default chunk of `write-file` and `read-file`: 64 KiB. */
@@ -42,52 +52,14 @@ export function isRetryableError(error: unknown): boolean {
   return typeof code === 'string' && RETRYABLE_CODES.has(code);
 }
 
-function expectPath(name: string, value: unknown): void {
-  if (typeof value !== 'string' || value.length === 0 || value.includes('\0')) {
-    throw new TypeError(`Expected \`${name}\` to be a non-empty path string, got ${describeValue(value)}`);
-  }
-}
-
-function expectChunkSize(value: unknown): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 0x7fffffff) {
-    throw new RangeError(`Expected \`request.chunkSize\` to be an integer >= 1, got ${describeValue(value)}`);
-  }
-}
-
 /**
  * Checks a request before anything starts, so that a start function can throw and leave nothing behind.
  *
+ * @remarks Paths must be non-empty strings without NUL bytes; `data` a Uint8Array that is not detached (it would
+ *   read as empty); `chunkSize` an integer from 1 to 2^31-1. The data of a `write-file` stays the caller's, and must
+ *   stay attached, until the callback: a job whose data is detached meanwhile ends with {@link DataDetachedError}.
  * @throws TypeError or RangeError naming the field and the value received.
  */
 export function validateFileJobRequest(request: unknown): asserts request is FileJobRequest {
-  if (typeof request !== 'object' || request === null) {
-    throw new TypeError(`Expected \`request\` to be an object, got ${describeValue(request)}`);
-  }
-  const r = request as Record<string, unknown>;
-  switch (r['kind']) {
-    case 'write-file':
-      expectPath('request.path', r['path']);
-      if (!(r['data'] instanceof Uint8Array)) {
-        throw new TypeError(`Expected \`request.data\` to be a Uint8Array, got ${describeValue(r['data'])}`);
-      }
-      expectChunkSize(r['chunkSize']);
-      return;
-    case 'read-file':
-      expectPath('request.path', r['path']);
-      expectChunkSize(r['chunkSize']);
-      return;
-    case 'sync-file':
-    case 'unlink':
-      expectPath('request.path', r['path']);
-      return;
-    case 'rename':
-      expectPath('request.from', r['from']);
-      expectPath('request.to', r['to']);
-      return;
-    default:
-      throw new TypeError(
-        `Expected \`request.kind\` to be 'write-file', 'sync-file', 'rename', 'unlink' or 'read-file', got ${describeValue(r['kind'])}`,
-      );
-  }
+  readFileJobRequest(request);
 }

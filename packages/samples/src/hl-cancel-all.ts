@@ -1,7 +1,8 @@
 import type { AsyncOp } from 'async-op';
 import { startForwarded, type ForwardContext } from './internal/forward.js';
 import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { expectModule } from './internal/validate-options.js';
+import { TrackingList } from './internal/tracking-list.js';
+import { expectLowerModule } from './internal/validate-options.js';
 import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
 
 /** What {@link CancelAllModule} takes. */
@@ -18,21 +19,22 @@ function mapForUsers<V>(result: Result<V>): Result<V> {
  * HL module that tracks every pending operation, with cancelAll() and a close() that cancels everything first.
  *
  * @remarks
- * Each pending operation has one tracked reference in a set. It is released exactly once: by the operation's
- * completion (before its callback) or by a sweep of cancelAll() (after canceling through it), whichever comes first.
- * A sweep takes entries until the set is empty, so an operation started during the sweep (from a callback that the
- * sweep's cancel caused) is canceled by the same sweep. Everything else is as for HL (internal/forward.ts).
+ * Each pending operation has one tracked reference, its context linked into a list. It is released exactly once: by
+ * the operation's completion (before its callback) or by a sweep of cancelAll() (after canceling through it),
+ * whichever comes first. A sweep takes entries until the list is empty, so an operation started during the sweep
+ * (from a callback that the sweep's cancel caused) is canceled by the same sweep. Every step of the list is O(1), so a
+ * sweep of n operations takes time in proportion to n. Everything else is as for HL (internal/forward.ts).
  */
 export class CancelAllModule<Request, Value> implements CancellableModule<Request, Value> {
   readonly name = 'hl-cancel-all';
   private readonly lifecycle = new ModuleLifecycle(this.name);
   private readonly lower: CancellableModule<Request, Value>;
-  /** One reference per pending operation, released exactly once (completion or sweep). */
-  private readonly tracked = new Set<AsyncOp<ForwardContext>>();
+  /** The contexts of the pending operations; each holds one reference, released exactly once (completion or sweep). */
+  private readonly tracked = new TrackingList<ForwardContext>();
 
   /** @throws TypeError if `options.lower` is not a module. */
   constructor(options: CancelAllModuleOptions<Request, Value>) {
-    expectModule('options.lower', (options as Partial<CancelAllModuleOptions<Request, Value>> | undefined)?.lower);
+    expectLowerModule(options);
     this.lower = options.lower;
   }
 
@@ -67,13 +69,12 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
       mapResult: mapForUsers,
       // 3. track a reference of its own BEFORE the lower start: a sweep from a synchronous callback must find it
       track: (op) => {
-        const entry = op.ref();
-        this.tracked.add(entry);
-        return entry;
+        this.tracked.append(op.context);
+        return op.ref();
       },
-      // 9. the completion takes the entry out; startForwarded releases it
+      // 9. the completion takes the entry out (O(1)); startForwarded releases it
       untrack: (entry) => {
-        this.tracked.delete(entry);
+        this.tracked.remove(entry.context);
       },
     });
   }
@@ -85,16 +86,20 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
    * @param reason - the cancel reason given to each.
    * @returns how many operations it canceled (cancel won).
    * @remarks Synchronous; callbacks may run inside it (fake cancel, canceled queued work) and may re-enter anything.
+   *   Newest first, so the canceled callbacks come in the reverse order of the starts; linear in the number of
+   *   operations.
    */
   // #region cancel-all
   cancelAll(reason?: unknown): number {
     let canceled = 0;
-    // 1. take entries one at a time until none is left: a callback run by a cancel may start (or finish) others
-    for (let entry = first(this.tracked); entry !== undefined; entry = first(this.tracked)) {
-      // 2. remove the entry and unlink it from its op BEFORE canceling: the cancel may deliver the callback, which
-      //    must then not release the entry a second time
-      this.tracked.delete(entry);
-      (entry.context as { tracked: AsyncOp<ForwardContext> | null }).tracked = null;
+    // 1. take entries one at a time until none is left: a callback run by a cancel may start (or finish) others;
+    //    each take is O(1), so the sweep is linear. Newest first: the operations still waiting in a queue are
+    //    withdrawn before the older ones, which hold the slots, are stopped (a freed slot would start a queued one)
+    for (let context = this.tracked.takeLast(); context !== null; context = this.tracked.takeLast()) {
+      // 2. the entry is out of the list; unlink it from its op BEFORE canceling: the cancel may deliver the callback,
+      //    which must then not release the entry a second time
+      const entry = context.tracked as AsyncOp<ForwardContext>;
+      context.tracked = null;
       try {
         // 3. cancel through the entry, then release it: exactly once, here
         if (entry.cancel(reason)) canceled++;
@@ -123,9 +128,4 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
   destroy(): void {
     this.lifecycle.destroy();
   }
-}
-
-function first<T>(set: Set<T>): T | undefined {
-  for (const value of set) return value;
-  return undefined;
 }

@@ -1,7 +1,7 @@
 import { runAsPromise, type AsyncOp } from 'async-op';
 import { startForwarded } from './internal/forward.js';
 import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { expectModule } from './internal/validate-options.js';
+import { expectLowerModule } from './internal/validate-options.js';
 import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
 
 /** What {@link HighLevelModule} takes. */
@@ -28,7 +28,7 @@ export class HighLevelModule<Request, Value> implements CancellableModule<Reques
 
   /** @throws TypeError if `options.lower` is not a module. */
   constructor(options: HighLevelModuleOptions<Request, Value>) {
-    expectModule('options.lower', (options as Partial<HighLevelModuleOptions<Request, Value>> | undefined)?.lower);
+    expectLowerModule(options);
     this.lower = options.lower;
   }
 
@@ -58,18 +58,29 @@ export class HighLevelModule<Request, Value> implements CancellableModule<Reques
    *
    * @param options - `signal`: aborting it cancels the operation.
    * @returns the value of an `ok` result.
-   * @throws (rejects with) the error of an `error` result; for `canceled`, `signal.reason` when the signal caused it,
-   *   else the cancel reason. Throws synchronously what start() throws.
+   * @throws synchronously, like start(): a TypeError for bad `options` or a bad request, ModuleClosedError when the
+   *   module is not open, whatever the lower start() throws (then nothing started). The promise rejects with the error
+   *   of an `error` result; for `canceled`, with `signal.reason` when the signal caused it, else the cancel reason; with
+   *   `signal.reason` at once when the signal was aborted already (nothing starts then).
    */
   run(request: Request, options: { readonly signal?: AbortSignal } = {}): Promise<Value> {
-    return runAsPromise<Value>(
-      (callback) =>
-        this.start(request, (result) => {
+    // start() runs inside runAsPromise, which turns its throw into a rejection: catch it to throw it here, as start()
+    // does, so that a bad request is refused the same way as bad options
+    const refusal: { error?: unknown } = {};
+    const promise = runAsPromise<Value>((callback) => {
+      try {
+        return this.start(request, (result) => {
           if (result.status === 'ok') callback(null, result.value);
           else callback(result.error ?? new Error(`Operation ended ${result.status}`), undefined as Value);
-        }),
-      options,
-    );
+        });
+      } catch (error) {
+        refusal.error = error;
+        throw error;
+      }
+    }, options);
+    if (!('error' in refusal)) return promise;
+    promise.catch(() => undefined);
+    throw refusal.error;
   }
 
   close(): Promise<void> {

@@ -10,7 +10,7 @@ export type { HighLevelModuleOptions } from './hl.js';
 export type { LowLevelModuleOptions } from './ll-options.js';
 export { LowLevelTestSettings } from './ll-test-settings.js';
 export type { ScriptedOutcome } from './ll-test-settings.js';
-export { ModuleClosedError, ModuleStateError, SampleErrorCode } from './module-errors.js';
+export { DataDetachedError, ModuleClosedError, ModuleStateError, SampleErrorCode } from './module-errors.js';
 export type { CancellableModule, ModuleState, Result, ResultStatus, StartCallback } from './module-types.js';
 export { PassThroughModule } from './ml-pass-through.js';
 export type { PassThroughModuleOptions } from './ml-pass-through.js';

@@ -20,10 +20,17 @@ interface FakeCancelContext {
  * LL module with FAKE cancel: a file job (FileJobRequest) whose work is not stopped by cancel.
  *
  * @remarks
- * cancel() reports `canceled` at once, from inside cancel(), and leaves the work alone: the file action in flight
- * finishes, then the job starts nothing more, closes its file and drops its buffers (the cleanup), without calling
- * back again. Effects that happened before the cleanup stay (a `rename` that was executing, a `write-file` already
- * linked). close() waits for those cleanups too, so a closed module holds no file open.
+ * cancel() reports `canceled` at once, from inside cancel(), and does not wait for the work: a first action still
+ * queued is withdrawn (it never runs), an action executing finishes, then the job starts nothing more, closes its
+ * file, removes a name it created and drops its buffers (the cleanup), without calling back again. So `canceled`
+ * means nothing more starts and no new name is left. One effect may still land: a `rename` or `unlink` whose system
+ * call was already executing cannot be stopped (nor waited for: its end is not reported after a cancel). close()
+ * waits for the cleanups, so a closed module holds no file open.
+ *
+ * Once the outcome is decided (the job's work is done and only its file's close is left, or it failed), cancel()
+ * changes nothing and reports nothing at once: the result (`ok`, or the error) comes when the job ends, the same
+ * answer real cancel gives there. A close error after the work is done does not fail the job (see
+ * {@link FileJobValue}).
  *
  * Transient errors (EAGAIN, EBUSY, EMFILE, ...) are reported as `error-can-retry`.
  */
@@ -100,17 +107,22 @@ export class FakeCancelFileModule implements CancellableModule<FileJobRequest, F
   // #region cancel
   private cancelJob(context: FakeCancelContext): void {
     const { own, job, callback } = context;
-    // 6. complete() wins the delivery (the job's real end can no longer deliver); cancel never runs after it
-    if (!own.complete()) return;
+    // 6. complete() wins the delivery (the job's real end can no longer deliver); cancel never runs after it. But a
+    //    job whose outcome is decided (its work done and only its close left, or failed) keeps it: its result comes
+    //    when it ends, as with real cancel (reporting canceled would leave the file it named behind)
+    if (job?.isOutcomeDecided === true || !own.complete()) return;
     const reason = own.reason;
+    //    From here the job starts nothing: its first action, if still queued, is withdrawn BEFORE the callback, which
+    //    may free a slot (canceling another operation) that the queued action would otherwise take
+    job?.withdraw(reason);
     // the callback's reference is NOT released here: the job still runs and keeps it until its cleanup (step 9)
     try {
       // 7. report canceled from inside cancel()
       callback({ status: 'canceled', error: reason });
     } finally {
-      // 8. AFTER the callback: let the job stop at its next step and clean up. Its end (maybe right now, for a call
-      //    that would never complete) counts the operation out; doing that before the callback would let close()
-      //    resolve with a callback still to come
+      // 8. AFTER the callback: let the job clean up once the action in flight finished. Its end (maybe right now:
+      //    a withdrawn rename, a call that would never complete) counts the operation out; doing that before the
+      //    callback would let close() resolve with a callback still to come
       job?.abandon(reason);
     }
   }

@@ -2,7 +2,8 @@ import path from 'node:path';
 import { AsyncOp, describeValue } from 'async-op';
 import type { FileJobRequest, FileJobValue } from './file-job-request.js';
 import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { expectModule } from './internal/validate-options.js';
+import { readChunkSize, readData, readPath } from './internal/read-file-job-request.js';
+import { expectLowerModule } from './internal/validate-options.js';
 import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
 
 /** An atomic save: after an `ok`, `path` holds `data` entirely; otherwise it is untouched (old content or absent). */
@@ -62,7 +63,7 @@ export class AtomicSaveModule implements CancellableModule<AtomicSaveRequest, Fi
 
   /** @throws TypeError if `options.lower` is not a module. */
   constructor(options: AtomicSaveModuleOptions) {
-    expectModule('options.lower', (options as Partial<AtomicSaveModuleOptions> | undefined)?.lower);
+    expectLowerModule(options);
     this.lower = options.lower;
   }
 
@@ -85,9 +86,10 @@ export class AtomicSaveModule implements CancellableModule<AtomicSaveRequest, Fi
    * @throws TypeError for a bad request; ModuleClosedError; what the LL start() of the first step throws.
    */
   // #region start
-  start(request: AtomicSaveRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
-    // 1. validate and check the module is open: throwing here leaves nothing behind
-    expectSaveRequest(request);
+  start(saveRequest: AtomicSaveRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
+    // 1. validate (a copy, each field read once: the steps must see the values checked) and check the module is
+    //    open: throwing here leaves nothing behind
+    const request = readSaveRequest(saveRequest);
     expectCallback(callback);
     this.lifecycle.admit();
     // 2. create the op and take the callback's reference BEFORE the first step: it may complete before we return
@@ -222,18 +224,23 @@ function cancelStep(context: ChainContext): void {
   context.lower?.cancel(context.own.reason);
 }
 
-function expectSaveRequest(request: unknown): asserts request is AtomicSaveRequest {
+/**
+ * Checks a save request and returns a copy of it, each field read once.
+ *
+ * @throws TypeError/RangeError naming the field and the value: a path that names no file (ending in `/`, `.` or
+ *   `..`) is refused, since the temporary file goes next to the target, in its directory.
+ */
+function readSaveRequest(request: unknown): AtomicSaveRequest {
   if (typeof request !== 'object' || request === null) {
     throw new TypeError(`Expected \`request\` to be an object, got ${describeValue(request)}`);
   }
-  const { path: target, data, chunkSize } = request as Record<string, unknown>;
-  if (typeof target !== 'string' || target.length === 0) {
-    throw new TypeError(`Expected \`request.path\` to be a non-empty string, got ${describeValue(target)}`);
+  const r = request as Record<string, unknown>;
+  const target = readPath('request.path', r['path']);
+  const name = path.basename(target);
+  if (target.endsWith('/') || name === '' || name === '.' || name === '..') {
+    throw new TypeError(`Expected \`request.path\` to name a file, got ${describeValue(target)}`);
   }
-  if (!(data instanceof Uint8Array)) {
-    throw new TypeError(`Expected \`request.data\` to be a Uint8Array, got ${describeValue(data)}`);
-  }
-  if (chunkSize !== undefined && (typeof chunkSize !== 'number' || !Number.isInteger(chunkSize) || chunkSize < 1)) {
-    throw new RangeError(`Expected \`request.chunkSize\` to be an integer >= 1, got ${describeValue(chunkSize)}`);
-  }
+  const data = readData('request.data', r['data']);
+  const chunkSize = readChunkSize(r['chunkSize']);
+  return chunkSize === undefined ? { path: target, data } : { path: target, data, chunkSize };
 }

@@ -1,7 +1,7 @@
 import type { AsyncOp } from 'async-op';
 import { mapRetryableToError, startForwarded } from './internal/forward.js';
 import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { expectModule } from './internal/validate-options.js';
+import { expectLowerModule } from './internal/validate-options.js';
 import type { CancellableModule, ModuleState, StartCallback } from './module-types.js';
 
 /** What {@link PassThroughModule} takes. */
@@ -27,7 +27,7 @@ export class PassThroughModule<Request, Value> implements CancellableModule<Requ
 
   /** @throws TypeError if `options.lower` is not a module. */
   constructor(options: PassThroughModuleOptions<Request, Value>) {
-    expectModule('options.lower', (options as Partial<PassThroughModuleOptions<Request, Value>> | undefined)?.lower);
+    expectLowerModule(options);
     this.lower = options.lower;
   }
 

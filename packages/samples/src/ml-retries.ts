@@ -1,17 +1,20 @@
-import { AsyncOp, describeValue } from 'async-op';
+import { AsyncOp } from 'async-op';
 import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { expectModule } from './internal/validate-options.js';
+import { expectIntegerOption, expectLowerModule, MAX_TIMER_DELAY_MS } from './internal/validate-options.js';
 import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
 
 /** What {@link RetryModule} takes. */
 export interface RetryModuleOptions<Request, Value> {
   /** Any LL module (or any module reporting `error-can-retry`). Not owned: open it first, close it last. */
   readonly lower: CancellableModule<Request, Value>;
-  /** The most attempts, the first included; an integer >= 1. Default 5. */
+  /** The most attempts, the first included; an integer from 1 to 2^53-1. Default 5. */
   readonly maxAttempts?: number;
-  /** The wait before the first retry, in ms; doubled before each next one. Default 10. Tests use 0-1. */
+  /**
+   * The wait before the first retry, in ms; doubled before each next one. An integer from 0 to 2^31-1 (the longest
+   * delay a Node timer takes). Default 10. Tests use 0-1.
+   */
   readonly baseDelayMs?: number;
-  /** The longest wait between attempts, in ms. Default 1000. */
+  /** The longest wait between attempts, in ms: an integer from 0 to 2^31-1. Default 1000. */
   readonly maxDelayMs?: number;
 }
 
@@ -47,13 +50,18 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
 
-  /** @throws TypeError/RangeError for bad options, naming the value received. */
+  /**
+   * @throws TypeError/RangeError for bad options, naming the value received: a delay above 2^31-1 ms is refused (Node
+   *   would fire its timer after 1 ms), as are NaN, infinities, negative and fractional numbers.
+   */
   constructor(options: RetryModuleOptions<Request, Value>) {
-    expectModule('options.lower', (options as Partial<RetryModuleOptions<Request, Value>> | undefined)?.lower);
+    expectLowerModule(options);
     this.lower = options.lower;
-    this.maxAttempts = expectNumber('maxAttempts', options.maxAttempts ?? 5, 1, true);
-    this.baseDelayMs = expectNumber('baseDelayMs', options.baseDelayMs ?? 10, 0, false);
-    this.maxDelayMs = expectNumber('maxDelayMs', options.maxDelayMs ?? 1000, 0, false);
+    // defaults for undefined only: null is a wrong type, refused like any other
+    const { maxAttempts = 5, baseDelayMs = 10, maxDelayMs = 1000 } = options;
+    this.maxAttempts = expectIntegerOption('options.maxAttempts', maxAttempts, 1, Number.MAX_SAFE_INTEGER);
+    this.baseDelayMs = expectIntegerOption('options.baseDelayMs', baseDelayMs, 0, MAX_TIMER_DELAY_MS);
+    this.maxDelayMs = expectIntegerOption('options.maxDelayMs', maxDelayMs, 0, MAX_TIMER_DELAY_MS);
   }
 
   get state(): ModuleState {
@@ -131,8 +139,7 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
     context.lower = null;
     // 6. retry only a retryable error, with attempts left, and no cancel observed
     if (result.status === 'error-can-retry' && context.attempts < this.maxAttempts && !context.own.isCanceled) {
-      const delay = Math.min(this.baseDelayMs * 2 ** (context.attempts - 1), this.maxDelayMs);
-      context.timer = setTimeout(() => this.onBackoffEnd(context), delay);
+      context.timer = setTimeout(() => this.onBackoffEnd(context), this.backoffMs(context.attempts));
       return;
     }
     // a cancel observed here wins over a retryable error: report canceled, start nothing
@@ -143,6 +150,12 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
     this.deliver(context, result);
   }
   // #endregion
+
+  /** The wait after attempt `attempts`: base * 2^(attempts-1), at most maxDelayMs (so at most 2^31-1 ms). */
+  private backoffMs(attempts: number): number {
+    // the exponent stops at 31: base * 2^31 is past any allowed maximum already, and 0 * 2^1024 would be NaN
+    return Math.min(this.baseDelayMs * 2 ** Math.min(attempts - 1, 31), this.maxDelayMs);
+  }
 
   // #region on-backoff-end
   private onBackoffEnd(context: RetryContext<Request, Value>): void {
@@ -180,18 +193,4 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
       this.lifecycle.end();
     }
   }
-}
-
-function expectNumber(name: string, value: unknown, min: number, isInteger: boolean): number {
-  if (
-    typeof value !== 'number' ||
-    !(value >= min) ||
-    !Number.isFinite(value) ||
-    (isInteger && !Number.isInteger(value))
-  ) {
-    throw new RangeError(
-      `Expected \`${name}\` to be ${isInteger ? 'an integer' : 'a number'} >= ${min}, got ${describeValue(value)}`,
-    );
-  }
-  return value;
 }

@@ -8,6 +8,8 @@ export const SampleErrorCode = {
   MODULE_CLOSED: 'ERR_MODULE_CLOSED',
   /** A lifecycle call in the wrong state: open() twice, destroy() while open, anything after destroy(). */
   MODULE_STATE: 'ERR_MODULE_STATE',
+  /** The data of a `write-file` was detached (transferred away) or shrunk while the job was writing it. */
+  DATA_DETACHED: 'ERR_DATA_DETACHED',
 } as const;
 
 /** One of the values of {@link SampleErrorCode}. */
@@ -44,5 +46,26 @@ export class ModuleStateError extends Error {
 
   static {
     this.prototype.name = 'ModuleStateError';
+  }
+}
+
+/**
+ * Reported (as the `error` of an `error` result) by a `write-file` whose data was detached (transferred to a worker,
+ * structured-cloned with `transfer`) or shrunk while the job was writing it.
+ *
+ * @remarks The job stops before its next chunk: its file was never named, so nothing is left behind. Keep the data
+ *   attached, and unchanged, until the callback.
+ */
+export class DataDetachedError extends Error {
+  /** Always `ERR_DATA_DETACHED`. */
+  readonly code: typeof SampleErrorCode.DATA_DETACHED = SampleErrorCode.DATA_DETACHED;
+
+  /** @param message - which data, and how long it was. */
+  constructor(message: string) {
+    super(message);
+  }
+
+  static {
+    this.prototype.name = 'DataDetachedError';
   }
 }

@@ -23,8 +23,8 @@ describe('CancelAllModule', () => {
       let ml: PassThroughModule<FileJobRequest, FileJobValue>;
       let hl: CancelAllModule<FileJobRequest, FileJobValue>;
 
-      function build(completion: 'sync' | 'manual' = 'sync'): ScriptedStack {
-        const built = scriptedStack(variant, { completion });
+      function build(completion: 'sync' | 'manual' = 'sync', concurrency = 4): ScriptedStack {
+        const built = scriptedStack(variant, { completion }, concurrency);
         stack = built;
         ml = new PassThroughModule({ lower: built.ll });
         ml.open();
@@ -50,6 +50,24 @@ describe('CancelAllModule', () => {
         expect(hl.cancelAll()).to.equal(0);
         for (const op of ops) op.release();
         for (const job of jobs) expect(job.results).to.have.length(1);
+      });
+
+      it('should start no queued job after cancelAll(): only the one in the slot ran', async () => {
+        const { engine } = build('manual', 1);
+        const jobs = [0, 1, 2, 3, 4].map(() => recorder<FileJobValue>());
+        const ops = jobs.map((job, i) =>
+          hl.start({ kind: 'write-file', path: `/data/f${i}`, data: Buffer.from('x') }, job.callback),
+        );
+        expect(hl.cancelAll()).to.equal(5);
+        for (const op of ops) op.release();
+        while (engine.pendingCalls.length > 0) {
+          engine.completeAll();
+          await stack?.manager.whenIdle();
+        }
+        for (const job of jobs) expect((await job.result).status).to.equal('canceled');
+        // the first job's open was in the slot; the four others waited in the queue and were withdrawn
+        expect(engine.calls.filter((call) => call.kind === 'createAnonymous')).to.have.length(1);
+        expect(engine.listDirectory('/data')).to.deep.equal([]);
       });
 
       it('should release the entry on completion, so a later sweep finds nothing', async () => {
@@ -112,7 +130,8 @@ describe('CancelAllModule', () => {
           hl.start({ kind: 'unlink', path: '/data/b' }, b.callback),
         ];
         await hl.close().then(() => order.push('closed'));
-        expect(order).to.deep.equal(['a', 'b', 'closed']);
+        // the sweep cancels the newest first (what waits in a queue is withdrawn before what holds a slot)
+        expect(order).to.deep.equal(['b', 'a', 'closed']);
         expect(() => hl.start({ kind: 'unlink', path: '/data/a' }, () => {})).to.throw(ModuleClosedError);
         for (const op of ops) op.release();
       });

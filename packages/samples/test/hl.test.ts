@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import {
   HighLevelModule,
+  ModuleClosedError,
   RetryModule,
+  SampleErrorCode,
   type CancellableModule,
   type FileJobRequest,
   type FileJobValue,
@@ -50,6 +52,19 @@ describe('HighLevelModule', () => {
         let error: unknown;
         await hl.run({ kind: 'read-file', path: '/data/missing' }).catch((e: unknown) => (error = e));
         expect(error).to.have.property('code', 'ENOENT');
+      });
+
+      it('should make run() throw at once, as start() does, for a bad request, bad options or a closed module', async () => {
+        build();
+        expect(() => hl.run({ kind: 'nope' } as never)).to.throw(TypeError, /request\.kind/);
+        expect(() => hl.run({ kind: 'unlink', path: 'a\0b' })).to.throw(TypeError, /request\.path/);
+        expect(() => hl.run({ kind: 'unlink', path: '/data/x' }, 5 as never)).to.throw(TypeError, /`5` \(number\)/);
+        expect(() => hl.run({ kind: 'unlink', path: '/data/x' }, { signal: 'x' as never })).to.throw(TypeError);
+        await hl.close();
+        expect(() => hl.run({ kind: 'unlink', path: '/data/x' }))
+          .to.throw(ModuleClosedError)
+          .with.property('code', SampleErrorCode.MODULE_CLOSED);
+        expect(stack?.engine.calls).to.deep.equal([]);
       });
 
       it('should reject run() with signal.reason when the signal aborts', async () => {

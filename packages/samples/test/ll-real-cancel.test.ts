@@ -6,6 +6,7 @@ import { isCanceledError } from 'async-op';
 import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from 'mocha';
 import { RealCancelFileModule, type FileJobValue } from '../src/index.js';
+import { describeLowLevelCancelContract } from './support/low-level-cancel-contract.js';
 import { describeLowLevelContract } from './support/low-level-contract.js';
 import {
   DEFAULT_ENGINE,
@@ -21,6 +22,7 @@ const DATA = Buffer.from('0123456789abcdefghij');
 
 describe('RealCancelFileModule', () => {
   describeLowLevelContract('real');
+  describeLowLevelCancelContract('real');
 
   describe('cancel', () => {
     let stack: ScriptedStack | undefined;

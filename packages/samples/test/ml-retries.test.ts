@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
 import { ModuleClosedError, RetryModule, type FileJobRequest, type FileJobValue } from '../src/index.js';
+import { closeFailsAfterClosing } from './support/failing-close.js';
 import { LL_VARIANTS, delay, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
 
 describe('RetryModule', () => {
@@ -11,6 +12,56 @@ describe('RetryModule', () => {
     expect(() => new RetryModule({ lower: ll, baseDelayMs: -1 })).to.throw(RangeError, /baseDelayMs/);
     expect(() => new RetryModule({ lower: {} as never })).to.throw(TypeError, /options\.lower/);
     return shutDown(manager, [ll]);
+  });
+
+  it('should refuse a delay above 2^31-1 ms (a Node timer would fire after 1 ms), naming the value', () => {
+    const { ll, manager } = scriptedStack('real');
+    for (const name of ['baseDelayMs', 'maxDelayMs'] as const) {
+      expect(() => new RetryModule({ lower: ll, [name]: 2 ** 31 })).to.throw(RangeError, /`2147483648` \(number\)/);
+      expect(() => new RetryModule({ lower: ll, [name]: 2 ** 32 })).to.throw(RangeError, new RegExp(name));
+      expect(() => new RetryModule({ lower: ll, [name]: 2 ** 31 - 1 })).to.not.throw();
+    }
+    return shutDown(manager, [ll]);
+  });
+
+  it('should refuse NaN, infinities, negative and fractional numbers, and non-numbers, in every option', () => {
+    const { ll, manager } = scriptedStack('real');
+    for (const name of ['maxAttempts', 'baseDelayMs', 'maxDelayMs'] as const) {
+      for (const bad of [Number.NaN, Infinity, -Infinity, -1, 1.5, 2 ** 53]) {
+        expect(() => new RetryModule({ lower: ll, [name]: bad }), `${name}: ${bad}`).to.throw(RangeError, name);
+      }
+      for (const bad of ['10', null, 10n, {}]) {
+        expect(() => new RetryModule({ lower: ll, [name]: bad as never }), `${name}: ${String(bad)}`).to.throw(
+          TypeError,
+          name,
+        );
+      }
+    }
+    return shutDown(manager, [ll]);
+  });
+
+  it('should give every backoff timer an integer delay within 2^31-1 ms, however many attempts', async () => {
+    const { ll, manager, settings } = scriptedStack('real');
+    const attempts = 1100;
+    for (let i = 0; i < attempts; i++) {
+      settings.completeNextSynchronously({ status: 'error-can-retry', error: new Error('scripted') });
+    }
+    const delays: unknown[] = [];
+    sinon.stub(globalThis, 'setTimeout').callsFake(((callback: () => void, ms?: number) => {
+      delays.push(ms);
+      queueMicrotask(callback);
+      return { unref: () => undefined };
+    }) as never);
+    // base 0: with 2^(attempts - 1) unbounded, attempt 1026 would wait 0 * Infinity = NaN ms
+    const ml = new RetryModule({ lower: ll, maxAttempts: attempts, baseDelayMs: 0 });
+    ml.open();
+    const job = recorder<FileJobValue>();
+    ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
+    expect((await job.result).status).to.equal('error');
+    sinon.restore();
+    expect(delays).to.have.length(attempts - 1);
+    expect(delays.filter((ms) => !Number.isInteger(ms))).to.deep.equal([]);
+    await shutDown(manager, [ml, ll]);
   });
 
   for (const variant of LL_VARIANTS) {
@@ -56,6 +107,20 @@ describe('RetryModule', () => {
         ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
         expect((await job.result).status).to.equal('ok');
         expect(built.engine.calls.filter((call) => call.kind === 'unlink')).to.have.length(3);
+      });
+
+      it('should not retry a write-file whose close failed (EINTR) after its name existed: ok, no EEXIST', async () => {
+        const built = scriptedStack(variant, {}, 4, (engine) => closeFailsAfterClosing(engine, 'EINTR'));
+        stack = built;
+        ml = new RetryModule({ lower: built.ll, baseDelayMs: 0 });
+        ml.open();
+        const start = sinon.spy(built.ll, 'start');
+        const job = recorder<FileJobValue>();
+        ml.start({ kind: 'write-file', path: '/data/a', data: Buffer.from('abc') }, job.callback).release();
+        const result = await job.result;
+        expect(result.status, String(result.error)).to.equal('ok');
+        expect(start.callCount).to.equal(1);
+        expect(built.engine.readFile('/data/a')?.toString()).to.equal('abc');
       });
 
       it('should give up after maxAttempts and report error', async () => {

@@ -15,6 +15,7 @@ interface StartedAction {
   readonly label: string;
   readonly owner: number;
   readonly enqueuedAt: number;
+  readonly startedAt: number;
 }
 
 /**
@@ -36,13 +37,15 @@ interface StartedAction {
  * work started after a cancel it could know of. From the return on, the module above must pass the cancel at once
  * (ml-chain.ts step 5, internal/forward.ts step 6): an action enqueued after that is a violation.
  *
- * The checks: (1) an action that STARTED and belongs to an operation that ended must have been ENQUEUED before that
- * end, unless it is a close or an unlink (cleanup); (2) no action starts after its own `canceled` event (except a
- * close), as in async-file's own property.
+ * The checks: (1) no action of an operation starts after that operation ended, unless it is a close or an unlink
+ * (cleanup): not one enqueued after the end, and not one enqueued before it and still waiting in the manager's queue
+ * (a module must withdraw what has not started: fake cancel included); (2) no action starts after its own `canceled`
+ * event (except a close), as in async-file's own property.
  */
 export class ActionOwnership {
   private sequence = 0;
   private lastStarted: FileTraceEvent | null = null;
+  private lastStartedAt = 0;
   private readonly enqueuedAt = new Map<number, number>();
   private readonly canceledActions = new Set<number>();
   private readonly handleOwner = new Map<number, number>();
@@ -58,6 +61,7 @@ export class ActionOwnership {
   readonly listener: FileTraceListener = (event) => {
     const sequence = ++this.sequence;
     this.lastStarted = event.type === 'started' ? event : null;
+    if (event.type === 'started') this.lastStartedAt = sequence;
     if (event.type === 'enqueued') this.enqueuedAt.set(event.actionId, sequence);
     if (event.type === 'canceled') this.canceledActions.add(event.actionId);
     if (event.type === 'started' && event.action !== 'close' && this.canceledActions.has(event.actionId)) {
@@ -83,6 +87,7 @@ export class ActionOwnership {
       label: call.label,
       owner,
       enqueuedAt: this.enqueuedAt.get(event.actionId) ?? 0,
+      startedAt: this.lastStartedAt,
     });
   }
 
@@ -120,9 +125,10 @@ export class ActionOwnership {
     const found = [...this.violations];
     for (const action of this.started) {
       const end = this.endedAt.get(action.owner);
-      if (end === undefined || CLEANUP_ACTIONS.has(action.action) || action.enqueuedAt <= end) continue;
+      if (end === undefined || CLEANUP_ACTIONS.has(action.action) || action.startedAt <= end) continue;
+      const queued = action.enqueuedAt <= end ? ', though enqueued before (a queued action must be withdrawn)' : '';
       found.push(
-        `op${action.owner}: ${action.action} (${action.label}) was started after the op was canceled or called back`,
+        `op${action.owner}: ${action.action} (${action.label}) was started after the op was canceled or called back${queued}`,
       );
     }
     return found;

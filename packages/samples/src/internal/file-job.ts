@@ -2,7 +2,9 @@ import path from 'node:path';
 import type { AsyncOp } from 'async-op';
 import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-op-file';
 import { DEFAULT_CHUNK_SIZE, isRetryableError, type FileJobRequest, type FileJobValue } from '../file-job-request.js';
+import { DataDetachedError } from '../module-errors.js';
 import type { Result } from '../module-types.js';
+import { readFileJobRequest } from './read-file-job-request.js';
 
 /** Receives a job's end, exactly once. */
 export type JobEnd = (result: Result<FileJobValue>) => void;
@@ -12,18 +14,34 @@ export type JobEnd = (result: Result<FileJobValue>) => void;
  *
  * @remarks
  * abort() is real cancel: the work is stopped (the pending file action canceled, no further chunk) and the job ends
- * `canceled` once it stopped. abandon() is what fake cancel leaves behind: the job lets the action in flight finish,
- * then starts nothing more, closes its file, drops its buffers and ends `canceled` (the module ignores that result: it
- * reported canceled already). Either is a no-op once the job's outcome is decided.
+ * `canceled` once it stopped. Fake cancel calls withdraw() then abandon(): withdraw() makes the job start nothing more
+ * and cancels its first action if that one has not reported yet (queued, it never runs; an executing open is undone
+ * by the manager), without ending the job; abandon() lets the action in flight finish, then the job closes its file,
+ * removes a name it created, drops its buffers and ends `canceled` (the module ignores that result: it reported
+ * canceled already). Each is a no-op once the job's outcome is decided ({@link Job.isOutcomeDecided}).
  */
 export interface Job {
+  /**
+   * Whether a cancel can no longer change the result: the job's work is done (for `write-file`: the name exists) and
+   * only its file's close is left, or the job failed or ended. Fake cancel then reports nothing at once: the result
+   * comes when the job ends, as with real cancel.
+   */
+  readonly isOutcomeDecided: boolean;
   start(): void;
   abort(reason: unknown): void;
+  /** From now on nothing of the job starts; never ends the job (synchronous, before fake cancel's callback). */
+  withdraw(reason: unknown): void;
+  /** After withdraw(): clean up once the action in flight finished, then end; may end at once. */
   abandon(reason: unknown): void;
 }
 
 function errorResult(error: unknown): Result<FileJobValue> {
   return { status: isRetryableError(error) ? 'error-can-retry' : 'error', error };
+}
+
+/** The `ok` result of a job whose work is done, with the error of its file's final close if that one failed. */
+function okResult(value: FileJobValue, closeError: EngineError | null): Result<FileJobValue> {
+  return { status: 'ok', value: closeError === null ? value : { ...value, closeError } };
 }
 
 /**
@@ -41,17 +59,31 @@ export class FileJob implements Job {
   private isDecided = false;
   private hasEnded = false;
   private isAbandoned = false;
+  /** Whether the first action (an open, a rename or an unlink) was enqueued and has not reported yet. */
+  private isFirstActionPending = false;
   private reason: unknown = undefined;
 
+  /** write-file: the data's length at start(); a different length later means it was detached (or shrunk). */
+  private dataLength = 0;
+
+  /** @param request - checked (by the module) but read again, once, by start(). */
   constructor(
     private readonly manager: AsyncFileManager,
-    private readonly request: FileJobRequest,
+    private request: FileJobRequest,
     private readonly onEnd: JobEnd,
   ) {}
 
+  get isOutcomeDecided(): boolean {
+    return this.isDecided;
+  }
+
   /** Enqueues the first action; may end the job before it returns (a synchronous engine). @throws what it throws. */
   start(): void {
-    const request = this.request;
+    // a copy, each field read once: the job works on values that cannot change under it
+    const request = (this.request = readFileJobRequest(this.request));
+    if (request.kind === 'write-file') this.dataLength = request.data.byteLength;
+    // set BEFORE the enqueue: a synchronous engine reports inside it
+    this.isFirstActionPending = true;
     switch (request.kind) {
       case 'write-file': {
         const handle = (this.handle = this.manager.newFileHandle());
@@ -69,6 +101,7 @@ export class FileJob implements Job {
         let hasCalledBack = false;
         const callback = (error: EngineError | null): void => {
           hasCalledBack = true;
+          this.isFirstActionPending = false;
           this.managerOp?.release();
           this.managerOp = null;
           this.end(error === null ? { status: 'ok', value: { bytes: 0 } } : errorResult(error));
@@ -104,9 +137,24 @@ export class FileJob implements Job {
     this.closeThenEnd({ status: 'canceled', error: reason });
   }
 
-  abandon(reason: unknown): void {
+  withdraw(reason: unknown): void {
+    if (this.isDecided) return;
     this.isAbandoned = true;
     this.reason = reason;
+    if (!this.isFirstActionPending) return;
+    // the first action may still be queued, and must not start: cancel it now, not after the callback, which may
+    // free a slot (by canceling another operation) that the queued action would take. An executing open is undone by
+    // the manager (nothing else was created yet); an executing rename/unlink cannot be stopped and may still land
+    if (this.managerOp !== null) this.managerOp.cancel(reason);
+    else this.handle?.abort();
+  }
+
+  abandon(reason: unknown): void {
+    if (this.isDecided) return;
+    this.isAbandoned = true;
+    this.reason = reason;
+    // a withdrawn first action never reports: end as real cancel does (once the open's undo finished)
+    if (this.isFirstActionPending) this.abort(reason);
   }
 
   /** Common to every step callback: true if the job must stop here (fake cancel), cleaning up. */
@@ -119,6 +167,7 @@ export class FileJob implements Job {
   }
 
   private afterOpen(error: EngineError | null): void {
+    this.isFirstActionPending = false;
     if (this.shouldStop()) return;
     if (error !== null) return this.fail(error);
     this.step(() => {
@@ -132,6 +181,15 @@ export class FileJob implements Job {
   private writeFrom(offset: number): void {
     const request = this.request as Extract<FileJobRequest, { kind: 'write-file' }>;
     const handle = this.handle as AsyncFileHandle;
+    // the data is the caller's: detached (transferred away) it would read as empty, and the file would be named
+    // with part of it. Stop before the next chunk: the file has no name yet
+    if (request.data.byteLength !== this.dataLength) {
+      return this.fail(
+        new DataDetachedError(
+          `request.data was detached or shrunk while the job wrote it: ${this.dataLength} bytes at start, ${request.data.byteLength} now`,
+        ),
+      );
+    }
     if (offset >= request.data.length) {
       handle
         .createHardLink(request.path, (error) => {
@@ -172,14 +230,12 @@ export class FileJob implements Job {
     const value: FileJobValue =
       this.request.kind === 'read-file' ? { bytes, data: Buffer.concat(this.chunks, bytes) } : { bytes };
     this.chunks = [];
-    // the outcome is decided once the close is enqueued: a cancel now changes nothing
+    // the outcome is decided once the work is done (write-file: the name exists): a cancel now changes nothing, and
+    // neither does an error of the close, which releases the descriptor whatever it reports. Reported as a failure,
+    // a retryable EINTR would make a retry fail with EEXIST, and a canceled or failed write would leave its file
     this.isDecided = true;
     this.step(() =>
-      (this.handle as AsyncFileHandle)
-        .close((closeError) => {
-          this.end(closeError === null ? { status: 'ok', value } : errorResult(closeError));
-        })
-        .release(),
+      (this.handle as AsyncFileHandle).close((closeError) => this.end(okResult(value, closeError))).release(),
     );
   }
 

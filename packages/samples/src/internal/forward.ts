@@ -10,8 +10,11 @@ export interface ForwardContext {
   hasCalledBack: boolean;
   /** The callback's reference to this op. */
   readonly own: AsyncOp<ForwardContext>;
-  /** HL cancel-all: the tracking set's reference, until completion or the sweep releases it. */
+  /** HL cancel-all: the tracking list's reference, until completion or the sweep releases it. */
   tracked: AsyncOp<ForwardContext> | null;
+  /** HL cancel-all: the links of the tracking list (internal/tracking-list.ts), while tracked. */
+  previousTracked: ForwardContext | null;
+  nextTracked: ForwardContext | null;
 }
 
 /** What a forwarding module adds to the common steps. */
@@ -24,7 +27,7 @@ export interface ForwardOptions<R, V> {
   readonly mapResult: (result: Result<V>) => Result<V>;
   /** HL cancel-all: called with the new op before the lower start; returns the tracked reference to keep. */
   readonly track?: ((op: AsyncOp<ForwardContext>) => AsyncOp<ForwardContext>) | undefined;
-  /** HL cancel-all: removes `tracked` from the tracking set (it is released right after). */
+  /** HL cancel-all: removes `tracked` from the tracking list (it is released right after). */
   readonly untrack?: ((tracked: AsyncOp<ForwardContext>) => void) | undefined;
 }
 
@@ -47,7 +50,14 @@ export function startForwarded<R, V>(options: ForwardOptions<R, V>): AsyncOp<For
   const { lower, lifecycle, request, callback, mapResult, untrack } = options;
   // 1. (the caller) validated the callback and checked the module is open
   // 2. create the op and take the callback's reference BEFORE the lower start: its callback may come first
-  const context = { lower: null, hasCalledBack: false, own: null, tracked: null } as unknown as {
+  const context = {
+    lower: null,
+    hasCalledBack: false,
+    own: null,
+    tracked: null,
+    previousTracked: null,
+    nextTracked: null,
+  } as unknown as {
     -readonly [K in keyof ForwardContext]: ForwardContext[K];
   };
   const op = AsyncOp.create<ForwardContext>({ context, cancel: cancelForwarded });

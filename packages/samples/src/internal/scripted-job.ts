@@ -26,6 +26,10 @@ export class ScriptedJob implements Job {
     private readonly onEnd: JobEnd,
   ) {}
 
+  get isOutcomeDecided(): boolean {
+    return this.hasEnded || (this.inner?.isOutcomeDecided ?? false);
+  }
+
   start(): void {
     const { outcome } = this;
     if (outcome.hang === true) return;
@@ -40,6 +44,14 @@ export class ScriptedJob implements Job {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.end({ status: 'canceled', error: reason });
+  }
+
+  withdraw(reason: unknown): void {
+    if (this.hasEnded) return;
+    if (this.inner !== null) return this.inner.withdraw(reason);
+    // an expiry after this reports canceled, and starts no real job
+    this.reason = reason;
+    this.isAbandoned = true;
   }
 
   abandon(reason: unknown): void {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
 import { ModuleClosedError, SampleErrorCode, type FileJobValue } from '../../src/index.js';
-import { recorder, scriptedStack, shutDown, type LowLevelVariant, type ScriptedStack } from './stack.js';
+import { recorder, scriptedStack, shutDownScripted, type LowLevelVariant, type ScriptedStack } from './stack.js';
 
 const DATA = Buffer.from('0123456789abcdefghij');
 
@@ -12,9 +12,7 @@ export function describeLowLevelContract(variant: LowLevelVariant): void {
     let stack: ScriptedStack | undefined;
 
     afterEach(async () => {
-      if (stack !== undefined) await shutDown(stack.manager, [stack.ll]);
-      if (stack !== undefined) expect(stack.engine.openDescriptorCount).to.equal(0);
-      if (stack !== undefined) expect(stack.engine.violations).to.deep.equal([]);
+      if (stack !== undefined) await shutDownScripted(stack);
       stack = undefined;
     });
 

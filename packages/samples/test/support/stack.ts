@@ -1,5 +1,12 @@
-import { AsyncFileManager, ScriptedEngine, type ScriptedCall, type ScriptedEngineOptions } from 'async-op-file';
+import {
+  AsyncFileManager,
+  ScriptedEngine,
+  type FileEngine,
+  type ScriptedCall,
+  type ScriptedEngineOptions,
+} from 'async-op-file';
 import type { AsyncOp } from 'async-op';
+import { expect } from 'chai';
 import {
   FakeCancelFileModule,
   LowLevelTestSettings,
@@ -40,15 +47,16 @@ export interface ScriptedStack {
   readonly ll: LowLevelModule;
 }
 
-/** Builds and opens an LL module over a new scripted engine. */
+/** Builds and opens an LL module over a new scripted engine (given to the manager through `wrapEngine`, if given). */
 export function scriptedStack(
   variant: LowLevelVariant,
   engineOptions: ScriptedEngineOptions = {},
   concurrency = 4,
+  wrapEngine: (engine: ScriptedEngine) => FileEngine = (engine) => engine,
 ): ScriptedStack {
   const engine = new ScriptedEngine(engineOptions);
   engine.addDirectory('/data');
-  const manager = new AsyncFileManager({ engine, concurrency });
+  const manager = new AsyncFileManager({ engine: wrapEngine(engine), concurrency });
   const settings = new LowLevelTestSettings();
   const ll = createLowLevel(variant, manager, settings);
   ll.open();
@@ -98,6 +106,19 @@ export async function shutDown(
   for (const module of modules) await module.close();
   await manager.whenIdle();
   for (const module of modules) module.destroy();
+}
+
+/**
+ * Closes `modules` (default: the stack's LL) top-down, waits for the manager, and checks that the scripted engine
+ * holds no descriptor open and saw no descriptor misuse.
+ */
+export async function shutDownScripted(
+  stack: ScriptedStack,
+  modules: readonly CancellableModule<never, unknown>[] = [stack.ll],
+): Promise<void> {
+  await shutDown(stack.manager, modules);
+  expect(stack.engine.openDescriptorCount, 'descriptors left open').to.equal(0);
+  expect(stack.engine.violations).to.deep.equal([]);
 }
 
 /** Waits `ms` milliseconds. */

@@ -19,13 +19,15 @@ function errorResult(error: unknown): Result<FileJobValue> {
 
 /**
  * A copy of the samples' write-file job (internal/file-job.ts), reduced to what fake cancel needs: an anonymous
- * file, written in chunks, linked to its name, closed. abandon() lets the action in flight finish, then starts
- * nothing more: it closes the file, removes a name it created, and ends `canceled`.
+ * file, written in chunks, linked to its name, closed. withdraw() makes it start nothing more (an open that has not
+ * reported is canceled in the manager); abandon() lets the action in flight finish, then closes the file, removes a
+ * name it created, and ends `canceled`. Once the name exists the outcome is decided: `ok`, a close error or not.
  */
 export class WriteFileJobCopy {
   private handle: AsyncFileHandle | null = null;
   private createdPath: string | undefined;
   private isAbandoned = false;
+  private isOpenPending = false;
   private isDecided = false;
   private hasEnded = false;
 
@@ -35,16 +37,31 @@ export class WriteFileJobCopy {
     private readonly onEnd: (result: Result<FileJobValue>) => void,
   ) {}
 
+  get isOutcomeDecided(): boolean {
+    return this.isDecided;
+  }
+
   start(): void {
     const handle = (this.handle = this.manager.newFileHandle());
+    this.isOpenPending = true;
     handle.createAnonymousFile(path.dirname(this.request.path), (error) => this.afterStep(error, 0)).release();
   }
 
-  abandon(): void {
+  withdraw(): void {
+    if (this.isDecided) return;
     this.isAbandoned = true;
+    // the open may still be queued: cancel it before the module's callback can free a slot for it
+    if (this.isOpenPending) this.handle?.abort();
+  }
+
+  abandon(): void {
+    if (this.isDecided) return;
+    this.isAbandoned = true;
+    if (this.isOpenPending) this.closeThenEnd({ status: 'canceled', error: undefined });
   }
 
   private afterStep(error: EngineError | null, offset: number): void {
+    this.isOpenPending = false;
     if (this.shouldStop()) return;
     if (error !== null) return this.closeThenEnd(errorResult(error));
     const handle = this.handle as AsyncFileHandle;
@@ -60,9 +77,13 @@ export class WriteFileJobCopy {
         if (this.shouldStop()) return;
         if (linkError !== null) return this.closeThenEnd(errorResult(linkError));
         this.isDecided = true;
+        // the name exists: a close error does not fail the job (see FileJobValue.closeError)
         handle
           .close((closeError) =>
-            this.end(closeError === null ? { status: 'ok', value: { bytes: data.length } } : errorResult(closeError)),
+            this.end({
+              status: 'ok',
+              value: closeError === null ? { bytes: data.length } : { bytes: data.length, closeError },
+            }),
           )
           .release();
       })
@@ -162,13 +183,14 @@ export class FakeCancelCopy implements CancellableModule<FileJobRequest, FileJob
   /** Steps 6-8: report canceled now; the job cleans up when its real completion arrives. */
   protected cancelJob(context: FakeCancelContext): void {
     const { own, job, callback } = context;
-    // 6. complete() wins the delivery
-    if (!own.complete()) return;
+    // 6. complete() wins the delivery, unless the job's outcome is decided; the job starts nothing from here
+    if (job?.isOutcomeDecided === true || !own.complete()) return;
+    job?.withdraw();
     try {
       // 7. report canceled from inside cancel()
       callback({ status: 'canceled', error: own.reason });
     } finally {
-      // 8. AFTER the callback: let the job stop and clean up
+      // 8. AFTER the callback: let the job clean up and end
       job?.abandon();
     }
   }

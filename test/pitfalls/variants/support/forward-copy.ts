@@ -20,6 +20,10 @@ function mapForUsers(result: Result<FileJobValue>): Result<FileJobValue> {
 /**
  * A faithful copy of ML pass-through, HL and HL cancel-all (`tracks` true): the steps of internal/forward.ts and
  * hl-cancel-all.ts, as protected methods a pitfall variant overrides to make its one mistake.
+ *
+ * @remarks The tracked entries sit in a `Set` here, swept oldest first, where hl-cancel-all.ts links them into an
+ * O(1) list swept newest first; the steps of the sweep are the same, and a race run tracks a handful, so the Set's
+ * quadratic sweep (taking its first entry again and again) does not matter here.
  */
 export class ForwardCopy implements CancellableModule<unknown, FileJobValue> {
   protected readonly lifecycle: LifecycleCopy;
