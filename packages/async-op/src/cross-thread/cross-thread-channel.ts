@@ -15,8 +15,8 @@ import type { SharedCancel } from './shared-cancel.js';
  */
 export interface CrossThreadEndpoint {
   postMessage(message: unknown, transfer?: readonly TransferListItem[]): void;
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  off(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
 /** When a canceled call reports `canceled` to its callback. */
@@ -75,10 +75,9 @@ export class CrossThreadChannel {
   private readonly onError = (error: unknown): void => {
     this.lastError = error;
   };
-  private readonly onExit = (exitCode?: number): void =>
-    this.close(
-      new CrossThreadExitError(exitCode, this.lastError === undefined ? undefined : { cause: this.lastError }),
-    );
+  private readonly onExit = (exitCode: unknown): void =>
+    this.close(typeof exitCode === 'number' ? exitCode : undefined);
+  private readonly onClose = (): void => this.close(undefined);
 
   /**
    * Listens to the endpoint's `message`, `error`, `exit` and `close` events (removed once it ended).
@@ -109,7 +108,7 @@ export class CrossThreadChannel {
     endpoint.on('message', this.onMessage);
     endpoint.on('error', this.onError);
     endpoint.on('exit', this.onExit);
-    endpoint.on('close', this.onExit);
+    endpoint.on('close', this.onClose);
   }
 
   /** Calls started and not yet reported by the thread (a call canceled `at-once` counts until its report). */
@@ -182,15 +181,17 @@ export class CrossThreadChannel {
     deliver(call, ...outcome(call, message));
   }
 
-  /** The thread ended: every call in flight gets `exit` once; later starts throw it. */
-  private close(exit: CrossThreadExitError): void {
+  /** The thread ended: every call in flight gets the exit error once; later starts throw it. */
+  private close(exitCode: number | undefined): void {
     if (this.exit !== null) return;
+    const cause = this.lastError === undefined ? undefined : { cause: this.lastError };
+    const exit = new CrossThreadExitError(exitCode, cause);
     // 10. refuse new starts BEFORE calling back: a callback may start again
     this.exit = exit;
     this.endpoint.off('message', this.onMessage);
     this.endpoint.off('error', this.onError);
     this.endpoint.off('exit', this.onExit);
-    this.endpoint.off('close', this.onExit);
+    this.endpoint.off('close', this.onClose);
     const calls = [...this.calls.values()];
     this.calls.clear();
     for (const call of calls) {
