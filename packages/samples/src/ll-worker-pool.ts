@@ -105,6 +105,11 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
     return this.workers.length;
   }
 
+  /** Cancel slots of running tasks (one per task a worker runs); 0 once every task reported. */
+  get cancelSlotsInUse(): number {
+    return this.table.inUseCount;
+  }
+
   /** Worker threads started since creation: the pool's size after open(), plus one per replaced thread. */
   get workersStarted(): number {
     return this.started;

@@ -12,6 +12,8 @@ export type PoolTraceEventType =
   | 'cancel-requested'
   /** worker: the task began. */
   | 'task-started'
+  /** worker: the file's open was enqueued. */
+  | 'open-started'
   /** worker: a chunk read was enqueued (`detail`: its offset). */
   | 'read-started'
   /** worker: a chunk read returned (`detail`: bytes). */

@@ -80,6 +80,7 @@ async function hashFile(
   const options = { signal: follower.op.signal };
   // 3. the handle is closed on every way out; after a cancel, once the action in flight has finished (real cancel)
   await using file = new PromiseFileHandle(manager.newFileHandle());
+  trace('open-started');
   await file.openExistingFile(request.path, 'read', options);
   const chunkSize = chunkSizeOf(request);
   let bytes = 0;

@@ -15,6 +15,8 @@ export class TestThread {
 
   constructor(capacity = 16) {
     this.worker = new Worker(new URL('./test-worker.js', import.meta.url));
+    // a failed test that leaves a call running must not keep mocha from exiting
+    this.worker.unref();
     this.table = new CancelSlotTable({ capacity });
     this.channel = new CrossThreadChannel({ endpoint: this.worker, table: this.table });
     this.exited = new Promise((resolve) => this.worker.once('exit', resolve));
