@@ -17,7 +17,7 @@ export type { PassThroughModuleOptions } from './ml-pass-through.js';
 export { RealCancelFileModule } from './ll-real-cancel.js';
 export { RetryModule } from './ml-retries.js';
 export type { RetryModuleOptions } from './ml-retries.js';
-export { WorkerPoolModule } from './ll-worker-pool.js';
+export { MAX_FAILED_STARTS, WorkerPoolModule } from './ll-worker-pool.js';
 export type { WorkerPoolModuleOptions } from './ll-worker-pool.js';
 export { MAX_PAUSE_MS, MAX_ROUNDS, validateHashRequest } from './hash-request.js';
 export type { HashRequest, HashValue } from './hash-request.js';

@@ -8,6 +8,9 @@ import type { CancellableModule, ModuleState, Result, StartCallback } from './mo
 import { startWorkerThread, type PoolThread } from './pool-thread.js';
 import type { PoolTraceEvent, PoolTraceEventType, PoolTraceListener } from './worker-pool-trace.js';
 
+/** Threads in a row that exit before doing any work after which the pool stops replacing them. */
+export const MAX_FAILED_STARTS = 3;
+
 /** What {@link WorkerPoolModule} takes. */
 export interface WorkerPoolModuleOptions {
   /** Worker threads; an integer in [1, 64]. Default 2. */
@@ -67,6 +70,10 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
   private nextTaskId = 1;
   private nextWorkerId = 1;
   private started = 0;
+  /** Threads in a row that exited before doing any work; at MAX_FAILED_STARTS the pool stops replacing them. */
+  private failedStarts = 0;
+  /** Set once the pool gave up replacing threads: what start() throws until the module is opened again. */
+  private brokenBy: CrossThreadExitError | null = null;
 
   /** Creates the module (state `created`; no thread yet). @throws TypeError/RangeError for bad options. */
   constructor(options: WorkerPoolModuleOptions = {}) {
@@ -118,11 +125,14 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
   /** Starts the worker threads and accepts start() calls. @throws ModuleStateError unless created or closed. */
   open(): void {
     this.lifecycle.open();
+    this.failedStarts = 0;
+    this.brokenBy = null;
     while (this.workers.length < this.size) this.startWorker('open');
   }
 
   /**
-   * Starts one task. See {@link CancellableModule.start} for the contract.
+   * Starts one task. See {@link CancellableModule.start} for the contract; it also throws the CrossThreadExitError of
+   * the last thread once {@link MAX_FAILED_STARTS} threads in a row exited before doing any work (until reopened).
    *
    * @remarks The callback never runs inside start(): at the earliest inside cancel() (a queued task), else once the
    *   worker reported.
@@ -133,6 +143,7 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
     validateHashRequest(request);
     expectCallback(callback);
     this.lifecycle.admit();
+    if (this.brokenBy !== null) throw this.brokenBy;
     // 2. create the op and take the callback's reference: the delivery may come inside cancel()
     const context = { id: this.nextTaskId++, request, callback, own: null, call: null, worker: null };
     const op = AsyncOp.create<PoolTask>({
@@ -163,7 +174,8 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
     while (found) {
       found = false;
       for (const task of [...this.pending]) {
-        if (task.own.isCanceled) continue;
+        // a cancel before this one may have delivered it (its callback released the reference), or started others
+        if (!this.pending.has(task) || task.own.isCanceled) continue;
         found = true;
         if (task.own.cancel(reason)) canceled++;
       }
@@ -280,15 +292,16 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
     if (index < 0) return; // stopped by close()
     this.workers.splice(index, 1);
     if (this.lifecycle.state !== 'open') return;
-    // 11. a thread died: replace it, unless it died before doing anything (a thread that cannot start would be
-    //     replaced forever); with no thread left, the queued tasks fail instead of waiting forever
-    if (worker.hasWorked) {
+    // 11. a thread died: replace it, and give the new one the queue; but a thread that cannot even start would be
+    //     replaced forever: after MAX_FAILED_STARTS in a row, the queued tasks fail and start() throws instead
+    this.failedStarts = worker.hasWorked ? 0 : this.failedStarts + 1;
+    if (this.failedStarts < MAX_FAILED_STARTS) {
       this.startWorker('replace');
       return this.dispatch();
     }
+    const exit = (this.brokenBy = new CrossThreadExitError(code));
     if (this.workers.length > 0) return;
-    for (const task of this.queue.splice(0))
-      this.deliver(task, { status: 'error', error: new CrossThreadExitError(code) });
+    for (const task of this.queue.splice(0)) this.deliver(task, { status: 'error', error: exit });
   }
 
   private async stopWorkers(): Promise<void> {

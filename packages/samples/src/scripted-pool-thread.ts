@@ -41,8 +41,12 @@ export class ScriptedPoolThread extends EventEmitter implements PoolThread {
   private readonly port = new WorkerPort(this);
   private readonly server: CrossThreadServer;
   private readonly deliver: (deliver: () => void) => void;
+  /** Messages on their way, each direction in order (a port is FIFO, whatever order `deliver` runs its calls in). */
+  private readonly toWorker: unknown[] = [];
+  private readonly toPool: unknown[] = [];
   private exitCode: number | null = null;
   private exited: Promise<number> | null = null;
+  private resolveExited: ((code: number) => void) | null = null;
 
   /** Starts serving at once. */
   constructor(options: ScriptedPoolThreadOptions) {
@@ -60,22 +64,24 @@ export class ScriptedPoolThread extends EventEmitter implements PoolThread {
   postMessage(message: unknown): void {
     const copy = structuredClone(message);
     if (this.exitCode !== null) return;
+    this.toWorker.push(copy);
     this.deliver(() => {
-      if (this.exitCode === null) this.port.emit('message', copy);
+      const next = this.toWorker.shift();
+      if (this.exitCode === null) this.port.emit('message', next);
     });
   }
 
-  /** Ends the "thread" as a crash or process.exit() would, with `code`; `exit` follows through `deliver`. */
+  /**
+   * Ends the "thread" as a crash or process.exit() would, with `code`: what its side posted before is still
+   * delivered, then `exit`; what it posts later is dropped.
+   */
   crash(code = 1): Promise<number> {
     if (this.exited !== null) return this.exited;
     this.exitCode = code;
     this.server.close();
-    this.exited = new Promise((resolve) =>
-      this.deliver(() => {
-        this.emit('exit', code);
-        resolve(code);
-      }),
-    );
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    this.toPool.push(EXIT);
+    this.deliver(() => this.deliverToPool());
     return this.exited;
   }
 
@@ -84,11 +90,21 @@ export class ScriptedPoolThread extends EventEmitter implements PoolThread {
     return this.crash(1);
   }
 
-  /** @internal What the worker's side posts: delivered to the pool's side unless the thread ended. */
+  /** @internal What the worker's side posts: delivered to the pool's side, in order, unless the thread ended. */
   toOwner(message: unknown): void {
     if (this.exitCode !== null) return;
-    this.deliver(() => {
-      if (this.exitCode === null) this.emit('message', message);
-    });
+    this.toPool.push(message);
+    this.deliver(() => this.deliverToPool());
+  }
+
+  private deliverToPool(): void {
+    const next = this.toPool.shift();
+    if (next !== EXIT) return void this.emit('message', next);
+    const code = this.exitCode as number;
+    this.emit('exit', code);
+    this.resolveExited?.(code);
   }
 }
+
+/** The marker of the exit in the queue to the pool's side. */
+const EXIT = Symbol('exit');

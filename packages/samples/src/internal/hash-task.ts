@@ -20,7 +20,7 @@ export type TracePost = (type: PoolTraceEventType, detail?: string) => void;
 function hashChunk(total: Hash, chunk: Uint8Array, rounds: number, follower: SharedCancelFollower): void {
   let digest: Uint8Array = chunk;
   for (let round = 0; round < rounds; round++) {
-    // 4. the one-load check of a busy loop: this thread does not yield, so no message or doorbell can reach it
+    // 6. the one-load check of a busy loop: this thread does not yield, so no message or doorbell can reach it
     follower.throwIfCanceled();
     digest = createHash('sha256').update(digest).digest();
   }
@@ -48,6 +48,7 @@ export async function runHashTask(
   let isChecking = false;
   follower.op.onCancel(() => trace('cancel-seen', isChecking ? 'check' : 'doorbell'));
   const hash = (chunk: Uint8Array): void => {
+    follower.throwIfCanceled();
     trace('hash-started', String(rounds));
     isChecking = true;
     try {
@@ -56,6 +57,8 @@ export async function runHashTask(
       isChecking = false;
     }
   };
+  // 2. a task canceled before it reached this thread starts nothing (its follower is canceled already)
+  follower.throwIfCanceled();
   trace('task-started');
   if (request.kind === 'hash-bytes') {
     hash(request.data);
@@ -76,9 +79,9 @@ async function hashFile(
   trace: TracePost,
   hash: (chunk: Uint8Array) => void,
 ): Promise<{ bytes: number; chunks: number }> {
-  // 2. every wait takes the follower's signal: a cancel while this thread awaits I/O or the pause ends the wait
+  // 3. every wait takes the follower's signal: a cancel while this thread awaits I/O or the pause ends the wait
   const options = { signal: follower.op.signal };
-  // 3. the handle is closed on every way out; after a cancel, once the action in flight has finished (real cancel)
+  // 4. the handle is closed on every way out; after a cancel, once the action in flight has finished (real cancel)
   await using file = new PromiseFileHandle(manager.newFileHandle());
   trace('open-started');
   await file.openExistingFile(request.path, 'read', options);
@@ -86,6 +89,8 @@ async function hashFile(
   let bytes = 0;
   let chunks = 0;
   for (;;) {
+    // 5. no step starts after the cancel was seen: check before each (a cancel seen while waiting rejected the wait)
+    follower.throwIfCanceled();
     trace('read-started', String(bytes));
     const chunk = await file.read(bytes, chunkSize, options);
     trace('read-done', String(chunk.length));
