@@ -32,6 +32,12 @@ export const GROUPS: readonly GroupInfo[] = [
       'AsyncFileManager (node-fs) fast path: cached 4 KiB random reads with syncThresholdBytes, cacheProbe and a BufferPool against the readSync loop and callback fs.read; event-loop delay on an uncached file with and without the probe; new Buffer memory per read with the pool against slab buffers',
     budgetMs: 150_000,
   },
+  {
+    name: 'cross-thread',
+    description:
+      'cross-thread cancel: the one-load check against a plain Atomics.load; the shared doorbell against a waitAsync per task; cancel latency p50/p99 to a busy and an idle worker against a transferable AbortSignal; tasks/s through the worker-pool sample with 10% canceled against piscina 5 aborting by signal',
+    budgetMs: 60_000,
+  },
 ];
 
 /** The node flags every group process gets (a large, fixed young generation for allocation readings). */
