@@ -261,10 +261,12 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
   }
   // #endregion
 
-  /** 10. exactly once: complete() decides; release the callback's reference before calling back, count out after. */
+  // #region deliver
   private deliver(task: PoolTask, result: Result<HashValue>): void {
+    // 10. exactly once: complete() decides (a queued cancel, the report or an exit: whichever comes first)
     if (!task.own.complete()) return;
     this.pending.delete(task);
+    // release the callback's reference BEFORE calling back, count the task out AFTER (close() waits for the callback)
     task.own.release();
     try {
       this.trace('callback', task.id, task.worker?.id ?? 0, result.status);
@@ -273,6 +275,7 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
       this.lifecycle.end();
     }
   }
+  // #endregion
 
   private startWorker(why: 'open' | 'replace'): void {
     const thread = this.createThread();
@@ -286,6 +289,7 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
     this.trace('worker-started', 0, worker.id, why);
   }
 
+  // #region exit
   private onExit(worker: PoolWorker, code: number): void {
     this.trace('worker-exited', 0, worker.id, String(code));
     const index = this.workers.indexOf(worker);
@@ -303,6 +307,7 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
     if (this.workers.length > 0) return;
     for (const task of this.queue.splice(0)) this.deliver(task, { status: 'error', error: exit });
   }
+  // #endregion
 
   private async stopWorkers(): Promise<void> {
     if (this.lifecycle.state !== 'closed') return;
