@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { describeOrder, runChaining } from './chaining-demo.js';
 import { explore, pitfallNames } from './explore.js';
 import { demoDirectory, runSample, SAMPLE_DEMOS, SAMPLE_NAMES } from './samples-demo.js';
+import { describeThreads, runThreads } from './threads-demo.js';
 
 /** Exit codes: 0 every check held, 1 a demo showed a broken guarantee or a leak, 2 bad usage. */
 const EXIT_OK = 0;
@@ -25,6 +26,7 @@ Commands:
   all                 chaining, then every sample (the default)
   chaining            the file manager's chaining: OPEN/WRITE/CLOSE order and peak open files
   samples [name...]   each sample started and canceled mid-way, as a timeline
+  threads             the worker pool: hashes on 2 worker threads, canceled while busy, idle and queued
   explore <pitfall>   a broken variant from the pitfall ladder under fast-check: the minimal failing
                       interleaving, then the correct module on the same case (\`explore --list\` lists them)
 
@@ -49,6 +51,12 @@ the correct module on the same generated case. Needs a built checkout of the rep
 
 Options:
   --list        the pitfall names`,
+  threads: `Usage: async-op-demo threads
+
+Runs four hashes of a 64 KiB file through the worker-pool sample (2 worker threads): one canceled while its worker
+hashes (seen by the one-load check of its loop), one while its worker pauses between chunks (seen through the
+doorbell, with no check running), one while queued, one left to finish. Prints the timeline of both threads, the
+results, and whether a thread was restarted or anything leaked.`,
   samples: `Usage: async-op-demo samples [name...]
 
 Starts each sample on real files and cancels it mid-way; prints a timeline (time, layer, event), the result, and
@@ -98,6 +106,15 @@ async function samples(root: string, names: readonly string[]): Promise<boolean>
   return isOk;
 }
 
+async function threads(root: string): Promise<boolean> {
+  console.log('== threads: the worker pool, 2 worker threads, 4 hashes (busy, idle, queued canceled; one finishes)');
+  const run = await runThreads(demoDirectory(root, 'threads'));
+  for (const line of run.timeline.format()) console.log(`  ${line}`);
+  for (const line of describeThreads(run)) console.log(`  ${line}`);
+  console.log(run.isOk ? '  -> every cancel stopped its task and kept its worker\n' : '  -> FAILED\n');
+  return run.isOk;
+}
+
 async function exploreCommand(names: readonly string[], isList: boolean): Promise<number> {
   if (isList) {
     for (const name of await pitfallNames()) console.log(name);
@@ -131,8 +148,10 @@ async function main(argv: readonly string[]): Promise<number> {
     },
   });
   const [command = 'all', ...rest] = positionals;
-  if (!['all', 'chaining', 'samples', 'explore'].includes(command)) {
-    throw new UsageError(`unknown command "${command}"; commands: all, chaining, samples, explore (see --help)`);
+  if (!['all', 'chaining', 'samples', 'threads', 'explore'].includes(command)) {
+    throw new UsageError(
+      `unknown command "${command}"; commands: all, chaining, samples, threads, explore (see --help)`,
+    );
   }
   if (values.help === true) {
     console.log(HELP[command] ?? HELP['main']);
@@ -149,6 +168,7 @@ async function main(argv: readonly string[]): Promise<number> {
     let isOk = true;
     if (command === 'all' || command === 'chaining') isOk = (await chaining(root, files, workers)) && isOk;
     if (command === 'all' || command === 'samples') isOk = (await samples(root, rest)) && isOk;
+    if (command === 'threads') isOk = (await threads(root)) && isOk;
     console.log(isOk ? 'all checks held' : 'SOME CHECKS FAILED (see above)');
     return isOk ? EXIT_OK : EXIT_FAILED;
   } finally {
