@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
 import { poolRaceProperty } from './harness/pool-race-property.js';
-import { POOL_STACK_SHAPES } from './harness/pool-stacks.js';
+import { POOL_STACK_SHAPES } from '../conformance/support/worker-pool-stacks.js';
 
 // The worker pool under fast-check's scheduler, with scripted threads (ScriptedPoolThread: the workers' code on this
 // thread, every message in both directions a scheduled task): random interleavings of starts, posts, reports,

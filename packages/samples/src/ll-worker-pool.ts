@@ -3,7 +3,7 @@ import { isRetryableError } from './file-job-request.js';
 import { validateHashRequest, type HashRequest, type HashValue } from './hash-request.js';
 import type { PoolTaskMessage } from './internal/hash-task.js';
 import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import type { PoolTraceMessage } from './internal/serve-pool-tasks.js';
+import type { PoolShutdownMessage, PoolTraceMessage } from './internal/serve-pool-tasks.js';
 import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
 import { startWorkerThread, type PoolThread } from './pool-thread.js';
 import type { PoolTraceEvent, PoolTraceEventType, PoolTraceListener } from './worker-pool-trace.js';
@@ -41,6 +41,8 @@ interface PoolWorker {
   task: PoolTask | null;
   /** Whether it ever reported, or died running a task: then its exit is worth a replacement (see onExit). */
   hasWorked: boolean;
+  /** Resolves with the exit code once the thread exited. */
+  readonly exited: Promise<number>;
 }
 
 /**
@@ -53,7 +55,8 @@ interface PoolWorker {
  * workers): the worker sees it at its next check in a busy loop, or at once through the doorbell while it waits for
  * I/O or its pause; it stops, closes its file, and reports; `canceled` is delivered then (real cancel). A worker that
  * exits with a task reports `error` (a CrossThreadExitError) for it, once, and is replaced. close() cancels every
- * task, waits for every callback, then stops the threads. Transient file errors (EMFILE, ...) are `error-can-retry`.
+ * task, waits for every callback, then asks each thread to shut down (it closes its file manager and exits) and waits
+ * for it. Transient file errors (EMFILE, ...) are `error-can-retry`.
  */
 export class WorkerPoolModule implements CancellableModule<HashRequest, HashValue> {
   readonly name = 'll-worker-pool';
@@ -194,7 +197,8 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
     const drained = this.lifecycle.close();
     // 2. cancel everything: queued tasks report at once, running ones once their worker stopped
     this.cancelAll();
-    // 3. once every callback ran, stop the threads (unless the module was opened again meanwhile)
+    // 3. once every callback ran, shut the threads down: each closes what it owns, then exits (a thread terminated
+    //    from outside could not close its files); unless the module was opened again meanwhile
     return drained.then(() => this.stopWorkers());
   }
   // #endregion
@@ -280,11 +284,17 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
   private startWorker(why: 'open' | 'replace'): void {
     const thread = this.createThread();
     const channel = new CrossThreadChannel({ endpoint: thread, table: this.table });
-    const worker: PoolWorker = { id: this.nextWorkerId++, thread, channel, task: null, hasWorked: false };
+    let resolveExited: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => (resolveExited = resolve));
+    const worker: PoolWorker = { id: this.nextWorkerId++, thread, channel, task: null, hasWorked: false, exited };
     this.workers.push(worker);
     this.started++;
     // the channel listens first: a task in flight gets its error before the pool replaces the thread
-    thread.on('exit', (code) => this.onExit(worker, typeof code === 'number' ? code : 1));
+    thread.on('exit', (code) => {
+      const exitCode = typeof code === 'number' ? code : 1;
+      resolveExited(exitCode);
+      this.onExit(worker, exitCode);
+    });
     if (this.traceListener !== undefined) thread.on('message', (message: unknown) => this.forward(worker, message));
     this.trace('worker-started', 0, worker.id, why);
   }
@@ -309,10 +319,13 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
   }
   // #endregion
 
+  /** Asks every thread to shut down (each closes what it owns, then exits); resolves once all exited. */
   private async stopWorkers(): Promise<void> {
     if (this.lifecycle.state !== 'closed') return;
     const stopping = this.workers.splice(0);
-    await Promise.all(stopping.map((worker) => worker.thread.terminate()));
+    const shutdown: PoolShutdownMessage = { poolShutdown: true };
+    for (const worker of stopping) if (!worker.channel.hasExited) worker.thread.postMessage(shutdown);
+    await Promise.all(stopping.map((worker) => worker.exited));
   }
 
   private forward(worker: PoolWorker, message: unknown): void {

@@ -6,11 +6,10 @@ import type { CrossThreadEndpoint } from 'async-op';
  * (in-thread, for race tests).
  *
  * @remarks It must emit `message` for what the thread posts, `exit` (with the exit code) once it ended, and `error`
- *   before an exit caused by an uncaught error; terminate() ends it and resolves once it exited.
+ *   before an exit caused by an uncaught error. The thread must serve the pool's tasks as internal/pool-thread-main.js
+ *   does (the sample's servePoolTasks): the pool's close() asks it to shut down and waits for its exit.
  */
-export interface PoolThread extends CrossThreadEndpoint {
-  terminate(): Promise<number>;
-}
+export type PoolThread = CrossThreadEndpoint;
 
 /** The worker-pool thread of this package: a real worker thread running internal/pool-thread-main.js. */
 export function startWorkerThread(): PoolThread {

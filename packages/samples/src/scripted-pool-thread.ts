@@ -52,7 +52,8 @@ export class ScriptedPoolThread extends EventEmitter implements PoolThread {
   constructor(options: ScriptedPoolThreadOptions) {
     super();
     this.deliver = options.deliver ?? ((deliver) => void setImmediate(deliver));
-    this.server = servePoolTasks(this.port, options.manager);
+    // the manager is the test's (shared by threads and pools): a shutdown leaves it open
+    this.server = servePoolTasks(this.port, options.manager, { onShutdown: () => void this.crash(0) });
   }
 
   /** Whether the "thread" has ended (crash() or terminate() was called). */

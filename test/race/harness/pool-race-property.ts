@@ -2,7 +2,12 @@ import { LeakTracker, SharedCancelFollower, type AsyncOp } from 'async-op';
 import { AsyncFileManager, ScriptedEngine } from 'async-op-file';
 import { ScriptedPoolThread, type HashRequest, type PoolTraceEvent } from 'async-op-samples';
 import fc from 'fast-check';
-import { buildPoolStack, POOL_STACK_SHAPES, type PoolStack, type PoolStackShape } from './pool-stacks.js';
+import {
+  buildPoolStack,
+  POOL_STACK_SHAPES,
+  type PoolStack,
+  type PoolStackShape,
+} from '../../conformance/support/worker-pool-stacks.js';
 import { routeTimersThroughScheduler } from './scheduled-timers.js';
 
 type Reentry = 'none' | 'start' | 'cancel-others' | 'close-top' | 'cancel-all';

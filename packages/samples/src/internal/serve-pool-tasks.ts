@@ -12,24 +12,49 @@ export interface PoolTraceMessage {
   };
 }
 
+/** The pool's last message to a thread: stop serving, clean up, exit (see WorkerPoolModule.close()). */
+export interface PoolShutdownMessage {
+  readonly poolShutdown: true;
+}
+
+/** Options of {@link servePoolTasks}. */
+export interface ServePoolTasksOptions {
+  /** Runs one task; default runHashTask (a test thread adds commands of its own around it). */
+  readonly handle?: typeof runHashTask | undefined;
+  /**
+   * Called once the pool asked this thread to shut down and the server stopped: release what the thread owns (its
+   * file manager) and end the thread (close `parentPort`). The pool waits for the thread's exit.
+   */
+  readonly onShutdown: () => void;
+}
+
 function ignore(): void {
   // an untraced task posts nothing
 }
 
 /**
  * The worker side of the pool: serves the tasks that arrive on `port` with {@link runHashTask}, posting the trace
- * events of traced tasks ahead of their reports.
+ * events of traced tasks ahead of their reports, until the pool's shutdown message.
  *
  * @param port - `parentPort` in a worker, or the port of a scripted thread.
- * @param manager - the worker's file manager (one per worker thread).
- * @param handle - runs one task; default runHashTask (a test worker adds commands of its own around it).
+ * @param manager - the file manager the tasks use (one per worker thread).
+ * @param options - `handle`, `onShutdown`.
  */
 export function servePoolTasks(
   port: CrossThreadPort,
   manager: AsyncFileManager,
-  handle: typeof runHashTask = runHashTask,
+  options: ServePoolTasksOptions,
 ): CrossThreadServer {
-  return CrossThreadServer.serve(port, (received: unknown, follower: SharedCancelFollower) => {
+  const handle = options.handle ?? runHashTask;
+  const onShutdown = (message: unknown): void => {
+    if ((message as Partial<PoolShutdownMessage> | null)?.poolShutdown !== true) return;
+    // the pool sends it once every task reported: nothing is in flight
+    port.off('message', onShutdown);
+    server.close();
+    options.onShutdown();
+  };
+  port.on('message', onShutdown);
+  const server = CrossThreadServer.serve(port, (received: unknown, follower: SharedCancelFollower) => {
     const message = received as PoolTaskMessage;
     const trace: TracePost = message.trace
       ? (type, detail) => {
@@ -49,4 +74,5 @@ export function servePoolTasks(
       },
     );
   });
+  return server;
 }

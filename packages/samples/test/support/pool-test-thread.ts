@@ -16,8 +16,9 @@ export interface PoolThreadStats {
 LeakTracker.enable();
 const COMMAND = 'test-command:';
 
+const port = parentPort as NonNullable<typeof parentPort>;
 const manager = new AsyncFileManager({ concurrency: 2, syncThresholdBytes: 0, cacheProbe: false });
-servePoolTasks(parentPort as NonNullable<typeof parentPort>, manager, (files, message, follower, trace) => {
+const handle: typeof runHashTask = (files, message, follower, trace) => {
   const { request } = message;
   if (request.kind !== 'hash-file' || !request.path.startsWith(COMMAND)) {
     return runHashTask(files, message, follower, trace);
@@ -35,4 +36,5 @@ servePoolTasks(parentPort as NonNullable<typeof parentPort>, manager, (files, me
     liveReferences: LeakTracker.liveReferences(0).length - 1,
   };
   return Promise.resolve(stats as unknown as HashValue);
-});
+};
+servePoolTasks(port, manager, { handle, onShutdown: () => void manager.close().then(() => port.close()) });
