@@ -82,6 +82,20 @@ export function encodeReason(reason: unknown, keepStack: boolean): EncodedReason
 }
 
 /**
+ * Creates an error without capturing a stack: here the stack would only show the decoding (the real one, when there
+ * is one, comes with the data), and capturing it is most of an error's cost, on the path of every cancel.
+ */
+function withoutStack<E extends Error>(create: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return create();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * Rebuilds a value from {@link encodeReason}'s data: an Error of the same name, message, code and kind (a
  * CanceledError when the code is `ERR_CANCELED`, a DOMException for a DOMException), a plain object, or the primitive.
  *
@@ -91,17 +105,19 @@ export function encodeReason(reason: unknown, keepStack: boolean): EncodedReason
 export function decodeReason(encoded: EncodedReason): unknown {
   switch (encoded.type) {
     case 'none':
-      return new CanceledError();
+      return withoutStack(() => new CanceledError());
     case 'primitive':
       return encoded.value;
     case 'dom-exception':
       return new DOMException(encoded.message, encoded.name);
     case 'error': {
-      const error = encoded.code === 'ERR_CANCELED' ? new CanceledError(encoded.message) : new Error(encoded.message);
+      const error = withoutStack(() =>
+        encoded.code === 'ERR_CANCELED' ? new CanceledError(encoded.message) : new Error(encoded.message),
+      );
       if (error.name !== encoded.name) Object.defineProperty(error, 'name', { value: encoded.name, writable: true });
       if (encoded.code !== undefined && !(error instanceof CanceledError)) Object.assign(error, { code: encoded.code });
       if (encoded.kind !== undefined) Object.assign(error, { kind: encoded.kind });
-      if (encoded.stack !== undefined) error.stack = encoded.stack;
+      error.stack = encoded.stack ?? `${encoded.name}: ${encoded.message}\n    (rebuilt from another thread)`;
       return error;
     }
     case 'object': {
