@@ -38,6 +38,12 @@ export const GROUPS: readonly GroupInfo[] = [
       'cost per operation against the number of operations: HL cancel-all cancelAll() over 10^4, 10^5 and 10^6 pending, and AsyncOp create+follow(signal)+complete+release with 10^3, 10^4 and 10^5 live followers of one AbortSignal',
     budgetMs: 240_000,
   },
+  {
+    name: 'cross-thread',
+    description:
+      'cross-thread cancel: the one-load check against a plain Atomics.load; the shared doorbell against a waitAsync per task; cancel latency p50/p99 to a busy and an idle worker against a transferable AbortSignal; tasks/s through the worker-pool sample with 10% canceled against piscina 5 aborting by signal',
+    budgetMs: 60_000,
+  },
 ];
 
 /** The node flags every group process gets (a large, fixed young generation for allocation readings). */

@@ -11,3 +11,26 @@ export { LeakTracker } from './leak-tracker.js';
 export type { CollectedReference, LeakTrackerOptions, LiveReference } from './leak-tracker.js';
 export { runAsPromise, runAsPromiseRejectingOnCancel } from './run-as-promise.js';
 export type { NodeCallback, RunAsPromiseOptions, StartFunction } from './run-as-promise.js';
+export { CancelSlotTable } from './cross-thread/cancel-slot-table.js';
+export type { CancelSlotTableOptions } from './cross-thread/cancel-slot-table.js';
+export { SharedCancel } from './cross-thread/shared-cancel.js';
+export type { SharedCancelDescriptor } from './cross-thread/shared-cancel-descriptor.js';
+export { SharedCancelFollower, SLOT_RELEASED_KIND } from './cross-thread/shared-cancel-follower.js';
+export type { SharedCancelFollowerOptions } from './cross-thread/shared-cancel-follower.js';
+export { CancelSlotsExhaustedError } from './cross-thread/cancel-slots-exhausted-error.js';
+export { CancelSlotReleasedError } from './cross-thread/cancel-slot-released-error.js';
+export { CrossThreadExitError } from './cross-thread/cross-thread-exit-error.js';
+export { CrossThreadErrorCode } from './cross-thread/cross-thread-error-codes.js';
+export { CrossThreadChannel } from './cross-thread/cross-thread-channel.js';
+export type {
+  CancelReport,
+  CrossThreadCallOptions,
+  CrossThreadChannelOptions,
+  CrossThreadEndpoint,
+} from './cross-thread/cross-thread-channel.js';
+export { CrossThreadServer } from './cross-thread/cross-thread-server.js';
+export type {
+  CrossThreadHandler,
+  CrossThreadPort,
+  CrossThreadServerOptions,
+} from './cross-thread/cross-thread-server.js';

@@ -13,6 +13,8 @@ import {
   type LowLevelTestSettings,
 } from 'async-op-samples';
 
+// The worker-pool stacks (an LL of HashRequests, not file jobs) are in worker-pool-stacks.ts.
+
 /** The two LL variants; every stack runs over both. */
 export const LOW_LEVEL_VARIANTS = ['real', 'fake'] as const;
 export type LowLevelVariant = (typeof LOW_LEVEL_VARIANTS)[number];

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 export class UsageError extends Error {}
 
 /** The demo CLI's commands. */
-export const COMMANDS = ['all', 'chaining', 'samples', 'explore'] as const;
+export const COMMANDS = ['all', 'chaining', 'samples', 'threads', 'explore'] as const;
 
 /** One of {@link COMMANDS}. */
 export type Command = (typeof COMMANDS)[number];

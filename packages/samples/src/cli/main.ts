@@ -8,6 +8,7 @@ import { parseArguments, UsageError } from './arguments.js';
 import { describeOrder, runChaining } from './chaining-demo.js';
 import { explore, findPitfallRegistry, pitfallNames } from './explore.js';
 import { demoDirectory, runSample, SAMPLE_DEMOS, SAMPLE_NAMES } from './samples-demo.js';
+import { describeThreads, runThreads } from './threads-demo.js';
 
 /** Exit codes: 0 every check held, 1 a demo showed a broken guarantee or a leak, 2 bad usage. */
 const EXIT_OK = 0;
@@ -23,6 +24,7 @@ Commands:
   all                 chaining, then every sample (the default)
   chaining            the file manager's chaining: OPEN/WRITE/CLOSE order and peak open files
   samples [name...]   each sample started and canceled mid-way, as a timeline
+  threads             the worker pool: hashes on 2 worker threads, canceled while busy, idle and queued
   explore <pitfall>   a broken variant from the pitfall ladder under fast-check: the minimal failing
                       interleaving, then the correct module on the same case (\`explore --list\` lists them)
 
@@ -48,6 +50,12 @@ the correct module on the same generated case. Needs a built checkout of the rep
 
 Options:
   --list        the pitfall names`,
+  threads: `Usage: async-op-demo threads
+
+Runs four hashes of a 64 KiB file through the worker-pool sample (2 worker threads): one canceled while its worker
+hashes (seen by the one-load check of its loop), one while its worker pauses between chunks (seen through the
+doorbell, with no check running), one while queued, one left to finish. Prints the timeline of both threads, the
+results, and whether a thread was restarted or anything leaked.`,
   samples: `Usage: async-op-demo samples [name...] | --list
 
 Starts each sample on real files and cancels it mid-way, in the order named (all seven when none is named); prints a
@@ -109,6 +117,15 @@ async function samples(root: string, names: readonly string[]): Promise<boolean>
   return isOk;
 }
 
+async function threads(root: string): Promise<boolean> {
+  console.log('== threads: the worker pool, 2 worker threads, 4 hashes (busy, idle, queued canceled; one finishes)');
+  const run = await runThreads(demoDirectory(root, 'threads'));
+  for (const line of run.timeline.format()) console.log(`  ${line}`);
+  for (const line of describeThreads(run)) console.log(`  ${line}`);
+  console.log(run.isOk ? '  -> every cancel stopped its task and kept its worker\n' : '  -> FAILED\n');
+  return run.isOk;
+}
+
 async function exploreCommand(names: readonly string[], isList: boolean): Promise<number> {
   // without the repository's ladder (an installed package), explore cannot run here at all: say so as usage
   const registry = findPitfallRegistry();
@@ -163,6 +180,7 @@ async function main(argv: readonly string[]): Promise<number> {
     let isOk = true;
     if (command === 'all' || command === 'chaining') isOk = (await chaining(root, files, workers)) && isOk;
     if (command === 'all' || command === 'samples') isOk = (await samples(root, names)) && isOk;
+    if (command === 'threads') isOk = (await threads(root)) && isOk;
     console.log(isOk ? 'all checks held' : 'SOME CHECKS FAILED (see above)');
     return isOk ? EXIT_OK : EXIT_FAILED;
   } finally {

@@ -4,6 +4,7 @@ import { FakeCancelFileModule } from '../ll-fake-cancel.js';
 import { RealCancelFileModule } from '../ll-real-cancel.js';
 import type { CancellableModule, Result } from '../module-types.js';
 import type { FileJobRequest, FileJobValue } from '../file-job-request.js';
+import { crossThreadCancel } from './cross-thread-diagram.js';
 import { SequenceDiagram } from './sequence-diagram.js';
 
 /**
@@ -17,6 +18,8 @@ export const DIAGRAMS: Record<string, () => Promise<string>> = {
   'cancel-executing': () => cancelPhase('executing'),
   'll-real-cancel': () => sampleCancel('real'),
   'll-fake-cancel': () => sampleCancel('fake'),
+  'cross-thread-cancel-busy': () => crossThreadCancel('busy'),
+  'cross-thread-cancel-idle': () => crossThreadCancel('idle'),
 };
 
 function managerWith(diagram: SequenceDiagram, engine: ScriptedEngine, concurrency: number): AsyncFileManager {
