@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { findGroup, ENV_BUDGET_MS, ENV_REPORT_FILE } from './group-registry.js';
+import { clearProgress, writeProgressLine } from './progress.js';
 import type { GroupReport } from './report.js';
 
-/** Progress lines of a group process go to stderr (the runner shows them as they come). */
+/** Progress lines of a group process go to stderr (the runner shows them as they come), above its status line. */
 export function logProgress(group: string, line: string): void {
-  process.stderr.write(`[${group}] ${line}\n`);
+  writeProgressLine(`[${group}] ${line}`);
 }
 
 /** The time budget of this group process: from the runner, else the registry default. */
@@ -18,6 +19,7 @@ export function groupBudgetMs(group: string): number {
 
 /** Hands the report to the runner (a file it named), or prints it when the group file is run directly. */
 export function emitReport(report: GroupReport): void {
+  clearProgress();
   const json = `${JSON.stringify(report, null, 2)}\n`;
   const file = process.env[ENV_REPORT_FILE];
   if (file === undefined || file === '') process.stdout.write(json);

@@ -44,6 +44,8 @@ export const GROUP_NODE_FLAGS: readonly string[] = [
 /** Environment variables through which the runner talks to a group process. */
 export const ENV_REPORT_FILE = 'BENCH_REPORT_FILE';
 export const ENV_BUDGET_MS = 'BENCH_BUDGET_MS';
+/** The group's name, for its progress line. */
+export const ENV_GROUP = 'BENCH_GROUP';
 
 export function findGroup(name: string): GroupInfo | undefined {
   return GROUPS.find((group) => group.name === name);

@@ -1,4 +1,5 @@
 import type { BenchCase } from './bench-case.js';
+import { formatDuration, showProgress } from './progress.js';
 import { sink } from './sink.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -61,7 +62,8 @@ function warmAndCalibrate(benchCase: BenchCase, options: TimingOptions): number 
  */
 export function timeCases(cases: readonly BenchCase[], options: TimingOptions): CaseTiming[] {
   const iterations: number[] = [];
-  for (const benchCase of cases) {
+  for (const [index, benchCase] of cases.entries()) {
+    showProgress(`warm-up and calibration, case ${index + 1}/${cases.length} ${benchCase.name}`);
     const perBatch = warmAndCalibrate(benchCase, options);
     iterations.push(perBatch);
     options.log(`calibrated ${benchCase.name}: ${perBatch} ops/batch`);
@@ -72,6 +74,11 @@ export function timeCases(cases: readonly BenchCase[], options: TimingOptions): 
   while (round < options.maxRounds) {
     if (round >= options.minRounds && performance.now() + roundMs > options.deadline) break;
     const roundStart = performance.now();
+    const left = Math.max(0, options.deadline - roundStart);
+    showProgress(
+      `round ${round + 1} (${options.minRounds}-${options.maxRounds}) of ${cases.length} cases` +
+        `${round >= options.minRounds ? ` · ~${formatDuration(left)} left for the rounds` : ''}`,
+    );
     for (let step = 0; step < cases.length; step++) {
       const index = (round + step) % cases.length;
       const benchCase = cases[index];
