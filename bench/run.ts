@@ -13,6 +13,7 @@ import { formatResult } from './lib/format-table.js';
 import {
   ENV_BUDGET_MS,
   ENV_GROUP,
+  ENV_QUICK,
   ENV_REPORT_FILE,
   GROUPS,
   GROUP_NODE_FLAGS,
@@ -28,8 +29,9 @@ import { parseRunnerArgs } from './lib/runner-args.js';
 const benchDir = fileURLToPath(new URL('..', import.meta.url)); // bench/dist/run.js -> bench/
 const repoDir = fileURLToPath(new URL('../..', import.meta.url));
 const USAGE =
-  `Usage: npm run bench [-- [--repeat N] [--node <major|path>] <group>...]   (no group: run them all; ` +
-  `N: 1-${MAX_REPEAT} runs each; --node 24: the pinned Node 24 that .ci/install-node-versions installs)`;
+  `Usage: npm run bench [-- [--repeat N] [--node <major|path>] [--quick] <group>...]   (no group: run them all; ` +
+  `N: 1-${MAX_REPEAT} runs each; --node 24: the pinned Node 24 that .ci/install-node-versions installs; ` +
+  '--quick: a smoke run, results under bench/results/quick/)';
 
 /** The groups named on the command line (all when none); exits with code 2 on an unknown name. */
 function selectGroups(args: readonly string[]): GroupInfo[] {
@@ -50,7 +52,13 @@ function relative(path: string): string {
 }
 
 /** Runs one group in a fresh process on `node`; returns its result file, or an error message. */
-function runGroup(group: GroupInfo, command: string, node: NodeChoice, resultsDir: string): ResultFile | string {
+function runGroup(
+  group: GroupInfo,
+  command: string,
+  node: NodeChoice,
+  resultsDir: string,
+  quick: boolean,
+): ResultFile | string {
   const script = `${benchDir}dist/groups/${group.name}.js`;
   if (!existsSync(script)) return `${relative(script)} does not exist: run npm run build first`;
   const reportFile = `${resultsDir}/${group.name}.json.tmp`;
@@ -69,6 +77,7 @@ function runGroup(group: GroupInfo, command: string, node: NodeChoice, resultsDi
       [ENV_REPORT_FILE]: reportFile,
       [ENV_BUDGET_MS]: String(group.budgetMs),
       [ENV_GROUP]: group.name,
+      [ENV_QUICK]: quick ? '1' : '0',
     },
   });
   if (child.error !== undefined) {
@@ -96,6 +105,7 @@ function runGroup(group: GroupInfo, command: string, node: NodeChoice, resultsDi
       loadAverage1m,
     },
     command,
+    ...(quick ? { quick: 'a --quick smoke run: one or two rounds, figures not comparable with full runs' } : {}),
     groupCommand: `${relative(node.execPath)} ${args.map(relative).join(' ')}`,
     method: report.method,
     durationMs: report.durationMs,
@@ -111,11 +121,13 @@ function runGroup(group: GroupInfo, command: string, node: NodeChoice, resultsDi
 function parseArgs(args: readonly string[]): {
   readonly repeat: number;
   readonly node: NodeChoice;
+  readonly quick: boolean;
   readonly groups: GroupInfo[];
 } {
   try {
     const parsed = parseRunnerArgs(args);
-    return { repeat: parsed.repeat, node: resolveNode(parsed.node, repoDir), groups: selectGroups(parsed.groups) };
+    const node = resolveNode(parsed.node, repoDir);
+    return { repeat: parsed.repeat, node, quick: parsed.quick, groups: selectGroups(parsed.groups) };
   } catch (error) {
     process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
     process.exit(2);
@@ -130,12 +142,12 @@ function write(file: string, text: string): void {
 
 function main(): void {
   const args = process.argv.slice(2);
-  const { repeat, node, groups } = parseArgs(args);
+  const { repeat, node, quick, groups } = parseArgs(args);
   const command =
     process.env.npm_lifecycle_event === 'bench'
       ? `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`
       : `node bench/dist/run.js${args.length > 0 ? ` ${args.join(' ')}` : ''}`;
-  const resultsDir = resultsDirFor(benchDir, node.major);
+  const resultsDir = resultsDirFor(benchDir, node.major, quick);
   mkdirSync(resultsDir, { recursive: true });
   process.stderr.write(`bench: node ${node.version} (${node.execPath}); results in ${relative(resultsDir)}/\n`);
   const failures: string[] = [];
@@ -143,7 +155,7 @@ function main(): void {
     const results: ResultFile[] = [];
     for (let run = 1; run <= repeat; run++) {
       if (repeat > 1) process.stderr.write(`bench: ${group.name} run ${run} of ${repeat}\n`);
-      const result = runGroup(group, command, node, resultsDir);
+      const result = runGroup(group, command, node, resultsDir, quick);
       if (typeof result === 'string') {
         failures.push(`${group.name}: ${result}`);
         process.stderr.write(`bench: ${group.name} failed: ${result}\n`);

@@ -24,9 +24,9 @@ export function pinnedNodePath(repoDir: string, major: number): string {
   return path.join(repoDir, '.ci', 'node-versions', 'node_modules', `node${major}`, 'bin', 'node');
 }
 
-/** The results directory of one Node major: bench/results/node<major>. */
-export function resultsDirFor(benchDir: string, major: number): string {
-  return path.join(benchDir, 'results', `node${major}`);
+/** The results directory of one Node major: bench/results/node<major> (bench/results/quick/node<major> for `--quick`). */
+export function resultsDirFor(benchDir: string, major: number, quick = false): string {
+  return path.join(benchDir, 'results', ...(quick ? ['quick'] : []), `node${major}`);
 }
 
 /**

@@ -86,6 +86,8 @@ export interface ResultFile extends GroupReport {
   };
   /** The command that produced the file. */
   readonly command: string;
+  /** Present in a `--quick` smoke run (written under bench/results/quick/): says its figures are not comparable. */
+  readonly quick?: string;
   /** The command of the fresh process the group ran in. */
   readonly groupCommand: string;
 }

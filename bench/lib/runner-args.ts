@@ -1,5 +1,5 @@
 /**
- * The arguments of `npm run bench -- [--repeat N] [--node <major|path>] [<group>...]`.
+ * The arguments of `npm run bench -- [--repeat N] [--node <major|path>] [--quick] [<group>...]`.
  */
 import { parseRepeat } from './repeat-summary.js';
 
@@ -9,6 +9,8 @@ export interface RunnerArgs {
   readonly repeat: number;
   /** The `--node` value as given (a major number or a path), or undefined: the Node running the runner. */
   readonly node: string | undefined;
+  /** `--quick`: a smoke run (lib/quick-mode.ts). */
+  readonly quick: boolean;
   /** The group names, in order (none: every group). */
   readonly groups: string[];
 }
@@ -20,8 +22,10 @@ export interface RunnerArgs {
  */
 export function parseRunnerArgs(args: readonly string[]): RunnerArgs {
   const { repeat, rest } = parseRepeat(args);
+  const quick = rest.includes('--quick');
+  if (quick) rest.splice(rest.indexOf('--quick'), 1);
   const at = rest.indexOf('--node');
-  if (at === -1) return { repeat, node: undefined, groups: rest };
+  if (at === -1) return { repeat, node: undefined, quick, groups: rest };
   const node = rest[at + 1];
   if (node === undefined || node === '' || node.startsWith('--')) {
     throw new RangeError(
@@ -30,5 +34,5 @@ export function parseRunnerArgs(args: readonly string[]): RunnerArgs {
   }
   rest.splice(at, 2);
   if (rest.includes('--node')) throw new RangeError('Expected `--node` once, got it twice');
-  return { repeat, node, groups: rest };
+  return { repeat, node, quick, groups: rest };
 }

@@ -1,5 +1,6 @@
 import { forceGc } from './force-gc.js';
 import { formatDuration, showProgress } from './progress.js';
+import { quickRounds } from './quick-mode.js';
 import { seededUint32 } from './seeded-random.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -112,8 +113,10 @@ async function timeRun(benchCase: AsyncRunCase, phase: RunPhase): Promise<RunSam
  */
 export async function timeAsyncRuns(
   cases: readonly AsyncRunCase[],
-  options: AsyncRunOptions,
+  asked: AsyncRunOptions,
 ): Promise<AsyncCaseTiming[]> {
+  const rounds = quickRounds(asked.minRounds, asked.maxRounds);
+  const options = { ...asked, minRounds: rounds.min, maxRounds: rounds.max };
   const label = options.label ?? 'timing';
   for (let warm = 0; warm < options.warmupRuns; warm++) {
     for (const [index, benchCase] of cases.entries()) {

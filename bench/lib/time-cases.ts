@@ -1,5 +1,6 @@
 import type { BenchCase } from './bench-case.js';
 import { formatDuration, showProgress } from './progress.js';
+import { quickRounds } from './quick-mode.js';
 import { sink } from './sink.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -60,7 +61,9 @@ function warmAndCalibrate(benchCase: BenchCase, options: TimingOptions): number 
  * (the starting case rotates from round to round so no case always follows the same one). Noise on a shared machine
  * then hits all cases alike, and ratios of medians from the same run stay meaningful.
  */
-export function timeCases(cases: readonly BenchCase[], options: TimingOptions): CaseTiming[] {
+export function timeCases(cases: readonly BenchCase[], asked: TimingOptions): CaseTiming[] {
+  const rounds = quickRounds(asked.minRounds, asked.maxRounds);
+  const options = { ...asked, minRounds: rounds.min, maxRounds: rounds.max };
   const iterations: number[] = [];
   for (const [index, benchCase] of cases.entries()) {
     showProgress(`warm-up and calibration, case ${index + 1}/${cases.length} ${benchCase.name}`);

@@ -6,10 +6,11 @@ import { parseRunnerArgs } from '../lib/runner-args.js';
 describe('bench runner arguments', () => {
   describe('parseRunnerArgs()', () => {
     it('should take --repeat and --node anywhere and keep the groups in order', () => {
-      expect(parseRunnerArgs([])).to.deep.equal({ repeat: 1, node: undefined, groups: [] });
-      expect(parseRunnerArgs(['a', '--node', '24', 'b', '--repeat', '3'])).to.deep.equal({
+      expect(parseRunnerArgs([])).to.deep.equal({ repeat: 1, node: undefined, quick: false, groups: [] });
+      expect(parseRunnerArgs(['a', '--node', '24', 'b', '--quick', '--repeat', '3'])).to.deep.equal({
         repeat: 3,
         node: '24',
+        quick: true,
         groups: ['a', 'b'],
       });
       expect(parseRunnerArgs(['--node', '/opt/node/bin/node', 'a']).node).to.equal('/opt/node/bin/node');
@@ -40,6 +41,7 @@ describe('bench runner arguments', () => {
         .and.to.match(/install-node-versions/);
       expect(pinnedNodePath('/r', 24)).to.equal('/r/.ci/node-versions/node_modules/node24/bin/node');
       expect(resultsDirFor('/r/bench/', 22)).to.equal('/r/bench/results/node22');
+      expect(resultsDirFor('/r/bench/', 22, true)).to.equal('/r/bench/results/quick/node22');
     });
 
     it('should run a binary given by path and report its versions', () => {
