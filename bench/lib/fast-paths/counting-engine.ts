@@ -1,5 +1,5 @@
 import {
-  DescriptorEngine,
+  type DescriptorEngine,
   IoUringEngine,
   NodeFsEngine,
   WOULD_BLOCK,
