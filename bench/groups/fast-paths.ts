@@ -30,7 +30,7 @@ import {
   timeCachedReads,
 } from '../lib/fast-paths/cached-reads.js';
 import { FAST_CONFIGS, NAMES, SEED, THRESHOLD } from '../lib/fast-paths/constants.js';
-import { loadNativeIo } from '../lib/fast-paths/native-io.js';
+import { loadNativeIo } from '../lib/native-io.js';
 import {
   ALLOCATION_BATCHES,
   ALLOCATION_READS_PER_BATCH,

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { AsyncFileManager, IoUringEngine, IoUringUnavailableError, type FileEngine } from 'async-op-file';
 import { autoNote, newAutoManager } from '../lib/auto-manager.js';
 import { goalAtLeast } from '../lib/goals.js';
+import { quickOr } from '../lib/quick-mode.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
@@ -42,8 +43,8 @@ const READS_PER_WARMUP_RUN = 20_000;
 const ROUNDS = { min: 5, max: 15 };
 const SEED = 0x5eed_f11e;
 /** Small-file creates: every run writes new names into its own fresh directory; nothing is deleted before the end. */
-const CREATES_PER_RUN = 10_000;
-const CREATES_PER_WARMUP_RUN = 2_000;
+const CREATES_PER_RUN = quickOr(10_000, 2_000);
+const CREATES_PER_WARMUP_RUN = quickOr(2_000, 500);
 const CREATE_ROUNDS = { min: 5, max: 6 };
 /** Subdirectories of the spread create cases: file i goes into subdirectory i % SPREAD_DIRS. */
 const SPREAD_DIRS = 64;
@@ -543,7 +544,7 @@ async function main(): Promise<void> {
         spreadDirectories:
           `the "spread" cases: file i of a run goes into subdirectory i % ${SPREAD_DIRS} of the run's fresh directory ` +
           '(all made in the untimed prepare); the same layout for writeNewFile and the sync loop',
-        check: 'after timing: every timed directory holds its 10,000 names, 20 files of each are 4 KiB',
+        check: `after timing: every timed directory holds its ${CREATES_PER_RUN} names, 20 files of each are 4 KiB`,
       },
     },
     cases: reports,

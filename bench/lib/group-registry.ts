@@ -32,6 +32,8 @@ export const GROUPS: readonly GroupInfo[] = [
       'AsyncFileManager (node-fs) fast path: cached 4 KiB random reads with syncThresholdBytes, cacheProbe and a BufferPool against the readSync loop and callback fs.read; event-loop delay on an uncached file with and without the probe; new Buffer memory per read with the pool against slab buffers',
     budgetMs: 150_000,
   },
+  { name: 'promise-facade', description: 'PromiseFileHandle with { signal } against fs.promises', budgetMs: 150_000 },
+  { name: 'abort', description: 'What a cancel stops: bytes and reads after it, time to settle', budgetMs: 240_000 },
 ];
 
 /** The node flags every group process gets (a large, fixed young generation for allocation readings). */

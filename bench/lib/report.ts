@@ -28,12 +28,15 @@ export interface CaseReport {
   readonly retainedBytesPerOp?: RetainedReport;
 }
 
-/** A target a figure must meet: `<=`: met when value <= target + tolerance; `>=`: when value >= target - tolerance. */
+/**
+ * A target a figure must meet: `<=`: met when value <= target + tolerance; `<`: when value < target + tolerance; `>=`:
+ * when value >= target - tolerance.
+ */
 export interface GoalReport {
   readonly name: string;
   readonly value: number;
   readonly target: number;
-  readonly comparison: '<=' | '>=';
+  readonly comparison: '<=' | '<' | '>=';
   /** Allowance for measurement noise (0 unless stated). */
   readonly tolerance: number;
   readonly unit: string;

@@ -8,7 +8,7 @@ import type { CaseReport, GoalReport, ResultFile } from './report.js';
 import { round, summarize } from './stats.js';
 import { renderChart, type Chart, type ChartPanel, type ChartRow } from './svg-chart.js';
 
-const GOALS_TITLE = 'Goals: value / target (>= goals) or target / value (<= goals); 1 or more is met';
+const GOALS_TITLE = 'Goals: value / target (>= goals) or target / value (<= and < goals); 1 or more is met';
 const RATIOS_TITLE = 'Speed-up: baseline median time / subject median time (more than 1: the subject is faster)';
 
 /** A figure's median and spread over runs (one run: its own spread). */

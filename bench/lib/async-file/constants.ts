@@ -3,9 +3,11 @@
  * group's JSON report and of its ratios, so they never change spelling).
  */
 
+import { quickOr } from '../quick-mode.js';
+
 /** Small files: each one opened (existing, empty, write-only), written 4 KiB at 0, closed. */
-export const FILES_PER_RUN = 10_000;
-export const FILES_PER_WARMUP_RUN = 2_000;
+export const FILES_PER_RUN = quickOr(10_000, 2_000);
+export const FILES_PER_WARMUP_RUN = quickOr(2_000, 500);
 export const FILES_PER_ALLOCATION_RUN = 2_000;
 export const FILE_ROUNDS = { min: 5, max: 10 };
 /** Allocation runs per small-file case, and fresh sets prepared for them (a run during a GC is discarded). */

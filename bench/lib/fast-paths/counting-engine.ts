@@ -1,17 +1,6 @@
-import {
-  type DescriptorEngine,
-  IoUringEngine,
-  NodeFsEngine,
-  WOULD_BLOCK,
-  type EngineCallback,
-  type FileEngine,
-  type OpenMode,
-} from 'async-op-file';
-import { adviseRandom, type NativeIo } from './native-io.js';
-
-/** An engine class on real descriptors (node-fs, io_uring): what {@link countingEngine} extends. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's base constructor must take any[]
-type DescriptorEngineClass = new (...args: any[]) => DescriptorEngine & FileEngine;
+import { WOULD_BLOCK, type EngineCallback, type FileEngine, type OpenMode } from 'async-op-file';
+import type { DescriptorEngineClass } from '../auto-manager.js';
+import { adviseRandom, type NativeIo } from '../native-io.js';
 
 /** The counters {@link countingEngine} adds. */
 export interface FastPathCounters {
@@ -51,9 +40,4 @@ export function countingEngine(Base: DescriptorEngineClass, io: NativeIo): new (
       return result;
     }
   };
-}
-
-/** The engine class engine 'auto' picks here: io_uring where it can be created, else node-fs. */
-export function autoEngineClass(autoEngineName: string): DescriptorEngineClass {
-  return autoEngineName === 'io_uring' ? IoUringEngine : NodeFsEngine;
 }

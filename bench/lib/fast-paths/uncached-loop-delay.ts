@@ -8,14 +8,14 @@ import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { AsyncFileManager, NodeFsEngine } from 'async-op-file';
-import { newAutoManager } from '../auto-manager.js';
+import { autoEngineClass, newAutoManager } from '../auto-manager.js';
 import { forceGc } from '../force-gc.js';
 import { BLOCK, closeHandles, createCachedReadFile, openReadHandles } from '../random-reads.js';
 import { seededUint32 } from '../seeded-random.js';
 import { round, roundSummary, summarize } from '../stats.js';
 import { NAMES, SEED, THRESHOLD } from './constants.js';
-import { autoEngineClass, countingEngine, type FastPathCounters } from './counting-engine.js';
-import { FADVISE, adviseRandom, fadviseOrThrow, type NativeIo } from './native-io.js';
+import { countingEngine, type FastPathCounters } from './counting-engine.js';
+import { FADVISE, adviseRandom, fadviseOrThrow, type NativeIo } from '../native-io.js';
 import type { SectionContext, SectionReport } from './section.js';
 import { boundedManagerReads } from './bounded-manager-reads.js';
 
@@ -111,7 +111,7 @@ export async function measureUncachedLoopDelay(io: NativeIo, context: SectionCon
   const probeAuto = newAutoManager();
   const autoEngine = probeAuto.engineName;
   await probeAuto.close();
-  const Auto = countingEngine(autoEngineClass(autoEngine), io);
+  const Auto = countingEngine(autoEngineClass(), io);
   const uncachedConfigs = [
     { name: NAMES.uncachedProbe, role: 'subject', threshold: THRESHOLD, probe: true, Engine: NodeFs },
     { name: NAMES.uncachedThreshold, role: 'subject', threshold: THRESHOLD, probe: false, Engine: NodeFs },
