@@ -10,14 +10,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { IoUringEngine, IoUringUnavailableError } from 'async-op-file';
 import { autoNote, newAutoManager } from '../lib/auto-manager.js';
 import { abortCases } from '../lib/abort/abort-cases.js';
 import { abortReport, type CaseRuns } from '../lib/abort/abort-report.js';
 import { runOnce, type AbortRun, type RunContext } from '../lib/abort/cancel-run.js';
 import { CANCEL_AT, CHUNK, FILE_BYTES, LANES, POLL_MS, RESIDENCY_SAMPLE, RUNS } from '../lib/abort/constants.js';
 import { procIoOverhead, procIoUnavailable } from '../lib/abort/proc-io.js';
-import { emitReport, logProgress } from '../lib/group-output.js';
+import { emitReport, emitSkipped, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { FADVISE, fadviseOrThrow, loadNativeIo } from '../lib/native-io.js';
 import { showProgress } from '../lib/progress.js';
@@ -29,14 +28,12 @@ import { createTempRoot } from '../lib/temp-root.js';
 const GROUP = 'abort';
 const CANCEL_SEED = 0xab0_47ed;
 
+/** Why io_uring cannot run here, or undefined (an engine 'auto' manager would then have picked node-fs). */
 function uringUnavailable(): string | undefined {
-  try {
-    new IoUringEngine().close();
-    return undefined;
-  } catch (error) {
-    if (error instanceof IoUringUnavailableError) return error.reason;
-    throw error;
-  }
+  const probe = newAutoManager();
+  const why = probe.engineName === 'io_uring' ? undefined : probe.engineReason;
+  void probe.close();
+  return why;
 }
 
 /** Block offsets spread over the file's second half, which no run reaches (a run stops at about 10%). */
@@ -53,19 +50,7 @@ async function main(): Promise<void> {
   const loaded = loadNativeIo();
   const unavailable = loaded.io === undefined ? `the native addon (${loaded.reason})` : procIoUnavailable();
   if (loaded.io === undefined || unavailable !== undefined) {
-    log(`skipped: ${unavailable}`);
-    const notes = [`skipped: needs /proc/self/io and the native addon's posix_fadvise: ${unavailable}`];
-    const durationMs = Math.round(performance.now() - started);
-    emitReport({
-      group: GROUP,
-      description,
-      method: {},
-      cases: [],
-      ratios: computeRatios([], []),
-      goals: [],
-      notes,
-      durationMs,
-    });
+    emitSkipped(GROUP, `needs /proc/self/io and the native addon's posix_fadvise: ${unavailable}`, started);
     return;
   }
   const io = loaded.io;

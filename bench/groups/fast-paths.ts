@@ -15,7 +15,7 @@
  */
 import { goalAtLeast, goalAtMost } from '../lib/goals.js';
 import { round } from '../lib/stats.js';
-import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
+import { emitReport, emitSkipped, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
 import type { GoalReport } from '../lib/report.js';
@@ -70,17 +70,7 @@ async function main(): Promise<void> {
   const description = findGroup(GROUP)?.description ?? GROUP;
   const loaded = loadNativeIo();
   if (loaded.io === undefined) {
-    log(`skipped: ${loaded.reason}`);
-    emitReport({
-      group: GROUP,
-      description,
-      method: {},
-      cases: [],
-      ratios: computeRatios([], []),
-      goals: [],
-      notes: [`skipped: the native addon is unavailable (${loaded.reason})`],
-      durationMs: Math.round(performance.now() - started),
-    });
+    emitSkipped(GROUP, `the native addon is unavailable (${loaded.reason})`, started);
     return;
   }
   const io = loaded.io;

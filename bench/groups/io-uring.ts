@@ -14,7 +14,7 @@ import { AsyncFileManager, IoUringEngine, IoUringUnavailableError, type FileEngi
 import { autoNote, newAutoManager } from '../lib/auto-manager.js';
 import { goalAtLeast } from '../lib/goals.js';
 import { quickOr } from '../lib/quick-mode.js';
-import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
+import { emitReport, emitSkipped, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
 import type { CaseReport, GoalReport } from '../lib/report.js';
@@ -263,17 +263,7 @@ async function main(): Promise<void> {
     separate = new IoUringEngine({ directDescriptors: 0 });
   } catch (error) {
     if (!(error instanceof IoUringUnavailableError)) throw error;
-    log(`skipped: ${error.reason}`);
-    emitReport({
-      group: GROUP,
-      description: findGroup(GROUP)?.description ?? GROUP,
-      method: {},
-      cases: [],
-      ratios: computeRatios([], []),
-      goals: [],
-      notes: [`skipped: io_uring unavailable (${error.reason})`],
-      durationMs: Math.round(performance.now() - started),
-    });
+    emitSkipped(GROUP, `io_uring unavailable (${error.reason})`, started);
     return;
   }
   const temp = createTempRoot('bench-io-uring-');

@@ -5,7 +5,12 @@ import { resultChart, resultChartSvg } from '../lib/result-chart.js';
 import { axisDomain, escapeXml, logTicks, renderChart } from '../lib/svg-chart.js';
 
 /** A result with two cases timed over three rounds, one speed-up between them, and the goals given. */
-function run(subjectSamples: number[], goals: GoalReport[], ratio: number): ResultFile {
+function run(
+  subjectSamples: number[],
+  goals: GoalReport[],
+  ratio: number,
+  baselineSamples = [200, 200, 200],
+): ResultFile {
   const benchCase = (name: string, role: 'subject' | 'baseline', samples: number[]) => ({
     name,
     role,
@@ -19,7 +24,7 @@ function run(subjectSamples: number[], goals: GoalReport[], ratio: number): Resu
     date: 'd',
     command: 'npm run bench -- g',
     machine: { cpus: 2, cpuModel: 'cpu', loadAverage1m: 1 },
-    cases: [benchCase('s', 'subject', subjectSamples), benchCase('b', 'baseline', [200, 200, 200])],
+    cases: [benchCase('s', 'subject', subjectSamples), benchCase('b', 'baseline', baselineSamples)],
     ratios: { speedupVs: { s: { b: ratio } } },
     goals,
   } as unknown as ResultFile;
@@ -65,13 +70,14 @@ describe('bench charts', () => {
 
   describe('resultChart()', () => {
     it('should draw a speed-up with its spread over the rounds of one run, and goals as margins', () => {
-      const chart = resultChart([run([100, 100, 50], [goal('ratio', 2, '>=', 1), goal('zero', 0, '<=', 0)], 2)]);
+      const reported = [goal('ratio', 2, '>=', 1), goal('zero', 0, '<=', 0)];
+      const chart = resultChart([run([100, 100, 50], reported, 2, [200, 300, 100])]);
       expect(chart.title).to.equal('g on Node v24.22.3');
       const [goals, ratios] = chart.panels;
       expect(goals?.rows.map((row) => [row.label, row.value, row.met])).to.deep.equal([['ratio', 2, true]]);
       expect(goals?.notes).to.deep.equal(['[met] zero: 0 x, target <= 0']);
-      // per round: 200/100, 200/100, 200/50
-      expect(ratios?.rows[0]).to.include({ label: 's', detail: 'vs b', value: 2, min: 2, max: 4 });
+      // per round: 200/100, 300/100, 100/50 (not the extremes of each case: 100/100 to 300/50)
+      expect(ratios?.rows[0]).to.include({ label: 's', detail: 'vs b', value: 2, min: 2, max: 3 });
     });
 
     it('should show the median over runs and their spread when a group ran several times', () => {
