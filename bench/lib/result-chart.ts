@@ -139,7 +139,7 @@ export function resultChart(runs: readonly ResultFile[]): Chart {
     title: `${last.group} on Node ${last.node}`,
     subtitle: [
       `${last.date}; ${last.machine.cpus} x ${last.machine.cpuModel}; load average ${last.machine.loadAverage1m} at the start`,
-      `${last.command}; log scales; ${spread}`,
+      `${last.command}; log scales unless a panel says otherwise; ${last.quick === undefined ? '' : 'QUICK SMOKE RUN, not comparable; '}${spread}`,
     ],
     panels,
   };

@@ -26,6 +26,8 @@ export interface ChartPanel {
   readonly rows: readonly ChartRow[];
   /** A value drawn as a dashed line across the panel (1 for ratios: parity). */
   readonly reference?: number;
+  /** `log` (default: ratios, times) or `linear` from 0 (figures that may be 0, such as bytes). */
+  readonly scale?: 'log' | 'linear';
   /** Lines of text under the panel (figures that have no place on the axis). */
   readonly notes?: readonly string[];
 }
@@ -46,6 +48,8 @@ const PLOT_WIDTH = 400;
 const VALUE_LEFT = PLOT_LEFT + PLOT_WIDTH + 12;
 /** About the width of a character at 12 px, to size the column of value texts. */
 const CHARACTER_WIDTH = 6.6;
+/** The same at 11 px, for notes. */
+const NOTE_CHARACTER_WIDTH = 6.1;
 const ROW_HEIGHT = 34;
 const LINE = 16;
 const COLOURS = { met: '#1a7f37', notMet: '#cf222e', none: '#0969da', axis: '#8c959f', text: '#1f2328' } as const;
@@ -94,18 +98,53 @@ function label(row: ChartRow, y: number): string {
   return `<text x="10" y="${y}"><title>${escapeXml(row.label)}</title>${escapeXml(row.label.slice(0, LABEL_CHARACTERS - 1))}…</text>`;
 }
 
-/** Renders one panel at `top`, `width` wide; returns its SVG and its height. */
-function renderPanel(panel: ChartPanel, top: number, width: number): { readonly svg: string; readonly height: number } {
+/** A linear axis from 0: its top (a 1-2-5 step at or above the largest figure) and ticks at a fifth of a step. */
+export function linearAxis(panel: ChartPanel): { readonly high: number; readonly ticks: number[] } {
+  const largest = Math.max(
+    0,
+    ...panel.rows.flatMap((row) => [row.value, row.max, row.target ?? 0]).filter((figure) => Number.isFinite(figure)),
+  );
+  const high = largest > 0 ? (logTicks(largest, largest).at(-1) ?? 1) : 1;
+  return { high, ticks: Array.from({ length: 6 }, (_, i) => Number(((high * i) / 5).toPrecision(3))) };
+}
+
+/** Where a figure goes on the panel's axis (clamped to it), and the axis ticks. */
+function axisOf(panel: ChartPanel): { readonly x: (value: number) => number; readonly ticks: number[] } {
+  if (panel.scale === 'linear') {
+    const { high, ticks } = linearAxis(panel);
+    const x = (value: number): number =>
+      PLOT_LEFT + (Math.min(high, Math.max(0, Number.isFinite(value) ? value : 0)) / high) * PLOT_WIDTH;
+    return { x, ticks };
+  }
   const { low, high } = axisDomain(panel);
   const span = Math.log10(high) - Math.log10(low);
   const x = (value: number): number => {
     const clamped = Math.min(high, Math.max(low, value > 0 && Number.isFinite(value) ? value : low));
     return PLOT_LEFT + ((Math.log10(clamped) - Math.log10(low)) / span) * PLOT_WIDTH;
   };
+  return { x, ticks: logTicks(low, high) };
+}
+
+/** `line` cut into lines of at most `characters` (at spaces where it can). */
+export function wrapText(line: string, characters: number): string[] {
+  const lines: string[] = [];
+  let rest = line;
+  while (rest.length > characters) {
+    const space = rest.lastIndexOf(' ', characters);
+    const cut = space > characters / 2 ? space : characters;
+    lines.push(rest.slice(0, cut));
+    rest = rest.slice(cut).trimStart();
+  }
+  return [...lines, rest];
+}
+
+/** Renders one panel at `top`, `width` wide; returns its SVG and its height. */
+function renderPanel(panel: ChartPanel, top: number, width: number): { readonly svg: string; readonly height: number } {
+  const { x, ticks } = axisOf(panel);
   const parts: string[] = [text(10, top + LINE, panel.title, 'font-weight="bold" font-size="14"')];
   const plotTop = top + LINE + 10;
   const plotBottom = plotTop + panel.rows.length * ROW_HEIGHT;
-  for (const tick of logTicks(low, high)) {
+  for (const tick of ticks) {
     const tx = x(tick).toFixed(1);
     parts.push(`<line x1="${tx}" y1="${plotTop}" x2="${tx}" y2="${plotBottom}" stroke="#eaeef2"/>`);
     parts.push(text(Number(tx), plotBottom + 14, formatTick(tick), `text-anchor="middle" fill="${COLOURS.axis}"`));
@@ -141,8 +180,10 @@ function renderPanel(panel: ChartPanel, top: number, width: number): { readonly 
   });
   let height = plotBottom - top + 34;
   for (const note of panel.notes ?? []) {
-    parts.push(text(10, top + height, note, 'font-size="11"'));
-    height += LINE;
+    for (const line of wrapText(note, Math.floor((width - 20) / NOTE_CHARACTER_WIDTH))) {
+      parts.push(text(10, top + height, line, 'font-size="11"'));
+      height += LINE - 2;
+    }
   }
   return { svg: parts.join('\n'), height: height + 16 };
 }

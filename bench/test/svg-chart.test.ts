@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import type { GoalReport, ResultFile } from '../lib/report.js';
 import { resultChart, resultChartSvg } from '../lib/result-chart.js';
-import { axisDomain, escapeXml, logTicks, renderChart } from '../lib/svg-chart.js';
+import { axisDomain, escapeXml, linearAxis, logTicks, renderChart, wrapText } from '../lib/svg-chart.js';
 
 /** A result with two cases timed over three rounds, one speed-up between them, and the goals given. */
 function run(
@@ -42,6 +42,18 @@ describe('bench charts', () => {
       expect(logTicks(1, 1)).to.deep.equal([1]);
       expect(logTicks(3, 480)).to.deep.equal([2, 5, 10, 20, 50, 100, 200, 500]);
       expect(axisDomain({ title: 't', rows: [], reference: 1 })).to.deep.equal({ low: 1, high: 2 });
+    });
+
+    it('should give a linear axis from 0 to the 1-2-5 step at or above the largest figure', () => {
+      const row = { label: 'r', min: 0, valueText: '' };
+      const axis = linearAxis({ title: 't', scale: 'linear', rows: [{ ...row, value: 256, max: 512 }] });
+      expect(axis).to.deep.equal({ high: 1000, ticks: [0, 200, 400, 600, 800, 1000] });
+      expect(linearAxis({ title: 't', rows: [{ ...row, value: 0, max: 0 }] }).high).to.equal(1);
+    });
+
+    it('should wrap long notes at spaces', () => {
+      expect(wrapText('aaa bbb ccc', 7)).to.deep.equal(['aaa bbb', 'ccc']);
+      expect(wrapText('abcdefghij', 4)).to.deep.equal(['abcd', 'efgh', 'ij']);
     });
 
     it('should escape text and draw one dot per row', () => {

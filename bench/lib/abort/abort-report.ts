@@ -28,8 +28,6 @@ export interface AbortReport {
 }
 
 const KIB = 1024;
-/** What one reading of /proc/self/io adds to rchar varies by a few bytes (its numbers grow digits): the slack. */
-const PROC_NOISE_BYTES = 1024;
 const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 function caseReport(benchCase: CaseRuns): CaseReport {
@@ -95,7 +93,6 @@ export function abortReport(cases: readonly CaseRuns[]): AbortReport {
         Math.max(...after) / CHUNK,
         1,
         'chunks',
-        PROC_NOISE_BYTES / CHUNK,
       ),
       goalBelow(
         `${benchCase.name}: bytes read after the cancel, mean over the runs, minus the least of Node's own APIs (${leastName})`,
@@ -126,7 +123,7 @@ export function abortReport(cases: readonly CaseRuns[]): AbortReport {
     notes: cases.map(note),
     chartPanels: [
       panel(
-        'Bytes read after the cancel, KiB (dot: mean over the runs; whisker: min to max; 0 drawn at the left edge)',
+        'Bytes read after the cancel, KiB (dot: mean over the runs; whisker: min to max; linear scale)',
         (run) => run.bytesAfter / KIB,
         'KiB',
         false,
