@@ -30,16 +30,17 @@ export function groupTimeLeftMs(): number {
 }
 
 /**
- * Shows where a group is, on a terminal: `[group] <where> · group budget: <time> left`. Does nothing when the output
- * is not a terminal.
+ * Shows where a group is, on a terminal: `[group] budget left <time> · <where>`. Does nothing when the output is not a
+ * terminal.
  *
- * @param where - the section, case and run, and the section's own time left if known (one line).
+ * @param where - the section, run and case, and the section's own time left if known (one line, the case name last).
  */
 export function showProgress(where: string): void {
   if (!isLiveProgress) return;
   const group = process.env[ENV_GROUP] ?? 'bench';
   const left = groupTimeLeftMs();
-  draw(`[${group}] ${where}${Number.isNaN(left) ? '' : ` · budget left ${formatDuration(left)}`}`);
+  // the times first: a long case name is what a narrow terminal cuts
+  draw(`[${group}]${Number.isNaN(left) ? '' : ` budget left ${formatDuration(left)} ·`} ${where}`);
 }
 
 /** Writes a whole line to stderr, above the status line (which is drawn again below it). */

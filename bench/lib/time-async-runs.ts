@@ -139,10 +139,10 @@ export async function timeAsyncRuns(
       const benchCase = cases[index];
       const caseSamples = samples[index];
       if (benchCase === undefined || caseSamples === undefined) continue;
-      const left = round === 0 ? '' : ` · ~${formatDuration(roundsLeftMs(options, round, roundMs))} left in ${label}`;
+      const left = round === 0 ? '' : ` ~${formatDuration(roundsLeftMs(options, round, roundMs))} left ·`;
       showProgress(
-        `${label}: round ${round + 1} (${options.minRounds}-${options.maxRounds}), run ${step + 1}/${order.length} ` +
-          `${benchCase.name}${left}`,
+        `${label}:${left} round ${round + 1} (${options.minRounds}-${options.maxRounds}), ` +
+          `run ${step + 1}/${order.length}: ${benchCase.name}`,
       );
       caseSamples.push(await timeRun(benchCase, 'timed'));
     }

@@ -79,8 +79,8 @@ export function timeCases(cases: readonly BenchCase[], asked: TimingOptions): Ca
     const roundStart = performance.now();
     const left = Math.max(0, options.deadline - roundStart);
     showProgress(
-      `round ${round + 1} (${options.minRounds}-${options.maxRounds}) of ${cases.length} cases` +
-        `${round >= options.minRounds ? ` · ~${formatDuration(left)} left for the rounds` : ''}`,
+      `${round >= options.minRounds ? `~${formatDuration(left)} left for the rounds · ` : ''}` +
+        `round ${round + 1} (${options.minRounds}-${options.maxRounds}) of ${cases.length} cases`,
     );
     for (let step = 0; step < cases.length; step++) {
       const index = (round + step) % cases.length;
