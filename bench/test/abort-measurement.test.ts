@@ -11,6 +11,8 @@ import { BLOCK, closeHandles, createCachedReadFile, openReadHandles } from '../l
 
 const FILE_BYTES = 1024 * 1024;
 const CHUNK = 64 * 1024;
+/** As the abort group's managers: concurrency 1, and no fast path whatever ASYNC_FILE_SYNC_THRESHOLD says. */
+const MANAGER_OPTIONS = { concurrency: 1, syncThresholdBytes: 0, cacheProbe: false } as const;
 
 describe('bench abort: what a cancel stops, measured', () => {
   let directory = '';
@@ -42,7 +44,7 @@ describe('bench abort: what a cancel stops, measured', () => {
   describe('recordingEngine()', () => {
     it('should count reads issued after the mark, and the bytes of completions that came after it', async () => {
       const engine = new (recordingEngine(NodeFsEngine))();
-      const manager = new AsyncFileManager({ engine, concurrency: 1 });
+      const manager = new AsyncFileManager({ engine, ...MANAGER_OPTIONS });
       const [handle] = (await openReadHandles(manager, file, 1)) as [AsyncFileHandle];
       try {
         await new Promise<void>((resolve, reject) =>
@@ -66,12 +68,27 @@ describe('bench abort: what a cancel stops, measured', () => {
         await closeHandles([handle]);
       }
     });
+
+    it('should count a fast-path read (readNow) as issued and completed', async () => {
+      const engine = new (recordingEngine(NodeFsEngine))();
+      const manager = new AsyncFileManager({ engine, ...MANAGER_OPTIONS, syncThresholdBytes: BLOCK });
+      const [handle] = (await openReadHandles(manager, file, 1)) as [AsyncFileHandle];
+      try {
+        engine.mark();
+        await new Promise<void>((resolve, reject) =>
+          handle.read(0, BLOCK, (error) => (error === null ? resolve() : reject(error))).release(),
+        );
+        expect(engine.record).to.include({ bytesRead: BLOCK, readsIssuedAfterMark: 1, bytesAfterMark: BLOCK });
+      } finally {
+        await closeHandles([handle]);
+      }
+    });
   });
 
   describe('startManagerRead()', () => {
     it('should leave no queued read to be issued after the cancel, and tell at once', async () => {
       const engine = new (recordingEngine(NodeFsEngine))();
-      const manager = new AsyncFileManager({ engine, concurrency: 1 });
+      const manager = new AsyncFileManager({ engine, ...MANAGER_OPTIONS });
       const handles = await openReadHandles(manager, file, 4);
       try {
         const started = startManagerRead(handles, FILE_BYTES, CHUNK, () => engine.record);
@@ -93,7 +110,7 @@ describe('bench abort: what a cancel stops, measured', () => {
 
     it('should fail when the file ends before the cancel came', async () => {
       const engine = new (recordingEngine(NodeFsEngine))();
-      const manager = new AsyncFileManager({ engine, concurrency: 1 });
+      const manager = new AsyncFileManager({ engine, ...MANAGER_OPTIONS });
       const handles = await openReadHandles(manager, file, 2);
       try {
         const started = startManagerRead(handles, FILE_BYTES, CHUNK, () => engine.record);

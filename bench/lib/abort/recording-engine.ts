@@ -30,7 +30,10 @@ export interface RecordingEngine extends FileEngine {
   reset(): void;
 }
 
-/** `Base` (an engine on real descriptors), recording every read() it issues and every completion it reports. */
+/**
+ * `Base` (an engine on real descriptors), recording every read() it issues and every completion it reports, and every
+ * synchronous read of the fast path (readNow) as both.
+ */
 export function recordingEngine(Base: DescriptorEngineClass): new () => RecordingEngine {
   return class extends Base implements RecordingEngine {
     private marked = false;
@@ -80,6 +83,28 @@ export function recordingEngine(Base: DescriptorEngineClass): new () => Recordin
         }
         callback(error, bytesRead);
       });
+    }
+
+    /** The fast path's synchronous read (off in the abort group's managers, counted all the same). */
+    override readNow(
+      fd: number,
+      buffer: Uint8Array,
+      offset: number,
+      length: number,
+      position: number,
+      noWait: boolean,
+    ): number {
+      const bytesRead = super.readNow(fd, buffer, offset, length, position, noWait);
+      if (bytesRead < 0) return bytesRead; // declined: the read goes through read()
+      const counts = this.counts;
+      counts.bytesRead += bytesRead;
+      if (this.marked) {
+        counts.readsIssuedAfterMark++;
+        counts.completionsAfterMark++;
+        counts.bytesAfterMark += bytesRead;
+        counts.lastCompletionAfterMark = performance.now();
+      }
+      return bytesRead;
     }
   };
 }
