@@ -10,10 +10,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AsyncFileManager, IoUringEngine, IoUringUnavailableError, type FileEngine } from 'async-op-file';
+import { AsyncFileManager, IoUringEngine, IoUringUnavailableError } from 'async-op-file';
 import { autoNote, newAutoManager } from '../lib/auto-manager.js';
 import { goalAtLeast } from '../lib/goals.js';
-import { quickOr } from '../lib/quick-mode.js';
 import { emitReport, emitSkipped, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
@@ -33,8 +32,18 @@ import {
   openReadHandles,
   syncReads,
   syncReadsNewBuffer,
-  wrongBlock,
 } from '../lib/random-reads.js';
+import {
+  CREATES_PER_RUN,
+  CREATES_PER_WARMUP_RUN,
+  FreshDirs,
+  callbackCreates,
+  checkCreated,
+  engineCreates,
+  managerCreates,
+  syncCreates,
+} from '../lib/io-uring/creates.js';
+import { engineReads } from '../lib/io-uring/engine-reads.js';
 
 const GROUP = 'io-uring';
 const FILE_BYTES = 256 * 1024 * 1024;
@@ -42,9 +51,6 @@ const READS_PER_RUN = 100_000;
 const READS_PER_WARMUP_RUN = 20_000;
 const ROUNDS = { min: 5, max: 15 };
 const SEED = 0x5eed_f11e;
-/** Small-file creates: every run writes new names into its own fresh directory; nothing is deleted before the end. */
-const CREATES_PER_RUN = quickOr(10_000, 2_000);
-const CREATES_PER_WARMUP_RUN = quickOr(2_000, 500);
 const CREATE_ROUNDS = { min: 5, max: 6 };
 /** Subdirectories of the spread create cases: file i goes into subdirectory i % SPREAD_DIRS. */
 const SPREAD_DIRS = 64;
@@ -77,176 +83,6 @@ const NAMES = {
 
 function readsPerRun(phase: RunPhase): number {
   return phase === 'timed' ? READS_PER_RUN : READS_PER_WARMUP_RUN;
-}
-
-/** Resolves `count` after `count` reads, each checked; `start(lane)` issues the next read of a lane. */
-function lanes(
-  count: number,
-  run: (next: () => number, done: (error: Error | null) => boolean) => void,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let issued = 0;
-    let completed = 0;
-    let failed = false;
-    const next = (): number => (issued < count ? issued++ : -1);
-    const done = (error: Error | null): boolean => {
-      if (failed) return false;
-      if (error !== null) {
-        failed = true;
-        reject(error);
-        return false;
-      }
-      if (++completed === count) resolve(count);
-      return true;
-    };
-    run(next, done);
-  });
-}
-
-function engineReads(engine: FileEngine, fd: number, offsets: Int32Array, count: number): Promise<number> {
-  return lanes(count, (next, done) => {
-    const lane = (buffer: Buffer): void => {
-      const index = next();
-      if (index < 0) return;
-      const offset = offsets[index] ?? 0;
-      engine.read(fd, buffer, 0, BLOCK, offset, (error, bytesRead) => {
-        if (error !== null) return void done(error);
-        if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {
-          return void done(wrongBlock(offset, bytesRead, buffer.readUInt32LE(0)));
-        }
-        if (done(null)) lane(buffer);
-      });
-    };
-    for (let i = 0; i < LANES; i++) lane(Buffer.allocUnsafe(BLOCK));
-  });
-}
-
-/**
- * The fresh directories of one create case: `prepare` makes the next one (untimed; with `subdirs` > 0, also that many
- * subdirectories, file i going into subdirectory i % subdirs), `run` fills it with new files.
- */
-class FreshDirs {
-  /** Timed runs already written (for the check afterwards): their directory and the names of their files. */
-  readonly written: { readonly dir: string; readonly dirs: number; readonly paths: readonly string[] }[] = [];
-  private created = 0;
-  private current: string[] = [];
-
-  constructor(
-    private readonly root: string,
-    private readonly label: string,
-    private readonly subdirs = 0,
-  ) {}
-
-  prepare(phase: RunPhase): void {
-    const dir = path.join(this.root, `${this.label}-${phase}-${this.created++}`);
-    fs.mkdirSync(dir);
-    const dirs = Array.from({ length: this.subdirs }, (_, d) => path.join(dir, `d${d}`));
-    for (const subdir of dirs) fs.mkdirSync(subdir);
-    const count = phase === 'timed' ? CREATES_PER_RUN : CREATES_PER_WARMUP_RUN;
-    this.current = Array.from({ length: count }, (_, i) =>
-      path.join(dirs.length === 0 ? dir : (dirs[i % dirs.length] ?? dir), `f${i}`),
-    );
-    if (phase === 'timed') this.written.push({ dir, dirs: dirs.length, paths: this.current });
-  }
-
-  /** The new names of the run `prepare` readied (none of them exists). */
-  get paths(): readonly string[] {
-    return this.current;
-  }
-}
-
-function shortWrite(file: string, written: number): Error {
-  return new Error(`${file}: wrote ${written} bytes, expected ${BLOCK}`);
-}
-
-function engineCreates(engine: IoUringEngine, paths: readonly string[], data: Buffer): Promise<number> {
-  return lanes(paths.length, (next, done) => {
-    const lane = (): void => {
-      const index = next();
-      if (index < 0) return;
-      const file = paths[index] ?? '';
-      engine.writeNewFile(file, data, 0, BLOCK, (error, written) => {
-        if (error !== null) return void done(error);
-        if (written !== BLOCK) return void done(shortWrite(file, written));
-        if (done(null)) lane();
-      });
-    };
-    for (let i = 0; i < LANES; i++) lane();
-  });
-}
-
-/** The same creates through the manager's writeNewFile action (one action each; io_uring runs it as one chain). */
-function managerCreates(manager: AsyncFileManager, paths: readonly string[], data: Buffer): Promise<number> {
-  return lanes(paths.length, (next, done) => {
-    const lane = (): void => {
-      const index = next();
-      if (index < 0) return;
-      const file = paths[index] ?? '';
-      manager
-        .writeNewFile(file, data, (error, written) => {
-          if (error !== null) return void done(error);
-          if (written !== BLOCK) return void done(shortWrite(file, written));
-          if (done(null)) lane();
-        })
-        .release();
-    };
-    for (let i = 0; i < LANES; i++) lane();
-  });
-}
-
-function callbackCreates(paths: readonly string[], data: Buffer): Promise<number> {
-  return lanes(paths.length, (next, done) => {
-    const lane = (): void => {
-      const index = next();
-      if (index < 0) return;
-      const file = paths[index] ?? '';
-      fs.open(file, 'wx', (openError, fd) => {
-        if (openError !== null) return void done(openError);
-        fs.write(fd, data, 0, BLOCK, 0, (writeError, written) => {
-          fs.close(fd, (closeError) => {
-            const error = writeError ?? closeError ?? (written === BLOCK ? null : shortWrite(file, written));
-            if (done(error)) lane();
-          });
-        });
-      });
-    };
-    for (let i = 0; i < LANES; i++) lane();
-  });
-}
-
-function syncCreates(paths: readonly string[], data: Buffer): number {
-  for (const file of paths) {
-    const fd = fs.openSync(file, 'wx');
-    try {
-      const written = fs.writeSync(fd, data, 0, BLOCK, 0);
-      if (written !== BLOCK) throw shortWrite(file, written);
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-  return paths.length;
-}
-
-/** Untimed, after all timed runs: every timed run's directory holds its files, and 20 of them (first, last) are 4 KiB. */
-function checkCreated(pools: readonly FreshDirs[]): number {
-  let checked = 0;
-  for (const pool of pools) {
-    for (const { dir, dirs, paths } of pool.written) {
-      const count = paths.length;
-      const names =
-        dirs === 0
-          ? fs.readdirSync(dir).length
-          : fs.readdirSync(dir).reduce((sum, subdir) => sum + fs.readdirSync(path.join(dir, subdir)).length, 0);
-      if (names !== count) throw new Error(`${dir}: ${names} files, expected ${count}`);
-      for (let k = 0; k < 20; k++) {
-        const file = paths[Math.round((k * (count - 1)) / 19)] ?? '';
-        const size = fs.statSync(file).size;
-        if (size !== BLOCK) throw new Error(`${file}: ${size} bytes, expected ${BLOCK}`);
-        checked++;
-      }
-    }
-  }
-  return checked;
 }
 
 async function main(): Promise<void> {
