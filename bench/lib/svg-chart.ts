@@ -197,7 +197,9 @@ export function renderChart(chart: Chart): string {
   const width = Math.round(VALUE_LEFT + valueCharacters * CHARACTER_WIDTH + 10);
   const parts: string[] = [text(10, 24, chart.title, 'font-weight="bold" font-size="16"')];
   let top = 30;
-  for (const line of chart.subtitle) {
+  for (const line of chart.subtitle.flatMap((subtitle) =>
+    wrapText(subtitle, Math.floor((width - 20) / CHARACTER_WIDTH)),
+  )) {
     top += LINE;
     parts.push(text(10, top, line, `font-size="12" fill="${COLOURS.axis}"`));
   }

@@ -116,6 +116,8 @@ export function abortReport(cases: readonly CaseRuns[]): AbortReport {
   ): ChartPanel => ({
     title,
     rows: cases.map((benchCase) => row(benchCase, benchCase.runs.map(pick), unit, usePercentiles)),
+    // bytes may be 0 (nothing read after the cancel): a linear axis from 0; times: a log axis
+    scale: usePercentiles ? 'log' : 'linear',
   });
   return {
     cases: cases.map(caseReport),
