@@ -1,8 +1,9 @@
 /**
  * The benchmark runner: `npm run bench` runs every group, `npm run bench -- <group>...` the named ones.
- * Each group runs in a fresh node process with fixed flags and a time budget; the runner prints its table and writes
- * bench/results/<group>.json. `--repeat N` runs each named group N times and also writes
- * bench/results/<group>.repeat.json: every goal's values over the runs, judged on their median.
+ * Each group runs in a fresh node process with fixed flags and a time budget, on the Node `--node` names (default: the
+ * one running this file); the runner prints its table and writes bench/results/node<major>/<group>.json and its chart,
+ * <group>.svg. `--repeat N` runs each named group N times and also writes <group>.repeat.json: every goal's values over
+ * the runs, judged on their median (the chart then shows the spread over the runs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,18 +12,26 @@ import { fileURLToPath } from 'node:url';
 import { formatResult } from './lib/format-table.js';
 import {
   ENV_BUDGET_MS,
+  ENV_GROUP,
+  ENV_QUICK,
   ENV_REPORT_FILE,
   GROUPS,
   GROUP_NODE_FLAGS,
   findGroup,
   type GroupInfo,
 } from './lib/group-registry.js';
+import { resolveNode, resultsDirFor, type NodeChoice } from './lib/node-choice.js';
 import type { GroupReport, ResultFile } from './lib/report.js';
-import { MAX_REPEAT, formatRepeats, parseRepeat, summarizeRepeats } from './lib/repeat-summary.js';
+import { MAX_REPEAT, formatRepeats, summarizeRepeats } from './lib/repeat-summary.js';
+import { resultChartSvg } from './lib/result-chart.js';
+import { parseRunnerArgs } from './lib/runner-args.js';
 
 const benchDir = fileURLToPath(new URL('..', import.meta.url)); // bench/dist/run.js -> bench/
 const repoDir = fileURLToPath(new URL('../..', import.meta.url));
-const resultsDir = `${benchDir}results`;
+const USAGE =
+  `Usage: npm run bench [-- [--repeat N] [--node <major|path>] [--quick] <group>...]   (no group: run them all; ` +
+  `N: 1-${MAX_REPEAT} runs each; --node 24: the pinned Node 24 that .ci/install-node-versions installs; ` +
+  '--quick: a smoke run, results under bench/results/quick/)';
 
 /** The groups named on the command line (all when none); exits with code 2 on an unknown name. */
 function selectGroups(args: readonly string[]): GroupInfo[] {
@@ -31,8 +40,7 @@ function selectGroups(args: readonly string[]): GroupInfo[] {
   if (unknown.length > 0) {
     process.stderr.write(
       `bench: unknown group${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}\n` +
-        `Known groups: ${GROUPS.map((group) => group.name).join(', ')}\n` +
-        `Usage: npm run bench [-- [--repeat N] <group>...]   (no group: run them all; N: 1-${MAX_REPEAT} runs each)\n`,
+        `Known groups: ${GROUPS.map((group) => group.name).join(', ')}\n${USAGE}\n`,
     );
     process.exit(2);
   }
@@ -43,8 +51,14 @@ function relative(path: string): string {
   return path.startsWith(repoDir) ? path.slice(repoDir.length) : path;
 }
 
-/** Runs one group in a fresh process; returns its result file, or an error message. */
-function runGroup(group: GroupInfo, command: string): ResultFile | string {
+/** Runs one group in a fresh process on `node`; returns its result file, or an error message. */
+function runGroup(
+  group: GroupInfo,
+  command: string,
+  node: NodeChoice,
+  resultsDir: string,
+  quick: boolean,
+): ResultFile | string {
   const script = `${benchDir}dist/groups/${group.name}.js`;
   if (!existsSync(script)) return `${relative(script)} does not exist: run npm run build first`;
   const reportFile = `${resultsDir}/${group.name}.json.tmp`;
@@ -52,13 +66,19 @@ function runGroup(group: GroupInfo, command: string): ResultFile | string {
   const args = [...GROUP_NODE_FLAGS, script];
   const date = new Date().toISOString();
   const loadAverage1m = Math.round((os.loadavg()[0] ?? 0) * 100) / 100;
-  process.stderr.write(`bench: ${group.name} (budget ${group.budgetMs / 1000} s)\n`);
-  const child = spawnSync(process.execPath, args, {
+  process.stderr.write(`bench: ${group.name} on node ${node.version} (budget ${group.budgetMs / 1000} s)\n`);
+  const child = spawnSync(node.execPath, args, {
     cwd: repoDir,
     stdio: 'inherit',
     timeout: group.budgetMs,
     killSignal: 'SIGKILL',
-    env: { ...process.env, [ENV_REPORT_FILE]: reportFile, [ENV_BUDGET_MS]: String(group.budgetMs) },
+    env: {
+      ...process.env,
+      [ENV_REPORT_FILE]: reportFile,
+      [ENV_BUDGET_MS]: String(group.budgetMs),
+      [ENV_GROUP]: group.name,
+      [ENV_QUICK]: quick ? '1' : '0',
+    },
   });
   if (child.error !== undefined) {
     const timedOut = (child.error as NodeJS.ErrnoException).code === 'ETIMEDOUT';
@@ -72,8 +92,9 @@ function runGroup(group: GroupInfo, command: string): ResultFile | string {
   return {
     group: report.group,
     description: report.description,
-    node: process.version,
-    v8: process.versions.v8,
+    node: node.version,
+    v8: node.v8,
+    napi: node.napi,
     date,
     machine: {
       cpus: cpus.length,
@@ -84,56 +105,72 @@ function runGroup(group: GroupInfo, command: string): ResultFile | string {
       loadAverage1m,
     },
     command,
-    groupCommand: `node ${args.map(relative).join(' ')}`,
+    ...(quick ? { quick: 'a --quick smoke run: one or two rounds, figures not comparable with full runs' } : {}),
+    groupCommand: `${relative(node.execPath)} ${args.map(relative).join(' ')}`,
     method: report.method,
     durationMs: report.durationMs,
     cases: report.cases,
     ratios: report.ratios,
     goals: report.goals,
     notes: report.notes,
+    ...(report.chartPanels === undefined ? {} : { chartPanels: report.chartPanels }),
   };
 }
 
-/** The runner's arguments: `--repeat N` and the groups; exits with code 2 on a bad count. */
-function parseArgs(args: readonly string[]): { readonly repeat: number; readonly groups: GroupInfo[] } {
+/** The runner's arguments: `--repeat N`, `--node`, the groups; exits with code 2 on a bad one. */
+function parseArgs(args: readonly string[]): {
+  readonly repeat: number;
+  readonly node: NodeChoice;
+  readonly quick: boolean;
+  readonly groups: GroupInfo[];
+} {
   try {
-    const { repeat, rest } = parseRepeat(args);
-    return { repeat, groups: selectGroups(rest) };
+    const parsed = parseRunnerArgs(args);
+    const node = resolveNode(parsed.node, repoDir);
+    return { repeat: parsed.repeat, node, quick: parsed.quick, groups: selectGroups(parsed.groups) };
   } catch (error) {
-    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`);
     process.exit(2);
   }
 }
 
+/** Writes `text` to `file` and says so. */
+function write(file: string, text: string): void {
+  writeFileSync(file, text);
+  process.stdout.write(`written: ${relative(file)}\n`);
+}
+
 function main(): void {
   const args = process.argv.slice(2);
-  const { repeat, groups } = parseArgs(args);
+  const { repeat, node, quick, groups } = parseArgs(args);
   const command =
     process.env.npm_lifecycle_event === 'bench'
       ? `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`
       : `node bench/dist/run.js${args.length > 0 ? ` ${args.join(' ')}` : ''}`;
+  const resultsDir = resultsDirFor(benchDir, node.major, quick);
   mkdirSync(resultsDir, { recursive: true });
+  process.stderr.write(`bench: node ${node.version} (${node.execPath}); results in ${relative(resultsDir)}/\n`);
   const failures: string[] = [];
   for (const group of groups) {
     const results: ResultFile[] = [];
     for (let run = 1; run <= repeat; run++) {
       if (repeat > 1) process.stderr.write(`bench: ${group.name} run ${run} of ${repeat}\n`);
-      const result = runGroup(group, command);
+      const result = runGroup(group, command, node, resultsDir, quick);
       if (typeof result === 'string') {
         failures.push(`${group.name}: ${result}`);
         process.stderr.write(`bench: ${group.name} failed: ${result}\n`);
         break;
       }
       results.push(result);
-      const file = `${resultsDir}/${group.name}.json`;
-      writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-      process.stdout.write(`\n${formatResult(result)}\n\nwritten: ${relative(file)}\n`);
+      process.stdout.write(`\n${formatResult(result)}\n\n`);
+      write(`${resultsDir}/${group.name}.json`, `${JSON.stringify(result, null, 2)}\n`);
+      write(`${resultsDir}/${group.name}.svg`, resultChartSvg([result]));
     }
     if (repeat > 1 && results.length === repeat) {
       const summary = summarizeRepeats(results, command);
-      const file = `${resultsDir}/${group.name}.repeat.json`;
-      writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-      process.stdout.write(`\n${formatRepeats(summary)}\n\nwritten: ${relative(file)}\n`);
+      process.stdout.write(`\n${formatRepeats(summary)}\n\n`);
+      write(`${resultsDir}/${group.name}.repeat.json`, `${JSON.stringify(summary, null, 2)}\n`);
+      write(`${resultsDir}/${group.name}.svg`, resultChartSvg(results));
     }
   }
   if (failures.length > 0) {

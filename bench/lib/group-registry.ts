@@ -24,7 +24,7 @@ export const GROUPS: readonly GroupInfo[] = [
     name: 'io-uring',
     description:
       'io_uring engine 4 KiB cached random reads (via the manager and direct, batched and immediate submit) against the node-fs manager, callback fs.read and the readSync loop; small-file creates (writeNewFile linked chain and separate requests) against the sync loop and callback fs, in one directory and spread over 64 (also through the manager writeNewFile action)',
-    budgetMs: 180_000,
+    budgetMs: 300_000,
   },
   {
     name: 'fast-paths',
@@ -44,6 +44,8 @@ export const GROUPS: readonly GroupInfo[] = [
       'cross-thread cancel: the one-load check against a plain Atomics.load; the shared doorbell against a waitAsync per task; cancel latency p50/p99 to a busy and an idle worker against a transferable AbortSignal; tasks/s through the worker-pool sample with 10% canceled against piscina 5 aborting by signal',
     budgetMs: 60_000,
   },
+  { name: 'promise-facade', description: 'PromiseFileHandle with { signal } against fs.promises', budgetMs: 150_000 },
+  { name: 'abort', description: 'What a cancel stops: bytes and reads after it, time to settle', budgetMs: 240_000 },
 ];
 
 /** The node flags every group process gets (a large, fixed young generation for allocation readings). */
@@ -56,6 +58,10 @@ export const GROUP_NODE_FLAGS: readonly string[] = [
 /** Environment variables through which the runner talks to a group process. */
 export const ENV_REPORT_FILE = 'BENCH_REPORT_FILE';
 export const ENV_BUDGET_MS = 'BENCH_BUDGET_MS';
+/** The group's name, for its progress line. */
+export const ENV_GROUP = 'BENCH_GROUP';
+/** `1` in a `--quick` smoke run (lib/quick-mode.ts). */
+export const ENV_QUICK = 'BENCH_QUICK';
 
 export function findGroup(name: string): GroupInfo | undefined {
   return GROUPS.find((group) => group.name === name);

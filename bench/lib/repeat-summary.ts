@@ -18,9 +18,11 @@ export interface RepeatedGoal extends Omit<GoalReport, 'value'> {
   readonly runsMet: number;
 }
 
-/** What bench/results/<group>.repeat.json holds. */
+/** What bench/results/node<major>/<group>.repeat.json holds. */
 export interface RepeatFile {
   readonly group: string;
+  /** The Node that ran every run, e.g. `v24.22.3`. */
+  readonly node: string;
   readonly command: string;
   readonly runs: number;
   /** Start time of each run (ISO). */
@@ -68,19 +70,20 @@ export function summarizeRepeats(results: readonly ResultFile[], command: string
   });
   return {
     group: first.group,
+    node: first.node,
     command,
     runs: results.length,
     dates: results.map((result) => result.date),
     goals,
     note:
-      'each run in a fresh process, one after the other; bench/results/<group>.json is the last run. A goal is met ' +
+      'each run in a fresh process, one after the other; <group>.json beside this file is the last run. A goal is met ' +
       'here when the median of its values over the runs meets it.',
   };
 }
 
 /** The summary as lines for the terminal. */
 export function formatRepeats(file: RepeatFile): string {
-  const lines = [`${file.group}: goals over ${file.runs} runs (judged on the median)`];
+  const lines = [`${file.group} on node ${file.node}: goals over ${file.runs} runs (judged on the median)`];
   for (const goal of file.goals) {
     const { median, min, max } = goal.summary;
     lines.push(

@@ -1,4 +1,5 @@
 import type { Summary } from './stats.js';
+import type { ChartPanel } from './svg-chart.js';
 
 /** Retained bytes per finished operation, measured after full collections. */
 export interface RetainedReport extends Summary {
@@ -27,12 +28,15 @@ export interface CaseReport {
   readonly retainedBytesPerOp?: RetainedReport;
 }
 
-/** A target a figure must meet: `<=`: met when value <= target + tolerance; `>=`: when value >= target - tolerance. */
+/**
+ * A target a figure must meet: `<=`: met when value <= target + tolerance; `<`: when value < target + tolerance; `>=`:
+ * when value >= target - tolerance.
+ */
 export interface GoalReport {
   readonly name: string;
   readonly value: number;
   readonly target: number;
-  readonly comparison: '<=' | '>=';
+  readonly comparison: '<=' | '<' | '>=';
   /** Allowance for measurement noise (0 unless stated). */
   readonly tolerance: number;
   readonly unit: string;
@@ -64,12 +68,16 @@ export interface GroupReport {
   readonly goals: readonly GoalReport[];
   readonly notes: readonly string[];
   readonly durationMs: number;
+  /** Panels the group adds to its chart (figures that are not speed-ups: bytes, delays), one run's figures each. */
+  readonly chartPanels?: readonly ChartPanel[];
 }
 
-/** What bench/results/<group>.json holds: the group report plus where and how it was measured. */
+/** What bench/results/node<major>/<group>.json holds: the group report plus where and how it was measured. */
 export interface ResultFile extends GroupReport {
+  /** The Node that ran the group (`--node`), e.g. `v24.22.3`, and its V8 and N-API versions. */
   readonly node: string;
   readonly v8: string;
+  readonly napi?: string;
   readonly date: string;
   readonly machine: {
     readonly cpus: number;
@@ -81,6 +89,8 @@ export interface ResultFile extends GroupReport {
   };
   /** The command that produced the file. */
   readonly command: string;
+  /** Present in a `--quick` smoke run (written under bench/results/quick/): says its figures are not comparable. */
+  readonly quick?: string;
   /** The command of the fresh process the group ran in. */
   readonly groupCommand: string;
 }

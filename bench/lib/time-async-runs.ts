@@ -1,4 +1,6 @@
 import { forceGc } from './force-gc.js';
+import { formatDuration, showProgress } from './progress.js';
+import { quickRounds } from './quick-mode.js';
 import { seededUint32 } from './seeded-random.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -48,6 +50,15 @@ export interface AsyncRunOptions {
   /** A `performance.now()` time: no round starts if it would end after it (once minRounds are done). */
   readonly deadline: number;
   readonly log: (line: string) => void;
+  /** What the progress line calls these cases (default `timing`). */
+  readonly label?: string;
+}
+
+/** The time the remaining rounds will take at `roundMs` each: at least to minRounds, at most to the deadline. */
+function roundsLeftMs(options: AsyncRunOptions, round: number, roundMs: number): number {
+  const toMax = (options.maxRounds - round) * roundMs;
+  const toMin = Math.max(0, options.minRounds - round) * roundMs;
+  return Math.max(toMin, Math.min(toMax, options.deadline - performance.now()));
 }
 
 /** The timing of one asynchronous case over all rounds. */
@@ -102,10 +113,16 @@ async function timeRun(benchCase: AsyncRunCase, phase: RunPhase): Promise<RunSam
  */
 export async function timeAsyncRuns(
   cases: readonly AsyncRunCase[],
-  options: AsyncRunOptions,
+  asked: AsyncRunOptions,
 ): Promise<AsyncCaseTiming[]> {
+  const rounds = quickRounds(asked.minRounds, asked.maxRounds);
+  const options = { ...asked, minRounds: rounds.min, maxRounds: rounds.max };
+  const label = options.label ?? 'timing';
   for (let warm = 0; warm < options.warmupRuns; warm++) {
-    for (const benchCase of cases) {
+    for (const [index, benchCase] of cases.entries()) {
+      showProgress(
+        `${label}: warm-up ${warm + 1}/${options.warmupRuns}, case ${index + 1}/${cases.length} ${benchCase.name}`,
+      );
       const sample = await timeRun(benchCase, 'warmup');
       options.log(`warm-up ${benchCase.name}: ${Math.round(sample.wallNs / 1e6)} ms for ${sample.ops} ops`);
     }
@@ -117,10 +134,16 @@ export async function timeAsyncRuns(
   while (round < options.maxRounds) {
     if (round >= options.minRounds && performance.now() + roundMs > options.deadline) break;
     const roundStart = performance.now();
-    for (const index of nextOrder()) {
+    const order = nextOrder();
+    for (const [step, index] of order.entries()) {
       const benchCase = cases[index];
       const caseSamples = samples[index];
       if (benchCase === undefined || caseSamples === undefined) continue;
+      const left = round === 0 ? '' : ` ~${formatDuration(roundsLeftMs(options, round, roundMs))} left ·`;
+      showProgress(
+        `${label}:${left} round ${round + 1} (${options.minRounds}-${options.maxRounds}), ` +
+          `run ${step + 1}/${order.length}: ${benchCase.name}`,
+      );
       caseSamples.push(await timeRun(benchCase, 'timed'));
     }
     roundMs = Math.max(roundMs, performance.now() - roundStart);

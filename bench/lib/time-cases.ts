@@ -1,4 +1,6 @@
 import type { BenchCase } from './bench-case.js';
+import { formatDuration, showProgress } from './progress.js';
+import { quickRounds } from './quick-mode.js';
 import { sink } from './sink.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -59,9 +61,12 @@ function warmAndCalibrate(benchCase: BenchCase, options: TimingOptions): number 
  * (the starting case rotates from round to round so no case always follows the same one). Noise on a shared machine
  * then hits all cases alike, and ratios of medians from the same run stay meaningful.
  */
-export function timeCases(cases: readonly BenchCase[], options: TimingOptions): CaseTiming[] {
+export function timeCases(cases: readonly BenchCase[], asked: TimingOptions): CaseTiming[] {
+  const rounds = quickRounds(asked.minRounds, asked.maxRounds);
+  const options = { ...asked, minRounds: rounds.min, maxRounds: rounds.max };
   const iterations: number[] = [];
-  for (const benchCase of cases) {
+  for (const [index, benchCase] of cases.entries()) {
+    showProgress(`warm-up and calibration, case ${index + 1}/${cases.length} ${benchCase.name}`);
     const perBatch = warmAndCalibrate(benchCase, options);
     iterations.push(perBatch);
     options.log(`calibrated ${benchCase.name}: ${perBatch} ops/batch`);
@@ -72,6 +77,11 @@ export function timeCases(cases: readonly BenchCase[], options: TimingOptions): 
   while (round < options.maxRounds) {
     if (round >= options.minRounds && performance.now() + roundMs > options.deadline) break;
     const roundStart = performance.now();
+    const left = Math.max(0, options.deadline - roundStart);
+    showProgress(
+      `${round >= options.minRounds ? `~${formatDuration(left)} left for the rounds · ` : ''}` +
+        `round ${round + 1} (${options.minRounds}-${options.maxRounds}) of ${cases.length} cases`,
+    );
     for (let step = 0; step < cases.length; step++) {
       const index = (round + step) % cases.length;
       const benchCase = cases[index];

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import type { GoalReport, ResultFile } from '../lib/report.js';
+import { goalAtLeast, goalAtMost, goalBelow, meetsGoal } from '../lib/goals.js';
 import { MAX_REPEAT, formatRepeats, parseRepeat, summarizeRepeats } from '../lib/repeat-summary.js';
+import { percentile } from '../lib/stats.js';
 
 /** A result file with just what the summary reads: the group, the date and the goals. */
 function result(date: string, goals: readonly GoalReport[]): ResultFile {
@@ -71,6 +73,36 @@ describe('bench --repeat', () => {
 
     it('should refuse zero runs', () => {
       expect(() => summarizeRepeats([], 'cmd')).to.throw(RangeError, 'zero runs');
+    });
+  });
+
+  describe('goals', () => {
+    it('should tell <= from < at the target, and apply the tolerance on the side it allows', () => {
+      expect(goalAtMost('g', 1, 1, 'x').met).to.equal(true);
+      expect(goalBelow('g', 1, 1, 'x').met).to.equal(false);
+      expect(goalBelow('g', 0.99, 1, 'x').met).to.equal(true);
+      expect(goalBelow('g', 1, 1, 'x', 0.01).met).to.equal(true);
+      expect(goalAtLeast('g', 0.85, 0.9, 'x', 0.05).met).to.equal(true);
+      expect(goalAtLeast('g', 0.849, 0.9, 'x', 0.05).met).to.equal(false);
+      expect(goalAtMost('g', 12.345, 20, 'ns').value).to.equal(12.3);
+      for (const comparison of ['<', '<=', '>='] as const) {
+        expect(meetsGoal({ comparison, target: 0, tolerance: 0 }, Number.NaN)).to.equal(false);
+      }
+    });
+  });
+
+  describe('percentile()', () => {
+    it('should take the nearest rank: p50 of 1..4 is 2, p99 of 16 values is the largest', () => {
+      expect(percentile([4, 1, 3, 2], 50)).to.equal(2);
+      expect(
+        percentile(
+          Array.from({ length: 16 }, (_, i) => i),
+          99,
+        ),
+      ).to.equal(15);
+      expect(percentile([7], 1)).to.equal(7);
+      expect(() => percentile([], 50)).to.throw(RangeError, 'empty');
+      expect(() => percentile([1], 0)).to.throw(RangeError, 'got 0');
     });
   });
 });

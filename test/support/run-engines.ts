@@ -10,6 +10,7 @@
  *   4. io_uring + fast path + cache probe: the real-file suites of run 2, with ASYNC_FILE_CACHE_PROBE=1 too (RWF_NOWAIT
  *      first).
  * Runs 2 and 4 are skipped with a one-line reason where io_uring is unavailable; in CI that is a failure.
+ * The first line names the Node (every run uses the one running this file) and whether io_uring is available on it.
  * Each run's summary line is shown as `[run] N passed, N failed in S s`; the output ENDS with ONE line
  * `N passed, N failed` over all runs, the line .ci/run checks. Arguments are passed to every mocha run.
  */
@@ -117,6 +118,10 @@ function ioUringUnavailable(): string | undefined {
 const args = process.argv.slice(2);
 const results: (RunResult & { readonly label: string })[] = [];
 const unavailable = ioUringUnavailable();
+// names the Node every run below uses (CI runs this once per tested Node) and whether the native addon loaded on it
+console.log(
+  `node ${process.version} (N-API ${process.versions.napi ?? '?'}), io_uring ${unavailable === undefined ? 'available' : `unavailable (${unavailable})`}`,
+);
 for (const run of RUNS) {
   if (run.needsIoUring && unavailable !== undefined) {
     if (process.env['CI']) {

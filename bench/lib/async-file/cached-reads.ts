@@ -22,6 +22,7 @@ import {
   syncReads,
   wrongBlock,
 } from '../random-reads.js';
+import { autoNote, newAutoManager } from '../auto-manager.js';
 import type { AsyncRunCase, RunPhase } from '../time-async-runs.js';
 import { NAMES } from './constants.js';
 import { openStubManager, stubEngineReads } from './stub-read-engine.js';
@@ -120,6 +121,10 @@ export async function runReadsSection(
   const manager = new AsyncFileManager({ concurrency: LANES });
   const handles = await openReadHandles(manager, file, LANES);
   context.cleanups.push(() => closeHandles(handles));
+  const auto = newAutoManager({ concurrency: LANES });
+  context.cleanups.push(() => auto.close());
+  const autoHandles = await openReadHandles(auto, file, LANES);
+  context.cleanups.push(() => closeHandles(autoHandles));
   const stub = await openStubManager(file);
   context.cleanups.push(() => closeHandles(stub.handles));
   const cases: AsyncRunCase[] = [
@@ -132,6 +137,16 @@ export async function runReadsSection(
       name: NAMES.readsManagerInto,
       role: 'subject',
       run: (phase) => managerReadsInto(handles, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsAuto,
+      role: 'subject',
+      run: (phase) => managerReads(autoHandles, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.readsAutoInto,
+      role: 'subject',
+      run: (phase) => managerReadsInto(autoHandles, offsets, readsPerRun(phase)),
     },
     {
       name: NAMES.readsCallback,
@@ -199,7 +214,8 @@ export async function runReadsSection(
     check: 'every read: 4096 bytes, starting with its block number (uint32 LE)',
     manager:
       `${LANES} handles opened 'read' on the file (one action per handle at a time), each chaining its next read: ` +
-      "read() into the manager's default buffers, or readInto() one buffer per handle, reused by every read",
+      "read() into the manager's default buffers, or readInto() one buffer per handle, reused by every read; the " +
+      `same on a manager with engine 'auto' (${autoNote(auto)})`,
     callback:
       'one descriptor; fs.read with one reused buffer per lane, a new Buffer per read, or fresh 256 KiB-slab memory per ' +
       "read (the manager's default buffers)",

@@ -3,9 +3,11 @@
  * group's JSON report and of its ratios, so they never change spelling).
  */
 
+import { quickOr } from '../quick-mode.js';
+
 /** Small files: each one opened (existing, empty, write-only), written 4 KiB at 0, closed. */
-export const FILES_PER_RUN = 10_000;
-export const FILES_PER_WARMUP_RUN = 2_000;
+export const FILES_PER_RUN = quickOr(10_000, 2_000);
+export const FILES_PER_WARMUP_RUN = quickOr(2_000, 500);
 export const FILES_PER_ALLOCATION_RUN = 2_000;
 export const FILE_ROUNDS = { min: 5, max: 10 };
 /** Allocation runs per small-file case, and fresh sets prepared for them (a run during a GC is discarded). */
@@ -14,13 +16,17 @@ export const FILE_ALLOCATION_SETS = 4;
 
 export const NAMES = {
   filesManager: 'files: manager (node-fs) open+write 4 KiB+close, concurrency 64',
+  filesAuto: "files: manager (engine 'auto') open+write 4 KiB+close, concurrency 64",
   filesCallback: 'files: callback fs open/write/close, 64 in flight',
   filesPromises: 'files: fs.promises FileHandle open/write/close, 64 in flight',
   filesSync: 'files: sync loop openSync/writeSync/closeSync',
   tmpManager: 'unnamed files: manager createAnonymousFile+write+close, concurrency 64',
+  tmpAuto: "unnamed files: manager (engine 'auto') createAnonymousFile+write+close, concurrency 64",
   tmpCallback: 'unnamed files: callback fs open(O_TMPFILE)/write/close, 64 in flight',
   readsManager: 'reads: manager (node-fs) read 4 KiB, 64 handles chaining',
   readsManagerInto: 'reads: manager (node-fs) readInto one 4 KiB buffer per handle, 64 handles chaining',
+  readsAuto: "reads: manager (engine 'auto') read 4 KiB, 64 handles chaining",
+  readsAutoInto: "reads: manager (engine 'auto') readInto one 4 KiB buffer per handle, 64 handles chaining",
   readsCallback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
   readsCallbackAlloc: 'reads: callback fs.read, 64 in flight, new 4 KiB Buffer per read',
   readsCallbackSlab:

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BLOCK } from '../random-reads.js';
+import { quickRounds } from '../quick-mode.js';
 import type { RunPhase } from '../time-async-runs.js';
 import {
   FILE_ALLOCATION_SETS,
@@ -57,7 +58,7 @@ export class FileSetPool {
 
 /** The file sets of the four small-file cases (manager, callback, promises, sync) and what creating them took. */
 export interface FileSets {
-  readonly pools: readonly [FileSetPool, FileSetPool, FileSetPool, FileSetPool];
+  readonly pools: readonly [FileSetPool, FileSetPool, FileSetPool, FileSetPool, FileSetPool];
   readonly rounds: number;
   readonly filesCreated: number;
   readonly creationMs: number;
@@ -72,6 +73,7 @@ export function createFileSets(context: SectionContext, deadline: number, maxFil
     new FileSetPool(filesRoot, 'callback'),
     new FileSetPool(filesRoot, 'promises'),
     new FileSetPool(filesRoot, 'sync'),
+    new FileSetPool(filesRoot, 'auto'),
   ] as const;
   let filesCreated = 0;
   const createRound = (phase: RunPhase, count: number): void => {
@@ -83,9 +85,10 @@ export function createFileSets(context: SectionContext, deadline: number, maxFil
   for (let i = 0; i < FILE_ALLOCATION_SETS; i++) createRound('allocation', FILES_PER_ALLOCATION_RUN);
   let rounds = 0;
   let roundMs = 0;
-  while (rounds < FILE_ROUNDS.max) {
+  const planned = quickRounds(FILE_ROUNDS.min, FILE_ROUNDS.max);
+  while (rounds < planned.max) {
     const more = performance.now() + roundMs <= deadline && filesCreated + pools.length * FILES_PER_RUN <= maxFiles;
-    if (rounds >= FILE_ROUNDS.min && !more) break;
+    if (rounds >= planned.min && !more) break;
     const roundStart = performance.now();
     createRound('timed', FILES_PER_RUN);
     roundMs = performance.now() - roundStart;

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { AsyncFileManager } from 'async-op-file';
 import { BLOCK, LANES, RunLatch } from '../random-reads.js';
+import { autoNote, newAutoManager } from '../auto-manager.js';
 import type { AsyncRunCase } from '../time-async-runs.js';
 import {
   FILE_ALLOCATION_REPETITIONS,
@@ -113,12 +114,15 @@ function fileCase(
   };
 }
 
-/** Times the four small-file cases on the sets of `sets`, checks what they wrote, and adds `method.files`. */
+/** Times the five small-file cases on the sets of `sets`, checks what they wrote, and adds `method.files`. */
 export async function runFilesSection(context: SectionContext, sets: FileSets, deadline: number): Promise<void> {
   const manager = new AsyncFileManager({ concurrency: LANES });
-  const [managerPool, callbackPool, promisesPool, syncPool] = sets.pools;
+  const auto = newAutoManager({ concurrency: LANES });
+  context.cleanups.push(() => auto.close());
+  const [managerPool, callbackPool, promisesPool, syncPool, autoPool] = sets.pools;
   const cases: AsyncRunCase[] = [
     fileCase(NAMES.filesManager, 'subject', managerPool, (paths) => managerFiles(manager, paths)),
+    fileCase(NAMES.filesAuto, 'subject', autoPool, (paths) => managerFiles(auto, paths)),
     fileCase(NAMES.filesCallback, 'baseline', callbackPool, callbackFiles),
     fileCase(NAMES.filesPromises, 'baseline', promisesPool, promiseFiles),
     fileCase(NAMES.filesSync, 'baseline', syncPool, (paths) => Promise.resolve(syncFiles(paths))),
@@ -132,7 +136,10 @@ export async function runFilesSection(context: SectionContext, sets: FileSets, d
     allocationMaxRuns: FILE_ALLOCATION_SETS,
   };
   context.reports.push(...(await timeSectionCases('files', cases, options, context)));
-  if (manager.pendingCount !== 0) throw new Error('the files manager still has pending actions');
+  if (manager.pendingCount !== 0 || auto.pendingCount !== 0) {
+    throw new Error('a files manager still has pending actions');
+  }
+  context.notes.push(`files: ${autoNote(auto)}`);
   const filesChecked = checkWrittenSets(sets.pools);
   context.log(`files: checked ${filesChecked} written files: 4 KiB each`);
   context.method.files = {

@@ -25,7 +25,7 @@ export async function timeSectionCases(
   context: SectionContext,
 ): Promise<AsyncFileCaseReport[]> {
   const log = (line: string): void => context.log(`${label}: ${line}`);
-  const timings = await timeAsyncRuns(cases, { ...options, log });
+  const timings = await timeAsyncRuns(cases, { ...options, log, label });
   const reports: AsyncFileCaseReport[] = [];
   for (const [index, benchCase] of cases.entries()) {
     const timing = timings[index];

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AsyncFileManager, NodeFsEngine } from 'async-op-file';
 import { BLOCK, LANES, RunLatch } from '../random-reads.js';
+import { autoNote, newAutoManager } from '../auto-manager.js';
 import type { AsyncRunCase, RunPhase } from '../time-async-runs.js';
 import { FILE_ROUNDS, FILES_PER_ALLOCATION_RUN, FILES_PER_RUN, FILES_PER_WARMUP_RUN, NAMES } from './constants.js';
 import { PAYLOAD, shortWrite, writePayloadThenClose } from './payload.js';
@@ -57,7 +58,7 @@ function tmpFilesPerRun(phase: RunPhase): number {
   return phase === 'warmup' ? FILES_PER_WARMUP_RUN : FILES_PER_ALLOCATION_RUN;
 }
 
-/** Times the two unnamed-file cases (or notes that O_TMPFILE is unavailable) and adds `method.unnamedFiles`. */
+/** Times the unnamed-file cases (or notes that O_TMPFILE is unavailable) and adds `method.unnamedFiles`. */
 export async function runUnnamedSection(context: SectionContext, deadline: number): Promise<void> {
   const directory = path.join(context.root, 'unnamed');
   fs.mkdirSync(directory);
@@ -76,11 +77,18 @@ export async function runUnnamedSection(context: SectionContext, deadline: numbe
   }
   const engine = new NodeFsEngine();
   const manager = new AsyncFileManager({ concurrency: LANES, engine });
+  const auto = newAutoManager({ concurrency: LANES });
+  context.cleanups.push(() => auto.close());
   const cases: AsyncRunCase[] = [
     {
       name: NAMES.tmpManager,
       role: 'subject',
       run: (phase) => managerTmpFiles(manager, directory, tmpFilesPerRun(phase)),
+    },
+    {
+      name: NAMES.tmpAuto,
+      role: 'subject',
+      run: (phase) => managerTmpFiles(auto, directory, tmpFilesPerRun(phase)),
     },
     {
       name: NAMES.tmpCallback,
@@ -104,6 +112,7 @@ export async function runUnnamedSection(context: SectionContext, deadline: numbe
     filesPerRun: FILES_PER_RUN,
     directory: 'one fresh directory for every run of both cases, after 2 untimed warm-up runs per case',
     managerUsesTmpfile: engine.usesTmpfile,
+    auto: autoNote(auto),
     rawFlags: 'O_TMPFILE | O_RDWR, mode 0600',
   };
   context.notes.push(

@@ -29,6 +29,7 @@ import {
   syncReadsDeliveredLater,
   syncReadsNewBuffer,
 } from '../random-reads.js';
+import { newAutoManager } from '../auto-manager.js';
 import { round, roundSummary } from '../stats.js';
 import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../time-async-runs.js';
 import { NAMES, SEED, THRESHOLD } from './constants.js';
@@ -51,7 +52,7 @@ export interface CachedReads {
   readonly handles: Readonly<Record<ManagerConfig, AsyncFileHandle[]>>;
 }
 
-type ManagerConfig = 'threshold' | 'probe' | 'pool' | 'probePool' | 'plain';
+type ManagerConfig = 'threshold' | 'probe' | 'pool' | 'probePool' | 'plain' | 'autoProbe';
 
 function newManager(options: AsyncFileManagerOptions): AsyncFileManager {
   return new AsyncFileManager({ concurrency: LANES, engine: new NodeFsEngine(), ...options });
@@ -83,13 +84,16 @@ export async function openCachedReads(context: SectionContext): Promise<CachedRe
     pool: newManager({ syncThresholdBytes: THRESHOLD, cacheProbe: false, readBuffers: pool }),
     probePool: newManager({ syncThresholdBytes: THRESHOLD, cacheProbe: true, readBuffers: probePool }),
     plain: newManager({ syncThresholdBytes: 0, cacheProbe: false }),
+    autoProbe: newAutoManager({ concurrency: LANES, syncThresholdBytes: THRESHOLD, cacheProbe: true }),
   };
+  cleanups.push(() => managers.autoProbe.close()); // its io_uring ring, once its handles are closed
   const handles: Record<ManagerConfig, AsyncFileHandle[]> = {
     threshold: await openReadHandles(managers.threshold, file, LANES),
     probe: await openReadHandles(managers.probe, file, LANES),
     pool: await openReadHandles(managers.pool, file, LANES),
     probePool: await openReadHandles(managers.probePool, file, LANES),
     plain: await openReadHandles(managers.plain, file, LANES),
+    autoProbe: await openReadHandles(managers.autoProbe, file, LANES),
   };
   for (const list of Object.values(handles)) cleanups.push(() => closeHandles(list));
   return { offsets, fd, probePool, managers, handles };
@@ -122,6 +126,12 @@ export async function timeCachedReads(
       run: (p) => managerReadsReleasing(managers.probePool, handles.probePool, offsets, readsPerRun(p)),
     },
     { name: NAMES.probeInto, role: 'subject', run: (p) => managerReadsInto(handles.probe, offsets, readsPerRun(p)) },
+    { name: NAMES.autoProbe, role: 'subject', run: (p) => managerReads(handles.autoProbe, offsets, readsPerRun(p)) },
+    {
+      name: NAMES.autoProbeInto,
+      role: 'subject',
+      run: (p) => managerReadsInto(handles.autoProbe, offsets, readsPerRun(p)),
+    },
     { name: NAMES.plain, role: 'baseline', run: (p) => managerReads(handles.plain, offsets, readsPerRun(p)) },
     { name: NAMES.callback, role: 'baseline', run: (p) => callbackReads(fd, offsets, readsPerRun(p)) },
     { name: NAMES.sync, role: 'baseline', run: (p) => Promise.resolve(syncReads(fd, offsets, readsPerRun(p))) },
@@ -152,6 +162,7 @@ export async function timeCachedReads(
     maxRounds: ROUNDS.max,
     deadline,
     log,
+    label: 'cached reads',
   });
   log(`cached reads done after ${Math.round(performance.now() - started)} ms`);
   const output: SectionReport = { reports: [], notes: [] };

@@ -15,6 +15,9 @@ export const NAMES = {
   pool: 'reads: manager syncThresholdBytes 4096 + BufferPool (releaseBuffer), 64 handles chaining',
   probePool: 'reads: manager syncThresholdBytes 4096 + cacheProbe + BufferPool (releaseBuffer), 64 handles chaining',
   probeInto: 'reads: manager syncThresholdBytes 4096 + cacheProbe, readInto one buffer per handle, 64 handles chaining',
+  autoProbe: "reads: manager (engine 'auto') syncThresholdBytes 4096 + cacheProbe, 64 handles chaining",
+  autoProbeInto:
+    "reads: manager (engine 'auto') syncThresholdBytes 4096 + cacheProbe, readInto one buffer per handle, 64 handles chaining",
   plain: 'reads: manager without the fast path, 64 handles chaining',
   callback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
   sync: 'reads: readSync loop',
@@ -28,6 +31,7 @@ export const NAMES = {
   uncachedThreshold: 'uncached: manager syncThresholdBytes 4096 (no probe), 32 handles',
   uncachedPlain: 'uncached: manager without the fast path, 32 handles',
   uncachedIdle: 'uncached: idle loop, no reads (the delay floor of this machine)',
+  uncachedAutoProbe: "uncached: manager (engine 'auto') syncThresholdBytes 4096 + cacheProbe, 32 handles",
   allocPool: 'alloc: manager threshold + probe + BufferPool (releaseBuffer); B/op = new ArrayBuffer memory',
   allocSlab: 'alloc: manager threshold + probe, default slab buffers; B/op = new ArrayBuffer memory',
 } as const;

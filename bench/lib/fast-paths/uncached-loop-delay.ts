@@ -1,19 +1,21 @@
 /**
  * Section 2 of the `fast-paths` group: event-loop delay while reading an UNCACHED file (written, fsynced, evicted with
  * POSIX_FADV_DONTNEED before every run, read at distinct random blocks with readahead off): threshold + probe,
- * threshold alone (synchronous reads that wait for the disk), and the manager without the fast path.
+ * threshold alone (synchronous reads that wait for the disk), and the manager without the fast path (plain
+ * asynchronous reads), on node-fs; and threshold + probe on the engine 'auto' picks.
  */
 import fs from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
-import { AsyncFileManager } from 'async-op-file';
+import { AsyncFileManager, NodeFsEngine } from 'async-op-file';
+import { autoEngineClass, newAutoManager } from '../auto-manager.js';
 import { forceGc } from '../force-gc.js';
 import { BLOCK, closeHandles, createCachedReadFile, openReadHandles } from '../random-reads.js';
 import { seededUint32 } from '../seeded-random.js';
 import { round, roundSummary, summarize } from '../stats.js';
 import { NAMES, SEED, THRESHOLD } from './constants.js';
-import { CountingEngine } from './counting-engine.js';
-import { FADVISE, adviseRandom, fadviseOrThrow, type NativeIo } from './native-io.js';
+import { countingEngine, type FastPathCounters } from './counting-engine.js';
+import { FADVISE, adviseRandom, fadviseOrThrow, type NativeIo } from '../native-io.js';
 import type { SectionContext, SectionReport } from './section.js';
 import { boundedManagerReads } from './bounded-manager-reads.js';
 
@@ -22,7 +24,8 @@ export const UNCACHED_LANES = 32;
 /** At most this many reads per run (distinct blocks: the file has 65,536), and none issued past UNCACHED_RUN_MS. */
 export const UNCACHED_READS = 40_000;
 export const UNCACHED_RUN_MS = 1_500;
-export const UNCACHED_REPETITIONS = 3;
+/** Runs per case: the goal compares the probe's p99 with plain reads' run by run (the median of the differences). */
+export const UNCACHED_REPETITIONS = 5;
 /**
  * The histogram's timer interval: it records the whole time between two timer callbacks, so an idle loop reads about
  * 1 ms; the loop delay is what it records beyond the interval.
@@ -49,7 +52,7 @@ export interface UncachedCase {
   readonly name: string;
   readonly role: 'subject' | 'baseline';
   /** undefined for the idle case. */
-  readonly engine: CountingEngine | undefined;
+  readonly engine: FastPathCounters | undefined;
   /** Resolves with the reads done (the idle case: 0 after UNCACHED_RUN_MS). */
   readonly run: () => Promise<number>;
   readonly runs: UncachedRun[];
@@ -104,19 +107,27 @@ export async function measureUncachedLoopDelay(io: NativeIo, context: SectionCon
   const permutation = blockPermutation(uncachedBlocks, SEED ^ 0x0bad_cafe);
   log(`uncached file ready after ${Math.round(performance.now() - started)} ms`);
 
+  const NodeFs = countingEngine(NodeFsEngine, io);
+  const probeAuto = newAutoManager();
+  const autoEngine = probeAuto.engineName;
+  await probeAuto.close();
+  const Auto = countingEngine(autoEngineClass(), io);
   const uncachedConfigs = [
-    { name: NAMES.uncachedProbe, role: 'subject', threshold: THRESHOLD, probe: true },
-    { name: NAMES.uncachedThreshold, role: 'subject', threshold: THRESHOLD, probe: false },
-    { name: NAMES.uncachedPlain, role: 'baseline', threshold: 0, probe: false },
+    { name: NAMES.uncachedProbe, role: 'subject', threshold: THRESHOLD, probe: true, Engine: NodeFs },
+    { name: NAMES.uncachedThreshold, role: 'subject', threshold: THRESHOLD, probe: false, Engine: NodeFs },
+    { name: NAMES.uncachedPlain, role: 'baseline', threshold: 0, probe: false, Engine: NodeFs },
+    { name: NAMES.uncachedAutoProbe, role: 'subject', threshold: THRESHOLD, probe: true, Engine: Auto },
   ] as const;
+  log(`uncached: engine 'auto' picks ${autoEngine} here`);
   for (const config of uncachedConfigs) {
-    const engine = new CountingEngine(io);
+    const engine = new config.Engine();
     const manager = new AsyncFileManager({
       concurrency: UNCACHED_LANES,
       engine,
       syncThresholdBytes: config.threshold,
       cacheProbe: config.probe,
     });
+    cleanups.push(() => manager.close()); // an io_uring engine's ring, once the handles below are closed
     const caseHandles = await openReadHandles(manager, uncachedFile, UNCACHED_LANES);
     cleanups.push(() => closeHandles(caseHandles));
     uncachedCases.push({

@@ -1,15 +1,15 @@
 /**
- * The native addon of async-file (posix_fadvise, preadv2 with RWF_NOWAIT) as the `fast-paths` group uses it to evict
- * a file and turn readahead off.
+ * The native addon of async-file (posix_fadvise, preadv2 with RWF_NOWAIT) as the `fast-paths` and `abort` groups use
+ * it: to evict a file from the page cache, turn readahead off, and probe which blocks are cached.
  */
 // internal to async-file (not in its exports map): the built file, by path; only its types are imported statically
-import type * as NativeIoModule from '../../../packages/async-file/dist/src/internal/native-io.js';
+import type * as NativeIoModule from '../../packages/async-file/dist/src/internal/native-io.js';
 
 /** The loaded addon (`loadNativeIo().io` when the addon is available). */
 export type NativeIo = NonNullable<ReturnType<typeof NativeIoModule.loadNativeIo>['io']>;
 
 export const { FADVISE, loadNativeIo } = (await import(
-  new URL('../../../../packages/async-file/dist/src/internal/native-io.js', import.meta.url).href // from bench/dist/lib/fast-paths
+  new URL('../../../packages/async-file/dist/src/internal/native-io.js', import.meta.url).href // from bench/dist/lib
 )) as typeof NativeIoModule;
 
 /** posix_fadvise over the whole file of `fd`; throws with the error number when it fails. */

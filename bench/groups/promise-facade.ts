@@ -1,0 +1,235 @@
+/**
+ * Group `promise-facade`: the Promise facade against what users write instead, every call with `{ signal }`, on the
+ * default engine (what `new AsyncFileManager()` gives) and on engine 'auto': 4 KiB random reads of a cached 256 MiB
+ * file through PromiseFileHandle (read() and readInto()) against fs.promises FileHandle.read (into a new Buffer per
+ * read, and into one buffer per lane); small files opened, written 4 KiB and closed through PromiseFileHandle against
+ * fs.promises open/write/close; and new files written whole through PromiseFileManager.writeNewFile against
+ * fs.promises.writeFile with `{ signal, flag: 'wx' }`. fs.promises FileHandle methods take no signal: the baselines
+ * check it before each call, as users do. Run through `npm run bench -- promise-facade` (a fresh process).
+ */
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { AsyncFileManager, PromiseFileManager, type PromiseFileHandle } from 'async-op-file';
+import { caseReport } from '../lib/async-file/case-report.js';
+import { FileSetPool } from '../lib/async-file/file-sets.js';
+import { autoNote, newAutoManager } from '../lib/auto-manager.js';
+import { goalAtLeast } from '../lib/goals.js';
+import { quickRounds } from '../lib/quick-mode.js';
+import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
+import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
+import { BLOCK, LANES, blockOffsets, createCachedReadFile } from '../lib/random-reads.js';
+import { computeRatios, type Comparison } from '../lib/ratios.js';
+import type { CaseReport } from '../lib/report.js';
+import { createTempRoot } from '../lib/temp-root.js';
+import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../lib/time-async-runs.js';
+import {
+  FILES_PER_RUN,
+  FILES_PER_WARMUP_RUN,
+  NAMES,
+  READ_FILE_BYTES,
+  READS_PER_RUN,
+  READS_PER_WARMUP_RUN,
+  ROUNDS,
+  SEED,
+} from '../lib/promise-facade/constants.js';
+import { facadeReads, fspReads } from '../lib/promise-facade/facade-reads.js';
+import { facadeCreates, facadeFiles, fspCreates, fspFiles } from '../lib/promise-facade/facade-writes.js';
+
+const GROUP = 'promise-facade';
+/** Shares of the budget by which the reads' and the files' timed rounds must have ended (the rest: cleanup). */
+const READS_DEADLINE = 0.3;
+const FILES_DEADLINE = 0.65;
+
+/** Opens LANES PromiseFileHandles on `file` for reading. */
+async function openHandles(files: PromiseFileManager, file: string): Promise<PromiseFileHandle[]> {
+  const handles = Array.from({ length: LANES }, () => files.newFileHandle());
+  await Promise.all(handles.map((handle) => handle.openExistingFile(file, 'read')));
+  return handles;
+}
+
+/** A case writing into a fresh set of files of `pool` each run (prepared untimed). */
+function fileCase(
+  name: string,
+  role: 'subject' | 'baseline',
+  pool: FileSetPool,
+  run: (paths: string[]) => Promise<number>,
+): AsyncRunCase {
+  let paths: string[] = [];
+  return {
+    name,
+    role,
+    prepare: (phase) => {
+      paths = pool.take(phase);
+    },
+    run: () => run(paths),
+  };
+}
+
+/** A case creating new files in a fresh directory of `root` each run, named after `label`. */
+function createCase(
+  name: string,
+  role: 'subject' | 'baseline',
+  root: string,
+  label: string,
+  run: (paths: string[]) => Promise<number>,
+): AsyncRunCase {
+  let paths: string[] = [];
+  let made = 0;
+  return {
+    name,
+    role,
+    prepare: (phase) => {
+      const dir = path.join(root, `new-${label}-${made++}`);
+      fs.mkdirSync(dir);
+      const count = phase === 'timed' ? FILES_PER_RUN : FILES_PER_WARMUP_RUN;
+      paths = Array.from({ length: count }, (_, i) => path.join(dir, `f${i}`));
+    },
+    run: () => run(paths),
+  };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const budgetMs = groupBudgetMs(GROUP);
+  const log = (line: string): void => logProgress(GROUP, line);
+  const temp = createTempRoot('bench-promise-facade-');
+  const reports: CaseReport[] = [];
+  const notes: string[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const collect = (cases: readonly AsyncRunCase[], timings: Awaited<ReturnType<typeof timeAsyncRuns>>): void => {
+    for (const [index, timing] of timings.entries()) {
+      reports.push(caseReport(timing, cases[index]?.role ?? 'subject', undefined));
+    }
+  };
+  try {
+    const defaults = new AsyncFileManager({ concurrency: LANES }); // the default engine
+    const auto = newAutoManager({ concurrency: LANES });
+    cleanups.push(() => auto.close());
+    notes.push(`the default engine here: ${defaults.engineName} (${defaults.engineReason}); ${autoNote(auto)}`);
+    const files = new PromiseFileManager(defaults);
+    const autoFiles = new PromiseFileManager(auto);
+
+    // reads
+    const file = path.join(temp.path, 'reads.bin');
+    createCachedReadFile(file, READ_FILE_BYTES);
+    const offsets = blockOffsets(READS_PER_RUN, READ_FILE_BYTES, SEED);
+    const handles = await openHandles(files, file);
+    const autoHandles = await openHandles(autoFiles, file);
+    cleanups.push(() => Promise.all([...handles, ...autoHandles].map((handle) => handle.close())));
+    const fileHandle = await fsp.open(file, 'r');
+    cleanups.push(() => fileHandle.close());
+    const reads = (phase: RunPhase): number => (phase === 'timed' ? READS_PER_RUN : READS_PER_WARMUP_RUN);
+    const readCases: AsyncRunCase[] = [
+      { name: NAMES.readsFacade, role: 'subject', run: (p) => facadeReads(handles, offsets, reads(p), false) },
+      { name: NAMES.readsFacadeInto, role: 'subject', run: (p) => facadeReads(handles, offsets, reads(p), true) },
+      { name: NAMES.readsFacadeAuto, role: 'subject', run: (p) => facadeReads(autoHandles, offsets, reads(p), false) },
+      {
+        name: NAMES.readsFacadeAutoInto,
+        role: 'subject',
+        run: (p) => facadeReads(autoHandles, offsets, reads(p), true),
+      },
+      { name: NAMES.readsFsp, role: 'baseline', run: (p) => fspReads(fileHandle, offsets, reads(p), false) },
+      { name: NAMES.readsFspInto, role: 'baseline', run: (p) => fspReads(fileHandle, offsets, reads(p), true) },
+    ];
+    const readOptions = { warmupRuns: 1, minRounds: ROUNDS.min, maxRounds: ROUNDS.max, log, label: 'reads' };
+    collect(
+      readCases,
+      await timeAsyncRuns(readCases, { ...readOptions, deadline: started + budgetMs * READS_DEADLINE }),
+    );
+
+    // small files: existing empty files (made untimed, in a fresh directory per run), and new files
+    const filesRoot = path.join(temp.path, 'files');
+    fs.mkdirSync(filesRoot);
+    const pools = ['facade', 'auto', 'fsp'].map((label) => new FileSetPool(filesRoot, label));
+    for (const pool of pools) {
+      pool.create('warmup', FILES_PER_WARMUP_RUN);
+      for (let round = 0; round < quickRounds(ROUNDS.min, ROUNDS.max).max; round++) pool.create('timed', FILES_PER_RUN);
+    }
+    log(`empty files ready after ${Math.round(performance.now() - started)} ms`);
+    const [facadePool, autoPool, fspPool] = pools as [FileSetPool, FileSetPool, FileSetPool];
+    const fileCases: AsyncRunCase[] = [
+      fileCase(NAMES.filesFacade, 'subject', facadePool, (paths) => facadeFiles(files, paths)),
+      fileCase(NAMES.filesFacadeAuto, 'subject', autoPool, (paths) => facadeFiles(autoFiles, paths)),
+      fileCase(NAMES.filesFsp, 'baseline', fspPool, fspFiles),
+      createCase(NAMES.createsFacade, 'subject', filesRoot, 'facade', (paths) => facadeCreates(files, paths)),
+      createCase(NAMES.createsFacadeAuto, 'subject', filesRoot, 'auto', (paths) => facadeCreates(autoFiles, paths)),
+      createCase(NAMES.createsFsp, 'baseline', filesRoot, 'fsp', fspCreates),
+    ];
+    const fileOptions = { ...readOptions, label: 'files', deadline: started + budgetMs * FILES_DEADLINE };
+    collect(fileCases, await timeAsyncRuns(fileCases, fileOptions));
+    if (defaults.pendingCount !== 0 || auto.pendingCount !== 0) throw new Error('a manager still has pending actions');
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    const removalMs = temp.remove();
+    log(`removed the temporary files in ${Math.round(removalMs)} ms`);
+  }
+
+  const pairs = (subjects: readonly string[], baseline: string): Comparison[] =>
+    subjects.map((subject) => ({ subject, baseline, metrics: ['time'] as const }));
+  const ratios = computeRatios(reports, [
+    ...pairs([NAMES.readsFacade, NAMES.readsFacadeAuto], NAMES.readsFsp),
+    ...pairs([NAMES.readsFacadeInto, NAMES.readsFacadeAutoInto], NAMES.readsFspInto),
+    ...pairs([NAMES.filesFacade, NAMES.filesFacadeAuto], NAMES.filesFsp),
+    ...pairs([NAMES.createsFacade, NAMES.createsFacadeAuto], NAMES.createsFsp),
+  ]);
+  const speedup = (subject: string, baseline: string): number => ratios.speedupVs[subject]?.[baseline] ?? 0;
+  const goals = [
+    goalAtLeast(
+      'reads with { signal }: PromiseFileHandle read() (default engine) reads/s / fs.promises FileHandle.read into a new Buffer per read reads/s',
+      speedup(NAMES.readsFacade, NAMES.readsFsp),
+      2,
+      'x',
+    ),
+    goalAtLeast(
+      'reads with { signal }: PromiseFileHandle readInto() one buffer per handle (default engine) reads/s / fs.promises FileHandle.read into one buffer per lane reads/s',
+      speedup(NAMES.readsFacadeInto, NAMES.readsFspInto),
+      2,
+      'x',
+    ),
+    goalAtLeast(
+      'small files with { signal }: PromiseFileHandle open+write+close (default engine) files/s / fs.promises open+FileHandle.write+close files/s',
+      speedup(NAMES.filesFacade, NAMES.filesFsp),
+      2,
+      'x',
+    ),
+  ];
+  notes.push(
+    `new files: PromiseFileManager.writeNewFile ${speedup(NAMES.createsFacade, NAMES.createsFsp)}x ` +
+      `fs.promises.writeFile (default engine), ${speedup(NAMES.createsFacadeAuto, NAMES.createsFsp)}x on 'auto' ` +
+      '(not a goal: writeFile is not a FileHandle method, but it is what users call to save a small file)',
+    'every case makes one AbortController per run and passes its signal to every call (it is never aborted: this ' +
+      'group measures what carrying a signal costs; the abort group measures what aborting it stops)',
+    'B/op are not measured in this group (0). Ratios come from medians of interleaved runs in one process.',
+  );
+  emitReport({
+    group: GROUP,
+    description: findGroup(GROUP)?.description ?? GROUP,
+    method: {
+      nodeFlags: process.execArgv.length > 0 ? process.execArgv : GROUP_NODE_FLAGS,
+      inFlight: LANES,
+      reads: {
+        fileBytes: READ_FILE_BYTES,
+        readBytes: BLOCK,
+        readsPerRun: READS_PER_RUN,
+        offsets: `4 KiB-aligned, mulberry32 seed 0x${SEED.toString(16)}, the same for every case and run`,
+        facade: `${LANES} PromiseFileHandles opened on the file, one lane each, awaiting each read before the next`,
+        baseline: `one fs.promises FileHandle, ${LANES} lanes, signal.throwIfAborted() before each read`,
+      },
+      files: {
+        filesPerRun: FILES_PER_RUN,
+        existing: 'empty files made untimed in a fresh directory per run (O_CREAT|O_EXCL), opened write-only',
+        new: 'names in a fresh empty directory per run (made in the untimed prepare), created exclusively',
+      },
+      timing:
+        'lib/time-async-runs.ts: rounds interleave the cases (a seeded shuffled order per round), a full GC before every run',
+    },
+    cases: reports,
+    ratios,
+    goals,
+    notes,
+    durationMs: Math.round(performance.now() - started),
+  });
+}
+
+await main();
