@@ -34,14 +34,7 @@ describe('CanceledError', () => {
     });
 
     it('should reject everything else', () => {
-      for (const value of [
-        undefined,
-        null,
-        'ERR_CANCELED',
-        new Error('x'),
-        new DOMException('t', 'TimeoutError'),
-        { name: 'AbortError' },
-      ]) {
+      for (const value of [undefined, null, 'ERR_CANCELED', new Error('x'), { name: 'AbortError' }]) {
         expect(isCanceledError(value), String(value)).to.equal(false);
       }
     });

@@ -1,9 +1,12 @@
+import type { OpRecord } from './op-record.js';
+
 /**
  * The hook between AsyncOp references and the leak tracker. `null` (the default) costs one comparison per
  * reference created or released.
  */
 export interface ReferenceTracker {
-  created(reference: object, context: unknown): void;
+  /** `reference` was created for the op whose record is `record`; `holder` is what ref() was given. */
+  created(reference: object, record: OpRecord, holder: string | undefined): void;
   released(reference: object): void;
 }
 
