@@ -277,7 +277,8 @@ export function follow(record: OpRecord, upstream: Upstream): void {
 function detachAll(extras: Extras): void {
   const upstream = extras.upstream;
   if (upstream !== null) {
-    extras.upstream = null;
+    // a parent link stays, detached, so diagnostics and tracing still name the parent of a finished child
+    if ((upstream as { readonly parent?: OpRecord }).parent === undefined) extras.upstream = null;
     upstream.detach();
   }
   const more = extras.more;
@@ -307,7 +308,7 @@ function dropRegistrations(record: OpRecord): void {
   }
 }
 
-/** The op `record` follows (while it follows it), or the parent it was shielded from; null for none. */
+/** The op `record` follows (or followed), or the parent it was shielded from; null for none. */
 export function parentOf(record: OpRecord): OpRecord | null {
   const extras = record.extras;
   if (extras === null) return null;

@@ -1,0 +1,63 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { expect } from 'chai';
+import { describe, it } from 'mocha';
+import { AsyncOp, AsyncOpChannels, type AsyncOpEvent } from '../src/index.js';
+
+/** Records every lifecycle event while `body` runs, as "channel:label". */
+function recordEvents(body: () => void): { name: string; event: AsyncOpEvent }[] {
+  const seen: { name: string; event: AsyncOpEvent }[] = [];
+  const handlers = Object.entries(AsyncOpChannels).map(([name, channel]) => {
+    const handler = (message: unknown): void => {
+      seen.push({ name, event: message as AsyncOpEvent });
+    };
+    diagnosticsChannel.subscribe(channel, handler);
+    return [channel, handler] as const;
+  });
+  try {
+    body();
+  } finally {
+    for (const [channel, handler] of handlers) diagnosticsChannel.unsubscribe(channel, handler);
+  }
+  return seen;
+}
+
+describe('AsyncOp lifecycle channels', () => {
+  it('should publish create, cancel-requested, canceled and released, with one id and the payload documented', () => {
+    const events = recordEvents(() => {
+      const parent = AsyncOp.create({ context: null, label: 'parent' });
+      const op = AsyncOp.create({ context: null, label: 'child' });
+      op.follow(parent);
+      parent.cancel('why');
+      op.complete();
+      op.release();
+      parent.release();
+    });
+    expect(events.map(({ name, event }) => `${name}:${event.label ?? ''}`)).to.deep.equal([
+      'create:parent',
+      'create:child',
+      'cancelRequested:parent',
+      'cancelRequested:child',
+      'canceled:child',
+      'released:child',
+      'released:parent',
+    ]);
+    const child = events.filter(({ event }) => event.label === 'child');
+    expect(new Set(child.map(({ event }) => event.id)).size).to.equal(1);
+    const parentId = events[0]?.event.id;
+    const canceled = child.find(({ name }) => name === 'canceled')?.event;
+    expect(canceled).to.include({ isCanceled: true, state: 'completed', cancelKind: 'parent', parentId });
+    expect((canceled?.reason as Error).cause).to.equal('why');
+  });
+
+  it('should publish completed for an op completed without cancel, and nothing once unsubscribed', () => {
+    const events = recordEvents(() => {
+      const op = AsyncOp.create({ context: null });
+      op.complete();
+      op.release();
+    });
+    expect(events.map(({ name }) => name)).to.deep.equal(['create', 'completed', 'released']);
+    const silent = AsyncOp.create({ context: 'quiet' });
+    silent.release();
+    expect(events).to.have.length(3);
+  });
+});
