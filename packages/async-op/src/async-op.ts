@@ -228,10 +228,12 @@ export abstract class AsyncOp<C = unknown> {
    *
    * @param holder - who will hold it, shown by the diagnostics while tracking is on (ignored otherwise).
    * @returns a new reference that the new holder must release once.
-   * @throws AsyncOpReleasedError on a released reference; RangeError if the op already has 2^24 - 1 live references
+   * @throws TypeError for a `holder` that is not a string; AsyncOpReleasedError on a released reference; RangeError
+   *   if the op already has 2^24 - 1 live references
    *   (an unreleased reference per iteration of a loop, most likely).
    */
   ref(holder?: string): AsyncOp<C> {
+    if (holder !== undefined && typeof holder !== 'string') throw invalidHolder(holder);
     const record = this.live('ref()');
     addReference(record);
     return new SharedReference<C>(record, holder);
@@ -401,6 +403,10 @@ function invalidHooks(cancel: unknown, dispose: unknown): TypeError {
 /** Out of line: the methods that throw it stay small enough for V8 to inline. */
 function releasedError(action: string): AsyncOpReleasedError {
   return new AsyncOpReleasedError(action);
+}
+
+function invalidHolder(holder: unknown): TypeError {
+  return new TypeError(`Expected \`holder\` to be a string or undefined, got ${describeValue(holder)}`);
 }
 
 function invalidCallback(callback: unknown): TypeError {

@@ -1,3 +1,4 @@
+import { describeValue } from './describe-value.js';
 import { ErrorCode } from './error-codes.js';
 
 /**
@@ -49,10 +50,11 @@ export class CanceledError extends Error {
   constructor(message = 'The operation was canceled', options?: CanceledErrorOptions) {
     super(message, options);
     const kind = options?.kind ?? 'explicit';
-    if (!KINDS.has(kind)) throw new TypeError(`Expected \`options.kind\` to be a cancel kind, got ${String(kind)}`);
+    if (!KINDS.has(kind))
+      throw new TypeError(`Expected \`options.kind\` to be a cancel kind, got ${describeValue(kind)}`);
     const origin = options?.origin;
     if (origin !== undefined && typeof origin !== 'string') {
-      throw new TypeError(`Expected \`options.origin\` to be a string or undefined, got ${typeof origin}`);
+      throw new TypeError(`Expected \`options.origin\` to be a string or undefined, got ${describeValue(origin)}`);
     }
     this.kind = kind;
     this.origin = origin;

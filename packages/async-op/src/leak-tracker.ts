@@ -181,8 +181,12 @@ export const LeakTracker = {
    *
    * @param since - list only references with an id greater than this {@link LeakTracker.mark}; default all.
    * @returns an empty list when tracking is off.
+   * @throws TypeError for a `since` that is not a number (or is NaN).
    */
   liveReferences(since = 0): LiveReference[] {
+    if (typeof since !== 'number' || Number.isNaN(since)) {
+      throw new TypeError(`Expected \`since\` to be a number from mark(), got ${describeValue(since)}`);
+    }
     if (active === null) return [];
     const result: LiveReference[] = [];
     for (const entry of active.live) {

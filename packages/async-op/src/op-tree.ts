@@ -1,5 +1,6 @@
 import type { AsyncOpState } from './async-op.js';
 import { cancelKindOf, type CancelKind } from './canceled-error.js';
+import { describeValue } from './describe-value.js';
 import { opIdOf } from './internal/channels.js';
 import { clockOf } from './internal/deadline.js';
 import {
@@ -99,6 +100,19 @@ export function liveOpTree(): LiveOp[] {
   return roots;
 }
 
+function isLiveOp(value: unknown): value is LiveOp {
+  if (typeof value !== 'object' || value === null) return false;
+  const node = value as Partial<Record<keyof LiveOp, unknown>>;
+  return (
+    typeof node.id === 'number' &&
+    typeof node.ageMs === 'number' &&
+    typeof node.referenceCount === 'number' &&
+    typeof node.createdAt === 'string' &&
+    Array.isArray(node.references) &&
+    Array.isArray(node.children)
+  );
+}
+
 /** Options of {@link formatOpTree}. */
 export interface FormatOpTreeOptions {
   /** Stack frames shown per creation site and per reference; default 2 (0: none). */
@@ -127,14 +141,21 @@ function formatMs(ms: number): string {
  * @throws TypeError for roots that are not an array, or a `stackFrames` that is not an integer >= 0.
  */
 export function formatOpTree(roots: readonly LiveOp[], options: FormatOpTreeOptions = {}): string {
-  if (!Array.isArray(roots)) throw new TypeError('Expected `roots` to be the array liveOpTree() returned');
+  if (!Array.isArray(roots)) {
+    throw new TypeError(`Expected \`roots\` to be the array liveOpTree() returned, got ${describeValue(roots)}`);
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
+  }
   const count = options.stackFrames ?? 2;
   if (!Number.isInteger(count) || count < 0) {
-    throw new TypeError(`Expected \`options.stackFrames\` to be an integer >= 0, got ${String(count)}`);
+    throw new TypeError(`Expected \`options.stackFrames\` to be an integer >= 0, got ${describeValue(count)}`);
   }
   if (roots.length === 0) return 'no live operations';
   const lines: string[] = [];
   const visit = (node: LiveOp, indent: string): void => {
+    if (!isLiveOp(node))
+      throw new TypeError(`Expected \`roots\` to hold what liveOpTree() returned, got ${describeValue(node)}`);
     const label = node.label === undefined ? '' : ` ${JSON.stringify(node.label)}`;
     const kind = node.cancelKind === undefined ? '' : ` (${node.cancelKind})`;
     const facts = [`age ${formatMs(node.ageMs)}`];
