@@ -175,23 +175,36 @@ export function cancelFromParent(child: OpRecord, parent: OpRecord): void {
   fire(child);
 }
 
-/** Runs what a winning cancel runs, in order, then ends the op if its last reference went meanwhile. */
+/**
+ * Runs what a winning cancel runs, in order, then ends the op if its last reference went meanwhile. Kept small, with
+ * the rare parts out of line: V8 inlines it into cancel() only while it is.
+ */
 function fire(record: OpRecord): void {
   const extras = record.extras;
   if (extras !== null) detachAll(extras);
   if (cancelRequestedChannel.hasSubscribers) publishOpEvent(cancelRequestedChannel, record);
-  let errors: unknown[] | null = null;
   // 2. the implementation, with nothing held: it may complete, release, or cancel anything, this op included.
-  if (record.cancelImpl !== undefined) {
-    try {
-      (record.cancelImpl as (context: unknown) => void)(record.ctx);
-    } catch (error) {
-      errors = [error];
-    }
-  }
+  let errors = record.cancelImpl === undefined ? null : runCancelImpl(record);
   // 3. the signal handed out by `signal` (its listeners' errors are reported by the platform, not thrown here).
   if (extras !== null && extras.controller !== null) extras.controller.abort(reasonOf(record));
   // 4. the registrations, in the order they were made, each unlinked before it runs.
+  if (record.next !== record) errors = fireRegistrations(record, errors);
+  // 5. a release during 2-4 that was the last one left the end of the op (dispose) to here.
+  record.bits &= ~FIRING;
+  if (record.bits < ONE_REFERENCE) errors = endAfterFiring(record, errors);
+  if (errors !== null) throw errors.length === 1 ? errors[0] : new CancelCallbackError(errors);
+}
+
+function runCancelImpl(record: OpRecord): unknown[] | null {
+  try {
+    (record.cancelImpl as (context: unknown) => void)(record.ctx);
+    return null;
+  } catch (error) {
+    return [error];
+  }
+}
+
+function fireRegistrations(record: OpRecord, errors: unknown[] | null): unknown[] | null {
   let node: ListNode | null;
   while ((node = record.next) !== record && node !== null) {
     const registration = node as CancelRegistration;
@@ -202,16 +215,16 @@ function fire(record: OpRecord): void {
       (errors ??= []).push(error);
     }
   }
-  // 5. a release during 2-4 that was the last one left the end of the op (dispose) to here.
-  record.bits &= ~FIRING;
-  if (record.bits < ONE_REFERENCE) {
-    try {
-      endOp(record);
-    } catch (error) {
-      (errors ??= []).push(error);
-    }
+  return errors;
+}
+
+function endAfterFiring(record: OpRecord, errors: unknown[] | null): unknown[] | null {
+  try {
+    endOp(record);
+  } catch (error) {
+    (errors ??= []).push(error);
   }
-  if (errors !== null) throw errors.length === 1 ? errors[0] : new CancelCallbackError(errors);
+  return errors;
 }
 
 export function completeOp(record: OpRecord): boolean {
