@@ -421,7 +421,8 @@ async function main(): Promise<void> {
     ratios: computeRatios(caseReports, COMPARISONS),
     goals: [
       goalAtMost(`${NAMES.listen}: median ns/op`, listen.nsPerOp.median, 30, 'ns/op'),
-      goalAtMost(`${NAMES.listen}: bytes/op`, listen.bytesPerOp, 128, 'B/op'),
+      // 1 B of tolerance: the heapUsed reading of a batch carries a fraction of a byte per op of noise
+      goalAtMost(`${NAMES.listen}: bytes/op`, listen.bytesPerOp, 128, 'B/op', 1),
       goalAtMost(`${NAMES.cancel}: median ns/op`, cancel.nsPerOp.median, 30, 'ns/op'),
       goalAtLeast(
         `${NAMES.deadline}: times faster than ${NAMES.timeoutAny}`,

@@ -6,13 +6,16 @@ import type { AsyncOp } from 'async-op';
 
 /**
  * The instrumentation points of async-op's compiled code, and what the stripped build puts in their place: every
- * diagnostics_channel check (`<channel>.hasSubscribers`) becomes `false` and every leak-tracker lookup (`getTracker()`)
- * becomes `null`, so V8 drops the branches. The difference between the two builds in one run is what tracing and
- * diagnostics cost when nobody uses them.
+ * tracing check (`if (isTraced)`, `|| isTraced`, `!isTraced`, and the channels' own `hasSubscribers`) and every
+ * leak-tracker check (`tracker !== null`) becomes a constant, so the branches go. The difference between the two builds
+ * in one run is what tracing and diagnostics cost when nobody uses them.
  */
 const INSTRUMENTATION: readonly [RegExp, string][] = [
+  [/if \(isTraced\)/g, 'if (false)'],
+  [/\|\| isTraced\b/g, '|| false'],
+  [/!isTraced\b/g, 'true'],
   [/\b\w+\.hasSubscribers\b/g, 'false'],
-  [/(?<!function )\bgetTracker\(\)/g, 'null'],
+  [/\btracker !== null/g, 'false'],
 ];
 
 /** Copies async-op's compiled sources to a fresh directory, optionally stripped; returns the count replaced. */

@@ -2,7 +2,7 @@ import { AsyncOpReleasedError } from './async-op-released-error.js';
 import { CancelRegistration, INERT_REGISTRATION, type CancelCallback } from './cancel-registration.js';
 import { systemClock, type Clock } from './clock.js';
 import { describeValue } from './describe-value.js';
-import { createChannel, publishOpEvent } from './internal/channels.js';
+import { isTraced, traceCreate } from './internal/channels.js';
 import { ChildLink } from './internal/child-link.js';
 import { readSettings, expectClock, expectTime, type Settings } from './internal/create-settings.js';
 import { clockOf, effectiveDeadlineOf, setDeadline } from './internal/deadline.js';
@@ -31,7 +31,7 @@ import {
   type OpRecord,
 } from './internal/op-record.js';
 import { followSignal } from './internal/signal-fanout.js';
-import { getTracker } from './internal/tracking.js';
+import { tracker } from './internal/tracking.js';
 
 /** The state of an operation: `running`, then `canceling` once cancel won, and `completed` once complete() won. */
 export type AsyncOpState = 'running' | 'canceling' | 'completed';
@@ -113,7 +113,7 @@ export abstract class AsyncOp<C = unknown> {
       deadline === undefined &&
       timeoutMs === undefined &&
       clock === undefined &&
-      !createChannel.hasSubscribers
+      !isTraced
     ) {
       return new FirstReference<C>(context, cancel, dispose);
     }
@@ -421,7 +421,7 @@ function isHook(value: unknown): boolean {
 function createWithSettings<C>(context: C, cancel: Hook, dispose: Hook, settings: Settings): AsyncOp<C> {
   const op = new FirstReference<C>(context, cancel, dispose);
   applySettings(op, settings);
-  if (createChannel.hasSubscribers) publishOpEvent(createChannel, op);
+  if (isTraced) traceCreate(op);
   return op;
 }
 
@@ -463,7 +463,6 @@ class FirstReference<C> extends AsyncOp<C> implements OpRecord {
     (this as { ctx: unknown }).ctx = ctx;
     (this as { cancelImpl: Hook }).cancelImpl = cancelImpl;
     (this as { disposeImpl: Hook }).disposeImpl = disposeImpl;
-    const tracker = getTracker();
     if (tracker !== null) tracker.created(this, this, undefined);
   }
 
@@ -479,7 +478,6 @@ class FirstReference<C> extends AsyncOp<C> implements OpRecord {
   release(): void {
     if ((this.bits & FIRST_RELEASED) !== 0) throw releasedError('release()');
     this.bits |= FIRST_RELEASED;
-    const tracker = getTracker();
     if (tracker !== null) tracker.released(this);
     dropReference(this);
   }
@@ -492,7 +490,6 @@ class SharedReference<C> extends AsyncOp<C> {
   constructor(record: OpRecord, holder: string | undefined) {
     super();
     this.record = record;
-    const tracker = getTracker();
     if (tracker !== null) tracker.created(this, record, holder);
   }
 
@@ -509,7 +506,6 @@ class SharedReference<C> extends AsyncOp<C> {
   release(): void {
     const record = this.live('release()');
     this.record = null;
-    const tracker = getTracker();
     if (tracker !== null) tracker.released(this);
     dropReference(record);
   }

@@ -24,20 +24,24 @@ function liveTimeouts(): number {
 
 describe('AsyncOp deadlines', () => {
   it('should cancel an op with an hour-long deadline when the manual clock passes it, in microseconds of real time', () => {
+    const scenario = (): void => {
+      const clock = new ManualClock();
+      const cancel = sinon.spy();
+      const op = AsyncOp.create({ context: 'ctx', cancel, timeoutMs: HOUR, clock, label: 'upload' });
+      expect(op.deadline).to.equal(HOUR);
+      clock.advance(HOUR - 1);
+      sinon.assert.notCalled(cancel);
+      clock.advance(1);
+      sinon.assert.calledOnceWithExactly(cancel, 'ctx');
+      expect(op.reason).to.be.instanceOf(DeadlineExceededError).and.include({ kind: 'deadline', origin: 'upload' });
+      expect((op.reason as Error).name).to.equal('TimeoutError');
+      expect(isDeadlineError(op.reason)).to.equal(true);
+      expect(clock.pendingTimers).to.equal(0);
+      op.release();
+    };
+    scenario(); // the first run also loads and compiles; the hour is timed on the second
     const started = performance.now();
-    const clock = new ManualClock();
-    const cancel = sinon.spy();
-    const op = AsyncOp.create({ context: 'ctx', cancel, timeoutMs: HOUR, clock, label: 'upload' });
-    expect(op.deadline).to.equal(HOUR);
-    clock.advance(HOUR - 1);
-    sinon.assert.notCalled(cancel);
-    clock.advance(1);
-    sinon.assert.calledOnceWithExactly(cancel, 'ctx');
-    expect(op.reason).to.be.instanceOf(DeadlineExceededError).and.include({ kind: 'deadline', origin: 'upload' });
-    expect((op.reason as Error).name).to.equal('TimeoutError');
-    expect(isDeadlineError(op.reason)).to.equal(true);
-    expect(clock.pendingTimers).to.equal(0);
-    op.release();
+    scenario();
     expect(performance.now() - started).to.be.lessThan(10);
   });
 

@@ -61,3 +61,24 @@ describe('AsyncOp lifecycle channels', () => {
     expect(events).to.have.length(3);
   });
 });
+
+describe('AsyncOp lifecycle channels with two installed copies of the package', () => {
+  it('should publish from both copies, whichever loaded last', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { fileURLToPath, pathToFileURL } = await import('node:url');
+    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'async-op-copy-'));
+    fs.cpSync(fileURLToPath(new URL('../src/', import.meta.url)), target, { recursive: true });
+    const copy = (await import(pathToFileURL(path.join(target, 'index.js')).href)) as { AsyncOp: typeof AsyncOp };
+    fs.rmSync(target, { recursive: true, force: true });
+    const events = recordEvents(() => {
+      AsyncOp.create({ context: null, label: 'this copy' }).release();
+      copy.AsyncOp.create({ context: null, label: 'other copy' }).release();
+    });
+    expect(events.filter(({ name }) => name === 'create').map(({ event }) => event.label)).to.deep.equal([
+      'this copy',
+      'other copy',
+    ]);
+  });
+});

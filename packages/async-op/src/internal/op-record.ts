@@ -1,13 +1,7 @@
 import { CancelCallbackError } from '../cancel-callback-error.js';
 import type { CancelRegistration } from '../cancel-registration.js';
 import type { Clock } from '../clock.js';
-import {
-  canceledChannel,
-  cancelRequestedChannel,
-  completedChannel,
-  publishOpEvent,
-  releasedChannel,
-} from './channels.js';
+import { isTraced, traceCancelRequested, traceCompleted, traceReleased } from './channels.js';
 import { explicitReason, parentReason } from './reasons.js';
 
 /** A cancel or dispose hook; its context type is erased here and restored by AsyncOp<C>. */
@@ -182,7 +176,7 @@ export function cancelFromParent(child: OpRecord, parent: OpRecord): void {
 function fire(record: OpRecord): void {
   const extras = record.extras;
   if (extras !== null) detachAll(extras);
-  if (cancelRequestedChannel.hasSubscribers) publishOpEvent(cancelRequestedChannel, record);
+  if (isTraced) traceCancelRequested(record);
   // 2. the implementation, with nothing held: it may complete, release, or cancel anything, this op included.
   let errors = record.cancelImpl === undefined ? null : runCancelImpl(record);
   // 3. the signal handed out by `signal` (its listeners' errors are reported by the platform, not thrown here).
@@ -234,8 +228,7 @@ export function completeOp(record: OpRecord): boolean {
   record.bits = (bits & ~STATE_MASK) | COMPLETED;
   // while canceling, the firing loop owns the list (and the upstream and deadline are already detached)
   if (state === RUNNING) dropFollowers(record);
-  const channel = (bits & CANCELED) === 0 ? completedChannel : canceledChannel;
-  if (channel.hasSubscribers) publishOpEvent(channel, record);
+  if (isTraced) traceCompleted(record);
   return true;
 }
 
@@ -249,7 +242,7 @@ export function dropReference(record: OpRecord): void {
 function endOp(record: OpRecord): void {
   if ((record.bits & STATE_MASK) === RUNNING) dropFollowers(record);
   // kept small: this runs on every op's last release, and V8 inlines it only while it is small
-  if (record.extras !== null || releasedChannel.hasSubscribers) endObservedOp(record);
+  if (record.extras !== null || isTraced) endObservedOp(record);
   else if (record.disposeImpl !== undefined) (record.disposeImpl as (context: unknown) => void)(record.ctx);
 }
 
@@ -258,7 +251,7 @@ function endObservedOp(record: OpRecord): void {
   try {
     if (record.disposeImpl !== undefined) (record.disposeImpl as (context: unknown) => void)(record.ctx);
   } finally {
-    if (releasedChannel.hasSubscribers) publishOpEvent(releasedChannel, record);
+    if (isTraced) traceReleased(record);
     const more = record.extras?.more;
     if (more?.released != null) more.released.resolve();
   }
