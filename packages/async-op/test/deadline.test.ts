@@ -45,6 +45,16 @@ describe('AsyncOp deadlines', () => {
     expect(performance.now() - started).to.be.lessThan(10);
   });
 
+  it('should fire a deadline beyond 2^31-1 ms at its time on the manual clock', () => {
+    const clock = new ManualClock();
+    const op = AsyncOp.create({ context: null, clock, timeoutMs: 2 ** 33 });
+    clock.advance(2 ** 33 - 1);
+    expect(op.isCanceled).to.equal(false);
+    clock.advance(1);
+    expect(op.reason).to.include({ kind: 'deadline' });
+    op.release();
+  });
+
   it('should never cancel inside create() or setDeadline(), even for a deadline already passed', () => {
     const clock = new ManualClock({ startMs: 1000 });
     const cancel = sinon.spy();
