@@ -68,16 +68,19 @@ export async function loadFreshCopy(strip: boolean): Promise<{ AsyncOp: typeof A
   }
 }
 
+let compiledLoops = 0;
+
 /**
  * The existing subject cases' loops, compiled separately for a given AsyncOp class: each build gets its own functions
- * (and so its own type feedback), as the group's own cases have.
+ * (and so its own type feedback), as the group's own cases have. Each source is made unique: V8 caches what
+ * `new Function` compiles by source text, and two builds sharing one compiled function would share its feedback.
  */
 export function subjectLoops(AsyncOpClass: typeof AsyncOp, noop: () => void): Record<string, (n: number) => unknown> {
   const make = (body: string): ((n: number) => unknown) =>
     new Function(
       'AsyncOp',
       'noop',
-      `return function run(iterations) { let last; for (let i = 0; i < iterations; i++) { ${body} } return last; };`,
+      `// loop ${++compiledLoops}\nreturn function run(iterations) { let last; for (let i = 0; i < iterations; i++) { ${body} } return last; };`,
     )(AsyncOpClass, noop) as (n: number) => unknown;
   return {
     complete: make('const op = AsyncOp.create({ context: null }); op.complete(); op.release(); last = op;'),

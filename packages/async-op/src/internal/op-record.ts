@@ -175,8 +175,8 @@ export function cancelFromParent(child: OpRecord, parent: OpRecord): void {
  */
 function fire(record: OpRecord): void {
   const extras = record.extras;
-  if (extras !== null) detachAll(extras);
-  if (isTraced) traceCancelRequested(record);
+  // 1b. (one branch for the common op, which has neither) stop following, clear the deadline, tell a tracer
+  if (extras !== null || isTraced) beginFiring(record, extras);
   // 2. the implementation, with nothing held: it may complete, release, or cancel anything, this op included.
   let errors = record.cancelImpl === undefined ? null : runCancelImpl(record);
   // 3. the signal handed out by `signal` (its listeners' errors are reported by the platform, not thrown here).
@@ -187,6 +187,11 @@ function fire(record: OpRecord): void {
   record.bits &= ~FIRING;
   if (record.bits < ONE_REFERENCE) errors = endAfterFiring(record, errors);
   if (errors !== null) throw errors.length === 1 ? errors[0] : new CancelCallbackError(errors);
+}
+
+function beginFiring(record: OpRecord, extras: Extras | null): void {
+  if (extras !== null) detachAll(extras);
+  if (isTraced) traceCancelRequested(record);
 }
 
 function runCancelImpl(record: OpRecord): unknown[] | null {
