@@ -1,10 +1,17 @@
-import { AsyncOpReleasedError } from './async-op-released-error.js';
 import { CancelRegistration, INERT_REGISTRATION, type CancelCallback } from './cancel-registration.js';
 import { systemClock, type Clock } from './clock.js';
 import { describeValue } from './describe-value.js';
 import { isTraced, traceCreate } from './internal/channels.js';
-import { ChildLink } from './internal/child-link.js';
-import { readSettings, expectClock, expectTime, type Settings } from './internal/create-settings.js';
+import {
+  invalidCallback,
+  invalidHolder,
+  invalidHooks,
+  invalidOptions,
+  isHook,
+  releasedError,
+} from './internal/argument-errors.js';
+import { applySettings, expectClock, expectTime, readSettings, type Settings } from './internal/create-settings.js';
+import { followAbortSignal, followParent } from './internal/follow-source.js';
 import { clockOf, effectiveDeadlineOf, setDeadline } from './internal/deadline.js';
 import {
   addReference,
@@ -14,7 +21,6 @@ import {
   createReleased,
   dropReference,
   FIRST_RELEASED,
-  follow,
   INITIAL_BITS,
   isCanceled,
   labelOf,
@@ -24,13 +30,11 @@ import {
   RUNNING,
   signalOf,
   stateOf,
-  upstreamOf,
   type Extras,
   type Hook,
   type ListNode,
   type OpRecord,
 } from './internal/op-record.js';
-import { followSignal } from './internal/signal-fanout.js';
 import { tracker } from './internal/tracking.js';
 
 /** The state of an operation: `running`, then `canceling` once cancel won, and `completed` once complete() won. */
@@ -321,32 +325,9 @@ export abstract class AsyncOp<C = unknown> {
    */
   follow(source: AbortSignal | AsyncOp<unknown>): void {
     const record = this.live('follow()');
-    const more = record.extras?.more;
-    if (upstreamOf(record) !== null || more?.shieldedParent != null) {
-      throw new Error('This AsyncOp already follows a signal or a parent op');
-    }
-    if (source instanceof AsyncOp) {
-      const parent = source.live('follow() on the parent');
-      if (more?.isShielded === true) {
-        more.shieldedParent = parent;
-        return;
-      }
-      if (stateOf(record) !== RUNNING) return;
-      if (isCanceled(parent)) {
-        const link = new ChildLink(record, parent);
-        link.fire(parent);
-      } else if (stateOf(parent) !== COMPLETED) {
-        const link = new ChildLink(record, parent);
-        register(parent, link);
-        follow(record, link);
-      }
-    } else if (source instanceof AbortSignal) {
-      if (more?.isShielded === true || stateOf(record) !== RUNNING) return;
-      if (source.aborted) cancelOp(record, source.reason);
-      else follow(record, followSignal(record, source));
-    } else {
-      throw new TypeError(`Expected \`source\` to be an AbortSignal or an AsyncOp, got ${describeValue(source)}`);
-    }
+    if (source instanceof AsyncOp) followParent(record, source.live('follow() on the parent'));
+    else if (source instanceof AbortSignal) followAbortSignal(record, source);
+    else throw new TypeError(`Expected \`source\` to be an AbortSignal or an AsyncOp, got ${describeValue(source)}`);
   }
 
   /**
@@ -390,47 +371,12 @@ export abstract class AsyncOp<C = unknown> {
   }
 }
 
-function invalidOptions(options: unknown): TypeError {
-  return new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
-}
-
-function invalidHooks(cancel: unknown, dispose: unknown): TypeError {
-  const [name, value] =
-    cancel !== undefined && typeof cancel !== 'function' ? ['cancel', cancel] : ['dispose', dispose];
-  return new TypeError(`Expected \`options.${name}\` to be a function or undefined, got ${describeValue(value)}`);
-}
-
-/** Out of line: the methods that throw it stay small enough for V8 to inline. */
-function releasedError(action: string): AsyncOpReleasedError {
-  return new AsyncOpReleasedError(action);
-}
-
-function invalidHolder(holder: unknown): TypeError {
-  return new TypeError(`Expected \`holder\` to be a string or undefined, got ${describeValue(holder)}`);
-}
-
-function invalidCallback(callback: unknown): TypeError {
-  return new TypeError(`Expected \`callback\` to be a function, got ${describeValue(callback)}`);
-}
-
-function isHook(value: unknown): boolean {
-  return value === undefined || typeof value === 'function';
-}
-
 /** create() with a label, deadline, clock or shield, or while someone listens to the create channel. */
 function createWithSettings<C>(context: C, cancel: Hook, dispose: Hook, settings: Settings): AsyncOp<C> {
   const op = new FirstReference<C>(context, cancel, dispose);
   applySettings(op, settings);
   if (isTraced) traceCreate(op);
   return op;
-}
-
-function applySettings(op: FirstReference<unknown>, settings: Settings): void {
-  const more = moreOf(op);
-  more.label = settings.label;
-  more.isShielded = settings.isShielded;
-  if (settings.clock !== undefined) more.clock = settings.clock;
-  if (settings.deadline !== Infinity) setDeadline(op, settings.clock ?? systemClock, settings.deadline);
 }
 
 /** onCancel() on an op that is no longer running: run at once if it was canceled, never if it completed. */

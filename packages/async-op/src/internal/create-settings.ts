@@ -1,5 +1,7 @@
 import { isClock, systemClock, type Clock } from '../clock.js';
 import { describeValue } from '../describe-value.js';
+import { setDeadline } from './deadline.js';
+import { moreOf, type OpRecord } from './op-record.js';
 
 /** The optional settings of AsyncOp.create(), beyond context and hooks. */
 export interface SettingsOptions {
@@ -61,4 +63,13 @@ export function readSettings(options: SettingsOptions): Settings {
     at = (clock ?? systemClock).now() + expectTime('options.timeoutMs', timeoutMs, true);
   }
   return { label, isShielded: shield === true, clock, deadline: at };
+}
+
+/** Applies validated settings to a new op (a label, shield, clock, deadline). */
+export function applySettings(record: OpRecord, settings: Settings): void {
+  const more = moreOf(record);
+  more.label = settings.label;
+  more.isShielded = settings.isShielded;
+  if (settings.clock !== undefined) more.clock = settings.clock;
+  if (settings.deadline !== Infinity) setDeadline(record, settings.clock ?? systemClock, settings.deadline);
 }
