@@ -12,7 +12,7 @@ export const GROUPS: readonly GroupInfo[] = [
     name: 'async-op',
     description:
       'AsyncOp create/onCancel/cancel/follow and deadlines against AbortController, AbortSignal.any + AbortSignal.timeout, vscode-jsonrpc and @esfx/canceltoken; many ops following one signal; the cost of unused tracing and diagnostics',
-    budgetMs: 120_000,
+    budgetMs: 180_000,
   },
   {
     name: 'async-file',

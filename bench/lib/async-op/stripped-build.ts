@@ -6,16 +6,20 @@ import type { AsyncOp } from 'async-op';
 
 /**
  * The instrumentation points of async-op's compiled code, and what the stripped build puts in their place: every
- * tracing check (`if (isTraced)`, `|| isTraced`, `!isTraced`, and the channels' own `hasSubscribers`) and every
- * leak-tracker check (`tracker !== null`) becomes a constant, so the branches go. The difference between the two builds
+ * tracing check (`if (isTraced)`, `|| isTraced`, `!isTraced`, `!isObserved`, and the channels' own `hasSubscribers`) and every
+ * leak-tracker check (`tracker !== null`, `tracker === null`) and per-op observed bit test (`(bits & OBSERVED) !== 0`)
+ * becomes a constant, so the branches go. The difference between the two builds
  * in one run is what tracing and diagnostics cost when nobody uses them.
  */
 const INSTRUMENTATION: readonly [RegExp, string][] = [
   [/if \(isTraced\)/g, 'if (false)'],
   [/\|\| isTraced\b/g, '|| false'],
   [/!isTraced\b/g, 'true'],
+  [/!isObserved\b/g, 'true'],
   [/\b\w+\.hasSubscribers\b/g, 'false'],
+  [/\(\w+(?:\.bits)? & OBSERVED\) !== 0/g, 'false'],
   [/\btracker !== null/g, 'false'],
+  [/\btracker === null/g, 'true'],
 ];
 
 /** Copies async-op's compiled sources to a fresh directory, optionally stripped; returns the count replaced. */

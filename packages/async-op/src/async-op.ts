@@ -10,7 +10,7 @@ import {
   isHook,
   releasedError,
 } from './internal/argument-errors.js';
-import { applySettings, expectClock, expectTime, readSettings, type Settings } from './internal/create-settings.js';
+import { applySettings, expectClock, expectTime, readSettings } from './internal/create-settings.js';
 import { followAbortSignal, followParent } from './internal/follow-source.js';
 import { clockOf, effectiveDeadlineOf, setDeadline } from './internal/deadline.js';
 import {
@@ -21,6 +21,7 @@ import {
   createReleased,
   dropReference,
   FIRST_RELEASED,
+  OBSERVED,
   INITIAL_BITS,
   isCanceled,
   labelOf,
@@ -35,7 +36,8 @@ import {
   type ListNode,
   type OpRecord,
 } from './internal/op-record.js';
-import { tracker } from './internal/tracking.js';
+import { isObserved } from './internal/observed.js';
+import { trackReleased, tracker } from './internal/tracking.js';
 
 /** The state of an operation: `running`, then `canceling` once cancel won, and `completed` once complete() won. */
 export type AsyncOpState = 'running' | 'canceling' | 'completed';
@@ -107,22 +109,21 @@ export abstract class AsyncOp<C = unknown> {
    */
   static create<C>(options: AsyncOpOptions<C>): AsyncOp<C> {
     if (typeof options !== 'object' || options === null) throw invalidOptions(options);
-    const { context, cancel, dispose, label, shield, deadline, timeoutMs, clock } = options;
+    const { context, cancel, dispose } = options;
     if (!isHook(cancel) || !isHook(dispose)) throw invalidHooks(cancel, dispose);
-    // `options` itself goes nowhere past this point: V8 then drops the caller's options object (it costs 32 bytes
-    // per op where it cannot), and the common op takes one branch for everything it does not use
+    // kept small (V8 inlines create() into the caller, and drops the caller's options object, only while it is): the
+    // common op takes one branch for everything it does not use (settings, tracing, leak tracking)
     if (
-      label === undefined &&
-      shield === undefined &&
-      deadline === undefined &&
-      timeoutMs === undefined &&
-      clock === undefined &&
-      !isTraced
+      options.label === undefined &&
+      options.shield === undefined &&
+      options.deadline === undefined &&
+      options.timeoutMs === undefined &&
+      options.clock === undefined &&
+      !isObserved
     ) {
       return new FirstReference<C>(context, cancel, dispose);
     }
-    const settings = readSettings({ label, shield, deadline, timeoutMs, clock });
-    return createWithSettings(context, cancel, dispose, settings);
+    return createWithSettings(options);
   }
 
   /** The context given to create(). @throws AsyncOpReleasedError on a released reference. */
@@ -233,7 +234,7 @@ export abstract class AsyncOp<C = unknown> {
    * @param holder - who will hold it, shown by the diagnostics while tracking is on (ignored otherwise).
    * @returns a new reference that the new holder must release once.
    * @throws TypeError for a `holder` that is not a string; AsyncOpReleasedError on a released reference; RangeError
-   *   if the op already has 2^24 - 1 live references
+   *   if the op already has 2^23 - 1 live references
    *   (an unreleased reference per iteration of a loop, most likely).
    */
   ref(holder?: string): AsyncOp<C> {
@@ -371,9 +372,12 @@ export abstract class AsyncOp<C = unknown> {
   }
 }
 
-/** create() with a label, deadline, clock or shield, or while someone listens to the create channel. */
-function createWithSettings<C>(context: C, cancel: Hook, dispose: Hook, settings: Settings): AsyncOp<C> {
-  const op = new FirstReference<C>(context, cancel, dispose);
+/** create() with a label, deadline, clock or shield, or while tracing or leak tracking is on. */
+function createWithSettings<C>(options: AsyncOpOptions<C>): AsyncOp<C> {
+  const settings = readSettings(options);
+  const op = new FirstReference<C>(options.context, options.cancel, options.dispose);
+  if (isObserved) op.bits |= OBSERVED;
+  if (tracker !== null) tracker.created(op, op, undefined);
   applySettings(op, settings);
   if (isTraced) traceCreate(op);
   return op;
@@ -409,7 +413,7 @@ class FirstReference<C> extends AsyncOp<C> implements OpRecord {
     (this as { ctx: unknown }).ctx = ctx;
     (this as { cancelImpl: Hook }).cancelImpl = cancelImpl;
     (this as { disposeImpl: Hook }).disposeImpl = disposeImpl;
-    if (tracker !== null) tracker.created(this, this, undefined);
+    // the leak tracker hears of it from create(): the common path stays small enough for V8 to inline
   }
 
   protected live(action: string): OpRecord {
@@ -422,9 +426,10 @@ class FirstReference<C> extends AsyncOp<C> implements OpRecord {
   }
 
   release(): void {
-    if ((this.bits & FIRST_RELEASED) !== 0) throw releasedError('release()');
-    this.bits |= FIRST_RELEASED;
-    if (tracker !== null) tracker.released(this);
+    const bits = this.bits;
+    if ((bits & FIRST_RELEASED) !== 0) throw releasedError('release()');
+    this.bits = bits | FIRST_RELEASED;
+    if ((bits & OBSERVED) !== 0) trackReleased(this);
     dropReference(this);
   }
 }
@@ -452,7 +457,7 @@ class SharedReference<C> extends AsyncOp<C> {
   release(): void {
     const record = this.live('release()');
     this.record = null;
-    if (tracker !== null) tracker.released(this);
+    if (tracker !== null) trackReleased(this);
     dropReference(record);
   }
 }

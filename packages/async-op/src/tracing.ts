@@ -14,9 +14,11 @@ import type { CancelKind } from './canceled-error.js';
  * - `completed`: complete() won on an op that was not canceled.
  * - `released`: the last reference was released and dispose ran (also when dispose threw).
  *
- * Messages are published synchronously, inside the call that caused them: a subscriber must not throw (Node reports
+ * An op publishes its events only if, when it was created, someone was subscribed to one of these channels (or the
+ * leak tracker was on): subscribe before the operations you want to see are created. Messages are published
+ * synchronously, inside the call that caused them: a subscriber must not throw (Node reports
  * a subscriber's error as an uncaught exception on the next tick) and must not release or cancel the op. With no
- * subscriber the cost of each point is one `hasSubscribers` check.
+ * subscriber (and the leak tracker off), create() pays one branch and every later point a bit test.
  */
 export const AsyncOpChannels = {
   create: 'async-op:op:create',

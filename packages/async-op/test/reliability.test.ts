@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
 import { AsyncOp, CanceledError, cancelKindOf } from '../src/index.js';
-import { MAX_REFERENCES, type OpRecord } from '../src/internal/op-record.js';
+import { MAX_REFERENCES, ONE_REFERENCE, type OpRecord } from '../src/internal/op-record.js';
 
 /** The record behind a first reference (the first reference is the record). */
 function recordOf(op: AsyncOp<unknown>): OpRecord {
@@ -70,12 +70,12 @@ describe('AsyncOp reliability', () => {
   });
 
   describe('reference count', () => {
-    it(`should refuse the ${MAX_REFERENCES + 1}th live reference with a RangeError, changing nothing`, () => {
+    it(`should refuse live reference number ${MAX_REFERENCES + 1} with a RangeError, changing nothing`, () => {
       const op = AsyncOp.create({ context: null });
       const record = recordOf(op);
       const original = record.bits;
       // preset the count to the limit without allocating 2^24 references
-      record.bits = original + (MAX_REFERENCES - 1) * (original & ~63);
+      record.bits = original + (MAX_REFERENCES - 1) * ONE_REFERENCE;
       expect(() => op.ref()).to.throw(RangeError, 'live references');
       expect(op.state).to.equal('running');
       record.bits = original;
@@ -84,7 +84,7 @@ describe('AsyncOp reliability', () => {
     });
 
     it('should keep the packed state a small integer at the limit', () => {
-      expect(MAX_REFERENCES * 64 + 63).to.be.below(2 ** 30);
+      expect(MAX_REFERENCES * ONE_REFERENCE + ONE_REFERENCE - 1).to.be.below(2 ** 30);
     });
   });
 

@@ -1,6 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { cancelKindOf } from '../canceled-error.js';
 import type { AsyncOpEvent } from '../tracing.js';
+import { noteTraced } from './observed.js';
 import { isCanceled, labelOf, moreOf, parentOf, reasonOf, stateOf, type OpRecord } from './op-record.js';
 
 // Created once, at module load, and held here: Node keeps a channel only while someone holds it, and a subscriber
@@ -21,6 +22,7 @@ export let isTraced = false;
 
 function refresh(): void {
   isTraced = CHANNELS.some((channel) => channel.hasSubscribers);
+  noteTraced(isTraced);
 }
 
 // diagnostics_channel.subscribe(name, fn) and unsubscribe(name, fn) call these methods on the channel object (Node 20

@@ -65,8 +65,10 @@ export function readSettings(options: SettingsOptions): Settings {
   return { label, isShielded: shield === true, clock, deadline: at };
 }
 
-/** Applies validated settings to a new op (a label, shield, clock, deadline). */
+/** Applies validated settings to a new op (a label, shield, clock, deadline); none allocates nothing. */
 export function applySettings(record: OpRecord, settings: Settings): void {
+  const { label, isShielded, clock, deadline } = settings;
+  if (label === undefined && !isShielded && clock === undefined && deadline === Infinity) return;
   const more = moreOf(record);
   more.label = settings.label;
   more.isShielded = settings.isShielded;

@@ -30,11 +30,16 @@ const CANCELED = 4;
 export const FIRST_RELEASED = 8;
 /** Set while the cancel() that won runs its functions: a last release meanwhile leaves the end of the op to it. */
 const FIRING = 16;
+/**
+ * Set at create() while a tracer or the leak tracker was on: only such an op publishes its lifecycle events and
+ * reports its release, and every other op pays one bit test (on `bits`, already loaded) per lifecycle point.
+ */
+export const OBSERVED = 32;
 /** `extras.reason` holds the parent record whose cancel reached this op; the reason is derived from it when read. */
-const DERIVED_REASON = 32;
-const ONE_REFERENCE = 64;
-/** The most live references one op can have: 2^24 - 1, so `bits` stays below 2^30. */
-export const MAX_REFERENCES = 2 ** 24 - 1;
+const DERIVED_REASON = 64;
+export const ONE_REFERENCE = 128;
+/** The most live references one op can have: 2^23 - 1, so `bits` stays below 2^30. */
+export const MAX_REFERENCES = 2 ** 23 - 1;
 const REFERENCE_LIMIT = MAX_REFERENCES * ONE_REFERENCE;
 
 /** What only some ops need (a cancel reason, a signal, a followed source): allocated on first need. */
@@ -176,7 +181,7 @@ export function cancelFromParent(child: OpRecord, parent: OpRecord): void {
 function fire(record: OpRecord): void {
   const extras = record.extras;
   // 1b. (one branch for the common op, which has neither) stop following, clear the deadline, tell a tracer
-  if (extras !== null || isTraced) beginFiring(record, extras);
+  if (extras !== null || (record.bits & OBSERVED) !== 0) beginFiring(record, extras);
   // 2. the implementation, with nothing held: it may complete, release, or cancel anything, this op included.
   let errors = record.cancelImpl === undefined ? null : runCancelImpl(record);
   // 3. the signal handed out by `signal` (its listeners' errors are reported by the platform, not thrown here).
@@ -191,7 +196,7 @@ function fire(record: OpRecord): void {
 
 function beginFiring(record: OpRecord, extras: Extras | null): void {
   if (extras !== null) detachAll(extras);
-  if (isTraced) traceCancelRequested(record);
+  if ((record.bits & OBSERVED) !== 0 && isTraced) traceCancelRequested(record);
 }
 
 function runCancelImpl(record: OpRecord): unknown[] | null {
@@ -233,7 +238,7 @@ export function completeOp(record: OpRecord): boolean {
   record.bits = (bits & ~STATE_MASK) | COMPLETED;
   // while canceling, the firing loop owns the list (and the upstream and deadline are already detached)
   if (state === RUNNING) dropFollowers(record);
-  if (isTraced) traceCompleted(record);
+  if ((bits & OBSERVED) !== 0 && isTraced) traceCompleted(record);
   return true;
 }
 
@@ -247,7 +252,7 @@ export function dropReference(record: OpRecord): void {
 function endOp(record: OpRecord): void {
   if ((record.bits & STATE_MASK) === RUNNING) dropFollowers(record);
   // kept small: this runs on every op's last release, and V8 inlines it only while it is small
-  if (record.extras !== null || isTraced) endObservedOp(record);
+  if (record.extras !== null || (record.bits & OBSERVED) !== 0) endObservedOp(record);
   else if (record.disposeImpl !== undefined) (record.disposeImpl as (context: unknown) => void)(record.ctx);
 }
 
@@ -256,7 +261,7 @@ function endObservedOp(record: OpRecord): void {
   try {
     if (record.disposeImpl !== undefined) (record.disposeImpl as (context: unknown) => void)(record.ctx);
   } finally {
-    if (isTraced) traceReleased(record);
+    if ((record.bits & OBSERVED) !== 0 && isTraced) traceReleased(record);
     const more = record.extras?.more;
     if (more?.released != null) more.released.resolve();
   }

@@ -1,3 +1,4 @@
+import { noteTracked } from './observed.js';
 import type { OpRecord } from './op-record.js';
 
 /**
@@ -18,4 +19,10 @@ export let tracker: ReferenceTracker | null = null;
 
 export function setTracker(next: ReferenceTracker | null): void {
   tracker = next;
+  noteTracked(next !== null);
+}
+
+/** Out of line, so that release() stays small: tells the tracker (which must be on) that `reference` was released. */
+export function trackReleased(reference: object): void {
+  tracker?.released(reference);
 }
