@@ -10,43 +10,54 @@ export interface FollowScaleResult {
   readonly repetitions: number;
 }
 
+/** Creates `count` ops that all follow `signal` (each loop in its own function: its own, stable type feedback). */
+function followAll(signal: AbortSignal, count: number): AsyncOp<null>[] {
+  const ops = new Array<AsyncOp<null>>(count);
+  for (let i = 0; i < count; i++) {
+    const op = AsyncOp.create({ context: null });
+    op.follow(signal);
+    ops[i] = op;
+  }
+  return ops;
+}
+
+/** Completes and releases every op: each leaves the signal's list. */
+function finishAll(ops: readonly AsyncOp<null>[]): void {
+  for (const op of ops) {
+    op.complete();
+    op.release();
+  }
+}
+
 /**
  * `followers` ops follow one fresh AbortSignal (all pending at once), then each completes and is released: the work a
  * server does when every request of a batch follows one shutdown signal. Returns ns per follower.
  */
 function followThenFinish(followers: number): number {
   const signal = new AbortController().signal;
-  const ops = new Array<AsyncOp<null>>(followers);
   const start = process.hrtime.bigint();
-  for (let i = 0; i < followers; i++) {
-    const op = AsyncOp.create({ context: null });
-    op.follow(signal);
-    ops[i] = op;
-  }
-  for (let i = 0; i < followers; i++) {
-    const op = ops[i] as AsyncOp<null>;
-    op.complete();
-    op.release();
-  }
+  finishAll(followAll(signal, followers));
   return Number(process.hrtime.bigint() - start) / followers;
 }
 
 /**
  * Times following one signal at each size: the cost per follower must not grow with the number of followers (one
- * shared listener and an intrusive list: O(1) per follow and per leave).
+ * shared listener and an intrusive list: O(1) per follow and per leave). Sizes are interleaved round by round, after a
+ * warm-up at every size, so that neither warming code nor machine noise lands on one size only.
  */
 export function measureFollowOneSignal(sizes: readonly number[], budgetMs: number): FollowScaleResult[] {
-  const largest = Math.max(...sizes);
-  followThenFinish(Math.min(largest, 10_000)); // warm-up: code, not per-follower work
-  const perSizeMs = budgetMs / sizes.length;
-  return sizes.map((followers) => {
-    const samples: number[] = [];
-    const end = performance.now() + perSizeMs;
-    while (samples.length < 3 || (performance.now() < end && samples.length < 50)) {
+  for (let round = 0; round < 2; round++) for (const followers of sizes) followThenFinish(followers);
+  const samples = sizes.map(() => [] as number[]);
+  const end = performance.now() + budgetMs;
+  for (let round = 0; round < 5 || (performance.now() < end && round < 50); round++) {
+    sizes.forEach((followers, index) => {
       // a full collection first (untimed): a sample then pays for its own garbage only
       forceGc();
-      samples.push(followThenFinish(followers));
-    }
-    return { followers, nsPerFollower: summarize(samples), repetitions: samples.length };
+      samples[index]?.push(followThenFinish(followers));
+    });
+  }
+  return sizes.map((followers, index) => {
+    const taken = samples[index] ?? [];
+    return { followers, nsPerFollower: summarize(taken), repetitions: taken.length };
   });
 }

@@ -473,12 +473,18 @@ function keepNothing(): void {
  * V8 keeps the hidden classes (maps) of a class's instances only while one of them is alive. A full garbage collection
  * that finds none (every op finished, as between two bursts of work) frees them, and with them every optimized
  * function that relied on them (`--trace-deopt` says "weak objects"): the next ops run in slower code until V8 has
- * optimized it again. Measured with bench/probes/gc-rewarm.js (medians of 10 rounds): an op's life as a module
+ * optimized it again. The same holds for the classes an op uses only sometimes (a signal's follower, a child link),
+ * which made following a signal after a full GC run unoptimized. Measured with bench/probes/gc-rewarm.js (medians of 10 rounds): an op's life as a module
  * uses it (create, ref, complete, two releases) took 40 ns warm and 46 ns right after a `gc()` without these, 30 and
  * 28 ns with them; the file manager's own work per read, 452 and 621 ns without, 231 and 247 ns with (it keeps one
  * action alive the same way).
  */
 export const HIDDEN_CLASS_KEEPERS: readonly AsyncOp<unknown>[] = (() => {
   const first = new FirstReference<unknown>({}, keepNothing as Hook, undefined);
+  // the classes an op may come to use, each kept alive through `first`: its extras and more (a label), a signal's
+  // follower and fan-out (it follows a signal that never aborts), and a child link (a second op follows it)
+  moreOf(first).label = 'hidden-class keeper';
+  first.follow(new AbortController().signal);
+  new FirstReference<unknown>({}, keepNothing as Hook, undefined).follow(first);
   return [first, new SharedReference<unknown>(first, undefined)];
 })();
