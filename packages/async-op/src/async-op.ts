@@ -20,6 +20,7 @@ import {
   COMPLETED,
   createReleased,
   dropReference,
+  extrasOf,
   FIRST_RELEASED,
   OBSERVED,
   INITIAL_BITS,
@@ -376,7 +377,10 @@ export abstract class AsyncOp<C = unknown> {
 function createWithSettings<C>(options: AsyncOpOptions<C>): AsyncOp<C> {
   const settings = readSettings(options);
   const op = new FirstReference<C>(options.context, options.cancel, options.dispose);
-  if (isObserved) op.bits |= OBSERVED;
+  if (isObserved) {
+    op.bits |= OBSERVED;
+    extrasOf(op);
+  }
   if (tracker !== null) tracker.created(op, op, undefined);
   applySettings(op, settings);
   if (isTraced) traceCreate(op);
@@ -427,9 +431,12 @@ class FirstReference<C> extends AsyncOp<C> implements OpRecord {
 
   release(): void {
     const bits = this.bits;
-    if ((bits & FIRST_RELEASED) !== 0) throw releasedError('release()');
+    // one test for both rare cases: a second release, an op the leak tracker follows
+    if ((bits & (FIRST_RELEASED | OBSERVED)) !== 0) {
+      if ((bits & FIRST_RELEASED) !== 0) throw releasedError('release()');
+      trackReleased(this);
+    }
     this.bits = bits | FIRST_RELEASED;
-    if ((bits & OBSERVED) !== 0) trackReleased(this);
     dropReference(this);
   }
 }

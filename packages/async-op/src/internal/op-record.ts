@@ -32,7 +32,9 @@ export const FIRST_RELEASED = 8;
 const FIRING = 16;
 /**
  * Set at create() while a tracer or the leak tracker was on: only such an op publishes its lifecycle events and
- * reports its release, and every other op pays one bit test (on `bits`, already loaded) per lifecycle point.
+ * reports its release. Such an op also gets its extras at once, so the lifecycle points find it on the paths they
+ * already take for ops with extras, and every other op pays nothing more (release() tests this flag together with
+ * FIRST_RELEASED).
  */
 export const OBSERVED = 32;
 /** `extras.reason` holds the parent record whose cancel reached this op; the reason is derived from it when read. */
@@ -181,7 +183,7 @@ export function cancelFromParent(child: OpRecord, parent: OpRecord): void {
 function fire(record: OpRecord): void {
   const extras = record.extras;
   // 1b. (one branch for the common op, which has neither) stop following, clear the deadline, tell a tracer
-  if (extras !== null || (record.bits & OBSERVED) !== 0) beginFiring(record, extras);
+  if (extras !== null) beginFiring(record, extras);
   // 2. the implementation, with nothing held: it may complete, release, or cancel anything, this op included.
   let errors = record.cancelImpl === undefined ? null : runCancelImpl(record);
   // 3. the signal handed out by `signal` (its listeners' errors are reported by the platform, not thrown here).
@@ -194,8 +196,8 @@ function fire(record: OpRecord): void {
   if (errors !== null) throw errors.length === 1 ? errors[0] : new CancelCallbackError(errors);
 }
 
-function beginFiring(record: OpRecord, extras: Extras | null): void {
-  if (extras !== null) detachAll(extras);
+function beginFiring(record: OpRecord, extras: Extras): void {
+  detachAll(extras);
   if ((record.bits & OBSERVED) !== 0 && isTraced) traceCancelRequested(record);
 }
 
@@ -237,9 +239,15 @@ export function completeOp(record: OpRecord): boolean {
   if (state === COMPLETED) return false;
   record.bits = (bits & ~STATE_MASK) | COMPLETED;
   // while canceling, the firing loop owns the list (and the upstream and deadline are already detached)
-  if (state === RUNNING) dropFollowers(record);
-  if ((bits & OBSERVED) !== 0 && isTraced) traceCompleted(record);
+  if (state === RUNNING && record.next !== record) dropRegistrations(record);
+  if (record.extras !== null) completeWithExtras(record, state);
   return true;
+}
+
+/** completeOp() for an op with extras: stop following, clear the deadline, tell a tracer. */
+function completeWithExtras(record: OpRecord, state: number): void {
+  if (state === RUNNING) detachAll(record.extras as Extras);
+  if ((record.bits & OBSERVED) !== 0 && isTraced) traceCompleted(record);
 }
 
 /** Drops one reference; the last one (outside a firing cancel) ends the op. */
@@ -252,7 +260,7 @@ export function dropReference(record: OpRecord): void {
 function endOp(record: OpRecord): void {
   if ((record.bits & STATE_MASK) === RUNNING) dropFollowers(record);
   // kept small: this runs on every op's last release, and V8 inlines it only while it is small
-  if (record.extras !== null || (record.bits & OBSERVED) !== 0) endObservedOp(record);
+  if (record.extras !== null) endObservedOp(record);
   else if (record.disposeImpl !== undefined) (record.disposeImpl as (context: unknown) => void)(record.ctx);
 }
 
