@@ -18,7 +18,7 @@ import type { CancelKind } from './canceled-error.js';
  * leak tracker was on): subscribe before the operations you want to see are created. Messages are published
  * synchronously, inside the call that caused them: a subscriber must not throw (Node reports
  * a subscriber's error as an uncaught exception on the next tick) and must not release or cancel the op. With no
- * subscriber (and the leak tracker off), create() pays one branch and every later point a bit test.
+ * subscriber (and the leak tracker off), create() pays one branch and the later points nothing more.
  */
 export const AsyncOpChannels = {
   create: 'async-op:op:create',
