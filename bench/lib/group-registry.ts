@@ -11,8 +11,8 @@ export const GROUPS: readonly GroupInfo[] = [
   {
     name: 'async-op',
     description:
-      'AsyncOp create/onCancel/cancel/follow against AbortController, AbortSignal.any, vscode-jsonrpc and @esfx/canceltoken',
-    budgetMs: 60_000,
+      'AsyncOp create/onCancel/cancel/follow and deadlines against AbortController, AbortSignal.any + AbortSignal.timeout, vscode-jsonrpc and @esfx/canceltoken; many ops following one signal; the cost of unused tracing and diagnostics',
+    budgetMs: 180_000,
   },
   {
     name: 'async-file',

@@ -1,29 +1,44 @@
-import { AsyncOpReleasedError } from './async-op-released-error.js';
 import { CancelRegistration, INERT_REGISTRATION, type CancelCallback } from './cancel-registration.js';
-import { describeValue, expectFunction } from './describe-value.js';
+import { systemClock, type Clock } from './clock.js';
+import { describeValue } from './describe-value.js';
+import { isTraced, traceCreate } from './internal/channels.js';
+import {
+  invalidCallback,
+  invalidHolder,
+  invalidHooks,
+  invalidOptions,
+  isHook,
+  releasedError,
+} from './internal/argument-errors.js';
+import { applySettings, expectClock, expectTime, readSettings } from './internal/create-settings.js';
+import { followAbortSignal, followParent } from './internal/follow-source.js';
+import { clockOf, effectiveDeadlineOf, setDeadline } from './internal/deadline.js';
 import {
   addReference,
   cancelOp,
   completeOp,
   COMPLETED,
+  createReleased,
   dropReference,
+  extrasOf,
   FIRST_RELEASED,
-  follow,
+  OBSERVED,
   INITIAL_BITS,
   isCanceled,
+  labelOf,
+  moreOf,
   reasonOf,
   register,
   RUNNING,
   signalOf,
   stateOf,
-  upstreamOf,
   type Extras,
   type Hook,
   type ListNode,
   type OpRecord,
 } from './internal/op-record.js';
-import { SignalLink } from './internal/signal-link.js';
-import { getTracker } from './internal/tracking.js';
+import { isObserved } from './internal/observed.js';
+import { trackReleased, tracker } from './internal/tracking.js';
 
 /** The state of an operation: `running`, then `canceling` once cancel won, and `completed` once complete() won. */
 export type AsyncOpState = 'running' | 'canceling' | 'completed';
@@ -39,8 +54,22 @@ export interface AsyncOpOptions<C> {
    * complete(). It may re-enter anything: call the completion callback, complete or release this op, cancel others.
    */
   readonly cancel?: ((context: C) => void) | undefined;
-  /** Runs exactly once, when the last reference is released, whoever releases it. */
+  /** Runs exactly once, when the last reference is released, whoever releases it (see {@link AsyncOp.release}). */
   readonly dispose?: ((context: C) => void) | undefined;
+  /** A name for diagnostics, tracing and the origin of cancel reasons (e.g. `"save report.txt"`). */
+  readonly label?: string | undefined;
+  /**
+   * A shielded op's follow() only records its parent (for diagnostics and tracing): the parent's cancel and deadline
+   * do not reach it, its own deadline does. For cleanup (a close, an unlink, an undo) that must finish after its
+   * parent was canceled; give it a deadline, so that it cannot hang for ever.
+   */
+  readonly shield?: boolean | undefined;
+  /** An absolute deadline, on `clock`'s time base: when it passes, the op is canceled with a deadline reason. */
+  readonly deadline?: number | undefined;
+  /** A deadline relative to now, in milliseconds (not with `deadline`). */
+  readonly timeoutMs?: number | undefined;
+  /** The clock of the deadline; default {@link systemClock}. */
+  readonly clock?: Clock | undefined;
 }
 
 /**
@@ -69,18 +98,33 @@ export abstract class AsyncOp<C = unknown> {
   /**
    * Creates an operation and returns its first reference; the state is `running`.
    *
-   * @param options - the context and the optional cancel and dispose hooks.
+   * @param options - the context, the optional cancel and dispose hooks, and optionally a label, a deadline (with
+   *   its clock) and `shield`.
    * @returns the first reference, owned by the caller.
-   * @throws TypeError if `options` is not an object or a hook is not a function.
+   * @throws TypeError if `options` is not an object, a hook is not a function, or a setting has the wrong type;
+   *   RangeError for a NaN deadline or a negative or NaN `timeoutMs`. Nothing is created then.
+   * @remarks
+   * A deadline arms one timer on the clock, cleared when the op is canceled, completes or is finally released. The
+   * cancel it makes always comes from that timer, never inside create(), even for a deadline already passed. An op
+   * without a deadline or label costs nothing for them.
    */
   static create<C>(options: AsyncOpOptions<C>): AsyncOp<C> {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
-    }
+    if (typeof options !== 'object' || options === null) throw invalidOptions(options);
     const { context, cancel, dispose } = options;
-    expectFunction('options.cancel', cancel, true);
-    expectFunction('options.dispose', dispose, true);
-    return new FirstReference(context, cancel, dispose);
+    if (!isHook(cancel) || !isHook(dispose)) throw invalidHooks(cancel, dispose);
+    // kept small (V8 inlines create() into the caller, and drops the caller's options object, only while it is): the
+    // common op takes one branch for everything it does not use (settings, tracing, leak tracking)
+    if (
+      options.label === undefined &&
+      options.shield === undefined &&
+      options.deadline === undefined &&
+      options.timeoutMs === undefined &&
+      options.clock === undefined &&
+      !isObserved
+    ) {
+      return new FirstReference<C>(context, cancel, dispose);
+    }
+    return createWithSettings(options);
   }
 
   /** The context given to create(). @throws AsyncOpReleasedError on a released reference. */
@@ -106,11 +150,17 @@ export abstract class AsyncOp<C = unknown> {
   /** Whether this reference was released. Never throws. */
   abstract get isReleased(): boolean;
 
+  /** The label given to create(), if any. @throws AsyncOpReleasedError on a released reference. */
+  get label(): string | undefined {
+    return labelOf(this.live('label'));
+  }
+
   /**
-   * The cancel reason: the value given to the cancel() that won, or a {@link CanceledError} if it gave none;
-   * undefined while not canceled.
+   * The cancel reason: the value given to the cancel() that won, else a {@link CanceledError} that says how the op
+   * was canceled (`kind`: explicit, deadline, parent) and where it started (`origin`); undefined while not canceled.
    *
    * @throws AsyncOpReleasedError on a released reference.
+   * @remarks A reason the package creates is created on first read, once, without a stack trace.
    */
   get reason(): unknown {
     const record = this.live('reason');
@@ -122,7 +172,9 @@ export abstract class AsyncOp<C = unknown> {
    *
    * @remarks
    * Created on first access only (an AbortController costs microseconds); already aborted if the op was canceled
-   * before. It never aborts once the op completed without cancel. The op keeps no listener on it.
+   * before. It never aborts once the op completed without cancel. The op keeps no listener on it. When a deadline
+   * canceled the op (its own or a parent's), the reason is a {@link DeadlineExceededError}, named `TimeoutError` as
+   * `AbortSignal.timeout()`'s reason is.
    * @throws AsyncOpReleasedError on a released reference.
    */
   get signal(): AbortSignal {
@@ -130,30 +182,85 @@ export abstract class AsyncOp<C = unknown> {
   }
 
   /**
-   * Takes another reference to the same operation, for another holder.
+   * The earliest deadline that can cancel this op, absolute on its clock: its own, or that of an op it follows on
+   * the same clock (a shielded op: only its own); undefined for none.
    *
-   * @returns a new reference that the new holder must release once.
    * @throws AsyncOpReleasedError on a released reference.
    */
-  ref(): AsyncOp<C> {
+  get deadline(): number | undefined {
+    const at = effectiveDeadlineOf(this.live('deadline'));
+    return at === Infinity ? undefined : at;
+  }
+
+  /**
+   * Sets this op's own deadline, replacing any earlier one; `Infinity` removes it.
+   *
+   * @param deadline - absolute, on `clock`'s time base.
+   * @param clock - default: the op's clock (the one given to create() or to the previous deadline), else
+   *   {@link systemClock}.
+   * @throws TypeError/RangeError for a deadline that is not a number or is NaN, or a clock that is not a Clock;
+   *   AsyncOpReleasedError on a released reference.
+   * @remarks
+   * Does nothing once the op was canceled or completed. When the deadline passes, the op is canceled with a
+   * {@link DeadlineExceededError} (kind `deadline`), from the clock's timer: never inside this call, even for a
+   * deadline already passed.
+   */
+  setDeadline(deadline: number, clock?: Clock): void {
+    const at = expectTime('deadline', deadline, false);
+    const given = expectClock('clock', clock);
+    const record = this.live('setDeadline()');
+    if (stateOf(record) !== RUNNING) return;
+    setDeadline(record, given ?? clockOf(record) ?? systemClock, at);
+  }
+
+  /**
+   * Sets this op's own deadline `timeoutMs` from now, replacing any earlier one (like .NET's CancelAfter).
+   *
+   * @param timeoutMs - milliseconds >= 0; `Infinity` removes the deadline.
+   * @param clock - as for {@link AsyncOp.setDeadline}.
+   * @throws as {@link AsyncOp.setDeadline}, and RangeError for a negative delay.
+   */
+  cancelAfter(timeoutMs: number, clock?: Clock): void {
+    const delay = expectTime('timeoutMs', timeoutMs, true);
+    const given = expectClock('clock', clock);
+    const record = this.live('cancelAfter()');
+    if (stateOf(record) !== RUNNING) return;
+    const on = given ?? clockOf(record) ?? systemClock;
+    setDeadline(record, on, delay === Infinity ? Infinity : on.now() + delay);
+  }
+
+  /**
+   * Takes another reference to the same operation, for another holder.
+   *
+   * @param holder - who will hold it, shown by the diagnostics while tracking is on (ignored otherwise).
+   * @returns a new reference that the new holder must release once.
+   * @throws TypeError for a `holder` that is not a string; AsyncOpReleasedError on a released reference; RangeError
+   *   if the op already has 2^23 - 1 live references
+   *   (an unreleased reference per iteration of a loop, most likely).
+   */
+  ref(holder?: string): AsyncOp<C> {
+    if (holder !== undefined && typeof holder !== 'string') throw invalidHolder(holder);
     const record = this.live('ref()');
     addReference(record);
-    return new SharedReference<C>(record);
+    return new SharedReference<C>(record, holder);
   }
 
   /**
    * Requests cancellation.
    *
-   * @param reason - why; defaults to a {@link CanceledError}. `undefined` counts as no reason.
+   * @param reason - why; defaults to a {@link CanceledError} of kind `explicit`. `undefined` counts as no reason.
    * @returns true if this call won (the op was running and is now `canceling`); false if the op was already
    *   canceling or completed, in which case nothing runs.
-   * @throws AsyncOpReleasedError on a released reference. If the cancel implementation or onCancel callbacks threw,
-   *   it rethrows after all of them ran: one error as is, several as a {@link CancelCallbackError}.
+   * @throws AsyncOpReleasedError on a released reference. If the cancel implementation, onCancel callbacks or a
+   *   dispose left to the end of the cancel threw, it rethrows after all of them ran: one error as is, several as a
+   *   {@link CancelCallbackError}.
    * @remarks
    * Synchronous: before cancel() returns, the cancel implementation ran once, the op's `signal` (if created) aborted,
-   * and every onCancel callback ran, in the order registered. Nothing is locked meanwhile: they may call cancel()
+   * and every onCancel callback ran, in the order registered; ops that follow this one were canceled (each with a
+   * reason of kind `parent` whose `cause` is this op's reason). Nothing is locked meanwhile: they may call cancel()
    * again (a no-op), complete(), release(), or start other operations. An op that follows a signal or a parent op
-   * stops following it here.
+   * stops following it here, and its deadline's timer is cleared. If the last reference is released during all this,
+   * dispose runs at the end, after the last callback, still inside this cancel().
    */
   cancel(reason?: unknown): boolean {
     return cancelOp(this.live('cancel()'), reason);
@@ -167,7 +274,7 @@ export abstract class AsyncOp<C = unknown> {
    * @remarks
    * The exactly-once guard for racing deliveries (a real completion against a fake cancel, a completion against
    * cancel-all): deliver the result only if complete() returned true. Once completed, cancel() runs nothing and every
-   * onCancel registration (and the link to a followed signal or parent) is dropped.
+   * onCancel registration (and the link to a followed signal or parent, and the deadline's timer) is dropped.
    */
   complete(): boolean {
     return completeOp(this.live('complete()'));
@@ -195,35 +302,57 @@ export abstract class AsyncOp<C = unknown> {
    * Registrations are dropped unrun when the op completes or its last reference is released.
    */
   onCancel(callback: CancelCallback): CancelRegistration {
-    expectFunction('callback', callback, false);
-    return this.listen(this.live('onCancel()'), callback);
+    if (typeof callback !== 'function') throw invalidCallback(callback);
+    const record = this.live('onCancel()');
+    if (stateOf(record) !== RUNNING) return lateRegistration(record, callback);
+    const registration = new CancelRegistration(callback);
+    register(record, registration);
+    return registration;
   }
 
   /**
-   * Makes this op follow `source`: when the AbortSignal aborts, or the parent op is canceled, this op is canceled
-   * with the same reason.
+   * Makes this op follow `source`: when the AbortSignal aborts, or the parent op is canceled, this op is canceled.
    *
    * @param source - an AbortSignal or another live AsyncOp reference.
    * @throws TypeError for anything else; Error if this op already follows a source; AsyncOpReleasedError if either
    *   reference is released.
    * @remarks
-   * If the source is already aborted or canceled, this op is canceled at once, inside follow(). The link is removed
-   * when this op is canceled, completes or is finally released, so a long-lived source keeps nothing per finished op.
-   * Following does not hold a reference to the parent op.
+   * From a signal, the op's reason is `signal.reason` unchanged; from a parent op, a {@link CanceledError} of kind
+   * `parent` whose `cause` is the parent's reason (a {@link DeadlineExceededError} when the parent's cancel came from
+   * a deadline). If the source is already aborted or canceled, this op is canceled at once, inside follow(). The link
+   * is removed when this op is canceled, completes or is finally released, so a long-lived source keeps nothing per
+   * finished op. Following does not hold a reference to the parent op. Any number of ops may follow one signal: the
+   * signal gets one listener from this package, and following or leaving it is O(1). A shielded op (see
+   * {@link AsyncOpOptions.shield}) only records a parent op, and ignores a signal.
    */
   follow(source: AbortSignal | AsyncOp<unknown>): void {
     const record = this.live('follow()');
-    if (upstreamOf(record) !== null) throw new Error('This AsyncOp already follows a signal or a parent op');
-    if (stateOf(record) !== RUNNING) return;
-    if (source instanceof AsyncOp) {
-      const link = this.listen(source.live('follow() on the parent'), record);
-      if (link !== INERT_REGISTRATION) follow(record, link);
-    } else if (source instanceof AbortSignal) {
-      if (source.aborted) cancelOp(record, source.reason);
-      else follow(record, new SignalLink(source, record));
-    } else {
-      throw new TypeError(`Expected \`source\` to be an AbortSignal or an AsyncOp, got ${describeValue(source)}`);
-    }
+    if (source instanceof AsyncOp) followParent(record, source.live('follow() on the parent'));
+    else if (source instanceof AbortSignal) followAbortSignal(record, source);
+    else throw new TypeError(`Expected \`source\` to be an AbortSignal or an AsyncOp, got ${describeValue(source)}`);
+  }
+
+  /**
+   * A promise that resolves once the operation's last reference was released and its dispose ran: the moment its
+   * work is really over, whoever held it (the caller, the callback, a file action, a fake cancel's pending work).
+   *
+   * @returns the same promise on every call for this op; it never rejects (it resolves even if dispose threw).
+   * @throws AsyncOpReleasedError on a released reference.
+   * @remarks
+   * Created on first call; an op whose end nobody awaits pays nothing. It cannot resolve while this reference is
+   * live: take it, cancel, release your reference, then await it.
+   *
+   * @example
+   * ```ts
+   * const ended = op.whenReleased();
+   * op.cancel();
+   * op.release();
+   * await ended; // the work the cancel stopped has let go of the op
+   * ```
+   */
+  whenReleased(): Promise<void> {
+    const more = moreOf(this.live('whenReleased()'));
+    return (more.released ??= createReleased()).promise;
   }
 
   /**
@@ -231,6 +360,10 @@ export abstract class AsyncOp<C = unknown> {
    *
    * @throws AsyncOpReleasedError if this reference was already released; whatever dispose throws (the reference is
    *   released either way).
+   * @remarks
+   * One exception to "inside the last release": a last release made while a cancel() of this op is running its
+   * implementation and callbacks leaves dispose to the end of that cancel(), so that every callback still runs with a
+   * live context.
    */
   abstract release(): void;
 
@@ -238,18 +371,26 @@ export abstract class AsyncOp<C = unknown> {
   [Symbol.dispose](): void {
     this.release();
   }
+}
 
-  private listen(record: OpRecord, target: CancelCallback | OpRecord): CancelRegistration {
-    if (isCanceled(record)) {
-      if (typeof target === 'function') target(reasonOf(record));
-      else cancelOp(target, reasonOf(record));
-      return INERT_REGISTRATION;
-    }
-    if (stateOf(record) === COMPLETED) return INERT_REGISTRATION;
-    const registration = new CancelRegistration(target);
-    register(record, registration);
-    return registration;
+/** create() with a label, deadline, clock or shield, or while tracing or leak tracking is on. */
+function createWithSettings<C>(options: AsyncOpOptions<C>): AsyncOp<C> {
+  const settings = readSettings(options);
+  const op = new FirstReference<C>(options.context, options.cancel, options.dispose);
+  if (isObserved) {
+    op.bits |= OBSERVED;
+    extrasOf(op);
   }
+  if (tracker !== null) tracker.created(op, op, undefined);
+  applySettings(op, settings);
+  if (isTraced) traceCreate(op);
+  return op;
+}
+
+/** onCancel() on an op that is no longer running: run at once if it was canceled, never if it completed. */
+function lateRegistration(record: OpRecord, callback: CancelCallback): CancelRegistration {
+  if (isCanceled(record)) callback(reasonOf(record));
+  return INERT_REGISTRATION;
 }
 
 /**
@@ -257,23 +398,30 @@ export abstract class AsyncOp<C = unknown> {
  * bytes per op. Its own release is a flag in `bits`; the record lives on while other references hold it.
  */
 class FirstReference<C> extends AsyncOp<C> implements OpRecord {
-  bits = INITIAL_BITS;
-  prev: ListNode | null = this;
-  next: ListNode | null = this;
-  extras: Extras | null = null;
+  // Assigned in the constructor, not as class fields: fields would add an initializer function to every create(),
+  // and V8 inlines create() into the caller (dropping the options object) only while the whole path is small.
+  declare bits: number;
+  declare prev: ListNode | null;
+  declare next: ListNode | null;
+  declare extras: Extras | null;
+  declare readonly ctx: unknown;
+  declare readonly cancelImpl: Hook;
+  declare readonly disposeImpl: Hook;
 
-  constructor(
-    readonly ctx: unknown,
-    readonly cancelImpl: Hook,
-    readonly disposeImpl: Hook,
-  ) {
+  constructor(ctx: unknown, cancelImpl: Hook, disposeImpl: Hook) {
     super();
-    const tracker = getTracker();
-    if (tracker !== null) tracker.created(this, ctx);
+    this.bits = INITIAL_BITS;
+    this.prev = this;
+    this.next = this;
+    this.extras = null;
+    (this as { ctx: unknown }).ctx = ctx;
+    (this as { cancelImpl: Hook }).cancelImpl = cancelImpl;
+    (this as { disposeImpl: Hook }).disposeImpl = disposeImpl;
+    // the leak tracker hears of it from create(): the common path stays small enough for V8 to inline
   }
 
   protected live(action: string): OpRecord {
-    if ((this.bits & FIRST_RELEASED) !== 0) throw new AsyncOpReleasedError(action);
+    if ((this.bits & FIRST_RELEASED) !== 0) throw releasedError(action);
     return this;
   }
 
@@ -282,10 +430,13 @@ class FirstReference<C> extends AsyncOp<C> implements OpRecord {
   }
 
   release(): void {
-    this.live('release()');
-    this.bits |= FIRST_RELEASED;
-    const tracker = getTracker();
-    if (tracker !== null) tracker.released(this);
+    const bits = this.bits;
+    // one test for both rare cases: a second release, an op the leak tracker follows
+    if ((bits & (FIRST_RELEASED | OBSERVED)) !== 0) {
+      if ((bits & FIRST_RELEASED) !== 0) throw releasedError('release()');
+      trackReleased(this);
+    }
+    this.bits = bits | FIRST_RELEASED;
     dropReference(this);
   }
 }
@@ -294,16 +445,15 @@ class FirstReference<C> extends AsyncOp<C> implements OpRecord {
 class SharedReference<C> extends AsyncOp<C> {
   private record: OpRecord | null;
 
-  constructor(record: OpRecord) {
+  constructor(record: OpRecord, holder: string | undefined) {
     super();
     this.record = record;
-    const tracker = getTracker();
-    if (tracker !== null) tracker.created(this, record.ctx);
+    if (tracker !== null) tracker.created(this, record, holder);
   }
 
   protected live(action: string): OpRecord {
     const record = this.record;
-    if (record === null) throw new AsyncOpReleasedError(action);
+    if (record === null) throw releasedError(action);
     return record;
   }
 
@@ -314,8 +464,7 @@ class SharedReference<C> extends AsyncOp<C> {
   release(): void {
     const record = this.live('release()');
     this.record = null;
-    const tracker = getTracker();
-    if (tracker !== null) tracker.released(this);
+    if (tracker !== null) trackReleased(this);
     dropReference(record);
   }
 }
@@ -331,12 +480,18 @@ function keepNothing(): void {
  * V8 keeps the hidden classes (maps) of a class's instances only while one of them is alive. A full garbage collection
  * that finds none (every op finished, as between two bursts of work) frees them, and with them every optimized
  * function that relied on them (`--trace-deopt` says "weak objects"): the next ops run in slower code until V8 has
- * optimized it again. Measured with bench/probes/gc-rewarm.js (medians of 10 rounds): an op's life as a module
+ * optimized it again. The same holds for the classes an op uses only sometimes (a signal's follower, a child link),
+ * which made following a signal after a full GC run unoptimized. Measured with bench/probes/gc-rewarm.js (medians of 10 rounds): an op's life as a module
  * uses it (create, ref, complete, two releases) took 40 ns warm and 46 ns right after a `gc()` without these, 30 and
  * 28 ns with them; the file manager's own work per read, 452 and 621 ns without, 231 and 247 ns with (it keeps one
  * action alive the same way).
  */
 export const HIDDEN_CLASS_KEEPERS: readonly AsyncOp<unknown>[] = (() => {
   const first = new FirstReference<unknown>({}, keepNothing as Hook, undefined);
-  return [first, new SharedReference<unknown>(first)];
+  // the classes an op may come to use, each kept alive through `first`: its extras and more (a label), a signal's
+  // follower and fan-out (it follows a signal that never aborts), and a child link (a second op follows it)
+  moreOf(first).label = 'hidden-class keeper';
+  first.follow(new AbortController().signal);
+  new FirstReference<unknown>({}, keepNothing as Hook, undefined).follow(first);
+  return [first, new SharedReference<unknown>(first, undefined)];
 })();

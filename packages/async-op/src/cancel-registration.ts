@@ -1,4 +1,4 @@
-import { cancelOp, type ListNode, type OpRecord } from './internal/op-record.js';
+import { cancelFromParent, reasonOf, type ListNode, type OpRecord } from './internal/op-record.js';
 
 /** The function an onCancel() registration runs; it receives the cancel reason. */
 export type CancelCallback = (reason: unknown) => void;
@@ -53,11 +53,11 @@ export class CancelRegistration implements ListNode {
     this.prev = this.next = null;
   }
 
-  /** @internal Runs the callback (or cancels the linked child op). */
-  fire(reason: unknown): void {
+  /** @internal Runs the callback with the reason of `firing`, the op whose cancel won (or cancels the linked child). */
+  fire(firing: OpRecord): void {
     const target = this.target;
-    if (typeof target === 'function') target(reason);
-    else if (target !== null) cancelOp(target, reason);
+    if (typeof target === 'function') target(reasonOf(firing));
+    else if (target !== null) cancelFromParent(target, firing);
   }
 
   /** @internal Same as unregister(), as the Upstream of a child op. */

@@ -1,3 +1,5 @@
+import { describeValue } from './describe-value.js';
+import type { OpRecord } from './internal/op-record.js';
 import { setTracker, type ReferenceTracker } from './internal/tracking.js';
 
 /** A live (unreleased) AsyncOp reference, as listed by {@link LeakTracker.liveReferences}. */
@@ -8,6 +10,8 @@ export interface LiveReference {
   readonly context: unknown;
   /** The stack trace of the call that created the reference (AsyncOp.create() or ref()). */
   readonly createdAt: string;
+  /** What ref() was given to name the holder; undefined for the first reference and unnamed ones. */
+  readonly holder: string | undefined;
 }
 
 /** What the tracker reports when a reference was garbage-collected without being released. */
@@ -25,12 +29,19 @@ export interface LeakTrackerOptions {
   readonly onCollected?: ((reference: CollectedReference) => void) | undefined;
 }
 
-interface Entry {
+/** @internal What the tracker keeps per live reference (read by the diagnostics tree). */
+export interface TrackedEntry {
   readonly id: number;
   readonly reference: WeakRef<object>;
+  readonly record: WeakRef<OpRecord>;
   readonly context: WeakRef<object> | unknown;
   readonly createdAt: string;
+  /** performance.now() when the reference was created. */
+  readonly createdAtMs: number;
+  readonly holder: string | undefined;
 }
+
+type Entry = TrackedEntry;
 
 function defaultOnCollected(reference: CollectedReference): void {
   process.emitWarning(
@@ -58,6 +69,8 @@ let nextId = 1;
 class Tracker implements ReferenceTracker {
   readonly live = new Set<Entry>();
   readonly byReference = new WeakMap<object, Entry>();
+  /** The first reference's entry per op, kept after that reference is released (the op's age and creation site). */
+  readonly byRecord = new WeakMap<OpRecord, Entry>();
   readonly registry: FinalizationRegistry<Entry>;
 
   constructor(onCollected: (reference: CollectedReference) => void) {
@@ -67,16 +80,21 @@ class Tracker implements ReferenceTracker {
     });
   }
 
-  created(reference: object, context: unknown): void {
+  created(reference: object, record: OpRecord, holder: string | undefined): void {
+    const context = record.ctx;
     const entry: Entry = {
       id: nextId++,
       reference: new WeakRef(reference),
+      record: new WeakRef(record),
+      createdAtMs: performance.now(),
+      holder,
       // hold the context weakly too, so tracking never keeps an operation alive
       context: typeof context === 'object' && context !== null ? new WeakRef(context) : context,
       createdAt: captureCreationStack(),
     };
     this.live.add(entry);
     this.byReference.set(reference, entry);
+    if (reference === record) this.byRecord.set(record, entry);
     this.registry.register(reference, entry, entry);
   }
 
@@ -89,6 +107,16 @@ class Tracker implements ReferenceTracker {
 }
 
 let active: Tracker | null = null;
+
+/** @internal The live entries while tracking is on (for the diagnostics tree); null when off. */
+export function trackedEntries(): ReadonlySet<TrackedEntry> | null {
+  return active === null ? null : active.live;
+}
+
+/** @internal The entry of the op's first reference, if the op was created while tracking was on. */
+export function creationEntryOf(record: OpRecord): TrackedEntry | undefined {
+  return active?.byRecord.get(record);
+}
 
 /**
  * Finds AsyncOp references that were never released: lists the live ones with where each was created, and reports
@@ -111,11 +139,22 @@ let active: Tracker | null = null;
  * ```
  */
 export const LeakTracker = {
-  /** Turns tracking on (again: a second call replaces the options and forgets what was tracked). */
+  /**
+   * Turns tracking on (again: a second call replaces the options and forgets what was tracked).
+   *
+   * @param options - `onCollected`; default a process warning.
+   * @throws TypeError naming the value for options that are not an object, or an `onCollected` that is not a
+   *   function.
+   */
   enable(options: LeakTrackerOptions = {}): void {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`Expected \`options\` to be an object or undefined, got ${describeValue(options)}`);
+    }
     const onCollected = options.onCollected ?? defaultOnCollected;
     if (typeof onCollected !== 'function') {
-      throw new TypeError(`Expected \`options.onCollected\` to be a function, got ${typeof onCollected}`);
+      throw new TypeError(
+        `Expected \`options.onCollected\` to be a function or undefined, got ${describeValue(onCollected)}`,
+      );
     }
     active = new Tracker(onCollected);
     setTracker(active);
@@ -142,14 +181,18 @@ export const LeakTracker = {
    *
    * @param since - list only references with an id greater than this {@link LeakTracker.mark}; default all.
    * @returns an empty list when tracking is off.
+   * @throws TypeError for a `since` that is not a number (or is NaN).
    */
   liveReferences(since = 0): LiveReference[] {
+    if (typeof since !== 'number' || Number.isNaN(since)) {
+      throw new TypeError(`Expected \`since\` to be a number from mark(), got ${describeValue(since)}`);
+    }
     if (active === null) return [];
     const result: LiveReference[] = [];
     for (const entry of active.live) {
       if (entry.id <= since || entry.reference.deref() === undefined) continue;
       const context = entry.context instanceof WeakRef ? entry.context.deref() : entry.context;
-      result.push({ id: entry.id, context, createdAt: entry.createdAt });
+      result.push({ id: entry.id, context, createdAt: entry.createdAt, holder: entry.holder });
     }
     return result;
   },

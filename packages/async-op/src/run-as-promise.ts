@@ -30,6 +30,10 @@ export interface RunAsPromiseOptions {
  *   cancel that came too late to stop it still resolves with the value. When the signal aborted and the callback
  *   reports a cancellation ({@link isCanceledError}), the promise rejects with `signal.reason` unchanged.
  * - If `start` throws, the promise rejects with that error.
+ * - If the signal aborts while `start` runs, the operation is canceled as soon as `start` has returned it.
+ * - If `start` returns anything but an AsyncOp reference, the promise rejects with a TypeError naming the value, and
+ *   a callback that arrives (before or after) is ignored: the start function broke its contract, so its outcome is
+ *   not trusted.
  * - The reference returned by `start` is released when the callback has arrived; the abort listener is removed then.
  *
  * @example
@@ -79,12 +83,21 @@ function run<T>(
 
   return new Promise<T>((resolve, reject) => {
     let op: AsyncOp<unknown> | undefined;
+    let isStarting = true;
+    let isInvalid = false;
     let hasSettled = false;
+    /** An outcome that came while start() ran: held until start() returned something valid. */
+    let early: { readonly error: unknown; readonly value: T | undefined } | undefined;
     const settle = (): void => {
       hasSettled = true;
       signal?.removeEventListener('abort', onAbort);
       op?.release();
       op = undefined;
+    };
+    const deliver = (error: unknown, value: T | undefined): void => {
+      settle();
+      if (error === undefined || error === null) resolve(value as T);
+      else reject(signal?.aborted === true && isCanceledError(error) ? signal.reason : error);
     };
     const onAbort = (): void => {
       if (op?.cancel(signal?.reason) === true && isCallbackSilencedByCancel && !hasSettled) {
@@ -93,23 +106,50 @@ function run<T>(
       }
     };
     const callback: NodeCallback<T> = (error, value) => {
-      if (hasSettled) throw new Error('the start function called its callback more than once, or after cancel');
-      settle();
-      if (error === undefined || error === null) resolve(value as T);
-      else reject(signal?.aborted === true && isCanceledError(error) ? signal.reason : error);
+      // after a rejection for a bad return value, the start function's callback is ignored, as documented
+      if (isInvalid) return;
+      if (hasSettled || early !== undefined) {
+        throw new Error('the start function called its callback more than once, or after cancel');
+      }
+      if (isStarting) early = { error, value };
+      else deliver(error, value);
     };
+    let returned: unknown;
     try {
-      op = start(callback);
+      returned = start(callback);
     } catch (error) {
+      isStarting = false;
+      hasSettled = true;
       reject(error);
       return;
     }
-    // the callback may have come before start returned: then the reference is released here
-    if (hasSettled) {
-      op.release();
-      op = undefined;
+    isStarting = false;
+    if (!isAsyncOp(returned)) {
+      isInvalid = true;
+      hasSettled = true;
+      reject(new TypeError(`Expected \`start\` to return an AsyncOp reference, got ${describeValue(returned)}`));
+      return;
+    }
+    op = returned;
+    if (early !== undefined) {
+      // the callback came before start returned: the reference is released here
+      deliver(early.error, early.value);
+    } else if (signal?.aborted === true) {
+      // aborted while start() ran: the listener was not there yet, so cancel now that the op is known
+      onAbort();
     } else {
       signal?.addEventListener('abort', onAbort);
     }
   });
+}
+
+/** An AsyncOp reference from this copy of the package or another (checked by shape, not instanceof). */
+function isAsyncOp(value: unknown): value is AsyncOp<unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<Record<'cancel' | 'release' | 'complete', unknown>>;
+  return (
+    typeof candidate.cancel === 'function' &&
+    typeof candidate.release === 'function' &&
+    typeof candidate.complete === 'function'
+  );
 }

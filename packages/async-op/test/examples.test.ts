@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
-import { AsyncOp, isCanceledError } from '../src/index.js';
+import { AsyncOp, ManualClock, isCanceledError } from '../src/index.js';
+import { describeReason, startDelay } from '../examples/deadlines.js';
+import { printLiveOperations, startTracking } from '../examples/diagnostics.js';
 import { cancelOnAbort, sleepUnlessCanceled, startStat, statWithSignal } from '../examples/wrap-callback-api.js';
 
 /**
@@ -71,5 +73,51 @@ describe("the guides' example code", () => {
     controller.abort('bye');
     expect(op.reason).to.equal('bye');
     op.release();
+  });
+});
+
+describe("the deadline tutorial's and the troubleshooting guide's example code", () => {
+  it("startDelay() should deliver a parent's deadline to the child, as a timeout that names where it started", () => {
+    const clock = new ManualClock();
+    const results: string[] = [];
+    const request = AsyncOp.create({ context: null, label: 'request', clock, timeoutMs: 100 });
+    const delay = startDelay(500, { clock, label: 'delay', timeoutMs: 1000, parent: request }, (error, value) =>
+      results.push(error === null ? `ok ${value}` : describeReason(error)),
+    );
+    expect(delay.deadline).to.equal(100);
+    clock.advance(100);
+    expect(results).to.deep.equal(['timed out: parent (started at "request")']);
+    expect(clock.pendingTimers).to.equal(0);
+    delay.release();
+    request.release();
+  });
+
+  it('startDelay() should deliver its value before the deadline, and an explicit cancel as such', () => {
+    const clock = new ManualClock();
+    const results: string[] = [];
+    const record = (error: unknown, value?: string): void => {
+      results.push(error === null ? `ok ${value}` : describeReason(error));
+    };
+    const fast = startDelay(10, { clock, label: 'fast', timeoutMs: 50 }, record);
+    const stopped = startDelay(10, { clock, label: 'stopped', timeoutMs: 50 }, record);
+    stopped.cancel();
+    clock.advance(50);
+    expect(results).to.deep.equal(['canceled: explicit (started at "stopped")', 'ok fast done']);
+    fast.release();
+    stopped.release();
+  });
+
+  it('printLiveOperations() should print the live tree, then nothing once released', () => {
+    startTracking();
+    const lines: string[] = [];
+    const op = AsyncOp.create({ context: null, label: 'stuck upload' });
+    const held = op.ref('retry timer');
+    printLiveOperations((text) => lines.push(text));
+    expect(lines[0]).to.match(/"stuck upload" running age \d+ ms, 2 refs/);
+    expect(lines[0]).to.contain('held by "retry timer"');
+    held.release();
+    op.release();
+    printLiveOperations((text) => lines.push(text));
+    expect(lines[1]).to.not.contain('stuck upload');
   });
 });

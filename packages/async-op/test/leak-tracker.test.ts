@@ -56,3 +56,15 @@ describe('LeakTracker', () => {
     expect(() => LeakTracker.enable({ onCollected: 3 as never })).to.throw(TypeError, 'onCollected');
   });
 });
+
+describe('LeakTracker.enable() with hostile options', () => {
+  after(() => LeakTracker.enable());
+
+  it('should refuse options that are not an object, naming the value, and keep tracking as it was', () => {
+    for (const bad of ['yes', 1, true, null]) {
+      expect(() => LeakTracker.enable(bad as never)).to.throw(TypeError, 'Expected `options` to be an object');
+    }
+    expect(() => LeakTracker.enable({ onCollected: 'no' as never })).to.throw(TypeError, '`"no"` (string)');
+    expect(LeakTracker.isEnabled).to.equal(true);
+  });
+});

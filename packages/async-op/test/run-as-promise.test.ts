@@ -154,3 +154,58 @@ async function expectRejection(promise: Promise<unknown>, expected: unknown): Pr
   }
   expect(rejection).to.equal(expected);
 }
+
+describe('runAsPromise() and a misbehaving start function', () => {
+  it('should cancel the op when the signal aborts while start() runs', async () => {
+    const controller = new AbortController();
+    const reason = new Error('aborted during start');
+    const promise = runAsPromise<number>(
+      (callback) => {
+        const op = startTimer(1, 10_000, callback);
+        controller.abort(reason);
+        return op;
+      },
+      { signal: controller.signal },
+    );
+    await expectRejection(promise, reason);
+  });
+
+  it('should do the same for runAsPromiseRejectingOnCancel()', async () => {
+    const controller = new AbortController();
+    const reason = new Error('aborted during start');
+    const promise = runAsPromiseRejectingOnCancel<number>(
+      (callback) => {
+        const op = startSilencedTimer(1, 10_000, callback);
+        controller.abort(reason);
+        return op;
+      },
+      { signal: controller.signal },
+    );
+    await expectRejection(promise, reason);
+  });
+
+  it('should reject with a TypeError naming what start() returned when it is not an AsyncOp, ignoring the callback', async () => {
+    for (const returned of [5, undefined, null, {}, 'op']) {
+      let late: NodeCallback<number> | undefined;
+      const promise = runAsPromise<number>((callback) => {
+        late = callback;
+        return returned as never;
+      });
+      let caught: unknown;
+      await promise.catch((error: unknown) => (caught = error));
+      expect(caught).to.be.instanceOf(TypeError);
+      expect(String(caught)).to.contain('Expected `start` to return an AsyncOp reference');
+      expect(() => late?.(null, 1)).to.not.throw();
+    }
+  });
+
+  it('should reject for a bad return value even when the callback came before start() returned', async () => {
+    const promise = runAsPromise<number>((callback) => {
+      callback(null, 1);
+      return 7 as never;
+    });
+    let caught: unknown;
+    await promise.catch((error: unknown) => (caught = error));
+    expect(String(caught)).to.contain('got `7` (number)');
+  });
+});

@@ -1,18 +1,28 @@
+import { noteTracked } from './observed.js';
+import type { OpRecord } from './op-record.js';
+
 /**
  * The hook between AsyncOp references and the leak tracker. `null` (the default) costs one comparison per
  * reference created or released.
  */
 export interface ReferenceTracker {
-  created(reference: object, context: unknown): void;
+  /** `reference` was created for the op whose record is `record`; `holder` is what ref() was given. */
+  created(reference: object, record: OpRecord, holder: string | undefined): void;
   released(reference: object): void;
 }
 
-let current: ReferenceTracker | null = null;
+/**
+ * The active tracker, read directly by the reference classes (`if (tracker !== null)`): a module variable costs one
+ * load and one branch, and keeps their code small enough for V8 to inline.
+ */
+export let tracker: ReferenceTracker | null = null;
 
-export function getTracker(): ReferenceTracker | null {
-  return current;
+export function setTracker(next: ReferenceTracker | null): void {
+  tracker = next;
+  noteTracked(next !== null);
 }
 
-export function setTracker(tracker: ReferenceTracker | null): void {
-  current = tracker;
+/** Out of line, so that release() stays small: tells the tracker (which must be on) that `reference` was released. */
+export function trackReleased(reference: object): void {
+  tracker?.released(reference);
 }
