@@ -8,7 +8,7 @@ import { FileErrorCode, FileHandleError } from './file-handle-error.js';
 import type { FileTraceListener } from './file-trace.js';
 import { RENAME, STAT_PATH, UNLINK, WRITE_NEW_FILE } from './internal/action-steps.js';
 import { Scheduler } from './internal/scheduler.js';
-import { expectFunction, expectInteger, expectPath } from './internal/validate.js';
+import { expectFunction, expectInteger, expectIoBuffer, expectPath } from './internal/validate.js';
 
 /** Options of {@link AsyncFileManager}. */
 export interface AsyncFileManagerOptions {
@@ -124,7 +124,9 @@ const ENGINE_METHODS = ['openExisting', 'createAnonymous', 'close', 'read', 'wri
  *
  * @remarks
  * Long-lived: one per process is typical. Every action is an enqueue: it returns the caller's AsyncOp reference at
- * once (or throws), and its callback runs exactly once later unless it is canceled first. An action enqueued from
+ * once (or throws), and its callback runs exactly once later unless it is canceled first. Whatever the engine does,
+ * a call that throws is contained: it becomes that action's error (see FileActionError), its slot is freed, and
+ * whenIdle() and close() still resolve. An action enqueued from
  * inside a callback of the same handle takes over the slot that just finished, ahead of the FIFO, so with chaining at
  * most `concurrency` files are open at once, whatever the number of requests.
  *
@@ -381,17 +383,17 @@ export class AsyncFileManager {
    *
    * @param callback - receives the bytes written (`data.length`), or the error: EEXIST (the existing file is left
    *   alone), ENOENT (no such directory), EACCES, ENOSPC...
-   * @throws TypeError for a bad path, data or callback, or an engine without writeNewFile (the scripted engine, node-fs
-   *   and io_uring have it); FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   * @throws TypeError for a bad path or callback, data that is not a Uint8Array or is detached, or an engine without
+   *   writeNewFile (the scripted engine, node-fs and io_uring have it); RangeError for data over 2^31 - 1 bytes;
+   *   FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
    * @remarks All or nothing: on success the file exists with every byte; on a failure no file is left behind. Canceled
    *   before it started, nothing happens; canceled while executing, there is no callback and a file it created is
-   *   removed again. The file gets mode 0o666 less the umask.
+   *   removed again. The file gets mode 0o666 less the umask. Data detached before the action starts fails it with a
+   *   FileActionError `ERR_FILE_BUFFER_DETACHED` (no file is created).
    */
   writeNewFile(path: string, data: Uint8Array, callback: FileCallback<number>): AsyncOp<unknown> {
     expectPath('path', path);
-    if (!(data instanceof Uint8Array)) {
-      throw new TypeError(`Expected \`data\` to be a Uint8Array or Buffer, got ${describeValue(data)}`);
-    }
+    expectIoBuffer('data', data);
     expectFunction('callback', callback);
     const engine = this.scheduler.engine;
     if (typeof engine.writeNewFile !== 'function') {
@@ -401,6 +403,7 @@ export class AsyncFileManager {
     const action = this.scheduler.create(WRITE_NEW_FILE, null, callback as FileCallback<unknown>);
     action.path = path;
     action.buffer = data;
+    action.length = data.length;
     return this.scheduler.enqueue(action);
   }
 

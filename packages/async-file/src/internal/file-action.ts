@@ -119,6 +119,11 @@ export class FileAction {
   /** The callback's reference: released when the action finished, whichever way. */
   own: AsyncOp<FileAction> | null = null;
   request: EngineRequest | undefined = undefined;
+  /**
+   * How many reports the engine made for this action so far: a throw that follows a report (a callback's, through a
+   * synchronous engine) is not the engine's failure.
+   */
+  reports = 0;
   /** Try the step's `runNow` (the fast path of `syncThresholdBytes`) when it starts, before an engine call. */
   fast = false;
   /** `buffer` came from the manager's allocator: it goes back there unless the user receives it. */

@@ -1,5 +1,6 @@
 import { describeValue } from 'async-op';
 import type { OpenMode } from '../file-engine.js';
+import { isDetached } from './engine-failure.js';
 
 /** The access modes of open(2), as the engine interface spells them. */
 export const OPEN_MODES: readonly OpenMode[] = ['read', 'write', 'read-write'];
@@ -59,5 +60,27 @@ export function expectBufferRange(buffer: unknown, offset: unknown, length: unkn
     throw new RangeError(
       `Expected \`offset + length\` to be <= the buffer's length ${buffer.byteLength}, got \`${offset + length}\` (number)`,
     );
+  }
+}
+
+/** The largest buffer an engine takes in one call: 2 GiB - 1 bytes (Node's fs and the addon count lengths in int32). */
+export const MAX_IO_BYTES = 0x7fffffff;
+
+/**
+ * Throws unless `buffer` is a Uint8Array an engine can take whole: not detached, at most {@link MAX_IO_BYTES} bytes.
+ *
+ * @throws TypeError if it is not a Uint8Array or its memory is detached; RangeError if it is larger.
+ */
+export function expectIoBuffer(name: string, buffer: unknown): asserts buffer is Uint8Array {
+  if (!(buffer instanceof Uint8Array)) {
+    throw new TypeError(`Expected \`${name}\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
+  }
+  if (buffer.length > MAX_IO_BYTES) {
+    throw new RangeError(
+      `Expected \`${name}\` to hold at most ${MAX_IO_BYTES} bytes (2 GiB - 1), got a buffer of ${buffer.length} bytes`,
+    );
+  }
+  if (isDetached(buffer)) {
+    throw new TypeError(`Expected \`${name}\` to be a Uint8Array whose memory is not detached, got a detached one`);
   }
 }
