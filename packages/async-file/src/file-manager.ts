@@ -1,6 +1,7 @@
 import { describeValue, type AsyncOp } from 'async-op';
 import type { BufferAllocator } from './buffer-pool.js';
-import { IoUringEngine, selectEngine, type EngineChoice } from './engines/io-uring-engine.js';
+import { IoUringEngine } from './engines/io-uring-engine.js';
+import { selectEngine, type EngineChoice } from './engines/select-engine.js';
 import { NodeFsEngine } from './engines/node-fs-engine.js';
 import type { FileEngine, FileStats } from './file-engine.js';
 import { AsyncFileHandle, type FileCallback } from './file-handle.js';

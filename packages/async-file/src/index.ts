@@ -34,5 +34,8 @@ export type {
   ScriptedEngineOptions,
 } from './engines/scripted/scripted-engine-options.js';
 export type { ScriptedCallKind, ScriptedCallState } from './engines/scripted/scripted-call.js';
-export { IoUringEngine, IoUringUnavailableError, createFileEngine, selectEngine } from './engines/io-uring-engine.js';
-export type { EngineChoice, EngineSelection, IoUringEngineOptions } from './engines/io-uring-engine.js';
+export { IoUringEngine } from './engines/io-uring-engine.js';
+export { IoUringUnavailableError } from './engines/io-uring/engine-options.js';
+export type { IoUringEngineOptions } from './engines/io-uring/engine-options.js';
+export { createFileEngine, selectEngine } from './engines/select-engine.js';
+export type { EngineChoice, EngineSelection } from './engines/select-engine.js';

@@ -7,7 +7,7 @@ import {
   type FileStats,
   type OpenMode,
 } from '../file-engine.js';
-import { expectBufferRange, expectInteger, expectOpenMode, expectPath } from '../internal/validate.js';
+import { expectBufferRange, expectFd, expectInteger, expectOpenMode, expectPath } from '../internal/validate.js';
 import { CallRegistry } from './scripted/call-registry.js';
 import { createErrnoError, isErrnoCode } from './scripted/errno-error.js';
 import { MemoryFileSystem } from './scripted/memory-file-system.js';
@@ -197,7 +197,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF (`open`).
    */
   duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     expectOpenMode('mode', mode);
     const spec = { kind: 'duplicate', syscall: 'open', args: `fd ${fd}, ${mode}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.duplicate(fd, mode));
@@ -212,7 +212,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF (`close`).
    */
   close(fd: number, callback: EngineCallback<void>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     const spec = { kind: 'close', syscall: 'close', args: `fd ${fd}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.close(fd));
   }
@@ -270,7 +270,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF (`fstat`).
    */
   fstat(fd: number, callback: EngineCallback<FileStats>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     const spec = { kind: 'fstat', syscall: 'fstat', args: `fd ${fd}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.fstat(fd));
   }
@@ -284,7 +284,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF, EINVAL for a read-only descriptor (`ftruncate`).
    */
   truncate(fd: number, length: number, callback: EngineCallback<void>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     expectInteger('length', length, 0);
     const spec = { kind: 'truncate', syscall: 'ftruncate', args: `fd ${fd}, ${length}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.truncate(fd, length));
@@ -299,7 +299,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF (`fsync`).
    */
   sync(fd: number, callback: EngineCallback<void>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     const spec = { kind: 'sync', syscall: 'fsync', args: `fd ${fd}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.sync(fd));
   }
@@ -313,7 +313,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF, EEXIST, ENOENT (`link`, with `path` newPath).
    */
   link(fd: number, newPath: string, callback: EngineCallback<void>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     expectPath('newPath', newPath);
     const spec = { kind: 'link', syscall: 'link', args: `fd ${fd}, '${newPath}'`, fd, path: newPath } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.link(fd, newPath));
@@ -451,7 +451,7 @@ export class ScriptedEngine implements FileEngine {
   }
 
   #expectIo(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): void {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     expectBufferRange(buffer, offset, length);
     expectInteger('position', position, 0);
   }

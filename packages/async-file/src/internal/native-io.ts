@@ -53,6 +53,15 @@ export interface NativeIo {
    * @throws TypeError if `buffer` is not a Uint8Array; RangeError unless `alignment` is a power of two from 1 to 2^30.
    */
   alignmentGap(buffer: Uint8Array, alignment: number): number;
+  /**
+   * linkat(AT_FDCWD, `oldPath`, AT_FDCWD, `newPath`, AT_SYMLINK_FOLLOW) on libuv's thread pool (native/src/path_ops.cc):
+   * with `/proc/self/fd/N` it names the file open at N, unnamed files included. Absent from builds older than it.
+   *
+   * @param callback - receives 0 or -errno, once, on a later turn.
+   * @throws TypeError for a path that is not a non-empty string without NUL bytes, or a callback that is not a function
+   *   (then nothing runs).
+   */
+  readonly linkFollow?: (oldPath: string, newPath: string, callback: (result: number) => void) => void;
 }
 
 /** The `advice` values of {@link NativeIo.fadvise}. */

@@ -46,7 +46,8 @@ export function expectOpenMode(name: string, value: unknown): asserts value is O
 }
 
 /**
- * Throws unless `buffer` is a Uint8Array and `[offset, offset + length)` lies inside it.
+ * Throws unless `buffer` is a Uint8Array and `[offset, offset + length)` lies inside it, `length` at most
+ * {@link MAX_IO_BYTES} (what one engine call takes).
  *
  * @throws TypeError if `buffer` is not a Uint8Array or a number is not a number; RangeError if the range is outside.
  */
@@ -55,7 +56,7 @@ export function expectBufferRange(buffer: unknown, offset: unknown, length: unkn
     throw new TypeError(`Expected \`buffer\` to be a Uint8Array, got ${describeValue(buffer)}`);
   }
   expectInteger('offset', offset, 0);
-  expectInteger('length', length, 0);
+  expectInteger('length', length, 0, MAX_IO_BYTES);
   if (offset + length > buffer.byteLength) {
     throw new RangeError(
       `Expected \`offset + length\` to be <= the buffer's length ${buffer.byteLength}, got \`${offset + length}\` (number)`,
@@ -82,5 +83,32 @@ export function expectIoBuffer(name: string, buffer: unknown): asserts buffer is
   }
   if (isDetached(buffer)) {
     throw new TypeError(`Expected \`${name}\` to be a Uint8Array whose memory is not detached, got a detached one`);
+  }
+}
+
+/** The largest descriptor number: the kernel's are ints. */
+const MAX_FD = 0x7fffffff;
+
+/** Throws a TypeError/RangeError naming the value unless `fd` is an integer from 0 to 2^31 - 1. */
+export function expectFd(name: string, fd: unknown): asserts fd is number {
+  expectInteger(name, fd, 0, MAX_FD);
+}
+
+/**
+ * The arguments of an engine's read or write: a descriptor, `[offset, offset + length)` inside `buffer` (at most
+ * {@link MAX_IO_BYTES}) and a file position >= 0.
+ *
+ * @throws TypeError / RangeError naming the first bad one.
+ */
+export function expectIoCall(fd: unknown, buffer: unknown, offset: unknown, length: unknown, position: unknown): void {
+  expectFd('fd', fd);
+  expectBufferRange(buffer, offset, length);
+  expectInteger('position', position, 0);
+}
+
+/** Throws a TypeError naming the value unless `value` is a boolean or undefined. */
+export function expectOptionalBoolean(name: string, value: unknown): asserts value is boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`Expected \`${name}\` to be a boolean or undefined, got ${describeValue(value)}`);
   }
 }
