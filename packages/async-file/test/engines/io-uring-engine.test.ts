@@ -562,6 +562,25 @@ describe('IoUringEngine', function () {
   describe('under AsyncFileManager', () => {
     let manager: AsyncFileManager;
 
+    it('should fail actions through their callback when the engine was closed under the manager (shared engine)', async () => {
+      const file = tmp.join('a.txt');
+      fs.writeFileSync(file, 'data');
+      const shared = new IoUringEngine();
+      const first = new AsyncFileManager({ engine: shared });
+      manager = new AsyncFileManager({ engine: shared });
+      await first.close(); // closes the engine the other manager still uses
+      const handle = manager.newFileHandle();
+      const opened = await outcome<void>((cb) => handle.openExistingFile(file, 'read', cb));
+      expect(opened.error?.code).to.equal('ERR_IO_URING_CLOSED');
+      const stat = await outcome((cb) => manager.stat(file, cb));
+      expect(stat.error?.code).to.equal('ERR_IO_URING_CLOSED');
+      const written = await outcome((cb) => manager.writeNewFile(tmp.join('new'), Buffer.from('x'), cb));
+      expect(written.error?.code).to.equal('ERR_IO_URING_CLOSED');
+      expect(fs.readdirSync(tmp.path)).to.deep.equal(['a.txt']);
+      expect(manager.activeCount).to.equal(0);
+      await settlesWithin(manager.close(), 2000, 'manager.close()');
+    });
+
     it('should open, write, read, stat and close through handles', async () => {
       manager = new AsyncFileManager({ engine });
       const file = tmp.join('a.txt');
