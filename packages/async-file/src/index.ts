@@ -7,6 +7,7 @@ export type { FileCallback, OpenFileOptions } from './file-handle.js';
 export { allocateAlignedBuffer } from './aligned-buffer.js';
 export { FileErrorCode, FileHandleError } from './file-handle-error.js';
 export { FileActionError, FileActionErrorCode } from './file-action-error.js';
+export type { ActionSettlement, ActionSettlementOutcome, ManagerActionOptions } from './action-settlement.js';
 export { FileTraceRecorder } from './file-trace.js';
 export type { FileTraceEvent, FileTraceEventType, FileTraceListener } from './file-trace.js';
 export { DescriptorEngine } from './engines/descriptor-engine.js';

@@ -1,4 +1,5 @@
 import type { AsyncOp } from 'async-op';
+import type { ActionSettlement } from '../action-settlement.js';
 import type { DirectIoAlignment, EngineError, EngineRequest, FileEngine, OpenMode } from '../file-engine.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -146,6 +147,8 @@ export class FileAction {
   length = 0;
   /** duplicate(): the new handle that receives the new descriptor. */
   target: HandleState | null = null;
+  /** Told what became of the action if it is canceled before its callback (ManagerActionOptions). */
+  onSettled: ((settlement: ActionSettlement) => void) | undefined = undefined;
 
   constructor(
     readonly scheduler: Scheduler,

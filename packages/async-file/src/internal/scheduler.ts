@@ -2,6 +2,7 @@ import { AsyncOp } from 'async-op';
 import type { BufferAllocator } from '../buffer-pool.js';
 import { WOULD_BLOCK, type EngineError, type FileEngine } from '../file-engine.js';
 import type { FileTraceEventType, FileTraceListener } from '../file-trace.js';
+import type { ActionSettlement, ActionSettlementOutcome } from '../action-settlement.js';
 import { ActionQueue } from './action-queue.js';
 import { engineFailure } from './engine-failure.js';
 import {
@@ -165,10 +166,12 @@ export class Scheduler {
         if (handle.lastAction === action) handle.lastAction = before;
         action.behind = null;
         action.phase = FINISHED;
+        this.settleCanceled(action, 'not-run', null, undefined);
         this.release(action);
       }
     } else if (action.phase === QUEUED) {
       this.queue.remove(action);
+      this.settleCanceled(action, 'not-run', null, undefined);
       this.finish(action);
     } else if (action.phase === EXECUTING) {
       const request = action.request;
@@ -357,8 +360,15 @@ export class Scheduler {
     }
     if (action.isCanceled) {
       action.phase = UNDOING;
-      if (error === null) this.undoThen(action, result, this.finishAction);
-      else this.finish(action);
+      if (error === null) {
+        this.undoThen(action, result, (undone, isUndone) => {
+          this.settleCanceled(undone, isUndone ? 'undone' : 'succeeded', null, isUndone ? undefined : result);
+          this.finish(undone);
+        });
+      } else {
+        this.settleCanceled(action, error.code === 'ECANCELED' ? 'not-run' : 'failed', error, undefined);
+        this.finish(action);
+      }
       return;
     }
     const onSuccess = action.step.onSuccess;
@@ -379,7 +389,11 @@ export class Scheduler {
 
   /** Calls the action's callback (unless it was canceled meanwhile), then ends the action. */
   private deliver(action: FileAction, error: EngineError | null, value: unknown): void {
-    if (action.isCanceled) return this.finish(action);
+    if (action.isCanceled) {
+      // canceled while the success it could not apply was being undone
+      this.settleCanceled(action, error === null ? 'succeeded' : 'failed', error, error === null ? value : undefined);
+      return this.finish(action);
+    }
     action.phase = DELIVERING;
     const handle = action.handle;
     if (handle !== null && handle.pending === action) handle.pending = null;
@@ -394,29 +408,45 @@ export class Scheduler {
     }
   }
 
-  private readonly finishAction = (action: FileAction): void => this.finish(action);
+  /**
+   * Tells a canceled action's `onSettled` (ManagerActionOptions.onSettledAfterCancel) what became of it, on a
+   * microtask: never inside cancel(), and queued before the action counts out, so it runs before whenIdle() resolves.
+   */
+  private settleCanceled(
+    action: FileAction,
+    outcome: ActionSettlementOutcome,
+    error: EngineError | null,
+    result: unknown,
+  ): void {
+    const listener = action.onSettled;
+    if (listener === undefined) return;
+    action.onSettled = undefined;
+    const settlement: ActionSettlement = { outcome, error, result };
+    queueMicrotask(() => listener(settlement));
+  }
 
   /**
    * Undoes a success the action may not keep (the step's undo: close an opened file, remove a created link), then
-   * calls `then` once. An undo the engine refuses by throwing cannot be retried: `then` runs at once (the effect stays;
-   * a descriptor the engine would not close stays open), so the action still ends and its handle is not wedged.
+   * calls `then` once, saying whether it was undone. An undo the engine refuses by throwing cannot be retried: `then`
+   * runs at once (the effect stays; a descriptor the engine would not close stays open), so the action still ends and
+   * its handle is not wedged. A step without an undo keeps its effect.
    */
-  private undoThen(action: FileAction, result: unknown, then: (action: FileAction) => void): void {
+  private undoThen(action: FileAction, result: unknown, then: (action: FileAction, isUndone: boolean) => void): void {
     const undo = action.step.undo;
-    if (undo === undefined) return then(action);
+    if (undo === undefined) return then(action, false);
     let isDone = false;
     try {
       undo(action, result, this.engine, () => {
         if (isDone) return;
         isDone = true;
         this.emit('undone', action);
-        then(action);
+        then(action, true);
       });
     } catch (thrown) {
       // reported already: the throw comes from what ran after it (a callback), and goes on up
       if (isDone) throw thrown;
       isDone = true;
-      then(action);
+      then(action, false);
     }
   }
 
