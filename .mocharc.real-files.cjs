@@ -17,6 +17,8 @@ module.exports = {
     'packages/async-file/dist/test/direct-io.test.js',
     'packages/async-file/dist/test/write-new-file.test.js',
     'packages/async-file/dist/test/action-settlement.test.js',
+    'packages/async-file/dist/test/hostile/file-handle.property.test.js',
+    'packages/async-file/dist/test/hostile/file-manager.property.test.js',
     'packages/samples/dist/test/ll-real-cancel.test.js',
     'packages/samples/dist/test/ll-fake-cancel.test.js',
     'packages/samples/dist/test/ml-chain.test.js',

@@ -183,10 +183,12 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
    */
   close(): void;
   close(fd?: number, callback?: EngineCallback<void>): EngineRequest | void {
-    if (fd === undefined) {
+    // the engine's close only without arguments: close(undefined, callback) is a bad descriptor, not a shutdown
+    if (fd === undefined && callback === undefined) {
       this.ring.shutdown();
       return;
     }
+    expectFd('fd', fd);
     expectFunction('callback', callback);
     return this.start(new UringCall(this.ring, VOID, 'close', callback as EngineCallback<never>), this.ring.close(fd));
   }

@@ -146,6 +146,11 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   ): undefined {
     expectIoCall(fd, buffer, offset, length, position);
     expectFunction('callback', callback);
+    // fs.read refuses an empty buffer (even for 0 bytes); reading 0 bytes reads nothing wherever it would read
+    if (buffer.byteLength === 0) {
+      process.nextTick(callback, null, 0);
+      return undefined;
+    }
     fs.read(fd, buffer, offset, length, position, callback);
     return undefined;
   }

@@ -1,5 +1,5 @@
 import { loadNativeAddonModule } from '../engines/io-uring/native-ring.js';
-import { expectInteger } from './validate.js';
+import { expectInteger, MAX_IO_BYTES } from './validate.js';
 
 /**
  * The synchronous helpers of the native addon (native/src/sync_io.cc) for the fast path: plain syscalls on the calling
@@ -105,8 +105,8 @@ export function loadNativeIo():
  * @param io - from {@link loadNativeIo}, to measure the gap.
  * @returns a view of `size` bytes, uninitialised, of its own (unpooled) memory block; the up to `alignment - 1` bytes
  *   before it stay allocated as long as the view lives.
- * @throws TypeError if a number is not a number; RangeError if `size` is not an integer >= 0 or `alignment` is not a
- *   power of two from 1 to 2^30.
+ * @throws TypeError if a number is not a number; RangeError if `size` is not an integer from 0 to 2^31 - 1 or
+ *   `alignment` is not a power of two from 1 to 2^30.
  *
  * @example
  * ```ts
@@ -115,7 +115,8 @@ export function loadNativeIo():
  * ```
  */
 export function allocateAligned(io: NativeIo, size: number, alignment: number): Buffer {
-  expectInteger('size', size, 0);
+  // at most what one read or write takes: a larger one would serve no action (and could not be allocated everywhere)
+  expectInteger('size', size, 0, MAX_IO_BYTES);
   expectInteger('alignment', alignment, 1, MAX_ALIGNMENT);
   // checked here, before allocating, though alignmentGap checks it too: a bad alignment must not cost an allocation
   if ((alignment & (alignment - 1)) !== 0) {
