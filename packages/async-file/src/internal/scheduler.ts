@@ -34,7 +34,7 @@ function cancelAction(action: FileAction): void {
  * Runs actions: a FIFO, `concurrency` slots, per-handle ordering, chaining, cancellation and undo.
  *
  * @remarks
- * The rules it enforces (DESIGN §2):
+ * The rules it enforces (docs/reference/contract.md, 'File actions'):
  * - A handle's actions run one at a time, in order; only the first is ever queued or executing. When it finishes,
  *   the next one of the same handle takes over its slot at once, ahead of the FIFO: that is chaining (an action
  *   enqueued from inside the callback is next in line when the callback returns). Anything else goes to the back of

@@ -173,6 +173,8 @@ describe(`PromiseFileManager hostile arguments (${DEFAULT_ENGINE}, real files)`,
 
   it('should never throw from an action: it resolves, or rejects with a named or coded error', async () => {
     const paths = makeHostilePaths(tmp.path);
+    // the test's own end of the FIFO: an open of it for reading does not wait for a writer
+    const fifoFd = fs.openSync(paths.fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
     const manager = new PromiseFileManager(new AsyncFileManager());
     const hostileActionOptions = fc.constantFrom<unknown>(
       undefined,
@@ -221,6 +223,7 @@ describe(`PromiseFileManager hostile arguments (${DEFAULT_ENGINE}, real files)`,
       ),
     );
     await manager.manager.close();
+    fs.closeSync(fifoFd);
     expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
   });
 });

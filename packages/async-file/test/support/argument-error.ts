@@ -2,7 +2,7 @@ import { expect } from 'chai';
 
 /**
  * Asserts that `action` throws `type` (TypeError or RangeError) whose message names the argument and the value
- * received, as STYLE.md asks ("Expected `concurrency` to be ..., got `0` (number)"), without pinning the rest of the
+ * received, as the house style asks ("Expected `concurrency` to be ..., got `0` (number)"), without pinning the rest of the
  * wording (messages may change; the name and the value must stay).
  *
  * @param name - the argument, e.g. `concurrency`.
