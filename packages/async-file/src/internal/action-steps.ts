@@ -1,6 +1,6 @@
 import { WOULD_BLOCK, type EngineError, type FileEngine } from '../file-engine.js';
 import { defineStep, type ActionCallback, type ActionStep, type FileAction } from './file-action.js';
-import { detachedBufferError } from './engine-failure.js';
+import { detachedBufferError, ownFailure } from './engine-failure.js';
 import { readResult, reserveReadBuffer } from './read-buffer-pool.js';
 
 /** A step whose success changes nothing on the handle and needs no undo. */
@@ -81,7 +81,7 @@ function runRead(action: FileAction, engine: FileEngine, done: ActionCallback): 
 /** The fast path of a read: readNow into `action.buffer` (reserved first unless the caller gave it). */
 function runReadNow(action: FileAction, engine: FileEngine, noWait: boolean): unknown {
   const failure = prepareRead(action);
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) throw ownFailure(failure);
   const { fd, buffer, bufferOffset, length, position } = action;
   return engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
 }
@@ -142,7 +142,7 @@ export const WRITE: ActionStep = defineStep({
   },
   runNow: (action, engine, noWait) => {
     const failure = changedBuffer(action, 'write');
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) throw ownFailure(failure);
     const buffer = action.buffer as Uint8Array;
     while (action.progress < buffer.length) {
       const offset = action.progress;

@@ -1,13 +1,27 @@
 import type { EngineError } from '../file-engine.js';
 import { FileActionError, FileActionErrorCode } from '../file-action-error.js';
 
+/** Failures of the manager's own steps (a read buffer the allocator could not give) thrown from a fast path. */
+const ownFailures = new WeakSet<Error>();
+
+/**
+ * Marks `failure` as the action's own (not the engine's), for a fast path that throws it: the callback then receives
+ * it as the asynchronous path delivers it, unwrapped.
+ */
+export function ownFailure(failure: Error): Error {
+  ownFailures.add(failure);
+  return failure;
+}
+
 /**
  * What an action's callback receives for a value an engine threw: an Error with a string `code` as it is (Node's own
  * errors, an errno error, the addon's coded errors), anything else wrapped in a FileActionError
  * `ERR_FILE_ENGINE_FAILED` whose `cause` is the value.
  */
 export function engineFailure(thrown: unknown, engineName: string, kind: string): EngineError {
-  if (thrown instanceof Error && typeof (thrown as EngineError).code === 'string') return thrown as EngineError;
+  if (thrown instanceof Error && (typeof (thrown as EngineError).code === 'string' || ownFailures.has(thrown))) {
+    return thrown as EngineError;
+  }
   const detail = thrown instanceof Error ? thrown.message : String(thrown);
   return new FileActionError(
     FileActionErrorCode.ENGINE_FAILED,
