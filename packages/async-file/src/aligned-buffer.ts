@@ -5,7 +5,7 @@ import { allocateAligned, loadNativeIo } from './internal/native-io.js';
  * A Buffer of `size` bytes whose memory starts at a multiple of `alignment`: what O_DIRECT writes need (see
  * `AsyncFileHandle.directIoAlignment` for a file's `memory` alignment).
  *
- * @param size - bytes, an integer >= 0.
+ * @param size - bytes, an integer from 0 to 2^31 - 1 (the most one read or write takes).
  * @param alignment - a power of two from 1 to 2^30; default 4096 (a page, which satisfies every file system here).
  * @returns an uninitialised buffer of its own memory (never a slice of Node's shared pool).
  * @throws TypeError/RangeError for a bad size or alignment; FileHandleError `ERR_FILE_DIRECT_IO_UNAVAILABLE` where the

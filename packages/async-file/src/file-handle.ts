@@ -17,7 +17,7 @@ import {
 import type { ActionCallback, ActionStep, FileAction, HandleState } from './internal/file-action.js';
 import type { Scheduler } from './internal/scheduler.js';
 import { loadNativeIo } from './internal/native-io.js';
-import { expectFunction, expectInteger, expectOpenMode, expectPath } from './internal/validate.js';
+import { expectFunction, expectInteger, expectIoBuffer, expectOpenMode, expectPath } from './internal/validate.js';
 
 /** A Node-style callback of a file action: `error` is null on success (then `result` holds the action's value). */
 export type FileCallback<T> = (error: EngineError | null, result: T) => void;
@@ -47,7 +47,8 @@ const MAX_READ_LENGTH = 0x7fffffff;
  * a TypeError/RangeError for bad arguments, a {@link FileHandleError} when the handle is aborted, already has an action
  * pending, or is not in the right open/closed state. If it returned, its callback runs exactly once, later (never
  * before the action method returns with the node-fs engine), unless the action is canceled first: after cancel()
- * returns, the callback never runs. One action at a time: the next one is best enqueued from inside the callback,
+ * returns, the callback never runs. An engine that throws instead of reporting does not break this: the action fails
+ * with that error (or a `FileActionError` `ERR_FILE_ENGINE_FAILED`), through the callback, later. One action at a time: the next one is best enqueued from inside the callback,
  * which chains it into the slot that just finished.
  *
  * Cancel by phase: still queued, the action never runs; executing, it finishes (the engine may skip it) and its
@@ -219,9 +220,11 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * @param offset - where in the file to start reading.
    * @param callback - receives the number of bytes read: fewer than `buffer.length` for a short read, 0 at end of
    *   file; EBADF if the file was opened write-only. Only that many bytes of `buffer` were written.
-   * @throws TypeError for a buffer that is not a Uint8Array; RangeError for a bad offset (or, on an O_DIRECT file, a
-   *   misaligned offset, length or buffer); FileHandleError if aborted, busy or not open.
-   * @remarks The buffer is lent to the action until its callback runs. Canceled while executing, the read may still
+   * @throws TypeError for a buffer that is not a Uint8Array or is detached; RangeError for a buffer over 2^31 - 1
+   *   bytes or a bad offset (or, on an O_DIRECT file, a misaligned offset, length or buffer); FileHandleError if
+   *   aborted, busy or not open.
+   * @remarks The buffer is lent to the action until its callback runs; detached (or shrunk) before the read starts, the
+   *   read fails with a `FileActionError` `ERR_FILE_BUFFER_DETACHED` through the callback. Canceled while executing, the read may still
    *   be writing into it after cancel() returns (node-fs cannot stop a read the thread pool started), and no callback
    *   will say when it stopped: the buffer is free again once {@link AsyncFileHandle.whenSettled} resolves, or once
    *   the next action of this handle calls back (a handle's actions run one after the other). Until then, do not
@@ -235,11 +238,12 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * Writes all of `buffer` at `offset`, repeating partial writes until every byte is written.
    *
    * @param callback - receives the number of bytes written (`buffer.length`); EBADF if the file was opened read-only.
-   * @throws TypeError for a buffer that is not a Uint8Array; RangeError for a bad offset; FileHandleError if aborted,
-   *   busy or not open.
+   * @throws TypeError for a buffer that is not a Uint8Array or is detached; RangeError for a buffer over 2^31 - 1
+   *   bytes or a bad offset; FileHandleError if aborted, busy or not open.
    * @remarks Canceled while executing, no further chunk is written (bytes already written stay). Do not modify the
    *   buffer until the callback runs or, after a cancel, until {@link AsyncFileHandle.whenSettled} resolves (a chunk
-   *   may still be in flight).
+   *   may still be in flight). A buffer detached (or shrunk) before a chunk is issued fails the write with a
+   *   `FileActionError` `ERR_FILE_BUFFER_DETACHED` through the callback (chunks already written stay).
    */
   write(buffer: Uint8Array, offset: number, callback: FileCallback<number>): AsyncOp<unknown> {
     return this.enqueueWithBuffer(WRITE, buffer, offset, callback);
@@ -252,9 +256,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     offset: number,
     callback: FileCallback<number>,
   ): AsyncOp<unknown> {
-    if (!(buffer instanceof Uint8Array)) {
-      throw new TypeError(`Expected \`buffer\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
-    }
+    expectIoBuffer('buffer', buffer);
     expectInteger('offset', offset, 0);
     const action = this.prepare(step, 'open', callback);
     if (this.alignment !== null) this.expectAligned(step === WRITE ? 'write' : 'read', offset, buffer.length, buffer);

@@ -1,14 +1,17 @@
 import { describeValue, type AsyncOp } from 'async-op';
 import type { BufferAllocator } from './buffer-pool.js';
-import { IoUringEngine, selectEngine, type EngineChoice } from './engines/io-uring-engine.js';
+import { IoUringEngine } from './engines/io-uring-engine.js';
+import { selectEngine, type EngineChoice } from './engines/select-engine.js';
 import { NodeFsEngine } from './engines/node-fs-engine.js';
 import type { FileEngine, FileStats } from './file-engine.js';
 import { AsyncFileHandle, type FileCallback } from './file-handle.js';
 import { FileErrorCode, FileHandleError } from './file-handle-error.js';
 import type { FileTraceListener } from './file-trace.js';
+import type { ManagerActionOptions } from './action-settlement.js';
 import { RENAME, STAT_PATH, UNLINK, WRITE_NEW_FILE } from './internal/action-steps.js';
+import type { ActionStep, FileAction } from './internal/file-action.js';
 import { Scheduler } from './internal/scheduler.js';
-import { expectFunction, expectInteger, expectPath } from './internal/validate.js';
+import { expectFunction, expectInteger, expectIoBuffer, expectPath } from './internal/validate.js';
 
 /** Options of {@link AsyncFileManager}. */
 export interface AsyncFileManagerOptions {
@@ -124,7 +127,9 @@ const ENGINE_METHODS = ['openExisting', 'createAnonymous', 'close', 'read', 'wri
  *
  * @remarks
  * Long-lived: one per process is typical. Every action is an enqueue: it returns the caller's AsyncOp reference at
- * once (or throws), and its callback runs exactly once later unless it is canceled first. An action enqueued from
+ * once (or throws), and its callback runs exactly once later unless it is canceled first. Whatever the engine does,
+ * a call that throws is contained: it becomes that action's error (see FileActionError), its slot is freed, and
+ * whenIdle() and close() still resolve. An action enqueued from
  * inside a callback of the same handle takes over the slot that just finished, ahead of the FIFO, so with chaining at
  * most `concurrency` files are open at once, whatever the number of requests.
  *
@@ -343,33 +348,53 @@ export class AsyncFileManager {
     }
   }
 
-  /** stat(2) by path. @throws TypeError for a bad path or callback. */
-  stat(path: string, callback: FileCallback<FileStats>): AsyncOp<unknown> {
+  /**
+   * stat(2) by path.
+   *
+   * @param options - optional (an object before the callback): `onSettledAfterCancel` (see
+   *   {@link ManagerActionOptions}).
+   * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   */
+  stat(path: string, callback: FileCallback<FileStats>): AsyncOp<unknown>;
+  stat(path: string, options: ManagerActionOptions, callback: FileCallback<FileStats>): AsyncOp<unknown>;
+  stat(path: string, ...rest: [unknown, unknown?]): AsyncOp<unknown> {
     expectPath('path', path);
-    expectFunction('callback', callback);
-    this.expectOpen('stat');
-    const action = this.scheduler.create(STAT_PATH, null, callback as FileCallback<unknown>);
+    const action = this.createAction(STAT_PATH, 'stat', rest);
     action.path = path;
     return this.scheduler.enqueue(action);
   }
 
-  /** unlink(2). @throws TypeError for a bad path or callback. */
-  unlink(path: string, callback: FileCallback<void>): AsyncOp<unknown> {
+  /**
+   * unlink(2).
+   *
+   * @param options - optional (an object before the callback): `onSettledAfterCancel` tells, after a cancel, whether
+   *   the name was removed after all (see {@link ManagerActionOptions}).
+   * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   * @remarks Canceled while executing, the system call may still take effect (it cannot be undone).
+   */
+  unlink(path: string, callback: FileCallback<void>): AsyncOp<unknown>;
+  unlink(path: string, options: ManagerActionOptions, callback: FileCallback<void>): AsyncOp<unknown>;
+  unlink(path: string, ...rest: [unknown, unknown?]): AsyncOp<unknown> {
     expectPath('path', path);
-    expectFunction('callback', callback);
-    this.expectOpen('unlink');
-    const action = this.scheduler.create(UNLINK, null, callback as FileCallback<unknown>);
+    const action = this.createAction(UNLINK, 'unlink', rest);
     action.path = path;
     return this.scheduler.enqueue(action);
   }
 
-  /** rename(2): atomically replaces `to` if it exists. @throws TypeError for a bad path or callback. */
-  rename(from: string, to: string, callback: FileCallback<void>): AsyncOp<unknown> {
+  /**
+   * rename(2): atomically replaces `to` if it exists.
+   *
+   * @param options - optional (an object before the callback): `onSettledAfterCancel` tells, after a cancel, whether
+   *   the rename happened after all (see {@link ManagerActionOptions}).
+   * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   * @remarks Canceled while executing, the system call may still take effect (it cannot be undone).
+   */
+  rename(from: string, to: string, callback: FileCallback<void>): AsyncOp<unknown>;
+  rename(from: string, to: string, options: ManagerActionOptions, callback: FileCallback<void>): AsyncOp<unknown>;
+  rename(from: string, to: string, ...rest: [unknown, unknown?]): AsyncOp<unknown> {
     expectPath('from', from);
     expectPath('to', to);
-    expectFunction('callback', callback);
-    this.expectOpen('rename');
-    const action = this.scheduler.create(RENAME, null, callback as FileCallback<unknown>);
+    const action = this.createAction(RENAME, 'rename', rest);
     action.path = from;
     action.toPath = to;
     return this.scheduler.enqueue(action);
@@ -379,29 +404,60 @@ export class AsyncFileManager {
    * Creates `path` (it must not exist), writes all of `data` and closes it, as ONE action in one slot. On io_uring the
    * three steps go to the kernel as one linked chain on a direct descriptor, in one submission.
    *
+   * @param options - optional (an object before the callback): `onSettledAfterCancel` (see
+   *   {@link ManagerActionOptions}; `undone` when the file was created and then removed).
    * @param callback - receives the bytes written (`data.length`), or the error: EEXIST (the existing file is left
-   *   alone), ENOENT (no such directory), EACCES, ENOSPC...
-   * @throws TypeError for a bad path, data or callback, or an engine without writeNewFile (the scripted engine, node-fs
-   *   and io_uring have it); FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   *   alone), ENOENT (no such directory), EACCES, ENOSPC, EFBIG...
+   * @throws TypeError for a bad path, options or callback, data that is not a Uint8Array or is detached, or an engine
+   *   without writeNewFile (the scripted engine, node-fs and io_uring have it); RangeError for data over 2^31 - 1
+   *   bytes; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
    * @remarks All or nothing: on success the file exists with every byte; on a failure no file is left behind. Canceled
    *   before it started, nothing happens; canceled while executing, there is no callback and a file it created is
-   *   removed again. The file gets mode 0o666 less the umask.
+   *   removed again. The file gets mode 0o666 less the umask. Data detached before the action starts fails it with a
+   *   FileActionError `ERR_FILE_BUFFER_DETACHED` (no file is created).
    */
-  writeNewFile(path: string, data: Uint8Array, callback: FileCallback<number>): AsyncOp<unknown> {
+  writeNewFile(path: string, data: Uint8Array, callback: FileCallback<number>): AsyncOp<unknown>;
+  writeNewFile(
+    path: string,
+    data: Uint8Array,
+    options: ManagerActionOptions,
+    callback: FileCallback<number>,
+  ): AsyncOp<unknown>;
+  writeNewFile(path: string, data: Uint8Array, ...rest: [unknown, unknown?]): AsyncOp<unknown> {
     expectPath('path', path);
-    if (!(data instanceof Uint8Array)) {
-      throw new TypeError(`Expected \`data\` to be a Uint8Array or Buffer, got ${describeValue(data)}`);
-    }
-    expectFunction('callback', callback);
+    expectIoBuffer('data', data);
     const engine = this.scheduler.engine;
     if (typeof engine.writeNewFile !== 'function') {
       throw new TypeError(`Expected the engine to implement writeNewFile, got engine '${engine.name}' without it`);
     }
-    this.expectOpen('writeNewFile');
-    const action = this.scheduler.create(WRITE_NEW_FILE, null, callback as FileCallback<unknown>);
+    const action = this.createAction(WRITE_NEW_FILE, 'writeNewFile', rest);
     action.path = path;
     action.buffer = data;
+    action.length = data.length;
     return this.scheduler.enqueue(action);
+  }
+
+  /**
+   * The action of a manager-level method, from its trailing arguments: `(callback)` or `(options, callback)` (an
+   * object is the options, anything else the callback, checked as such).
+   *
+   * @throws TypeError for bad options or callback; FileHandleError after close().
+   */
+  private createAction(step: ActionStep, kind: string, rest: [unknown, unknown?]): FileAction {
+    const [first, second] = rest;
+    const hasOptions = typeof first === 'object' && first !== null;
+    const callback = hasOptions ? second : first;
+    const onSettled = hasOptions ? (first as ManagerActionOptions).onSettledAfterCancel : undefined;
+    if (onSettled !== undefined && typeof onSettled !== 'function') {
+      throw new TypeError(
+        `Expected \`onSettledAfterCancel\` to be a function or undefined, got ${describeValue(onSettled)}`,
+      );
+    }
+    expectFunction('callback', callback);
+    this.expectOpen(kind);
+    const action = this.scheduler.create(step, null, callback as FileCallback<unknown>);
+    action.onSettled = onSettled;
+    return action;
   }
 
   /** Resolves once no action of this manager is left in any phase (useful before a process or test ends). */

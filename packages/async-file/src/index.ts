@@ -6,6 +6,8 @@ export { AsyncFileHandle } from './file-handle.js';
 export type { FileCallback, OpenFileOptions } from './file-handle.js';
 export { allocateAlignedBuffer } from './aligned-buffer.js';
 export { FileErrorCode, FileHandleError } from './file-handle-error.js';
+export { FileActionError, FileActionErrorCode } from './file-action-error.js';
+export type { ActionSettlement, ActionSettlementOutcome, ManagerActionOptions } from './action-settlement.js';
 export { FileTraceRecorder } from './file-trace.js';
 export type { FileTraceEvent, FileTraceEventType, FileTraceListener } from './file-trace.js';
 export { DescriptorEngine } from './engines/descriptor-engine.js';
@@ -33,5 +35,8 @@ export type {
   ScriptedEngineOptions,
 } from './engines/scripted/scripted-engine-options.js';
 export type { ScriptedCallKind, ScriptedCallState } from './engines/scripted/scripted-call.js';
-export { IoUringEngine, IoUringUnavailableError, createFileEngine, selectEngine } from './engines/io-uring-engine.js';
-export type { EngineChoice, EngineSelection, IoUringEngineOptions } from './engines/io-uring-engine.js';
+export { IoUringEngine } from './engines/io-uring-engine.js';
+export { IoUringUnavailableError } from './engines/io-uring/engine-options.js';
+export type { IoUringEngineOptions } from './engines/io-uring/engine-options.js';
+export { createFileEngine, selectEngine } from './engines/select-engine.js';
+export type { EngineChoice, EngineSelection } from './engines/select-engine.js';

@@ -1,6 +1,7 @@
-import { runAsPromiseRejectingOnCancel as runAsPromise, type RunAsPromiseOptions } from 'async-op';
+import { describeValue, type RunAsPromiseOptions } from 'async-op';
 import type { FileStats, OpenMode } from './file-engine.js';
-import { HIDDEN_CLASS_KEEPER as HANDLE_KEEPER, type AsyncFileHandle, type OpenFileOptions } from './file-handle.js';
+import { AsyncFileHandle, HIDDEN_CLASS_KEEPER as HANDLE_KEEPER, type OpenFileOptions } from './file-handle.js';
+import { runAsPromise } from './internal/run-as-promise.js';
 
 /** `{ signal }`: aborting it cancels the action; the promise then rejects with `signal.reason`. */
 export type FileActionOptions = RunAsPromiseOptions;
@@ -12,9 +13,10 @@ export type FileActionOptions = RunAsPromiseOptions;
  * @remarks
  * Each method enqueues the callback action and settles when its callback arrives. With `{ signal }`, an abort cancels
  * the action with the signal's reason; a cancel that came too late to stop the action still resolves with its value
- * (nothing it produced is lost), otherwise the promise rejects with `signal.reason` unchanged. Argument and state
- * errors (TypeError, FileHandleError) reject the promise. One action at a time per handle, as with callbacks: await
- * each before starting the next.
+ * (nothing it produced is lost), otherwise the promise rejects with `signal.reason` unchanged. Every argument and
+ * state error (TypeError, RangeError, FileHandleError), a bad `options` or `signal` included, rejects the promise: no
+ * method throws, as with Node's fs/promises. One action at a time per handle, as with callbacks: await each before
+ * starting the next.
  *
  * @example
  * ```ts
@@ -25,8 +27,15 @@ export type FileActionOptions = RunAsPromiseOptions;
  * ```
  */
 export class PromiseFileHandle implements AsyncDisposable {
-  /** @param handle - the callback handle to drive; this wrapper owns it from now on. */
-  constructor(readonly handle: AsyncFileHandle) {}
+  /**
+   * @param handle - the callback handle to drive; this wrapper owns it from now on.
+   * @throws TypeError if `handle` is not an AsyncFileHandle.
+   */
+  constructor(readonly handle: AsyncFileHandle) {
+    if (!(handle instanceof AsyncFileHandle)) {
+      throw new TypeError(`Expected \`handle\` to be an AsyncFileHandle, got ${describeValue(handle)}`);
+    }
+  }
 
   createAnonymousFile(directory: string, options?: FileActionOptions): Promise<void> {
     return runAsPromise<void>((callback) => this.handle.createAnonymousFile(directory, callback), options);
@@ -34,14 +43,13 @@ export class PromiseFileHandle implements AsyncDisposable {
 
   /** Opens an existing file; `options` takes `signal` and, as AsyncFileHandle's, `direct` (O_DIRECT). */
   openExistingFile(path: string, mode: OpenMode, options?: FileActionOptions & OpenFileOptions): Promise<void> {
-    const direct = options?.direct;
-    return runAsPromise<void>(
-      (callback) =>
-        direct === undefined
-          ? this.handle.openExistingFile(path, mode, callback)
-          : this.handle.openExistingFile(path, mode, { direct }, callback),
-      options,
-    );
+    return runAsPromise<void>((callback) => {
+      // read inside: a bad `options` rejects, as every bad argument does
+      const direct = options?.direct;
+      return direct === undefined
+        ? this.handle.openExistingFile(path, mode, callback)
+        : this.handle.openExistingFile(path, mode, { direct }, callback);
+    }, options);
   }
 
   stat(options?: FileActionOptions): Promise<FileStats> {

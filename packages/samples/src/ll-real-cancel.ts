@@ -29,9 +29,11 @@ function cancelRealJob(context: RealCancelContext): void {
  * between chunks, the file is closed (an anonymous file of `write-file` disappears with it); the callback reports
  * `canceled` once all that happened, so after a canceled callback no work of this operation is left running. For a
  * job on a file that is after the file's close (at least a promise tick after cancel(), never inside it); for
- * `rename`/`unlink` and for scripted outcomes (a delay, a hang) it is inside cancel().
- * Exception: a `rename` or `unlink` already executing is one atomic system call that cannot be stopped: canceled is
- * reported at once and the call may still take effect.
+ * scripted outcomes (a delay, a hang) it is inside cancel().
+ * A `rename` or `unlink` is one atomic system call: still queued, it never runs and `canceled` comes a microtask after
+ * cancel(); already executing, it cannot be stopped, so the job waits for the engine to finish it (the manager's
+ * `onSettledAfterCancel`) and reports what really happened: `canceled` if the call had no effect (the engine stopped
+ * it, or it failed), `ok` if it took effect. `canceled` therefore always means the operation left nothing changed.
  *
  * Transient errors (EAGAIN, EBUSY, EMFILE, ...) are reported as `error-can-retry`.
  */

@@ -41,14 +41,55 @@ describe('RealCancelFileModule', () => {
       const firstOp = stack.ll.start({ kind: 'read-file', path: '/data/a.txt' }, first.callback);
       const secondOp = stack.ll.start({ kind: 'rename', from: '/data/a.txt', to: '/data/b.txt' }, second.callback);
       expect(secondOp.cancel('stop')).to.equal(true);
-      // nothing was running for it: canceled at once
-      expect(second.results).to.deep.equal([{ status: 'canceled', error: 'stop' }]);
+      // nothing was running for it: canceled a microtask later (never inside cancel())
+      expect(second.results).to.deep.equal([]);
+      expect(await second.result).to.deep.equal({ status: 'canceled', error: 'stop' });
       stack.engine.completeAll();
       expect((await first.result).status).to.equal('ok');
       expect(stack.engine.calls.some((call) => call.kind === 'rename')).to.equal(false);
       expect(stack.engine.listDirectory('/data')).to.deep.equal(['a.txt']);
       firstOp.release();
       secondOp.release();
+    });
+
+    it('should report ok for a rename canceled while executing that the engine could not stop', async () => {
+      stack = scriptedStack('real', { completion: 'manual', cancelable: false });
+      stack.engine.writeFile('/data/a.txt', DATA);
+      const job = recorder<FileJobValue>();
+      const op = stack.ll.start({ kind: 'rename', from: '/data/a.txt', to: '/data/b.txt' }, job.callback);
+      expect(stack.engine.pendingCalls.map((call) => call.kind)).to.deep.equal(['rename']);
+      op.cancel('stop');
+      await delay(1);
+      // the engine holds the call: no answer until it says what happened
+      expect(job.results).to.deep.equal([]);
+      stack.engine.completeAll();
+      expect(await job.result).to.deep.equal({ status: 'ok', value: { bytes: 0 } });
+      expect(stack.engine.listDirectory('/data')).to.deep.equal(['b.txt']);
+      op.release();
+    });
+
+    it('should report canceled for an unlink canceled while executing that the engine stopped', async () => {
+      stack = scriptedStack('real', { completion: 'manual', cancelable: true, cancelDelivery: 'deferred' });
+      stack.engine.writeFile('/data/a.txt', DATA);
+      const job = recorder<FileJobValue>();
+      const op = stack.ll.start({ kind: 'unlink', path: '/data/a.txt' }, job.callback);
+      op.cancel('stop');
+      await delay(1);
+      expect(job.results).to.deep.equal([]);
+      stack.engine.completeAll(); // the engine answers the cancel: ECANCELED, no effect
+      expect(await job.result).to.deep.equal({ status: 'canceled', error: 'stop' });
+      expect(stack.engine.listDirectory('/data')).to.deep.equal(['a.txt']);
+      op.release();
+    });
+
+    it('should report canceled for a rename canceled while executing that failed (no effect)', async () => {
+      stack = scriptedStack('real', { completion: 'manual', cancelable: false });
+      const job = recorder<FileJobValue>();
+      const op = stack.ll.start({ kind: 'rename', from: '/data/missing', to: '/data/b.txt' }, job.callback);
+      op.cancel('stop');
+      stack.engine.completeAll();
+      expect(await job.result).to.deep.equal({ status: 'canceled', error: 'stop' });
+      op.release();
     });
 
     it('should stop a chunked read between chunks and report canceled after the file closed', async () => {
@@ -134,6 +175,26 @@ describe('RealCancelFileModule', () => {
       ll.start({ kind: 'read-file', path: target, chunkSize: 30_000 }, read.callback).release();
       const result = await read.result;
       expect(result.value?.data?.equals(data)).to.equal(true);
+    });
+
+    it('should report what a canceled rename really did: canceled only if the file was not renamed', async () => {
+      const seen = new Set<string>();
+      for (let i = 0; i < 30; i++) {
+        const from = path.join(dir, `from-${i}`);
+        const to = path.join(dir, `to-${i}`);
+        fs.writeFileSync(from, 'x');
+        const job = recorder<FileJobValue>();
+        const op = ll.start({ kind: 'rename', from, to }, job.callback);
+        if (i % 2 === 1) await new Promise((resolve) => setImmediate(resolve));
+        op.cancel('stop');
+        op.release();
+        const result = await job.result;
+        seen.add(result.status);
+        const renamed = fs.existsSync(to);
+        expect(result.status, `rename ${i}`).to.equal(renamed ? 'ok' : 'canceled');
+        expect(fs.existsSync(from)).to.equal(!renamed);
+      }
+      expect(seen.size).to.be.at.least(1);
     });
 
     it('should stop a read in flight, close the file and report canceled', async () => {

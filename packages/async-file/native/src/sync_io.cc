@@ -8,6 +8,8 @@
 // miss would cost more than the read. Exceptions are for bad arguments only (TypeError / RangeError naming the value).
 #include "sync_io.h"
 
+#include "napi_args.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -19,6 +21,10 @@
 
 namespace {
 
+using async_file::GetBytes;
+using async_file::GetInteger;
+using async_file::kMaxSafeInteger;
+
 #define CHECK_NAPI(call)                                            \
   do {                                                              \
     if ((call) != napi_ok) {                                        \
@@ -27,7 +33,6 @@ namespace {
     }                                                               \
   } while (0)
 
-constexpr int64_t kMaxSafeInteger = (1LL << 53) - 1;  // Number.MAX_SAFE_INTEGER: larger doubles skip integers
 constexpr int64_t kMaxAlignment = 1LL << 30;
 
 // The JS advice numbers (FADVISE in native-io.ts) are indexes into this table rather than the POSIX_FADV_* values
@@ -35,129 +40,6 @@ constexpr int64_t kMaxAlignment = 1LL << 30;
 constexpr int kAdvice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_RANDOM,   POSIX_FADV_SEQUENTIAL,
                            POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
 constexpr int64_t kAdviceCount = sizeof kAdvice / sizeof kAdvice[0];
-
-// String(value), or "" if that throws (the exception is cleared: describing a value must not fail the call).
-std::string JsString(napi_env env, napi_value value) {
-  napi_value global, string_fn, text;
-  if (napi_get_global(env, &global) != napi_ok || napi_get_named_property(env, global, "String", &string_fn) != napi_ok ||
-      napi_call_function(env, global, string_fn, 1, &value, &text) != napi_ok) {
-    napi_value ignored;
-    napi_get_and_clear_last_exception(env, &ignored);
-    return "";
-  }
-  size_t length = 0;
-  if (napi_get_value_string_utf8(env, text, nullptr, 0, &length) != napi_ok) return "";
-  std::string out(length, '\0');
-  napi_get_value_string_utf8(env, text, &out[0], length + 1, &length);
-  return out;
-}
-
-// JSON.stringify(value) of a string, cut to 57 UTF-16 units plus "..." when longer than 60.
-std::string QuotedString(napi_env env, napi_value value) {
-  size_t units = 0;
-  napi_get_value_string_utf16(env, value, nullptr, 0, &units);
-  if (units > 60) {
-    std::u16string head(57, u'\0');
-    napi_get_value_string_utf16(env, value, &head[0], head.size() + 1, &units);
-    head += u"...";
-    napi_create_string_utf16(env, head.data(), head.size(), &value);
-  }
-  napi_value global, json, stringify, text;
-  if (napi_get_global(env, &global) != napi_ok || napi_get_named_property(env, global, "JSON", &json) != napi_ok ||
-      napi_get_named_property(env, json, "stringify", &stringify) != napi_ok ||
-      napi_call_function(env, json, stringify, 1, &value, &text) != napi_ok) {
-    napi_value ignored;
-    napi_get_and_clear_last_exception(env, &ignored);
-    return "a string";
-  }
-  return JsString(env, text);
-}
-
-// The value as async-op's describeValue() spells it ("`5000` (number)", "`undefined`", "an instance of Int16Array"),
-// so errors from C++ read like the ones thrown by the TypeScript validators.
-std::string Describe(napi_env env, napi_value value) {
-  napi_valuetype type;
-  if (napi_typeof(env, value, &type) != napi_ok) return "an unknown value";
-  switch (type) {
-    case napi_undefined:
-      return "`undefined`";
-    case napi_null:
-      return "`null`";
-    case napi_string:
-      return "`" + QuotedString(env, value) + "` (string)";
-    case napi_number:
-      return "`" + JsString(env, value) + "` (number)";
-    case napi_boolean:
-      return "`" + JsString(env, value) + "` (boolean)";
-    case napi_bigint:
-      return "`" + JsString(env, value) + "` (bigint)";
-    case napi_symbol:
-      return "`" + JsString(env, value) + "` (symbol)";
-    case napi_function: {
-      napi_value name;
-      std::string text;
-      if (napi_get_named_property(env, value, "name", &name) == napi_ok) text = JsString(env, name);
-      return text.empty() ? "a function" : "a function `" + text + "`";
-    }
-    default: {
-      // value.constructor.name; a throwing getter (a Proxy, say) just leaves the name out
-      napi_value constructor, name;
-      std::string text;
-      if (napi_get_named_property(env, value, "constructor", &constructor) == napi_ok &&
-          napi_get_named_property(env, constructor, "name", &name) == napi_ok) {
-        text = JsString(env, name);
-      } else {
-        napi_value ignored;
-        napi_get_and_clear_last_exception(env, &ignored);
-      }
-      return text.empty() || text == "Object" ? "an object" : "an instance of " + text;
-    }
-  }
-}
-
-// Reads an integer argument in [min, max]. A non-number throws TypeError; NaN, a fraction or a value out of range
-// throws RangeError (as expectInteger() in src/internal/validate.ts does).
-bool GetInteger(napi_env env, napi_value value, const char* name, int64_t min, int64_t max, int64_t* out) {
-  napi_valuetype type;
-  double number = 0;
-  bool is_number = napi_typeof(env, value, &type) == napi_ok && type == napi_number &&
-                   napi_get_value_double(env, value, &number) == napi_ok;
-  // the comparisons are false for NaN, and a double in [min, max] converts to int64 exactly when it is integral
-  if (is_number && number >= (double)min && number <= (double)max && number == (double)(int64_t)number) {
-    *out = (int64_t)number;
-    return true;
-  }
-  char range[80];
-  if (max == kMaxSafeInteger) {
-    snprintf(range, sizeof range, ">= %lld", (long long)min);
-  } else {
-    snprintf(range, sizeof range, "from %lld to %lld", (long long)min, (long long)max);
-  }
-  std::string message = std::string("Expected `") + name + "` to be an integer " + range + ", got " +
-                        Describe(env, value);
-  if (is_number) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", message.c_str());
-  } else {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message.c_str());
-  }
-  return false;
-}
-
-// Reads a Uint8Array argument (a Buffer is one): its first byte (byteOffset already applied by N-API) and length.
-bool GetBytes(napi_env env, napi_value value, uint8_t** data, size_t* length) {
-  bool is_typed = false;
-  napi_typedarray_type type = napi_int8_array;
-  void* raw = nullptr;
-  if (napi_is_typedarray(env, value, &is_typed) == napi_ok && is_typed &&
-      napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) == napi_ok &&
-      type == napi_uint8_array) {
-    *data = static_cast<uint8_t*>(raw);
-    return true;
-  }
-  std::string message = "Expected `buffer` to be a Uint8Array, got " + Describe(env, value);
-  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message.c_str());
-  return false;
-}
 
 napi_value NewNumber(napi_env env, int64_t value) {
   napi_value result;
@@ -175,7 +57,7 @@ napi_value TransferNoWait(napi_env env, napi_callback_info info, bool is_write) 
   int64_t fd, offset, length, position;
   uint8_t* data = nullptr;
   size_t size = 0;
-  if (!GetInteger(env, argv[0], "fd", 0, INT32_MAX, &fd) || !GetBytes(env, argv[1], &data, &size) ||
+  if (!GetInteger(env, argv[0], "fd", 0, INT32_MAX, &fd) || !GetBytes(env, argv[1], "buffer", &data, &size) ||
       !GetInteger(env, argv[2], "offset", 0, (int64_t)size, &offset) ||
       !GetInteger(env, argv[3], "length", 0, (int64_t)size - offset, &length) ||
       !GetInteger(env, argv[4], "position", 0, kMaxSafeInteger, &position)) {
@@ -241,7 +123,7 @@ napi_value AlignmentGap(napi_env env, napi_callback_info info) {
   uint8_t* data = nullptr;
   size_t size = 0;
   int64_t alignment;
-  if (!GetBytes(env, argv[0], &data, &size)) return nullptr;
+  if (!GetBytes(env, argv[0], "buffer", &data, &size)) return nullptr;
   napi_valuetype type = napi_undefined;
   napi_typeof(env, argv[1], &type);
   double number = 0;
@@ -250,7 +132,7 @@ napi_value AlignmentGap(napi_env env, napi_callback_info info) {
   if (type != napi_number || !(number >= 1 && number <= (double)kMaxAlignment) || number != (double)(int64_t)number ||
       (((int64_t)number) & ((int64_t)number - 1)) != 0) {
     std::string message = "Expected `alignment` to be a power of two from 1 to " + std::to_string(kMaxAlignment) +
-                          ", got " + Describe(env, argv[1]);
+                          ", got " + async_file::Describe(env, argv[1]);
     if (type == napi_number) {
       napi_throw_range_error(env, "ERR_OUT_OF_RANGE", message.c_str());
     } else {

@@ -35,13 +35,23 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include <algorithm>
 #include <deque>
 #include <string>
 #include <vector>
 
+#include "napi_args.h"
+#include "path_ops.h"
 #include "sync_io.h"
 
 namespace {
+
+using async_file::GetBoolean;
+using async_file::GetBytes;
+using async_file::GetInteger;
+using async_file::GetPath;
+using async_file::kMaxSafeInteger;
+using async_file::ThrowTypeError;
 
 // Opcodes newer than the linux-libc-dev headers of this distribution (6.1): the values are ABI and never change.
 constexpr uint8_t kOpFtruncate = 55;  // IORING_OP_FTRUNCATE, Linux 6.9
@@ -619,30 +629,34 @@ bool GetArgs(napi_env env, napi_callback_info info, Args* a, bool need_open = tr
   return true;
 }
 
-bool GetInt(napi_env env, napi_value v, int32_t* out) {
-  if (napi_get_value_int32(env, v, out) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a number");
-    return false;
-  }
+// An int32 argument in [min, max] (see GetInteger).
+bool GetInt(napi_env env, napi_value v, const char* name, int32_t min, int32_t max, int32_t* out) {
+  int64_t value;
+  if (!GetInteger(env, v, name, min, max, &value)) return false;
+  *out = (int32_t)value;
   return true;
 }
 
-bool GetInt64(napi_env env, napi_value v, int64_t* out) {
-  if (napi_get_value_int64(env, v, out) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a number");
-    return false;
-  }
-  return true;
-}
+// A descriptor number: the kernel's fds are ints >= 0.
+bool GetFd(napi_env env, napi_value v, const char* name, int32_t* out) { return GetInt(env, v, name, 0, INT32_MAX, out); }
 
-bool GetString(napi_env env, napi_value v, std::string* out) {
-  size_t len = 0;
-  if (napi_get_value_string_utf8(env, v, nullptr, 0, &len) != napi_ok) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "expected a string");
+// A slot number handed out by this ring.
+bool GetSlot(napi_env env, napi_value v, int32_t* out) { return GetInt(env, v, "slot", 0, INT32_MAX, out); }
+
+// A buffer and the range [offset, offset + length) inside it: at most INT32_MAX bytes (an SQE's len is 32 bits, and
+// the kernel caps a read or write below 2 GiB anyway).
+bool GetRange(napi_env env, napi_value* argv, uint8_t** data, int32_t* offset, int32_t* length) {
+  uint8_t* bytes = nullptr;
+  size_t size = 0;
+  int64_t start, count;
+  if (!GetBytes(env, argv[0], "buffer", &bytes, &size) ||
+      !GetInteger(env, argv[1], "offset", 0, (int64_t)size, &start) ||
+      !GetInteger(env, argv[2], "length", 0, std::min<int64_t>((int64_t)size - start, INT32_MAX), &count)) {
     return false;
   }
-  out->resize(len);
-  napi_get_value_string_utf8(env, v, &(*out)[0], len + 1, &len);
+  *data = bytes;
+  *offset = (int32_t)start;
+  *length = (int32_t)count;
   return true;
 }
 
@@ -667,26 +681,27 @@ napi_value RingNew(napi_env env, napi_callback_info info) {
   napi_value self, argv[5];
   size_t argc = 5;
   CHECK_NAPI(napi_get_cb_info(env, info, &argc, argv, &self, nullptr));
-  int32_t entries;
-  if (!GetInt(env, argv[0], &entries)) return nullptr;
+  int32_t entries, direct_slots;
+  if (!GetInt(env, argv[0], "entries", 1, 32768, &entries)) return nullptr;
   bool is_typed = false;
-  napi_is_typedarray(env, argv[1], &is_typed);
-  if (!is_typed) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "completions must be an Int32Array");
+  napi_typedarray_type type = napi_int8_array;
+  size_t length = 0;
+  void* data = nullptr;
+  if (napi_is_typedarray(env, argv[1], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, argv[1], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_int32_array) {
+    ThrowTypeError(env, argv[1], "completions", "an Int32Array");
     return nullptr;
   }
-  napi_typedarray_type type;
-  size_t length;
-  void* data;
-  CHECK_NAPI(napi_get_typedarray_info(env, argv[1], &type, &length, &data, nullptr, nullptr));
-  if (type != napi_int32_array) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "completions must be an Int32Array");
+  napi_valuetype dispatch_type = napi_undefined;
+  napi_typeof(env, argv[2], &dispatch_type);
+  if (dispatch_type != napi_function) {
+    ThrowTypeError(env, argv[2], "dispatch", "a function");
     return nullptr;
   }
   bool immediate = false;
-  napi_get_value_bool(env, argv[3], &immediate);
-  int32_t direct_slots = 0;
-  if (argc >= 5) napi_get_value_int32(env, argv[4], &direct_slots);
+  if (!GetBoolean(env, argv[3], "immediate", true, &immediate)) return nullptr;
+  if (!GetInt(env, argv[4], "directSlots", 0, 65536, &direct_slots)) return nullptr;
   Ring* r = new Ring();
   r->env = env;
   r->immediate = immediate;
@@ -736,7 +751,8 @@ napi_value RingOpenat(napi_env env, napi_callback_info info) {
   if (!GetArgs(env, info, &a)) return nullptr;
   int32_t flags, mode;
   std::string path;
-  if (!GetString(env, a.argv[0], &path) || !GetInt(env, a.argv[1], &flags) || !GetInt(env, a.argv[2], &mode))
+  if (!GetPath(env, a.argv[0], "path", false, &path) || !GetInt(env, a.argv[1], "flags", 0, INT32_MAX, &flags) ||
+      !GetInt(env, a.argv[2], "mode", 0, 07777, &mode))
     return nullptr;
   uint32_t slot = AllocSlot(a.ring);
   Request* q = a.ring->slots[slot];
@@ -755,28 +771,15 @@ napi_value ReadWrite(napi_env env, napi_callback_info info, uint8_t opcode) {
   if (!GetArgs(env, info, &a)) return nullptr;
   int32_t fd, offset, length;
   int64_t position;
-  if (!GetInt(env, a.argv[0], &fd) || !GetInt(env, a.argv[2], &offset) || !GetInt(env, a.argv[3], &length) ||
-      !GetInt64(env, a.argv[4], &position))
+  uint8_t* data = nullptr;
+  if (!GetFd(env, a.argv[0], "fd", &fd) || !GetRange(env, a.argv + 1, &data, &offset, &length) ||
+      !GetInteger(env, a.argv[4], "position", 0, kMaxSafeInteger, &position))
     return nullptr;
-  bool is_typed = false;
-  napi_is_typedarray(env, a.argv[1], &is_typed);
-  if (!is_typed) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "buffer must be a Uint8Array");
-    return nullptr;
-  }
-  napi_typedarray_type type;
-  size_t byte_length;
-  void* data;
-  CHECK_NAPI(napi_get_typedarray_info(env, a.argv[1], &type, &byte_length, &data, nullptr, nullptr));
-  if (offset < 0 || length < 0 || (size_t)offset + (size_t)length > byte_length) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "offset + length is outside the buffer");
-    return nullptr;
-  }
   uint32_t slot = AllocSlot(a.ring);
   Request* q = a.ring->slots[slot];
   q->sqe.opcode = opcode;
   q->sqe.fd = fd;
-  q->sqe.addr = (uint64_t)(uintptr_t)(static_cast<char*>(data) + offset);
+  q->sqe.addr = (uint64_t)(uintptr_t)(data + offset);
   q->sqe.len = (uint32_t)length;
   q->sqe.off = (uint64_t)position;
   return Started(env, a.ring, slot);
@@ -791,8 +794,8 @@ napi_value FdOp(napi_env env, napi_callback_info info, uint8_t opcode) {
   if (!GetArgs(env, info, &a)) return nullptr;
   int32_t fd;
   int64_t length = 0;
-  if (!GetInt(env, a.argv[0], &fd)) return nullptr;
-  if (opcode == kOpFtruncate && !GetInt64(env, a.argv[1], &length)) return nullptr;
+  if (!GetFd(env, a.argv[0], "fd", &fd)) return nullptr;
+  if (opcode == kOpFtruncate && !GetInteger(env, a.argv[1], "length", 0, kMaxSafeInteger, &length)) return nullptr;
   uint32_t slot = AllocSlot(a.ring);
   Request* q = a.ring->slots[slot];
   q->sqe.opcode = opcode;
@@ -809,7 +812,7 @@ napi_value RingCloseAfterCancel(napi_env env, napi_callback_info info) {
   Args a;
   if (!GetArgs(env, info, &a)) return nullptr;
   int32_t fd;
-  if (!GetInt(env, a.argv[0], &fd)) return nullptr;
+  if (!GetFd(env, a.argv[0], "fd", &fd)) return nullptr;
   uint32_t slot = AllocSlot(a.ring);
   Request* q = a.ring->slots[slot];
   q->linked = true;
@@ -829,23 +832,11 @@ napi_value RingWriteNewFile(napi_env env, napi_callback_info info) {
   int32_t flags, mode, offset, length;
   int64_t position;
   std::string path;
-  if (!GetString(env, a.argv[0], &path) || !GetInt(env, a.argv[1], &flags) || !GetInt(env, a.argv[2], &mode) ||
-      !GetInt(env, a.argv[4], &offset) || !GetInt(env, a.argv[5], &length) || !GetInt64(env, a.argv[6], &position))
+  uint8_t* data = nullptr;
+  if (!GetPath(env, a.argv[0], "path", false, &path) || !GetInt(env, a.argv[1], "flags", 0, INT32_MAX, &flags) ||
+      !GetInt(env, a.argv[2], "mode", 0, 07777, &mode) || !GetRange(env, a.argv + 3, &data, &offset, &length) ||
+      !GetInteger(env, a.argv[6], "position", 0, kMaxSafeInteger, &position))
     return nullptr;
-  bool is_typed = false;
-  napi_is_typedarray(env, a.argv[3], &is_typed);
-  if (!is_typed) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "buffer must be a Uint8Array");
-    return nullptr;
-  }
-  napi_typedarray_type type;
-  size_t byte_length;
-  void* data;
-  CHECK_NAPI(napi_get_typedarray_info(env, a.argv[3], &type, &byte_length, &data, nullptr, nullptr));
-  if (offset < 0 || length < 0 || (size_t)offset + (size_t)length > byte_length) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "offset + length is outside the buffer");
-    return nullptr;
-  }
   napi_value result;
   if (r->direct_free.empty()) {
     napi_create_int32(env, -1, &result);
@@ -872,7 +863,7 @@ napi_value RingWriteNewFile(napi_env env, napi_callback_info info) {
   write.opcode = IORING_OP_WRITE;
   write.fd = direct;
   write.flags = IOSQE_FIXED_FILE | IOSQE_IO_HARDLINK;
-  write.addr = (uint64_t)(uintptr_t)(static_cast<char*>(data) + offset);
+  write.addr = (uint64_t)(uintptr_t)(data + offset);
   write.len = (uint32_t)length;
   write.off = (uint64_t)position;
   write.user_data = user_data | (1ULL << kStepShift);
@@ -890,7 +881,7 @@ napi_value RingChainResult(napi_env env, napi_callback_info info) {
   Args a;
   if (!GetArgs(env, info, &a, false)) return nullptr;
   int32_t slot, step;
-  if (!GetInt(env, a.argv[0], &slot) || !GetInt(env, a.argv[1], &step)) return nullptr;
+  if (!GetSlot(env, a.argv[0], &slot) || !GetInt(env, a.argv[1], "step", 0, 2, &step)) return nullptr;
   napi_value result;
   if (slot < 0 || (uint32_t)slot >= a.ring->slots.size() || step < 0 || step > 2) {
     napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "chainResult(slot, 0..2)");
@@ -907,7 +898,7 @@ napi_value RingLinkedResult(napi_env env, napi_callback_info info) {
   Args a;
   if (!GetArgs(env, info, &a, false)) return nullptr;
   int32_t slot;
-  if (!GetInt(env, a.argv[0], &slot)) return nullptr;
+  if (!GetSlot(env, a.argv[0], &slot)) return nullptr;
   napi_value result;
   if (slot < 0 || (uint32_t)slot >= a.ring->slots.size() || !a.ring->slots[slot]->linked_first) {
     napi_get_undefined(env, &result);
@@ -933,7 +924,8 @@ napi_value RingStatx(napi_env env, napi_callback_info info) {
   if (!GetArgs(env, info, &a)) return nullptr;
   int32_t fd;
   std::string path;
-  if (!GetInt(env, a.argv[0], &fd) || !GetString(env, a.argv[1], &path)) return nullptr;
+  if (!GetInt(env, a.argv[0], "fd", -1, INT32_MAX, &fd) || !GetPath(env, a.argv[1], "path", fd >= 0, &path))
+    return nullptr;
   uint32_t slot = AllocSlot(a.ring);
   Request* q = a.ring->slots[slot];
   q->path1 = std::move(path);
@@ -953,9 +945,13 @@ napi_value PathOp(napi_env env, napi_callback_info info, uint8_t opcode) {
   if (!GetArgs(env, info, &a)) return nullptr;
   std::string p1, p2;
   int32_t flags = 0;
-  if (!GetString(env, a.argv[0], &p1)) return nullptr;
-  if (opcode != IORING_OP_UNLINKAT && !GetString(env, a.argv[1], &p2)) return nullptr;
-  if (opcode == IORING_OP_LINKAT && !GetInt(env, a.argv[2], &flags)) return nullptr;
+  if (!GetPath(env, a.argv[0], opcode == IORING_OP_RENAMEAT ? "from" : opcode == IORING_OP_LINKAT ? "oldPath" : "path",
+               false, &p1))
+    return nullptr;
+  if (opcode != IORING_OP_UNLINKAT &&
+      !GetPath(env, a.argv[1], opcode == IORING_OP_RENAMEAT ? "to" : "newPath", false, &p2))
+    return nullptr;
+  if (opcode == IORING_OP_LINKAT && !GetInt(env, a.argv[2], "flags", 0, INT32_MAX, &flags)) return nullptr;
   uint32_t slot = AllocSlot(a.ring);
   Request* q = a.ring->slots[slot];
   q->path1 = std::move(p1);
@@ -998,7 +994,7 @@ napi_value RingCancel(napi_env env, napi_callback_info info) {
   Args a;
   if (!GetArgs(env, info, &a, false)) return nullptr;
   int32_t slot;
-  if (!GetInt(env, a.argv[0], &slot)) return nullptr;
+  if (!GetSlot(env, a.argv[0], &slot)) return nullptr;
   Ring* r = a.ring;
   int32_t outcome = 0;
   if (!r->destroyed && slot >= 0 && (uint32_t)slot < r->slots.size()) {
@@ -1030,13 +1026,19 @@ napi_value RingReadStat(napi_env env, napi_callback_info info) {
   Args a;
   if (!GetArgs(env, info, &a, false)) return nullptr;
   int32_t slot;
-  if (!GetInt(env, a.argv[0], &slot)) return nullptr;
+  if (!GetSlot(env, a.argv[0], &slot)) return nullptr;
   napi_typedarray_type type;
   size_t length;
   void* data;
-  if (napi_get_typedarray_info(env, a.argv[1], &type, &length, &data, nullptr, nullptr) != napi_ok ||
-      type != napi_float64_array || length < 14 || slot < 0 || (uint32_t)slot >= a.ring->slots.size()) {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", "readStat(slot, Float64Array(14))");
+  bool is_typed = false;
+  if (napi_is_typedarray(env, a.argv[1], &is_typed) != napi_ok || !is_typed ||
+      napi_get_typedarray_info(env, a.argv[1], &type, &length, &data, nullptr, nullptr) != napi_ok ||
+      type != napi_float64_array || length < 14) {
+    ThrowTypeError(env, a.argv[1], "out", "a Float64Array of at least 14 elements");
+    return nullptr;
+  }
+  if ((uint32_t)slot >= a.ring->slots.size()) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "readStat(slot, out): no such slot");
     return nullptr;
   }
   const struct statx& s = a.ring->slots[slot]->stx;
@@ -1159,5 +1161,6 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "Ring", ring_class);
   // the synchronous fast-path helpers (sync_io.cc) share this addon: one build, one file to load
   if (RegisterSyncIo(env, exports) != napi_ok) return nullptr;
+  if (RegisterPathOps(env, exports) != napi_ok) return nullptr;
   return exports;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { WOULD_BLOCK, type DirectIoAlignment } from '../file-engine.js';
 import { loadNativeIo, type NativeIo } from '../internal/native-io.js';
+import { expectFd, expectIoCall } from '../internal/validate.js';
 
 /** The native addon's synchronous helpers, loaded at the first use; undefined with the reason when unavailable. */
 let io: NativeIo | undefined;
@@ -41,6 +42,7 @@ const FALLBACK_ALIGNMENT: DirectIoAlignment = { memory: 4096, offset: 4096 };
 export abstract class DescriptorEngine {
   /** The fast path of `syncThresholdBytes`: see FileEngine.readNow. */
   readNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    expectIoCall(fd, buffer, offset, length, position);
     if (!noWait) return fs.readSync(fd, buffer, offset, length, position);
     const result = nativeIo().preadNoWait(fd, buffer, offset, length, position);
     return result >= 0 ? result : WOULD_BLOCK;
@@ -48,6 +50,7 @@ export abstract class DescriptorEngine {
 
   /** The fast path of `syncThresholdBytes`: see FileEngine.writeNow. */
   writeNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
+    expectIoCall(fd, buffer, offset, length, position);
     if (!noWait) return fs.writeSync(fd, buffer, offset, length, position);
     const result = nativeIo().pwriteNoWait(fd, buffer, offset, length, position);
     return result >= 0 ? result : WOULD_BLOCK;
@@ -61,6 +64,7 @@ export abstract class DescriptorEngine {
 
   /** What O_DIRECT on `fd` requires (statx STATX_DIOALIGN through the addon; a page where the kernel does not say). */
   directIoAlignment(fd: number): DirectIoAlignment {
+    expectFd('fd', fd);
     const result = nativeIo().directIoAlignment(fd);
     if (typeof result === 'number' || result[0] === 0 || result[1] === 0) return FALLBACK_ALIGNMENT;
     return { memory: result[0], offset: result[1] };

@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineCallback, EngineError, EngineRequest, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import { expectFd, expectFunction, expectOpenMode, expectOptionalBoolean, expectPath } from '../internal/validate.js';
 import { DescriptorEngine } from './descriptor-engine.js';
+import { expectEngineOptions, IoUringUnavailableError, type IoUringEngineOptions } from './io-uring/engine-options.js';
 import { uringError } from './io-uring/errors.js';
 import { loadNativeAddon, type NativeRing, type NativeRingInfo } from './io-uring/native-ring.js';
 import { STAT_FIELDS, UringStats } from './io-uring/uring-stats.js';
+import { CompoundCall, LINKED_CLOSE, NEW_FILE_CHAIN, NUMBER, STAT, UringCall, VOID } from './io-uring/uring-call.js';
 import { NodeFsEngine } from './node-fs-engine.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_DIRECT } = fs.constants;
@@ -19,11 +22,20 @@ const NO_TMPFILE = new Set(['EISDIR', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL']);
 const ECANCELED = -125;
 const EIO = -5;
 
-/** The error of a write that wrote fewer bytes than asked, where nothing may retry it (the file is closed). */
-function shortWrite(filePath: string, written: number, length: number): EngineError {
+/** The error of a write that wrote nothing although bytes were left: it would loop forever. */
+function noProgress(filePath: string, written: number, length: number): EngineError {
   const error = uringError(EIO, 'write', filePath);
-  error.message += ` (${written} of ${length} bytes written)`;
+  error.message += ` (no progress after ${written} of ${length} bytes written)`;
   return error;
+}
+
+/** Runs `issue`; a throw (the ring refused the request: closed, or an argument it cannot take) goes to `onThrow`. */
+function contain(issue: () => void, onThrow: (error: EngineError) => void): void {
+  try {
+    issue();
+  } catch (error) {
+    onThrow(error as EngineError);
+  }
 }
 
 /** How a linked new-file chain reports: the open's error, or the write's outcome and the close's. */
@@ -33,93 +45,6 @@ type NewFileOutcome = (
   written: number,
   closeError: EngineError | null,
 ) => void;
-
-/** How a completion's result becomes the callback's arguments. */
-const NUMBER = 0;
-const VOID = 1;
-const STAT = 2;
-/** A close with a linked cancel: the result is the number of requests the cancel canceled. */
-const LINKED_CLOSE = 3;
-/** A linked open -> write -> close: the result is the write's. */
-const NEW_FILE_CHAIN = 4;
-type ResultKind = typeof NUMBER | typeof VOID | typeof STAT | typeof LINKED_CLOSE | typeof NEW_FILE_CHAIN;
-
-/** Options of {@link IoUringEngine}. */
-export interface IoUringEngineOptions {
-  /**
-   * Submission ring entries (at least 4, rounded up to a power of two by the kernel; the completion ring gets twice as
-   * many).
-   * At most `entries` requests are in the kernel at once; more wait in a backlog. Default 256.
-   */
-  readonly entries?: number | undefined;
-  /**
-   * `batched` (default): requests are submitted with one io_uring_enter per completion batch and per event loop turn.
-   * `immediate`: one io_uring_enter per request (for comparison).
-   */
-  readonly submit?: 'batched' | 'immediate' | undefined;
-  /**
-   * Entries of the registered (direct) descriptor table that {@link IoUringEngine.writeNewFile} opens files into, an
-   * integer from 0 to 65536 (0: no table). More concurrent writeNewFile calls than entries run as three separate
-   * requests instead. Default 64.
-   */
-  readonly directDescriptors?: number | undefined;
-}
-
-/** Thrown by `new IoUringEngine()` where io_uring cannot be used; `reason` says why in one line. */
-export class IoUringUnavailableError extends Error {
-  readonly code = 'ERR_IO_URING_UNAVAILABLE';
-  constructor(readonly reason: string) {
-    super(`io_uring is unavailable: ${reason}`);
-    this.name = 'IoUringUnavailableError';
-  }
-}
-
-/**
- * One request in the ring: what its completion reports, to whom. It is also the EngineRequest handed out. The engine's
- * table of requests holds it until its completion is dispatched, and with it the memory the kernel reads or writes.
- */
-class UringCall implements EngineRequest {
-  slot = -1;
-  done = false;
-  /** A read's or write's buffer: referenced here until the completion arrives, whatever happened to the callback. */
-  buffer: Uint8Array | undefined = undefined;
-
-  constructor(
-    private readonly ring: NativeRing,
-    readonly kind: ResultKind,
-    readonly syscall: string,
-    readonly callback: EngineCallback<never>,
-    readonly path?: string,
-    readonly dest?: string,
-  ) {}
-
-  cancel(): void {
-    if (!this.done) this.ring.cancel(this.slot);
-  }
-}
-
-/**
- * @internal One UringCall alive for as long as this module, so that a full GC with no request in flight does not free
- * the class's hidden classes and the optimized code built on them (see HIDDEN_CLASS_KEEPER in internal/file-action).
- */
-export const HIDDEN_CLASS_KEEPER: UringCall = new UringCall(
-  null as unknown as NativeRing,
-  NUMBER,
-  'read',
-  (() => undefined) as EngineCallback<never>,
-);
-
-/** A call made of several requests (createAnonymous's fallback): cancel reaches the current one, and stops the rest. */
-class CompoundCall implements EngineRequest {
-  current: EngineRequest | undefined;
-  canceled = false;
-
-  cancel(): void {
-    if (this.canceled) return;
-    this.canceled = true;
-    this.current?.cancel();
-  }
-}
 
 /**
  * The io_uring engine (Linux 5.15+ here; ftruncate through io_uring needs 6.9, else it runs on libuv's pool): every call
@@ -148,21 +73,17 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   private hasTmpfile: boolean | undefined = undefined;
   private fallback: NodeFsEngine | undefined;
 
-  /** @throws IoUringUnavailableError where io_uring or the addon is unavailable (the reason in one line). */
+  /**
+   * @throws TypeError / RangeError for a bad option, naming it and the value (checked first, wherever io_uring is);
+   *   IoUringUnavailableError where io_uring or the addon is unavailable (the reason in one line).
+   */
   constructor(options: IoUringEngineOptions = {}) {
     super();
+    expectEngineOptions(options);
     const addon = loadNativeAddon();
     if (addon.Ring === undefined) throw new IoUringUnavailableError(addon.reason);
     const entries = options.entries ?? 256;
-    if (!Number.isInteger(entries) || entries < 1 || entries > 32768) {
-      throw new RangeError(`Expected \`entries\` to be an integer from 1 to 32768, got \`${String(entries)}\``);
-    }
     const directDescriptors = options.directDescriptors ?? 64;
-    if (!Number.isInteger(directDescriptors) || directDescriptors < 0 || directDescriptors > 65536) {
-      throw new RangeError(
-        `Expected \`directDescriptors\` to be an integer from 0 to 65536, got \`${String(directDescriptors)}\``,
-      );
-    }
     // room for a (slot, result) pair per CQ entry: the CQ has twice the SQ's entries (at least 4), a power of two
     this.completions = new Int32Array(4 * 2 ** Math.ceil(Math.log2(Math.max(4, entries))));
     try {
@@ -194,6 +115,9 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   }
 
   openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>, direct = false): EngineRequest {
+    expectOpenMode('mode', mode);
+    expectFunction('callback', callback);
+    expectOptionalBoolean('direct', direct);
     return this.start(
       new UringCall(this.ring, NUMBER, 'open', callback as EngineCallback<never>, filePath),
       this.ring.openat(filePath, ACCESS[mode] | O_CLOEXEC | (direct ? O_DIRECT : 0), 0),
@@ -201,6 +125,8 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   }
 
   createAnonymous(directory: string, callback: EngineCallback<number>): EngineRequest {
+    expectPath('directory', directory);
+    expectFunction('callback', callback);
     const compound = new CompoundCall();
     const exclusive = (): void => {
       if (compound.canceled) {
@@ -208,15 +134,21 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
         return;
       }
       const name = path.join(directory, `.async-file-${randomBytes(9).toString('hex')}.tmp`);
-      compound.current = this.openat(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0o600, (openError, fd) => {
-        if (openError !== null) return callback(openError, -1);
-        // the name exists now: the unlink runs whatever happens (canceling it would leave the file behind)
-        compound.current = undefined;
-        this.unlink(name, (unlinkError) => {
-          if (unlinkError === null) return callback(null, fd);
-          this.close(fd, () => callback(unlinkError, -1));
-        });
-      });
+      const flags = O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC;
+      // from a completion (the O_TMPFILE probe's): a ring closed meanwhile refuses it, which is this call's error
+      contain(
+        () =>
+          (compound.current = this.openat(name, flags, 0o600, (openError, fd) => {
+            if (openError !== null) return callback(openError, -1);
+            // the name exists now: the unlink runs whatever happens (canceling it would leave the file behind)
+            compound.current = undefined;
+            this.unlinkSurely(name, (unlinkError) => {
+              if (unlinkError === null) return callback(null, fd);
+              this.closeSurely(fd, () => callback(unlinkError, -1));
+            });
+          })),
+        (error) => callback(error, -1),
+      );
     };
     if (this.hasTmpfile === false) {
       exclusive();
@@ -237,6 +169,9 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   }
 
   duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): EngineRequest {
+    expectFd('fd', fd);
+    expectOpenMode('mode', mode);
+    expectFunction('callback', callback);
     return this.openat(`/proc/self/fd/${fd}`, ACCESS[mode] | O_CLOEXEC, 0, callback);
   }
 
@@ -248,13 +183,13 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
    */
   close(): void;
   close(fd?: number, callback?: EngineCallback<void>): EngineRequest | void {
-    if (fd === undefined) {
+    // the engine's close only without arguments: close(undefined, callback) is a bad descriptor, not a shutdown
+    if (fd === undefined && callback === undefined) {
       this.ring.shutdown();
       return;
     }
-    if (typeof callback !== 'function') {
-      throw new TypeError(`Expected \`callback\` to be a function, got \`${String(callback)}\``);
-    }
+    expectFd('fd', fd);
+    expectFunction('callback', callback);
     return this.start(new UringCall(this.ring, VOID, 'close', callback as EngineCallback<never>), this.ring.close(fd));
   }
 
@@ -275,9 +210,7 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
    *   completion did not arrive before the close's (the hard link rules that out).
    */
   closeAfterCancel(fd: number, callback: EngineCallback<number>): EngineRequest {
-    if (typeof callback !== 'function') {
-      throw new TypeError(`Expected \`callback\` to be a function, got \`${String(callback)}\``);
-    }
+    expectFunction('callback', callback);
     return this.start(
       new UringCall(this.ring, LINKED_CLOSE, 'close', callback as EngineCallback<never>),
       this.ring.closeAfterCancel(fd),
@@ -294,9 +227,11 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
    * @remarks
    * All or nothing: the callback's success means the file exists with all `length` bytes (the result); on any failure
    * no file is left behind. A failed open cancels the write and the close (nothing was created: EEXIST, ENOENT...); a
-   * failed or short write (ENOSPC, EFBIG; short is reported as EIO, the file being closed) still closes, and the file
-   * is then removed before the callback runs. Cancel stops the chain while the open has not started (ECANCELED, no
-   * file); once it has, the write and the close complete and the outcome is reported as usual.
+   * failed write (ENOSPC, EFBIG) still closes, and the file is then removed before the callback runs. A short write
+   * (the disk filled up, the file size limit was reached) is followed, as node-fs does, by writes of the rest on the
+   * reopened file until one fails: the callback then gets that error (ENOSPC, EFBIG), not a generic one. Cancel stops
+   * the chain while the open has not started (ECANCELED, no file); once it has, the write and the close complete and
+   * the outcome is reported as usual.
    */
   writeNewFile(
     filePath: string,
@@ -305,17 +240,17 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
     length: number,
     callback: EngineCallback<number>,
   ): EngineRequest {
-    if (typeof callback !== 'function') {
-      throw new TypeError(`Expected \`callback\` to be a function, got \`${String(callback)}\``);
-    }
+    expectFunction('callback', callback);
     const flags = O_CREAT | O_EXCL | O_WRONLY;
     const slot = this.ring.writeNewFile(filePath, flags, 0o666, buffer, offset, length, 0);
     // the outcome: nothing created (a failed open), or the file with all its bytes, or a file removed before the callback
     const outcome: NewFileOutcome = (openError, writeError, written, closeError) => {
       if (openError !== null) return callback(openError, -1);
-      const error = writeError ?? closeError ?? (written === length ? null : shortWrite(filePath, written, length));
+      const error = writeError ?? closeError;
+      if (error === null && written < length)
+        return this.writeRest(filePath, buffer, offset, length, written, callback);
       if (error === null) return callback(null, written);
-      this.unlink(filePath, () => callback(error, -1));
+      this.unlinkSurely(filePath, () => callback(error, -1));
     };
     if (slot >= 0) {
       const call = new UringCall(this.ring, NEW_FILE_CHAIN, 'open', outcome as never, filePath);
@@ -327,11 +262,69 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
     compound.current = this.openat(filePath, flags | O_CLOEXEC, 0o666, (openError, fd) => {
       compound.current = undefined;
       if (openError !== null) return outcome(openError, null, 0, null);
-      this.write(fd, buffer, offset, length, 0, (writeError, written) => {
-        this.close(fd, (closeError) => outcome(null, writeError, written, closeError));
-      });
+      const closeThen = (writeError: EngineError | null, written: number): void =>
+        this.closeSurely(fd, (closeError) => outcome(null, writeError, written, closeError));
+      contain(
+        () => this.write(fd, buffer, offset, length, 0, (writeError, written) => closeThen(writeError, written)),
+        (error) => closeThen(error, 0),
+      );
     });
     return compound;
+  }
+
+  /**
+   * After a short write of a new file: reopens it and writes the rest from `written`, chunk after chunk, as node-fs
+   * does; the first failure (ENOSPC, EFBIG: the reason the write was short) removes the file and is reported.
+   */
+  private writeRest(
+    filePath: string,
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    written: number,
+    callback: EngineCallback<number>,
+  ): void {
+    const fail = (error: EngineError): void => this.unlinkSurely(filePath, () => callback(error, -1));
+    const reopen = (): void => {
+      this.openat(filePath, O_WRONLY | O_CLOEXEC, 0, (openError, fd) => {
+        if (openError !== null) return fail(openError);
+        const closeThen = (error: EngineError | null): void =>
+          this.closeSurely(fd, (closeError) => {
+            const failure = error ?? closeError;
+            if (failure === null) callback(null, length);
+            else fail(failure);
+          });
+        const writeFrom = (done: number): void => {
+          if (done === length) return closeThen(null);
+          const issue = (): void => {
+            this.write(fd, buffer, offset + done, length - done, done, (writeError, count) => {
+              if (writeError !== null) return closeThen(writeError);
+              if (count === 0) return closeThen(noProgress(filePath, done, length));
+              writeFrom(done + count);
+            });
+          };
+          contain(issue, closeThen);
+        };
+        writeFrom(written);
+      });
+    };
+    contain(reopen, fail);
+  }
+
+  /** Unlinks `filePath` through the ring, or through node's fs where the ring refuses (closed): cleanup must happen. */
+  private unlinkSurely(filePath: string, callback: (error: EngineError | null) => void): void {
+    contain(
+      () => this.unlink(filePath, (error) => callback(error)),
+      () => fs.unlink(filePath, (error) => callback(error)),
+    );
+  }
+
+  /** Closes `fd` through the ring, or through node's fs where the ring refuses (closed): a descriptor must not leak. */
+  private closeSurely(fd: number, callback: (error: EngineError | null) => void): void {
+    contain(
+      () => this.close(fd, (error) => callback(error)),
+      () => fs.close(fd, (error) => callback(error)),
+    );
   }
 
   read(
@@ -342,6 +335,7 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
     position: number,
     callback: EngineCallback<number>,
   ): EngineRequest {
+    expectFunction('callback', callback);
     const call = new UringCall(this.ring, NUMBER, 'read', callback as EngineCallback<never>);
     call.buffer = buffer;
     return this.start(call, this.ring.read(fd, buffer, offset, length, position));
@@ -355,12 +349,15 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
     position: number,
     callback: EngineCallback<number>,
   ): EngineRequest {
+    expectFunction('callback', callback);
     const call = new UringCall(this.ring, NUMBER, 'write', callback as EngineCallback<never>);
     call.buffer = buffer;
     return this.start(call, this.ring.write(fd, buffer, offset, length, position));
   }
 
   fstat(fd: number, callback: EngineCallback<FileStats>): EngineRequest {
+    expectFd('fd', fd);
+    expectFunction('callback', callback);
     return this.start(
       new UringCall(this.ring, STAT, 'fstat', callback as EngineCallback<never>),
       this.ring.statx(fd, ''),
@@ -368,6 +365,7 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   }
 
   truncate(fd: number, length: number, callback: EngineCallback<void>): EngineRequest | undefined {
+    expectFunction('callback', callback);
     if (!this.hasFtruncate) {
       // kernels before 6.9 have no IORING_OP_FTRUNCATE: libuv's pool does it (and cannot stop it)
       (this.fallback ??= new NodeFsEngine()).truncate(fd, length, callback);
@@ -380,10 +378,13 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   }
 
   sync(fd: number, callback: EngineCallback<void>): EngineRequest {
+    expectFunction('callback', callback);
     return this.start(new UringCall(this.ring, VOID, 'fsync', callback as EngineCallback<never>), this.ring.fsync(fd));
   }
 
   link(fd: number, newPath: string, callback: EngineCallback<void>): EngineRequest {
+    expectFd('fd', fd);
+    expectFunction('callback', callback);
     // linkat(AT_FDCWD, "/proc/self/fd/N", AT_FDCWD, newPath, AT_SYMLINK_FOLLOW): names unnamed files too
     return this.start(
       new UringCall(this.ring, VOID, 'link', callback as EngineCallback<never>, newPath),
@@ -392,6 +393,8 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   }
 
   stat(filePath: string, callback: EngineCallback<FileStats>): EngineRequest {
+    expectPath('path', filePath);
+    expectFunction('callback', callback);
     return this.start(
       new UringCall(this.ring, STAT, 'stat', callback as EngineCallback<never>, filePath),
       this.ring.statx(-1, filePath),
@@ -399,6 +402,7 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   }
 
   unlink(filePath: string, callback: EngineCallback<void>): EngineRequest {
+    expectFunction('callback', callback);
     return this.start(
       new UringCall(this.ring, VOID, 'unlink', callback as EngineCallback<never>, filePath),
       this.ring.unlinkat(filePath),
@@ -406,6 +410,7 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
   }
 
   rename(from: string, to: string, callback: EngineCallback<void>): EngineRequest {
+    expectFunction('callback', callback);
     return this.start(
       new UringCall(this.ring, VOID, 'rename', callback as EngineCallback<never>, from, to),
       this.ring.renameat(from, to),
@@ -486,36 +491,4 @@ export class IoUringEngine extends DescriptorEngine implements FileEngine, Dispo
       callback(null, new UringStats(this.statFields));
     }
   }
-}
-
-/** Which engine to use: `auto` picks io_uring where it works, else node-fs. */
-export type EngineChoice = 'auto' | 'node-fs' | 'io_uring';
-
-/** What {@link selectEngine} chose, and why in one line. */
-export interface EngineSelection {
-  readonly engine: FileEngine;
-  readonly reason: string;
-}
-
-/**
- * Creates the engine `choice` names. `auto`: io_uring where the kernel, the sysctl, seccomp and the built addon allow
- * it, else node-fs, with the reason in one line. `io_uring` throws {@link IoUringUnavailableError} where unavailable.
- */
-export function selectEngine(choice: EngineChoice = 'auto', options: IoUringEngineOptions = {}): EngineSelection {
-  if (choice === 'node-fs') return { engine: new NodeFsEngine(), reason: 'node-fs requested' };
-  if (choice === 'io_uring') return { engine: new IoUringEngine(options), reason: 'io_uring requested' };
-  if (choice !== 'auto') {
-    throw new TypeError(`Expected \`engine\` to be 'auto', 'node-fs' or 'io_uring', got \`${String(choice)}\``);
-  }
-  try {
-    return { engine: new IoUringEngine(options), reason: 'io_uring is available' };
-  } catch (error) {
-    if (!(error instanceof IoUringUnavailableError)) throw error;
-    return { engine: new NodeFsEngine(), reason: `io_uring unavailable (${error.reason}): using node-fs` };
-  }
-}
-
-/** {@link selectEngine} without the reason. */
-export function createFileEngine(choice: EngineChoice = 'auto', options: IoUringEngineOptions = {}): FileEngine {
-  return selectEngine(choice, options).engine;
 }

@@ -1,11 +1,23 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineCallback, EngineError, FileEngine, FileStats, OpenMode } from '../file-engine.js';
 import { currentPlatform, unsupportedOnPlatform } from '../internal/platform.js';
+import { loadNativeIo } from '../internal/native-io.js';
+import {
+  expectBufferRange,
+  expectFd,
+  expectFunction,
+  expectInteger,
+  expectIoCall,
+  expectOpenMode,
+  expectOptionalBoolean,
+  expectPath,
+} from '../internal/validate.js';
 import { DescriptorEngine } from './descriptor-engine.js';
+import { uringError } from './io-uring/errors.js';
+import { linkWithLn } from './node-fs/link-with-ln.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
 /** O_DIRECT (Linux); 0 where Node does not define it, and the open then runs buffered. */
@@ -46,32 +58,21 @@ function errnoError(code: string, syscall: string, target: string, detail: strin
   return error;
 }
 
-/** Maps `ln`'s message to the errno link(2) would have set. */
-function linkErrorFrom(stderr: string, newPath: string): EngineError {
-  const known: readonly (readonly [RegExp, string, string])[] = [
-    [/File exists/, 'EEXIST', 'file already exists'],
-    [/No such file or directory/, 'ENOENT', 'no such file or directory'],
-    [/Permission denied/, 'EACCES', 'permission denied'],
-    [/Not a directory/, 'ENOTDIR', 'not a directory'],
-    [/Invalid cross-device link/, 'EXDEV', 'cross-device link not permitted'],
-    [/Read-only file system/, 'EROFS', 'read-only file system'],
-  ];
-  for (const [pattern, code, detail] of known) {
-    if (pattern.test(stderr)) return errnoError(code, 'link', newPath, detail);
-  }
-  return errnoError('EIO', 'link', newPath, stderr.trim() || 'i/o error');
-}
-
 /**
  * The default engine: Node's callback fs API, which runs each call on libuv's thread pool.
  *
  * @remarks
  * Calls cannot be stopped once issued (libuv offers no cancel for fs work here), so every method returns undefined and
  * the manager cancels by discarding or undoing the result. Two calls Node's fs lacks are built from what Linux offers:
- * duplicate opens `/proc/self/fd/<fd>`; link runs `ln -L -T /proc/<pid>/fd/<fd> <newPath>` (linkat with
- * AT_SYMLINK_FOLLOW, the one way to name an unnamed O_TMPFILE file without privileges), which costs a process spawn.
+ * duplicate opens `/proc/self/fd/<fd>`; link is linkat(AT_FDCWD, "/proc/self/fd/<fd>", AT_FDCWD, newPath,
+ * AT_SYMLINK_FOLLOW) (the one way to name an unnamed O_TMPFILE file without privileges), run by the native addon on
+ * libuv's thread pool, or, where the addon does not load, by `ln -L -T` in a child process (a process spawn per link;
+ * its error is the errno `ln` reports, or the spawn's: EMFILE when no descriptor is left for its pipes).
  * createAnonymous probes O_TMPFILE with the first file and falls back to create-exclusive + unlink where a file system
  * lacks it (for every later file if the first one did).
+ *
+ * Every method checks its arguments first and throws a TypeError/RangeError naming the bad one (a callback is then
+ * never called); buffers of reads and writes are limited to 2^31 - 1 bytes, as Node's fs limits them.
  */
 export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   readonly name = 'node-fs';
@@ -84,11 +85,17 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   }
 
   openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>, direct = false): undefined {
+    expectPath('path', filePath);
+    expectOpenMode('mode', mode);
+    expectFunction('callback', callback);
+    expectOptionalBoolean('direct', direct);
     fs.open(filePath, direct ? ACCESS[mode] | O_DIRECT : ACCESS[mode], callback);
     return undefined;
   }
 
   createAnonymous(directory: string, callback: EngineCallback<number>): undefined {
+    expectPath('directory', directory);
+    expectFunction('callback', callback);
     if (this.hasTmpfile === false) {
       this.createExclusiveThenUnlink(directory, callback);
       return undefined;
@@ -123,6 +130,9 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   }
 
   duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): undefined {
+    expectFd('fd', fd);
+    expectOpenMode('mode', mode);
+    expectFunction('callback', callback);
     const directory = FD_DIRECTORY[currentPlatform()];
     if (directory === undefined) {
       const error = unsupportedOnPlatform(
@@ -138,6 +148,8 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   }
 
   close(fd: number, callback: EngineCallback<void>): undefined {
+    expectFd('fd', fd);
+    expectFunction('callback', callback);
     fs.close(fd, done(callback));
     return undefined;
   }
@@ -150,6 +162,13 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     position: number,
     callback: EngineCallback<number>,
   ): undefined {
+    expectIoCall(fd, buffer, offset, length, position);
+    expectFunction('callback', callback);
+    // fs.read refuses an empty buffer (even for 0 bytes); reading 0 bytes reads nothing wherever it would read
+    if (buffer.byteLength === 0) {
+      process.nextTick(callback, null, 0);
+      return undefined;
+    }
     fs.read(fd, buffer, offset, length, position, callback);
     return undefined;
   }
@@ -162,35 +181,50 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     position: number,
     callback: EngineCallback<number>,
   ): undefined {
+    expectIoCall(fd, buffer, offset, length, position);
+    expectFunction('callback', callback);
     fs.write(fd, buffer, offset, length, position, callback);
     return undefined;
   }
 
   fstat(fd: number, callback: EngineCallback<FileStats>): undefined {
+    expectFd('fd', fd);
+    expectFunction('callback', callback);
     fs.fstat(fd, callback);
     return undefined;
   }
 
   truncate(fd: number, length: number, callback: EngineCallback<void>): undefined {
+    expectFd('fd', fd);
+    expectInteger('length', length, 0);
+    expectFunction('callback', callback);
     fs.ftruncate(fd, length, done(callback));
     return undefined;
   }
 
   sync(fd: number, callback: EngineCallback<void>): undefined {
+    expectFd('fd', fd);
+    expectFunction('callback', callback);
     fs.fsync(fd, done(callback));
     return undefined;
   }
 
   link(fd: number, newPath: string, callback: EngineCallback<void>): undefined {
+    expectFd('fd', fd);
+    expectPath('newPath', newPath);
+    expectFunction('callback', callback);
     if (currentPlatform() !== 'linux') {
       const error = unsupportedOnPlatform('link', newPath, "naming an open file needs Linux's /proc/<pid>/fd");
       setImmediate(() => callback(error, undefined));
       return undefined;
     }
-    // LC_ALL=C: the error is read from ln's message, which must not be translated
-    const options = { env: { ...process.env, LC_ALL: 'C' } };
-    execFile('ln', ['-L', '-T', '--', `/proc/${process.pid}/fd/${fd}`, newPath], options, (error, _stdout, stderr) => {
-      callback(error === null ? null : linkErrorFrom(String(stderr), newPath), undefined);
+    const linkFollow = loadNativeIo().io?.linkFollow;
+    if (linkFollow === undefined) {
+      linkWithLn(fd, newPath, callback);
+      return undefined;
+    }
+    linkFollow(`/proc/self/fd/${fd}`, newPath, (result) => {
+      callback(result === 0 ? null : uringError(result, 'link', newPath), undefined);
     });
     return undefined;
   }
@@ -207,6 +241,9 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     length: number,
     callback: EngineCallback<number>,
   ): undefined {
+    expectPath('path', filePath);
+    expectBufferRange(buffer, offset, length);
+    expectFunction('callback', callback);
     fs.open(filePath, O_CREAT | O_EXCL | O_WRONLY, 0o666, (openError, fd) => {
       if (openError !== null) return callback(openError, -1);
       const fail = (error: EngineError): void => {
@@ -220,11 +257,16 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
           });
           return;
         }
-        fs.write(fd, buffer, offset + done, length - done, done, (writeError, written) => {
-          if (writeError !== null) return fail(writeError);
-          if (written === 0) return fail(errnoError('EIO', 'write', filePath, 'write made no progress'));
-          writeFrom(done + written);
-        });
+        try {
+          fs.write(fd, buffer, offset + done, length - done, done, (writeError, written) => {
+            if (writeError !== null) return fail(writeError);
+            if (written === 0) return fail(errnoError('EIO', 'write', filePath, 'write made no progress'));
+            writeFrom(done + written);
+          });
+        } catch (error) {
+          // fs.write refuses the buffer now (detached since the call): the file must not stay behind
+          fail(error as EngineError);
+        }
       };
       writeFrom(0);
     });
@@ -232,16 +274,23 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   }
 
   stat(filePath: string, callback: EngineCallback<FileStats>): undefined {
+    expectPath('path', filePath);
+    expectFunction('callback', callback);
     fs.stat(filePath, callback);
     return undefined;
   }
 
   unlink(filePath: string, callback: EngineCallback<void>): undefined {
+    expectPath('path', filePath);
+    expectFunction('callback', callback);
     fs.unlink(filePath, done(callback));
     return undefined;
   }
 
   rename(from: string, to: string, callback: EngineCallback<void>): undefined {
+    expectPath('from', from);
+    expectPath('to', to);
+    expectFunction('callback', callback);
     fs.rename(from, to, done(callback));
     return undefined;
   }

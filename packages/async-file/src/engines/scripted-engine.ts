@@ -7,8 +7,8 @@ import {
   type FileStats,
   type OpenMode,
 } from '../file-engine.js';
-import { expectBufferRange, expectInteger, expectOpenMode, expectPath } from '../internal/validate.js';
-import { CallRegistry } from './scripted/call-registry.js';
+import { expectBufferRange, expectFd, expectInteger, expectOpenMode, expectPath } from '../internal/validate.js';
+import { CallRegistry, rememberRecent } from './scripted/call-registry.js';
 import { createErrnoError, isErrnoCode } from './scripted/errno-error.js';
 import { MemoryFileSystem } from './scripted/memory-file-system.js';
 import type { ScriptedCall } from './scripted/scripted-call.js';
@@ -55,13 +55,19 @@ export class ScriptedEngine implements FileEngine {
   readonly name = 'scripted';
   /** The calls that have not ended, in issue order (hung ones included). The engine owns it: read it, do not edit. */
   readonly pendingCalls: readonly ScriptedCall[];
-  /** Every call ever issued, in issue order. */
+  /**
+   * The most recent calls, in issue order: every call ever issued with `callHistory: Infinity`, else at least the last
+   * `callHistory` (default 10000), so that a long run keeps bounded memory. {@link callCount} counts them all.
+   */
   readonly calls: readonly ScriptedCall[];
   /** Readable descriptions of every safety violation seen; empty in a correct run. */
   readonly violations: readonly string[];
-  /** The fast-path calls done at once (not declined), in order, as labels: `now read(fd 3, 4096 B @ 0)`. */
+  /**
+   * The fast-path calls done at once (not declined), in order, as labels: `now read(fd 3, 4096 B @ 0)`; bounded as
+   * {@link calls} is.
+   */
   readonly nowCalls: readonly string[] = [];
-  readonly #fs = new MemoryFileSystem();
+  readonly #fs: MemoryFileSystem;
   readonly #options: ResolvedScriptedEngineOptions;
   readonly #registry: CallRegistry;
 
@@ -73,10 +79,16 @@ export class ScriptedEngine implements FileEngine {
    */
   constructor(options?: ScriptedEngineOptions) {
     this.#options = resolveOptions(options);
+    this.#fs = new MemoryFileSystem(this.#options.maxFileBytes);
     this.#registry = new CallRegistry(this.#options, (fd) => this.#fs.openFile(fd));
     this.pendingCalls = this.#registry.pending;
     this.calls = this.#registry.all;
     this.violations = this.#registry.violations;
+  }
+
+  /** How many calls were issued so far (all of them, whatever `calls` still holds). */
+  get callCount(): number {
+    return this.#registry.count;
   }
 
   /** How many descriptors are open now. */
@@ -197,7 +209,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF (`open`).
    */
   duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     expectOpenMode('mode', mode);
     const spec = { kind: 'duplicate', syscall: 'open', args: `fd ${fd}, ${mode}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.duplicate(fd, mode));
@@ -212,7 +224,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF (`close`).
    */
   close(fd: number, callback: EngineCallback<void>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     const spec = { kind: 'close', syscall: 'close', args: `fd ${fd}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.close(fd));
   }
@@ -244,7 +256,8 @@ export class ScriptedEngine implements FileEngine {
    * @returns a request whose cancel() ends the call with ECANCELED while it is pending; undefined if not cancelable.
    * @throws TypeError or RangeError (a range outside `buffer`) for a bad argument; the callback is then never called.
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
-   * Errors: EBADF, also for a read-only descriptor (`write`). Result: min(length, `maxWriteBytes`) bytes written.
+   * Errors: EBADF, also for a read-only descriptor; EFBIG at or past `maxFileBytes` (`write`). Result: min(length,
+   * `maxWriteBytes`, `maxFileBytes - position`) bytes written.
    */
   write(
     fd: number,
@@ -270,7 +283,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF (`fstat`).
    */
   fstat(fd: number, callback: EngineCallback<FileStats>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     const spec = { kind: 'fstat', syscall: 'fstat', args: `fd ${fd}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.fstat(fd));
   }
@@ -281,10 +294,10 @@ export class ScriptedEngine implements FileEngine {
    * @returns a request whose cancel() ends the call with ECANCELED while it is pending; undefined if not cancelable.
    * @throws TypeError or RangeError for a bad argument; the callback is then never called.
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
-   * Errors: EBADF, EINVAL for a read-only descriptor (`ftruncate`).
+   * Errors: EBADF, EINVAL for a read-only descriptor, EFBIG past `maxFileBytes` (`ftruncate`).
    */
   truncate(fd: number, length: number, callback: EngineCallback<void>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     expectInteger('length', length, 0);
     const spec = { kind: 'truncate', syscall: 'ftruncate', args: `fd ${fd}, ${length}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.truncate(fd, length));
@@ -299,7 +312,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF (`fsync`).
    */
   sync(fd: number, callback: EngineCallback<void>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     const spec = { kind: 'sync', syscall: 'fsync', args: `fd ${fd}`, fd } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.sync(fd));
   }
@@ -313,7 +326,7 @@ export class ScriptedEngine implements FileEngine {
    * Errors: EBADF, EEXIST, ENOENT (`link`, with `path` newPath).
    */
   link(fd: number, newPath: string, callback: EngineCallback<void>): EngineRequest | undefined {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     expectPath('newPath', newPath);
     const spec = { kind: 'link', syscall: 'link', args: `fd ${fd}, '${newPath}'`, fd, path: newPath } as const;
     return this.#registry.issue(spec, callback, () => this.#fs.link(fd, newPath));
@@ -365,7 +378,7 @@ export class ScriptedEngine implements FileEngine {
   /**
    * Creates `path` exclusively, writes `buffer[offset, offset + length)` at position 0 and closes it, all at the
    * call's completion; all or nothing: a short write (`maxWriteBytes` below `length`) removes the file again and
-   * reports EIO.
+   * reports EIO, or EFBIG where `length` is past `maxFileBytes`.
    *
    * @returns a request whose cancel() ends the call with ECANCELED while it is pending; undefined if not cancelable.
    * @throws TypeError or RangeError for a bad argument; the callback is then never called.
@@ -392,10 +405,17 @@ export class ScriptedEngine implements FileEngine {
       }
       try {
         memory.link(fd, path);
-        const written = memory.write(fd, buffer, offset, length, 0, this.#options.maxWriteBytes);
+        let written: number;
+        try {
+          written = memory.write(fd, buffer, offset, length, 0, this.#options.maxWriteBytes);
+        } catch (error) {
+          memory.unlink(path); // all or nothing
+          throw error;
+        }
         if (written < length) {
           memory.unlink(path);
-          throw createErrnoError('EIO', 'write', path);
+          // short at the size limit: the next write would fail with EFBIG, which is what node-fs and io_uring report
+          throw createErrnoError(length > memory.maxFileBytes ? 'EFBIG' : 'EIO', 'write', path);
         }
         return written;
       } finally {
@@ -440,7 +460,7 @@ export class ScriptedEngine implements FileEngine {
       );
     }
     const label = `now ${kind}(fd ${fd}, ${length} B @ ${position})`;
-    (this.nowCalls as string[]).push(label);
+    rememberRecent(this.nowCalls as string[], label, this.#options.callHistory);
     if (this.#fs.openFile(fd) === undefined) {
       (this.violations as string[]).push(`${label} was done on descriptor ${fd}, which was not open`);
     }
@@ -451,7 +471,7 @@ export class ScriptedEngine implements FileEngine {
   }
 
   #expectIo(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): void {
-    expectInteger('fd', fd, 0);
+    expectFd('fd', fd);
     expectBufferRange(buffer, offset, length);
     expectInteger('position', position, 0);
   }

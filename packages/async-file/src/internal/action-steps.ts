@@ -1,5 +1,6 @@
-import { WOULD_BLOCK, type FileEngine } from '../file-engine.js';
+import { WOULD_BLOCK, type EngineError, type FileEngine } from '../file-engine.js';
 import { defineStep, type ActionCallback, type ActionStep, type FileAction } from './file-action.js';
+import { detachedBufferError, ownFailure } from './engine-failure.js';
 import { readResult, reserveReadBuffer } from './read-buffer-pool.js';
 
 /** A step whose success changes nothing on the handle and needs no undo. */
@@ -15,10 +16,12 @@ function closeDescriptor(_action: FileAction, result: unknown, engine: FileEngin
 function setOpenFile(action: FileAction, fd: number, engine: FileEngine): void {
   const handle = action.handle;
   if (handle === null) throw new Error('internal: an open action without a handle');
+  // the handle checks every later read and write against it (the manager checked the engine has the method); asked
+  // first, so that the handle is left as it was if the engine throws
+  const alignment = action.direct ? engine.directIoAlignment!(fd) : null;
   handle.fd = fd;
   handle.mode = action.mode;
-  // the handle checks every later read and write against it (the manager checked the engine has the method)
-  handle.alignment = action.direct ? engine.directIoAlignment!(fd) : null;
+  handle.alignment = alignment;
 }
 
 export const CREATE_ANONYMOUS: ActionStep = defineStep({
@@ -55,9 +58,21 @@ export const CREATE_HARD_LINK: ActionStep = defineStep({
   undo: (action, _result, engine, done) => engine.unlink(action.toPath, () => done()),
 });
 
+/**
+ * Reserves the read's buffer unless the caller gave it (readInto), and checks the caller's is still whole: one detached
+ * (or a resizable one shrunk) since the action was enqueued has fewer bytes than the read would fill.
+ */
+function prepareRead(action: FileAction): Error | undefined {
+  const failure = reserveReadBuffer(action);
+  if (failure !== undefined) return failure;
+  const available = (action.buffer as Uint8Array).length;
+  if (available < action.bufferOffset + action.length) return detachedBufferError('read', action.length, available);
+  return undefined;
+}
+
 /** Issues a read into `action.buffer` (reserved first unless the caller gave it: readInto). */
 function runRead(action: FileAction, engine: FileEngine, done: ActionCallback): void {
-  const failure = reserveReadBuffer(action);
+  const failure = prepareRead(action);
   if (failure !== undefined) return action.scheduler.completeLater(action, failure, undefined);
   const { fd, buffer, bufferOffset, length, position } = action;
   action.request = engine.read(fd, buffer as Uint8Array, bufferOffset, length, position, done);
@@ -65,8 +80,8 @@ function runRead(action: FileAction, engine: FileEngine, done: ActionCallback): 
 
 /** The fast path of a read: readNow into `action.buffer` (reserved first unless the caller gave it). */
 function runReadNow(action: FileAction, engine: FileEngine, noWait: boolean): unknown {
-  const failure = reserveReadBuffer(action);
-  if (failure !== undefined) throw failure;
+  const failure = prepareRead(action);
+  if (failure !== undefined) throw ownFailure(failure);
   const { fd, buffer, bufferOffset, length, position } = action;
   return engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
 }
@@ -96,11 +111,20 @@ function noProgressError(): NodeJS.ErrnoException {
   return error;
 }
 
-/** Issues one write of the bytes not written yet. */
-function writeRest(action: FileAction, engine: FileEngine, done: ActionCallback): void {
+/** The error of a write (or writeNewFile) whose buffer was detached or shrunk since it was enqueued; else undefined. */
+function changedBuffer(action: FileAction, kind: string): EngineError | undefined {
+  const length = (action.buffer as Uint8Array).length;
+  return length === action.length ? undefined : detachedBufferError(kind, action.length, length);
+}
+
+/** Issues one write of the bytes not written yet; returns the error instead if the buffer changed meanwhile. */
+function writeRest(action: FileAction, engine: FileEngine, done: ActionCallback): EngineError | undefined {
+  const failure = changedBuffer(action, 'write');
+  if (failure !== undefined) return failure;
   const buffer = action.buffer as Uint8Array;
   const offset = action.progress;
   action.request = engine.write(action.fd, buffer, offset, buffer.length - offset, action.position + offset, done);
+  return undefined;
 }
 
 /**
@@ -112,10 +136,13 @@ export const WRITE: ActionStep = defineStep({
   probeSlot: 1,
   run: (action, engine, done) => {
     // nothing to write: no engine call, and the callback still comes later, as for any action
-    if ((action.buffer as Uint8Array).length === 0) return action.scheduler.completeLater(action, null, 0);
-    writeRest(action, engine, done);
+    if (action.length === 0) return action.scheduler.completeLater(action, null, 0);
+    const failure = writeRest(action, engine, done);
+    if (failure !== undefined) action.scheduler.completeLater(action, failure, undefined);
   },
   runNow: (action, engine, noWait) => {
+    const failure = changedBuffer(action, 'write');
+    if (failure !== undefined) throw ownFailure(failure);
     const buffer = action.buffer as Uint8Array;
     while (action.progress < buffer.length) {
       const offset = action.progress;
@@ -135,13 +162,12 @@ export const WRITE: ActionStep = defineStep({
     return action.progress;
   },
   proceed: (action, engine, done, written) => {
-    const length = (action.buffer as Uint8Array).length;
+    const length = action.length;
     if (length === 0) return undefined;
     if (written === 0) return noProgressError();
     action.progress += written as number;
     if (action.progress >= length || action.isCanceled) return undefined;
-    writeRest(action, engine, done);
-    return 'pending';
+    return writeRest(action, engine, done) ?? 'pending';
   },
   onSuccess: (action) => action.progress,
 });
@@ -181,6 +207,8 @@ export const RENAME: ActionStep = plain('rename', (action, engine, done) => {
 export const WRITE_NEW_FILE: ActionStep = defineStep({
   kind: 'writeNewFile',
   run: (action, engine, done) => {
+    const failure = changedBuffer(action, 'writeNewFile');
+    if (failure !== undefined) return action.scheduler.completeLater(action, failure, undefined);
     const buffer = action.buffer as Uint8Array;
     action.request = engine.writeNewFile!(action.path, buffer, 0, buffer.length, done);
   },

@@ -1,4 +1,5 @@
 import type { AsyncOp } from 'async-op';
+import type { ActionSettlement } from '../action-settlement.js';
 import type { DirectIoAlignment, EngineError, EngineRequest, FileEngine, OpenMode } from '../file-engine.js';
 import type { Scheduler } from './scheduler.js';
 
@@ -119,6 +120,11 @@ export class FileAction {
   /** The callback's reference: released when the action finished, whichever way. */
   own: AsyncOp<FileAction> | null = null;
   request: EngineRequest | undefined = undefined;
+  /**
+   * How many reports the engine made for this action so far: a throw that follows a report (a callback's, through a
+   * synchronous engine) is not the engine's failure.
+   */
+  reports = 0;
   /** Try the step's `runNow` (the fast path of `syncThresholdBytes`) when it starts, before an engine call. */
   fast = false;
   /** `buffer` came from the manager's allocator: it goes back there unless the user receives it. */
@@ -141,6 +147,8 @@ export class FileAction {
   length = 0;
   /** duplicate(): the new handle that receives the new descriptor. */
   target: HandleState | null = null;
+  /** Told what became of the action if it is canceled before its callback (ManagerActionOptions). */
+  onSettled: ((settlement: ActionSettlement) => void) | undefined = undefined;
 
   constructor(
     readonly scheduler: Scheduler,

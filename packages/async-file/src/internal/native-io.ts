@@ -1,5 +1,5 @@
 import { loadNativeAddonModule } from './native-addon.js';
-import { expectInteger } from './validate.js';
+import { expectInteger, MAX_IO_BYTES } from './validate.js';
 
 /**
  * The synchronous helpers of the native addon (native/src/sync_io.cc) for the fast path: plain syscalls on the calling
@@ -53,6 +53,15 @@ export interface NativeIo {
    * @throws TypeError if `buffer` is not a Uint8Array; RangeError unless `alignment` is a power of two from 1 to 2^30.
    */
   alignmentGap(buffer: Uint8Array, alignment: number): number;
+  /**
+   * linkat(AT_FDCWD, `oldPath`, AT_FDCWD, `newPath`, AT_SYMLINK_FOLLOW) on libuv's thread pool (native/src/path_ops.cc):
+   * with `/proc/self/fd/N` it names the file open at N, unnamed files included. Absent from builds older than it.
+   *
+   * @param callback - receives 0 or -errno, once, on a later turn.
+   * @throws TypeError for a path that is not a non-empty string without NUL bytes, or a callback that is not a function
+   *   (then nothing runs).
+   */
+  readonly linkFollow?: (oldPath: string, newPath: string, callback: (result: number) => void) => void;
 }
 
 /** The `advice` values of {@link NativeIo.fadvise}. */
@@ -96,8 +105,8 @@ export function loadNativeIo():
  * @param io - from {@link loadNativeIo}, to measure the gap.
  * @returns a view of `size` bytes, uninitialised, of its own (unpooled) memory block; the up to `alignment - 1` bytes
  *   before it stay allocated as long as the view lives.
- * @throws TypeError if a number is not a number; RangeError if `size` is not an integer >= 0 or `alignment` is not a
- *   power of two from 1 to 2^30.
+ * @throws TypeError if a number is not a number; RangeError if `size` is not an integer from 0 to 2^31 - 1 or
+ *   `alignment` is not a power of two from 1 to 2^30.
  *
  * @example
  * ```ts
@@ -106,7 +115,8 @@ export function loadNativeIo():
  * ```
  */
 export function allocateAligned(io: NativeIo, size: number, alignment: number): Buffer {
-  expectInteger('size', size, 0);
+  // at most what one read or write takes: a larger one would serve no action (and could not be allocated everywhere)
+  expectInteger('size', size, 0, MAX_IO_BYTES);
   expectInteger('alignment', alignment, 1, MAX_ALIGNMENT);
   // checked here, before allocating, though alignmentGap checks it too: a bad alignment must not cost an allocation
   if ((alignment & (alignment - 1)) !== 0) {

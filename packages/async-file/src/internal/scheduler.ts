@@ -2,7 +2,9 @@ import { AsyncOp } from 'async-op';
 import type { BufferAllocator } from '../buffer-pool.js';
 import { WOULD_BLOCK, type EngineError, type FileEngine } from '../file-engine.js';
 import type { FileTraceEventType, FileTraceListener } from '../file-trace.js';
+import type { ActionSettlement, ActionSettlementOutcome } from '../action-settlement.js';
 import { ActionQueue } from './action-queue.js';
+import { engineFailure } from './engine-failure.js';
 import {
   DELIVERING,
   EXECUTING,
@@ -32,7 +34,7 @@ function cancelAction(action: FileAction): void {
  * Runs actions: a FIFO, `concurrency` slots, per-handle ordering, chaining, cancellation and undo.
  *
  * @remarks
- * The rules it enforces (docs/reference/contract.md, File actions):
+ * The rules it enforces (docs/reference/contract.md, 'File actions'):
  * - A handle's actions run one at a time, in order; only the first is ever queued or executing. When it finishes,
  *   the next one of the same handle takes over its slot at once, ahead of the FIFO: that is chaining (an action
  *   enqueued from inside the callback is next in line when the callback returns). Anything else goes to the back of
@@ -119,19 +121,32 @@ export class Scheduler {
     this.outstanding++;
     this.emit('enqueued', action);
     if (handle === null) {
-      this.submit(action);
+      this.submitOrRelease(action, op);
     } else {
       if (callback !== undefined) handle.pending = action;
       const last = handle.lastAction;
       handle.lastAction = action;
       if (last === null) {
         handle.firstAction = action;
-        this.submit(action);
+        this.submitOrRelease(action, op);
       } else {
         last.behind = action;
       }
     }
     return op;
+  }
+
+  /**
+   * Submits a new action. A synchronous engine may report inside this call, and a callback that throws then throws
+   * out of the action method, which never returns the caller's reference: it is released here.
+   */
+  private submitOrRelease(action: FileAction, op: AsyncOp<FileAction>): void {
+    try {
+      this.submit(action);
+    } catch (thrown) {
+      op.release();
+      throw thrown;
+    }
   }
 
   /** The cancel implementation of every action's op. */
@@ -151,13 +166,24 @@ export class Scheduler {
         if (handle.lastAction === action) handle.lastAction = before;
         action.behind = null;
         action.phase = FINISHED;
+        this.settleCanceled(action, 'not-run', null, undefined);
         this.release(action);
       }
     } else if (action.phase === QUEUED) {
       this.queue.remove(action);
+      this.settleCanceled(action, 'not-run', null, undefined);
       this.finish(action);
     } else if (action.phase === EXECUTING) {
-      action.request?.cancel();
+      const request = action.request;
+      if (request === undefined) return;
+      const reports = action.reports;
+      try {
+        request.cancel();
+      } catch (thrown) {
+        // the request only asks: the engine still reports the call, so a refusal changes nothing; a throw from a
+        // callback that a synchronous engine ran inside cancel() (it reported) goes on up
+        if (action.reports !== reports) throw thrown;
+      }
     }
   }
 
@@ -191,7 +217,16 @@ export class Scheduler {
     this.emit('started', action);
     if (action.fast && this.runNow(action)) return;
     this.executing[slot] = action;
-    action.step.run(action, this.engine, (this.slotCallbacks[slot] ??= this.reportTo(slot)));
+    const reports = action.reports;
+    try {
+      action.step.run(action, this.engine, (this.slotCallbacks[slot] ??= this.reportTo(slot)));
+    } catch (thrown) {
+      // A synchronous engine may have reported already, and what is thrown then comes from a callback further down
+      // (it propagates, as from any engine callback). Otherwise the engine threw instead of reporting: that becomes
+      // the action's error, delivered later like any completion, so the slot and the handle move on.
+      if (action.reports !== reports || action.phase !== EXECUTING) throw thrown;
+      this.completeLater(action, engineFailure(thrown, this.engine.name, action.step.kind), undefined);
+    }
   }
 
   /**
@@ -206,9 +241,17 @@ export class Scheduler {
         throw new Error(`internal: engine ${this.engine.name} reported in slot ${slot}, where no call is pending`);
       }
       action.request = undefined;
+      const reports = ++action.reports;
       const proceed = action.step.proceed;
       if (error === null && proceed !== undefined) {
-        const next = proceed(action, this.engine, done, result);
+        let next: ReturnType<typeof proceed>;
+        try {
+          next = proceed(action, this.engine, done, result);
+        } catch (thrown) {
+          // as in start(): only a throw of the engine's next call is the action's error
+          if (action.reports !== reports || action.phase !== EXECUTING) throw thrown;
+          next = engineFailure(thrown, this.engine.name, action.step.kind);
+        }
         if (next === 'pending') return;
         if (next !== undefined) error = next;
       }
@@ -230,7 +273,7 @@ export class Scheduler {
     try {
       result = (action.step.runNow as NonNullable<ActionStep['runNow']>)(action, this.engine, this.noWait);
     } catch (error) {
-      this.completeLater(action, error as EngineError, undefined);
+      this.completeLater(action, engineFailure(error, this.engine.name, action.step.kind), undefined);
       return true;
     }
     if (result === WOULD_BLOCK) {
@@ -317,23 +360,44 @@ export class Scheduler {
     }
     if (action.isCanceled) {
       action.phase = UNDOING;
-      const undo = action.step.undo;
-      if (error === null && undo !== undefined) {
-        undo(action, result, this.engine, () => {
-          this.emit('undone', action);
-          this.finish(action);
+      if (error === null) {
+        this.undoThen(action, result, (undone, isUndone) => {
+          this.settleCanceled(undone, isUndone ? 'undone' : 'succeeded', null, isUndone ? undefined : result);
+          this.finish(undone);
         });
       } else {
+        this.settleCanceled(action, error.code === 'ECANCELED' ? 'not-run' : 'failed', error, undefined);
         this.finish(action);
       }
       return;
     }
+    const onSuccess = action.step.onSuccess;
+    let value = result;
+    if (error === null && onSuccess !== undefined) {
+      try {
+        value = onSuccess(action, result);
+      } catch (thrown) {
+        // the success cannot be applied (an engine call it makes threw): undo it, then fail the action with that
+        action.phase = UNDOING;
+        const failure = engineFailure(thrown, this.engine.name, action.step.kind);
+        this.undoThen(action, result, (undone) => this.deliver(undone, failure, undefined));
+        return;
+      }
+    }
+    this.deliver(action, error, value);
+  }
+
+  /** Calls the action's callback (unless it was canceled meanwhile), then ends the action. */
+  private deliver(action: FileAction, error: EngineError | null, value: unknown): void {
+    if (action.isCanceled) {
+      // canceled while the success it could not apply was being undone
+      this.settleCanceled(action, error === null ? 'succeeded' : 'failed', error, error === null ? value : undefined);
+      return this.finish(action);
+    }
     action.phase = DELIVERING;
     const handle = action.handle;
     if (handle !== null && handle.pending === action) handle.pending = null;
-    let value: unknown;
     try {
-      value = error === null && action.step.onSuccess !== undefined ? action.step.onSuccess(action, result) : result;
       // complete() is the exactly-once guard: it fails only if the op was completed some other way (never here)
       if (action.callback !== undefined && action.own?.complete() === true) {
         this.emit('callback', action);
@@ -341,6 +405,48 @@ export class Scheduler {
       }
     } finally {
       this.finish(action);
+    }
+  }
+
+  /**
+   * Tells a canceled action's `onSettled` (ManagerActionOptions.onSettledAfterCancel) what became of it, on a
+   * microtask: never inside cancel(), and queued before the action counts out, so it runs before whenIdle() resolves.
+   */
+  private settleCanceled(
+    action: FileAction,
+    outcome: ActionSettlementOutcome,
+    error: EngineError | null,
+    result: unknown,
+  ): void {
+    const listener = action.onSettled;
+    if (listener === undefined) return;
+    action.onSettled = undefined;
+    const settlement: ActionSettlement = { outcome, error, result };
+    queueMicrotask(() => listener(settlement));
+  }
+
+  /**
+   * Undoes a success the action may not keep (the step's undo: close an opened file, remove a created link), then
+   * calls `then` once, saying whether it was undone. An undo the engine refuses by throwing cannot be retried: `then`
+   * runs at once (the effect stays; a descriptor the engine would not close stays open), so the action still ends and
+   * its handle is not wedged. A step without an undo keeps its effect.
+   */
+  private undoThen(action: FileAction, result: unknown, then: (action: FileAction, isUndone: boolean) => void): void {
+    const undo = action.step.undo;
+    if (undo === undefined) return then(action, false);
+    let isDone = false;
+    try {
+      undo(action, result, this.engine, () => {
+        if (isDone) return;
+        isDone = true;
+        this.emit('undone', action);
+        then(action, true);
+      });
+    } catch (thrown) {
+      // reported already: the throw comes from what ran after it (a callback), and goes on up
+      if (isDone) throw thrown;
+      isDone = true;
+      then(action, false);
     }
   }
 

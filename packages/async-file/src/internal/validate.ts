@@ -1,5 +1,6 @@
 import { describeValue } from 'async-op';
 import type { OpenMode } from '../file-engine.js';
+import { isDetached } from './engine-failure.js';
 
 /** The access modes of open(2), as the engine interface spells them. */
 export const OPEN_MODES: readonly OpenMode[] = ['read', 'write', 'read-write'];
@@ -45,7 +46,8 @@ export function expectOpenMode(name: string, value: unknown): asserts value is O
 }
 
 /**
- * Throws unless `buffer` is a Uint8Array and `[offset, offset + length)` lies inside it.
+ * Throws unless `buffer` is a Uint8Array and `[offset, offset + length)` lies inside it, `length` at most
+ * {@link MAX_IO_BYTES} (what one engine call takes).
  *
  * @throws TypeError if `buffer` is not a Uint8Array or a number is not a number; RangeError if the range is outside.
  */
@@ -54,10 +56,59 @@ export function expectBufferRange(buffer: unknown, offset: unknown, length: unkn
     throw new TypeError(`Expected \`buffer\` to be a Uint8Array, got ${describeValue(buffer)}`);
   }
   expectInteger('offset', offset, 0);
-  expectInteger('length', length, 0);
+  expectInteger('length', length, 0, MAX_IO_BYTES);
   if (offset + length > buffer.byteLength) {
     throw new RangeError(
       `Expected \`offset + length\` to be <= the buffer's length ${buffer.byteLength}, got \`${offset + length}\` (number)`,
     );
+  }
+}
+
+/** The largest buffer an engine takes in one call: 2 GiB - 1 bytes (Node's fs and the addon count lengths in int32). */
+export const MAX_IO_BYTES = 0x7fffffff;
+
+/**
+ * Throws unless `buffer` is a Uint8Array an engine can take whole: not detached, at most {@link MAX_IO_BYTES} bytes.
+ *
+ * @throws TypeError if it is not a Uint8Array or its memory is detached; RangeError if it is larger.
+ */
+export function expectIoBuffer(name: string, buffer: unknown): asserts buffer is Uint8Array {
+  if (!(buffer instanceof Uint8Array)) {
+    throw new TypeError(`Expected \`${name}\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
+  }
+  if (buffer.length > MAX_IO_BYTES) {
+    throw new RangeError(
+      `Expected \`${name}\` to hold at most ${MAX_IO_BYTES} bytes (2 GiB - 1), got a buffer of ${buffer.length} bytes`,
+    );
+  }
+  if (isDetached(buffer)) {
+    throw new TypeError(`Expected \`${name}\` to be a Uint8Array whose memory is not detached, got a detached one`);
+  }
+}
+
+/** The largest descriptor number: the kernel's are ints. */
+const MAX_FD = 0x7fffffff;
+
+/** Throws a TypeError/RangeError naming the value unless `fd` is an integer from 0 to 2^31 - 1. */
+export function expectFd(name: string, fd: unknown): asserts fd is number {
+  expectInteger(name, fd, 0, MAX_FD);
+}
+
+/**
+ * The arguments of an engine's read or write: a descriptor, `[offset, offset + length)` inside `buffer` (at most
+ * {@link MAX_IO_BYTES}) and a file position >= 0.
+ *
+ * @throws TypeError / RangeError naming the first bad one.
+ */
+export function expectIoCall(fd: unknown, buffer: unknown, offset: unknown, length: unknown, position: unknown): void {
+  expectFd('fd', fd);
+  expectBufferRange(buffer, offset, length);
+  expectInteger('position', position, 0);
+}
+
+/** Throws a TypeError naming the value unless `value` is a boolean or undefined. */
+export function expectOptionalBoolean(name: string, value: unknown): asserts value is boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`Expected \`${name}\` to be a boolean or undefined, got ${describeValue(value)}`);
   }
 }

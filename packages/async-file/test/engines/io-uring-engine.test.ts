@@ -74,7 +74,7 @@ describe('IoUringEngine', function () {
     });
 
     it('should refuse an unknown engine name with a TypeError naming it', () => {
-      expect(() => new AsyncFileManager({ engine: 'uring' as never })).to.throw(TypeError, 'got `uring`');
+      expect(() => new AsyncFileManager({ engine: 'uring' as never })).to.throw(TypeError, 'got `"uring"` (string)');
     });
   });
 
@@ -278,7 +278,7 @@ describe('IoUringEngine', function () {
     it('should cancel a read the kernel holds (IORING_OP_ASYNC_CANCEL): ECANCELED, and it never read anything', async () => {
       const buffer = Buffer.alloc(8, 0xee);
       let report: Report<number> | undefined;
-      const request = engine.read(fifoFd, buffer, 0, 8, -1, (error, result) => (report = { error, result }));
+      const request = engine.read(fifoFd, buffer, 0, 8, 0, (error, result) => (report = { error, result }));
       // let it be submitted and wait in the kernel for data that never comes
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(report).to.equal(undefined);
@@ -316,7 +316,7 @@ describe('IoUringEngine', function () {
       (() => {
         const buffer = Buffer.alloc(8);
         weak = new WeakRef(buffer);
-        engine.read(fifoFd, buffer, 0, 8, -1, (error, result) => (report = { error, result }));
+        engine.read(fifoFd, buffer, 0, 8, 0, (error, result) => (report = { error, result }));
       })();
       await new Promise((resolve) => setTimeout(resolve, 20));
       await collect();
@@ -399,7 +399,7 @@ describe('IoUringEngine', function () {
 
     it('should cancel pending requests when the engine closes, then close the ring', async () => {
       let report: Report<number> | undefined;
-      engine.read(fifoFd, Buffer.alloc(4), 0, 4, -1, (error, result) => (report = { error, result }));
+      engine.read(fifoFd, Buffer.alloc(4), 0, 4, 0, (error, result) => (report = { error, result }));
       await new Promise((resolve) => setTimeout(resolve, 10));
       engine.close();
       expect(() => engine.fstat(fifoFd, () => undefined)).to.throw(/closed/);
@@ -432,7 +432,7 @@ describe('IoUringEngine', function () {
       const { result: fd } = await call<number>((cb) => engine.openExisting(fifo, 'read-write', cb));
       const events: string[] = [];
       const buffer = Buffer.alloc(8, 0xee);
-      engine.read(fd, buffer, 0, 8, -1, (error) => events.push(`read ${error?.code ?? 'ok'}`));
+      engine.read(fd, buffer, 0, 8, 0, (error) => events.push(`read ${error?.code ?? 'ok'}`));
       await new Promise((resolve) => setTimeout(resolve, 20)); // submitted: the read waits in the kernel for data
       expect(engine.info.live).to.equal(1);
       const enters = engine.info.enters;
@@ -485,7 +485,7 @@ describe('IoUringEngine', function () {
     });
 
     it('should refuse a callback that is not a function', () => {
-      expect(() => engine.closeAfterCancel(3, 'no' as never)).to.throw(TypeError, 'got `no`');
+      expect(() => engine.closeAfterCancel(3, 'no' as never)).to.throw(TypeError, 'got `"no"` (string)');
     });
   });
 
@@ -561,6 +561,25 @@ describe('IoUringEngine', function () {
 
   describe('under AsyncFileManager', () => {
     let manager: AsyncFileManager;
+
+    it('should fail actions through their callback when the engine was closed under the manager (shared engine)', async () => {
+      const file = tmp.join('a.txt');
+      fs.writeFileSync(file, 'data');
+      const shared = new IoUringEngine();
+      const first = new AsyncFileManager({ engine: shared });
+      manager = new AsyncFileManager({ engine: shared });
+      await first.close(); // closes the engine the other manager still uses
+      const handle = manager.newFileHandle();
+      const opened = await outcome<void>((cb) => handle.openExistingFile(file, 'read', cb));
+      expect(opened.error?.code).to.equal('ERR_IO_URING_CLOSED');
+      const stat = await outcome((cb) => manager.stat(file, cb));
+      expect(stat.error?.code).to.equal('ERR_IO_URING_CLOSED');
+      const written = await outcome((cb) => manager.writeNewFile(tmp.join('new'), Buffer.from('x'), cb));
+      expect(written.error?.code).to.equal('ERR_IO_URING_CLOSED');
+      expect(fs.readdirSync(tmp.path)).to.deep.equal(['a.txt']);
+      expect(manager.activeCount).to.equal(0);
+      await settlesWithin(manager.close(), 2000, 'manager.close()');
+    });
 
     it('should open, write, read, stat and close through handles', async () => {
       manager = new AsyncFileManager({ engine });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { expect } from 'chai';
 import { beforeEach, describe, it } from 'mocha';
+import { lnError, linkWithLn } from '../../src/engines/node-fs/link-with-ln.js';
 import { NodeFsEngine, type EngineCallback, type EngineError, type FileStats } from '../../src/index.js';
 import { descriptorTarget, descriptorsUnder } from '../support/descriptors.js';
 import { useTempDir } from '../support/temp-dir.js';
@@ -26,6 +27,21 @@ async function closeAll(engine: NodeFsEngine, fds: readonly number[]): Promise<v
     expect(error).to.equal(null);
   }
 }
+
+/** The two ways NodeFsEngine links a descriptor to a name. */
+const LINK_WAYS: readonly [
+  string,
+  (engine: NodeFsEngine, fd: number, newPath: string, cb: EngineCallback<void>) => undefined,
+][] = [
+  ['(the addon)', (engine, fd, newPath, cb) => engine.link(fd, newPath, cb)],
+  [
+    '(the `ln` fallback)',
+    (_engine, fd, newPath, cb) => {
+      linkWithLn(fd, newPath, cb);
+      return undefined;
+    },
+  ],
+];
 
 describe('NodeFsEngine', () => {
   const tmp = useTempDir();
@@ -154,102 +170,159 @@ describe('NodeFsEngine', () => {
     });
   });
 
-  describe('link()', () => {
-    it('should name an unnamed file', async () => {
-      const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
-      fs.writeSync(fd, 'named now', 0);
-      const linkPath = tmp.join('named.txt');
-      expect(await call<void>((callback) => engine.link(fd, linkPath, callback))).to.deep.equal({
-        error: null,
-        result: undefined,
+  // the same cases through both ways of linking: the addon's linkat (what the engine uses where the addon loads) and
+  // `ln` in a child process (its fallback where the addon does not load)
+  for (const [way, linkWith] of LINK_WAYS) {
+    describe(`link() ${way}`, () => {
+      const link = (fd: number, newPath: string, callback: EngineCallback<void>): undefined =>
+        linkWith(engine, fd, newPath, callback);
+      it('should name an unnamed file', async () => {
+        const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
+        fs.writeSync(fd, 'named now', 0);
+        const linkPath = tmp.join('named.txt');
+        expect(await call<void>((callback) => link(fd, linkPath, callback))).to.deep.equal({
+          error: null,
+          result: undefined,
+        });
+        expect(fs.readFileSync(linkPath, 'utf8')).to.equal('named now');
+        expect(fs.fstatSync(fd).nlink).to.equal(1);
+        await closeAll(engine, [fd]);
       });
-      expect(fs.readFileSync(linkPath, 'utf8')).to.equal('named now');
-      expect(fs.fstatSync(fd).nlink).to.equal(1);
+
+      // BUG (src/engines/node-fs-engine.ts, errnoError): the errno is looked up in fs.constants, which holds no errno
+      // values (they are in os.constants.errno), so a mapped link error never carries `errno`.
+      it('should map "File exists" to an EEXIST error as link(2) reports it', async () => {
+        const existing = tmp.join('existing.txt');
+        fs.writeFileSync(existing, 'keep');
+        const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
+        const { error } = await call<void>((callback) => link(fd, existing, callback));
+        await closeAll(engine, [fd]);
+        expect(error).to.be.instanceOf(Error);
+        expect(error?.code).to.equal('EEXIST');
+        expect(error?.errno).to.equal(-os.constants.errno.EEXIST);
+        expect(error?.syscall).to.equal('link');
+        expect(error?.path).to.equal(existing);
+        expect(error?.message).to.equal(`EEXIST: file already exists, link '${existing}'`);
+        expect(fs.readFileSync(existing, 'utf8')).to.equal('keep');
+      });
+
+      it('should map a missing directory to ENOENT', async () => {
+        const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
+        const linkPath = tmp.join('missing', 'named.txt');
+        const { error } = await call<void>((callback) => link(fd, linkPath, callback));
+        await closeAll(engine, [fd]);
+        expect(error?.code).to.equal('ENOENT');
+        expect(error?.errno).to.equal(-os.constants.errno.ENOENT);
+        expect(error?.syscall).to.equal('link');
+        expect(error?.path).to.equal(linkPath);
+      });
+
+      it('should map a path below a regular file to ENOTDIR', async () => {
+        const filePath = tmp.join('file.txt');
+        fs.writeFileSync(filePath, '');
+        const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
+        const { error } = await call<void>((callback) => link(fd, `${filePath}/named.txt`, callback));
+        await closeAll(engine, [fd]);
+        expect(error?.code).to.equal('ENOTDIR');
+      });
+
+      it('should take a new path that starts with a dash as a path, not an option', async () => {
+        const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
+        const previous = process.cwd();
+        process.chdir(tmp.path);
+        try {
+          const { error } = await call<void>((callback) => link(fd, '-f', callback));
+          expect(error).to.equal(null);
+        } finally {
+          process.chdir(previous);
+        }
+        await closeAll(engine, [fd]);
+        expect(fs.readdirSync(tmp.path)).to.deep.equal(['-f']);
+      });
+
+      // BUG (src/engines/node-fs-engine.ts, link): the errno is read from `ln`'s message, which follows the user's
+      // language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); in German "File exists" reads "Die Datei existiert bereits" and
+      // the error becomes EIO. `ln` must run with LC_ALL=C. (Where coreutils has no translations installed, this test
+      // cannot fail; it can never fail falsely.)
+      it('should map EEXIST whatever language the user reads messages in', async () => {
+        const existing = tmp.join('existing.txt');
+        fs.writeFileSync(existing, 'keep');
+        const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
+        const previous = process.env['LANGUAGE'];
+        process.env['LANGUAGE'] = 'de';
+        let report: Report<void>;
+        try {
+          report = await call<void>((callback) => link(fd, existing, callback));
+        } finally {
+          if (previous === undefined) delete process.env['LANGUAGE'];
+          else process.env['LANGUAGE'] = previous;
+        }
+        await closeAll(engine, [fd]);
+        expect(report.error?.code).to.equal('EEXIST');
+      });
+
+      // Regression: without `-T`, `ln` put the link INSIDE an existing directory (`<dir>/<fd number>`) and succeeded,
+      // where link(2) fails with EEXIST.
+      it('should report EEXIST for an existing directory and create nothing inside it', async () => {
+        const directory = tmp.join('sub');
+        fs.mkdirSync(directory);
+        const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
+        const { error } = await call<void>((callback) => link(fd, directory, callback));
+        await closeAll(engine, [fd]);
+        expect(fs.readdirSync(directory)).to.deep.equal([]);
+        expect(error?.code).to.equal('EEXIST');
+      });
+
+      it('should report ENAMETOOLONG for a name longer than the file system allows', async () => {
+        const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
+        const { error } = await call<void>((callback) => link(fd, tmp.join('n'.repeat(300)), callback));
+        await closeAll(engine, [fd]);
+        expect(error?.code).to.equal('ENAMETOOLONG');
+        expect(error?.errno).to.equal(-os.constants.errno.ENAMETOOLONG);
+      });
+
+      it('should report EBADF for a descriptor that is not open', async () => {
+        const { error } = await call<void>((callback) => link(2 ** 31 - 1, tmp.join('named.txt'), callback));
+        expect(error?.code).to.be.oneOf(['EBADF', 'ENOENT']);
+        expect(fs.readdirSync(tmp.path)).to.deep.equal([]);
+      });
+    });
+  }
+
+  describe('link() where the addon loads', () => {
+    it('should start no child process: linkat runs on the thread pool', async () => {
+      const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
+      const reported = call<void>((callback) => engine.link(fd, tmp.join('named.txt'), callback));
+      expect(process.getActiveResourcesInfo()).not.to.include('ProcessWrap');
+      expect((await reported).error).to.equal(null);
       await closeAll(engine, [fd]);
     });
+  });
 
-    // BUG (src/engines/node-fs-engine.ts, errnoError): the errno is looked up in fs.constants, which holds no errno
-    // values (they are in os.constants.errno), so a mapped link error never carries `errno`.
-    it('should map "File exists" to an EEXIST error as link(2) reports it', async () => {
-      const existing = tmp.join('existing.txt');
-      fs.writeFileSync(existing, 'keep');
-      const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
-      const { error } = await call<void>((callback) => engine.link(fd, existing, callback));
-      await closeAll(engine, [fd]);
-      expect(error).to.be.instanceOf(Error);
-      expect(error?.code).to.equal('EEXIST');
-      expect(error?.errno).to.equal(-os.constants.errno.EEXIST);
-      expect(error?.syscall).to.equal('link');
-      expect(error?.path).to.equal(existing);
-      expect(error?.message).to.equal(`EEXIST: file already exists, link '${existing}'`);
-      expect(fs.readFileSync(existing, 'utf8')).to.equal('keep');
+  describe('the `ln` fallback', () => {
+    it("should report the spawn's own errno when the child cannot start (no descriptor left: EMFILE)", () => {
+      const error = lnError({ code: 'EMFILE' }, '', '/tmp/x');
+      expect(error.code).to.equal('EMFILE');
+      expect(error.errno).to.equal(-os.constants.errno.EMFILE);
+      expect(error.syscall).to.equal('link');
     });
 
-    it('should map a missing directory to ENOENT', async () => {
-      const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
-      const linkPath = tmp.join('missing', 'named.txt');
-      const { error } = await call<void>((callback) => engine.link(fd, linkPath, callback));
-      await closeAll(engine, [fd]);
-      expect(error?.code).to.equal('ENOENT');
-      expect(error?.errno).to.equal(-os.constants.errno.ENOENT);
-      expect(error?.syscall).to.equal('link');
-      expect(error?.path).to.equal(linkPath);
-    });
-
-    it('should map a path below a regular file to ENOTDIR', async () => {
-      const filePath = tmp.join('file.txt');
-      fs.writeFileSync(filePath, '');
-      const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
-      const { error } = await call<void>((callback) => engine.link(fd, `${filePath}/named.txt`, callback));
-      await closeAll(engine, [fd]);
-      expect(error?.code).to.equal('ENOTDIR');
-    });
-
-    it('should take a new path that starts with a dash as a path, not an option', async () => {
-      const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
-      const previous = process.cwd();
-      process.chdir(tmp.path);
-      try {
-        const { error } = await call<void>((callback) => engine.link(fd, '-f', callback));
-        expect(error).to.equal(null);
-      } finally {
-        process.chdir(previous);
+    it("should map each of link(2)'s errors from ln's message, and only an unknown message to EIO", () => {
+      const cases: [string, string][] = [
+        ["ln: failed to create hard link 'x': File name too long", 'ENAMETOOLONG'],
+        ["ln: failed to create hard link 'x': Operation not permitted", 'EPERM'],
+        ["ln: failed to create hard link 'x': Too many open files", 'EMFILE'],
+        ["ln: failed to create hard link 'x': Too many open files in system", 'ENFILE'],
+        ["ln: failed to create hard link 'x': No space left on device", 'ENOSPC'],
+        ["ln: failed to create hard link 'x': Read-only file system", 'EROFS'],
+        ["ln: failed to create hard link 'x': Too many links", 'EMLINK'],
+        ["ln: failed to create hard link 'x': Invalid cross-device link", 'EXDEV'],
+        ["ln: failed to create hard link 'x': Disk quota exceeded", 'EDQUOT'],
+        ['ln: something new', 'EIO'],
+      ];
+      for (const [stderr, code] of cases) {
+        expect(lnError({ code: 1 }, stderr, '/tmp/x').code, stderr).to.equal(code);
       }
-      await closeAll(engine, [fd]);
-      expect(fs.readdirSync(tmp.path)).to.deep.equal(['-f']);
-    });
-
-    // BUG (src/engines/node-fs-engine.ts, link): the errno is read from `ln`'s message, which follows the user's
-    // language (LANGUAGE, LC_ALL, LC_MESSAGES, LANG); in German "File exists" reads "Die Datei existiert bereits" and
-    // the error becomes EIO. `ln` must run with LC_ALL=C. (Where coreutils has no translations installed, this test
-    // cannot fail; it can never fail falsely.)
-    it('should map EEXIST whatever language the user reads messages in', async () => {
-      const existing = tmp.join('existing.txt');
-      fs.writeFileSync(existing, 'keep');
-      const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
-      const previous = process.env['LANGUAGE'];
-      process.env['LANGUAGE'] = 'de';
-      let report: Report<void>;
-      try {
-        report = await call<void>((callback) => engine.link(fd, existing, callback));
-      } finally {
-        if (previous === undefined) delete process.env['LANGUAGE'];
-        else process.env['LANGUAGE'] = previous;
-      }
-      await closeAll(engine, [fd]);
-      expect(report.error?.code).to.equal('EEXIST');
-    });
-
-    // Regression: without `-T`, `ln` put the link INSIDE an existing directory (`<dir>/<fd number>`) and succeeded,
-    // where link(2) fails with EEXIST.
-    it('should report EEXIST for an existing directory and create nothing inside it', async () => {
-      const directory = tmp.join('sub');
-      fs.mkdirSync(directory);
-      const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
-      const { error } = await call<void>((callback) => engine.link(fd, directory, callback));
-      await closeAll(engine, [fd]);
-      expect(fs.readdirSync(directory)).to.deep.equal([]);
-      expect(error?.code).to.equal('EEXIST');
     });
   });
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { AsyncOp } from 'async-op';
-import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-op-file';
+import type { ActionSettlement, AsyncFileHandle, AsyncFileManager, EngineError } from 'async-op-file';
 import { DEFAULT_CHUNK_SIZE, isRetryableError, type FileJobRequest, type FileJobValue } from '../file-job-request.js';
 import { DataDetachedError } from '../module-errors.js';
 import type { Result } from '../module-types.js';
@@ -106,10 +106,12 @@ export class FileJob implements Job {
           this.managerOp = null;
           this.end(error === null ? { status: 'ok', value: { bytes: 0 } } : errorResult(error));
         };
+        // after a cancel the callback never runs: the settlement says whether the system call took effect (abort())
+        const options = { onSettledAfterCancel: (settlement: ActionSettlement) => this.afterCanceled(settlement) };
         const op =
           request.kind === 'rename'
-            ? this.manager.rename(request.from, request.to, callback)
-            : this.manager.unlink(request.path, callback);
+            ? this.manager.rename(request.from, request.to, options, callback)
+            : this.manager.unlink(request.path, options, callback);
         // the callback may already have run (a synchronous engine): then this reference is ours to drop now
         if (hasCalledBack) op.release();
         else this.managerOp = op;
@@ -125,16 +127,24 @@ export class FileJob implements Job {
     const managerOp = this.managerOp;
     if (managerOp !== null) {
       // still queued: it never runs; executing: a rename/unlink is one atomic system call that cannot be stopped, so
-      // it may still take effect, but its callback never runs
+      // it may still take effect: its callback never runs, and the job ends when the engine has finished with it
       this.managerOp = null;
       managerOp.cancel(reason);
       managerOp.release();
-      this.end({ status: 'canceled', error: reason });
       return;
     }
     // cancels the pending action (queued: never runs; executing: no further step, its effect undone) and closes
     // the file; canceled is reported once all of that happened
     this.closeThenEnd({ status: 'canceled', error: reason });
+  }
+
+  /** A canceled rename/unlink is over: `canceled` if it had no effect, else what really happened (it took effect). */
+  private afterCanceled(settlement: ActionSettlement): void {
+    this.end(
+      settlement.outcome === 'succeeded'
+        ? { status: 'ok', value: { bytes: 0 } }
+        : { status: 'canceled', error: this.reason },
+    );
   }
 
   withdraw(reason: unknown): void {

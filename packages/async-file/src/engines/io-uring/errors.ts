@@ -1,14 +1,20 @@
+import os from 'node:os';
 import util from 'node:util';
 import type { EngineError } from '../../file-engine.js';
 
 const SYSTEM_ERRORS = util.getSystemErrorMap();
+/** errno names libuv's map lacks (EDQUOT, EMLINK's kin on some builds): the code is still the errno's name. */
+const ERRNO_NAMES = new Map(Object.entries(os.constants.errno).map(([name, errno]) => [-errno, name]));
 
 /**
  * A Node-style error for `-errno` from a completion, shaped as Node's fs shapes them: `code`, `errno` (negative),
  * `syscall`, `path` (and `dest` for rename), message `CODE: description, syscall 'path'`.
  */
 export function uringError(result: number, syscall: string, path?: string, dest?: string): EngineError {
-  const [code, description] = SYSTEM_ERRORS.get(result) ?? [`Unknown system error ${result}`, 'unknown error'];
+  const name = ERRNO_NAMES.get(result);
+  const [code, description] =
+    SYSTEM_ERRORS.get(result) ??
+    (name !== undefined ? [name, 'system error'] : [`Unknown system error ${result}`, 'unknown error']);
   let message = `${code}: ${description}, ${syscall}`;
   if (path !== undefined) message += ` '${path}'`;
   if (dest !== undefined) message += ` -> '${dest}'`;

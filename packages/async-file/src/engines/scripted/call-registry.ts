@@ -27,9 +27,11 @@ export interface CallSpec {
 export class CallRegistry {
   /** Calls not ended yet, in issue order. */
   readonly pending: ScriptedCall[] = [];
-  /** Every call, in issue order. */
+  /** The most recent calls, in issue order: at least the last `callHistory` (see rememberRecent). */
   readonly all: ScriptedCall[] = [];
   readonly violations: string[] = [];
+  /** Every call issued so far, counted. */
+  count = 0;
   readonly #options: ResolvedScriptedEngineOptions;
   readonly #openFile: (fd: number) => OpenFile | undefined;
   readonly #host: ScriptedCallHost;
@@ -93,7 +95,8 @@ export class CallRegistry {
       deliver: (error, result) => callback(error, result as T),
     });
     // 2. record it BEFORE the policy runs: a `sync` completion calls back, and may issue more calls, right here
-    this.all.push(call);
+    rememberRecent(this.all, call, this.#options.callHistory);
+    this.count++;
     this.pending.push(call);
     const request = this.#options.cancelable ? { cancel: () => requestCancel(call) } : undefined;
     // 3. only now let it complete
@@ -152,4 +155,13 @@ export class CallRegistry {
         : `${label} touched descriptor ${fd} after it was closed: issued for ${describe(issuedOn)}, now ${completedOn}`,
     );
   }
+}
+
+/**
+ * Appends `item` to `list`, which keeps at least the last `history` items: once it holds twice as many (and a few), the
+ * oldest are dropped in one splice, so each append costs O(1) amortized (no shift per call) and memory stays bounded.
+ */
+export function rememberRecent<T>(list: T[], item: T, history: number): void {
+  list.push(item);
+  if (list.length >= 2 * history + 64) list.splice(0, list.length - history);
 }

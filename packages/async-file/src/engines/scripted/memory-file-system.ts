@@ -17,6 +17,9 @@ export interface OpenFile {
 /** The lowest descriptor number handed out: 0, 1 and 2 are the standard streams. */
 const FIRST_DESCRIPTOR = 3;
 
+/** The default largest file: 16 TiB, ext4's limit with 4 KiB blocks. */
+export const DEFAULT_MAX_FILE_BYTES = 2 ** 44;
+
 function fail(code: string, syscall: string, path?: string, dest?: string): never {
   throw createErrnoError(code, syscall, path, dest);
 }
@@ -34,7 +37,9 @@ function expectAbsolute(path: unknown): void {
  * @remarks
  * Paths are compared as strings (give absolute, normalized paths); the parent directory of a path is
  * `path.posix.dirname`. Descriptors follow the POSIX rule: the lowest free number, from 3, so numbers are reused.
- * `mtimeMs` comes from a logical clock that ticks once per change, so runs are deterministic.
+ * `mtimeMs` comes from a logical clock that ticks once per change, so runs are deterministic. Files are sparse (see
+ * MemoryInode); none grows past `maxFileBytes`: a write there fails with EFBIG, one that crosses it is short, as
+ * Linux does at a file system's size limit or RLIMIT_FSIZE.
  */
 export class MemoryFileSystem {
   /** Directory path -> its inode number; the root always exists. */
@@ -45,6 +50,9 @@ export class MemoryFileSystem {
   #nextSerial = 1;
   #clock = 0;
   #maxOpen = 0;
+
+  /** @param maxFileBytes - the largest file size; writes and truncates past it fail with EFBIG. */
+  constructor(readonly maxFileBytes: number = DEFAULT_MAX_FILE_BYTES) {}
 
   /** @returns what `fd` refers to now, or undefined if it is not open. */
   openFile(fd: number): OpenFile | undefined {
@@ -142,15 +150,16 @@ export class MemoryFileSystem {
   }
 
   /**
-   * pwrite(2) of at most `maxBytes` of `buffer[offset, offset + length)`.
+   * pwrite(2) of at most `maxBytes` of `buffer[offset, offset + length)`, and never past `maxFileBytes`.
    *
-   * @returns bytes written: min(length, maxBytes).
-   * @throws EBADF (also for read-only).
+   * @returns bytes written: min(length, maxBytes, maxFileBytes - position).
+   * @throws EBADF (also for read-only); EFBIG for a write at or past `maxFileBytes`.
    */
   write(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, maxBytes: number): number {
     const file = this.#expectOpen(fd, 'write');
     if (file.mode === 'read') fail('EBADF', 'write');
-    const count = Math.min(length, maxBytes);
+    if (length > 0 && position >= this.maxFileBytes) fail('EFBIG', 'write');
+    const count = Math.min(length, maxBytes, this.maxFileBytes - position);
     if (count > 0) {
       file.inode.write(buffer.subarray(offset, offset + count), position);
       this.#touch(file.inode);
@@ -163,10 +172,11 @@ export class MemoryFileSystem {
     return this.#expectOpen(fd, 'fstat').inode.stats();
   }
 
-  /** ftruncate(2). @throws EBADF, EINVAL (read-only descriptor, as Linux reports it). */
+  /** ftruncate(2). @throws EBADF, EINVAL (read-only descriptor, as Linux reports it), EFBIG past `maxFileBytes`. */
   truncate(fd: number, length: number): void {
     const file = this.#expectOpen(fd, 'ftruncate');
     if (file.mode === 'read') fail('EINVAL', 'ftruncate');
+    if (length > this.maxFileBytes) fail('EFBIG', 'ftruncate');
     file.inode.truncate(length);
     this.#touch(file.inode);
   }

@@ -1,11 +1,16 @@
 import { MemoryStats, S_IFREG } from './memory-stats.js';
 
+/** The size of one page of file data: a file keeps only the pages something was written to. */
+const PAGE_SIZE = 64 * 1024;
+
 /**
- * One in-memory regular file: its bytes (a Buffer that grows by doubling), permission bits and link count.
+ * One in-memory regular file: its bytes (sparse: pages that were written to, zeros elsewhere), permission bits and
+ * link count.
  *
  * @remarks
  * Names and descriptors refer to an inode; it lives on while either does, so an unlinked file stays readable through an
- * open descriptor, and an anonymous file (nlink 0) exists until its last descriptor closes.
+ * open descriptor, and an anonymous file (nlink 0) exists until its last descriptor closes. A write far past the end
+ * (say at 5 GiB) costs one page, as a sparse file does on disk: the hole in between reads as zeros.
  */
 export class MemoryInode {
   readonly ino: number;
@@ -14,8 +19,8 @@ export class MemoryInode {
   nlink: number;
   /** Logical time of the last change (see MemoryFileSystem's clock). */
   mtimeMs: number;
-  /** The bytes, with spare capacity; every byte past `#size` is zero. */
-  #data: Buffer = Buffer.alloc(0);
+  /** The pages written to, by page number; every byte of a page past `#size` is zero. */
+  readonly #pages = new Map<number, Buffer>();
   #size = 0;
 
   /**
@@ -36,32 +41,65 @@ export class MemoryInode {
     return this.#size;
   }
 
-  /** @returns a copy of the file's bytes. */
+  /**
+   * @returns a copy of the file's bytes.
+   * @throws RangeError for a file larger than a Buffer can hold (a sparse file of several GiB).
+   */
   contents(): Buffer {
-    return Buffer.from(this.#data.subarray(0, this.#size));
+    const copy = Buffer.alloc(this.#size);
+    this.read(copy, 0, this.#size, 0);
+    return copy;
   }
 
   /** Copies up to `length` bytes at `position` into `target[offset...]`. @returns the count (0 at or after the end). */
   read(target: Uint8Array, offset: number, length: number, position: number): number {
     const count = Math.max(0, Math.min(length, this.#size - position));
-    if (count > 0) target.set(this.#data.subarray(position, position + count), offset);
+    let done = 0;
+    while (done < count) {
+      const at = position + done;
+      const index = Math.floor(at / PAGE_SIZE);
+      const start = at - index * PAGE_SIZE;
+      const chunk = Math.min(PAGE_SIZE - start, count - done);
+      const page = this.#pages.get(index);
+      if (page === undefined) target.fill(0, offset + done, offset + done + chunk);
+      else target.set(page.subarray(start, start + chunk), offset + done);
+      done += chunk;
+    }
     return count;
   }
 
   /** Writes all of `source` at `position`, growing the file (a gap reads as zeros). */
   write(source: Uint8Array, position: number): void {
-    const end = position + source.byteLength;
-    this.#reserve(end);
-    this.#data.set(source, position);
-    this.#size = Math.max(this.#size, end);
+    let done = 0;
+    while (done < source.byteLength) {
+      const at = position + done;
+      const index = Math.floor(at / PAGE_SIZE);
+      const start = at - index * PAGE_SIZE;
+      const chunk = Math.min(PAGE_SIZE - start, source.byteLength - done);
+      let page = this.#pages.get(index);
+      if (page === undefined) this.#pages.set(index, (page = Buffer.alloc(PAGE_SIZE)));
+      page.set(source.subarray(done, done + chunk), start);
+      done += chunk;
+    }
+    this.#size = Math.max(this.#size, position + source.byteLength);
   }
 
   /** Sets the length: cuts the tail, or extends with zeros. */
   truncate(length: number): void {
-    // keeps the invariant that every byte past the end is zero, so growing (here or by a write) exposes zeros
-    if (length < this.#size) this.#data.fill(0, length, this.#size);
-    else this.#reserve(length);
+    if (length < this.#size) {
+      // keeps the invariant that every byte past the end is zero, so growing (here or by a write) exposes zeros
+      const last = Math.floor(length / PAGE_SIZE);
+      for (const index of [...this.#pages.keys()]) {
+        if (index > last || (index === last && length === last * PAGE_SIZE)) this.#pages.delete(index);
+      }
+      this.#pages.get(last)?.fill(0, length - last * PAGE_SIZE);
+    }
     this.#size = length;
+  }
+
+  /** How many bytes of memory the file's pages take (a sparse file takes only its written pages). */
+  get allocatedBytes(): number {
+    return this.#pages.size * PAGE_SIZE;
   }
 
   /** @returns a stat snapshot of the file now. */
@@ -73,13 +111,5 @@ export class MemoryInode {
       size: this.#size,
       mtimeMs: this.mtimeMs,
     });
-  }
-
-  #reserve(capacity: number): void {
-    if (capacity <= this.#data.byteLength) return;
-    // zero-filled: keeps every byte past the end zero
-    const grown = Buffer.alloc(Math.max(capacity, this.#data.byteLength * 2, 64));
-    this.#data.copy(grown, 0, 0, this.#size);
-    this.#data = grown;
   }
 }

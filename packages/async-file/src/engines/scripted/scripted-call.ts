@@ -83,7 +83,10 @@ export class ScriptedCall {
   readonly path: string | undefined;
   /** rename: the new name. */
   readonly dest: string | undefined;
-  readonly #init: ScriptedCallInit;
+  /** What the engine gave; null once the call ended (its closures hold buffers and callbacks: a long log would keep them). */
+  #init: ScriptedCallInit | null;
+  /** The engine's shared part: kept after the call ended, to report a violation. */
+  readonly #host: ScriptedCallHost;
   #state: ScriptedCallState = 'pending';
   #isHung = false;
   #isCancelRequested = false;
@@ -94,6 +97,7 @@ export class ScriptedCall {
   /** @param init - what the engine gives the call. @internal */
   constructor(init: ScriptedCallInit) {
     this.#init = init;
+    this.#host = init.host;
     this.id = init.id;
     this.kind = init.kind;
     this.label = init.label;
@@ -141,13 +145,14 @@ export class ScriptedCall {
   complete(): void {
     if (!this.#isStillPending('complete')) return;
     if (this.#isCancelRequested) return this.#settle('canceled', this.#errorOf('ECANCELED'), undefined);
-    const injected = this.#init.host.inject(this);
+    const init = this.#init as ScriptedCallInit;
+    const injected = init.host.inject(this);
     if (injected !== undefined) return this.#fail(injected, `the result of \`inject\` for ${this.label}`);
-    this.#init.touch();
+    init.touch();
     let error: EngineError | null = null;
     let result: unknown;
     try {
-      result = this.#init.execute();
+      result = init.execute();
     } catch (thrown) {
       if (!isErrnoError(thrown)) throw thrown;
       error = thrown;
@@ -187,7 +192,7 @@ export class ScriptedCall {
 
   #cancel(): void {
     if (this.#state !== 'pending') return;
-    if (this.#init.host.cancelDelivery === 'deferred') {
+    if ((this.#init as ScriptedCallInit).host.cancelDelivery === 'deferred') {
       this.#isCancelRequested = true;
       return;
     }
@@ -196,7 +201,7 @@ export class ScriptedCall {
 
   #fail(code: unknown, subject: string): void {
     if (!isErrnoCode(code)) throw this.#codeError(code, subject);
-    this.#init.touch();
+    (this.#init as ScriptedCallInit).touch();
     this.#settle('failed', this.#errorOf(code), undefined);
   }
 
@@ -208,17 +213,19 @@ export class ScriptedCall {
   }
 
   #settle(state: ScriptedCallState, error: EngineError | null, result: unknown): void {
+    const init = this.#init;
+    // the state checks make a second delivery impossible; this guard proves it in every property run
+    if (init === null || this.#hasDelivered) {
+      this.#host.violation(`${this.label}: its callback was invoked more than once`);
+      return;
+    }
     this.#state = state;
     this.#error = error;
     this.#result = result;
-    this.#init.host.settled(this);
-    // the state checks make a second delivery impossible; this guard proves it in every property run
-    if (this.#hasDelivered) {
-      this.#init.host.violation(`${this.label}: its callback was invoked more than once`);
-      return;
-    }
+    this.#init = null;
+    init.host.settled(this);
     this.#hasDelivered = true;
-    this.#init.deliver(error, result);
+    init.deliver(error, result);
   }
 
   #errorOf(code: string): EngineError {

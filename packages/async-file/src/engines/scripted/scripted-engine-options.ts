@@ -1,5 +1,6 @@
 import { describeValue } from 'async-op';
 import { expectInteger } from '../../internal/validate.js';
+import { DEFAULT_MAX_FILE_BYTES } from './memory-file-system.js';
 import type { ScriptedCall } from './scripted-call.js';
 
 /**
@@ -49,6 +50,17 @@ export interface ScriptedEngineOptions {
   readonly maxWriteBytes?: number | undefined;
   /** What fast-path calls do. Default `decline`, so that every read and write is an ordinary call. */
   readonly now?: NowPolicy | undefined;
+  /**
+   * The largest file, in bytes (an integer >= 0): a write at or past it fails with EFBIG, one that crosses it is short,
+   * a truncate past it fails with EFBIG. Default 2^44 (16 TiB). Files are sparse: only written pages take memory.
+   */
+  readonly maxFileBytes?: number | undefined;
+  /**
+   * How many of the most recent calls `calls` (and fast-path calls `nowCalls`) keep at least, an integer >= 0, or
+   * Infinity for every call ever issued. Default 10000: a long run (hundreds of thousands of calls) keeps bounded
+   * memory; `callCount` counts them all, and pending calls are always in `pendingCalls`.
+   */
+  readonly callHistory?: number | undefined;
 }
 
 /** The options with defaults applied. */
@@ -59,9 +71,13 @@ export interface ResolvedScriptedEngineOptions {
   readonly cancelDelivery: CancelDelivery;
   readonly maxWriteBytes: number;
   readonly now: NowPolicy;
+  readonly maxFileBytes: number;
+  readonly callHistory: number;
 }
 
 const POLICIES: readonly unknown[] = ['sync', 'async', 'manual'];
+/** The default of `callHistory`. */
+const DEFAULT_CALL_HISTORY = 10_000;
 const DELIVERIES: readonly unknown[] = ['sync', 'deferred'];
 
 /**
@@ -83,6 +99,8 @@ export function resolveOptions(options: unknown): ResolvedScriptedEngineOptions 
     cancelDelivery = 'sync',
     maxWriteBytes,
     now = 'decline',
+    maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+    callHistory = DEFAULT_CALL_HISTORY,
   } = options as ScriptedEngineOptions;
   if (typeof completion !== 'function' && !POLICIES.includes(completion)) {
     throw new TypeError(
@@ -99,8 +117,19 @@ export function resolveOptions(options: unknown): ResolvedScriptedEngineOptions 
     throw new TypeError(`Expected \`cancelDelivery\` to be 'sync' or 'deferred', got ${describeValue(cancelDelivery)}`);
   }
   if (maxWriteBytes !== undefined) expectInteger('maxWriteBytes', maxWriteBytes, 1);
+  expectInteger('maxFileBytes', maxFileBytes, 0);
+  if (callHistory !== Infinity) expectInteger('callHistory', callHistory, 0);
   if (typeof now !== 'function' && now !== 'decline' && now !== 'complete') {
     throw new TypeError(`Expected \`now\` to be 'decline', 'complete' or a function, got ${describeValue(now)}`);
   }
-  return { completion, inject, cancelable, cancelDelivery, maxWriteBytes: maxWriteBytes ?? Infinity, now };
+  return {
+    completion,
+    inject,
+    cancelable,
+    cancelDelivery,
+    maxWriteBytes: maxWriteBytes ?? Infinity,
+    now,
+    maxFileBytes,
+    callHistory,
+  };
 }
