@@ -351,11 +351,16 @@ export class AsyncFileManager {
   /**
    * stat(2) by path.
    *
+   * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   */
+  stat(path: string, callback: FileCallback<FileStats>): AsyncOp<unknown>;
+  /**
+   * stat(2) by path.
+   *
    * @param options - optional (an object before the callback): `onSettledAfterCancel` (see
    *   {@link ManagerActionOptions}).
    * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
    */
-  stat(path: string, callback: FileCallback<FileStats>): AsyncOp<unknown>;
   stat(path: string, options: ManagerActionOptions, callback: FileCallback<FileStats>): AsyncOp<unknown>;
   stat(path: string, ...rest: [unknown, unknown?]): AsyncOp<unknown> {
     expectPath('path', path);
@@ -367,12 +372,18 @@ export class AsyncFileManager {
   /**
    * unlink(2).
    *
+   * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   * @remarks Canceled while executing, the system call may still take effect (it cannot be undone).
+   */
+  unlink(path: string, callback: FileCallback<void>): AsyncOp<unknown>;
+  /**
+   * unlink(2).
+   *
    * @param options - optional (an object before the callback): `onSettledAfterCancel` tells, after a cancel, whether
    *   the name was removed after all (see {@link ManagerActionOptions}).
    * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
    * @remarks Canceled while executing, the system call may still take effect (it cannot be undone).
    */
-  unlink(path: string, callback: FileCallback<void>): AsyncOp<unknown>;
   unlink(path: string, options: ManagerActionOptions, callback: FileCallback<void>): AsyncOp<unknown>;
   unlink(path: string, ...rest: [unknown, unknown?]): AsyncOp<unknown> {
     expectPath('path', path);
@@ -384,12 +395,18 @@ export class AsyncFileManager {
   /**
    * rename(2): atomically replaces `to` if it exists.
    *
+   * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   * @remarks Canceled while executing, the system call may still take effect (it cannot be undone).
+   */
+  rename(from: string, to: string, callback: FileCallback<void>): AsyncOp<unknown>;
+  /**
+   * rename(2): atomically replaces `to` if it exists.
+   *
    * @param options - optional (an object before the callback): `onSettledAfterCancel` tells, after a cancel, whether
    *   the rename happened after all (see {@link ManagerActionOptions}).
    * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
    * @remarks Canceled while executing, the system call may still take effect (it cannot be undone).
    */
-  rename(from: string, to: string, callback: FileCallback<void>): AsyncOp<unknown>;
   rename(from: string, to: string, options: ManagerActionOptions, callback: FileCallback<void>): AsyncOp<unknown>;
   rename(from: string, to: string, ...rest: [unknown, unknown?]): AsyncOp<unknown> {
     expectPath('from', from);
@@ -400,6 +417,21 @@ export class AsyncFileManager {
     return this.scheduler.enqueue(action);
   }
 
+  /**
+   * Creates `path` (it must not exist), writes all of `data` and closes it, as ONE action in one slot. On io_uring the
+   * three steps go to the kernel as one linked chain on a direct descriptor, in one submission.
+   *
+   * @param callback - receives the bytes written (`data.length`), or the error: EEXIST (the existing file is left
+   *   alone), ENOENT (no such directory), EACCES, ENOSPC, EFBIG...
+   * @throws TypeError for a bad path, options or callback, data that is not a Uint8Array or is detached, or an engine
+   *   without writeNewFile (the scripted engine, node-fs and io_uring have it); RangeError for data over 2^31 - 1
+   *   bytes; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   * @remarks All or nothing: on success the file exists with every byte; on a failure no file is left behind. Canceled
+   *   before it started, nothing happens; canceled while executing, there is no callback and a file it created is
+   *   removed again. The file gets mode 0o666 less the umask. Data detached before the action starts fails it with a
+   *   FileActionError `ERR_FILE_BUFFER_DETACHED` (no file is created).
+   */
+  writeNewFile(path: string, data: Uint8Array, callback: FileCallback<number>): AsyncOp<unknown>;
   /**
    * Creates `path` (it must not exist), writes all of `data` and closes it, as ONE action in one slot. On io_uring the
    * three steps go to the kernel as one linked chain on a direct descriptor, in one submission.
@@ -416,7 +448,6 @@ export class AsyncFileManager {
    *   removed again. The file gets mode 0o666 less the umask. Data detached before the action starts fails it with a
    *   FileActionError `ERR_FILE_BUFFER_DETACHED` (no file is created).
    */
-  writeNewFile(path: string, data: Uint8Array, callback: FileCallback<number>): AsyncOp<unknown>;
   writeNewFile(
     path: string,
     data: Uint8Array,

@@ -62,7 +62,7 @@ export class LowLevelTestSettings {
    * @returns this, for chaining.
    * @throws TypeError for an outcome that is not an object, a field of the wrong type, a `sync` outcome without a
    *   result, or a `canceled` result (only cancel reports that); RangeError for a `delayMs` that is not an integer from
-   *   0 to 2^31 - 1, or more than {@link MAX_QUEUED_OUTCOMES} outcomes queued. Nothing is appended then.
+   *   0 to 2^31 - 1, or more than `MAX_QUEUED_OUTCOMES` (1,000,000) outcomes queued. Nothing is appended then.
    */
   push(...outcomes: ScriptedOutcome[]): this {
     return this.#append(outcomes);
@@ -103,11 +103,11 @@ export class LowLevelTestSettings {
   /**
    * The next `times` calls report `error-can-retry` (asynchronously, after `completionDelayMs`).
    *
-   * @param times - an integer from 0 to {@link MAX_QUEUED_OUTCOMES}.
+   * @param times - an integer from 0 to `MAX_QUEUED_OUTCOMES` (1,000,000).
    * @param error - the error to report; default an EAGAIN error.
    * @returns this.
    * @throws TypeError / RangeError for a bad `times` (Infinity included), or one that would queue more than
-   *   {@link MAX_QUEUED_OUTCOMES} outcomes.
+   *   `MAX_QUEUED_OUTCOMES` (1,000,000) outcomes.
    */
   reportRetryable(times: number, error: unknown = retryableError()): this {
     if (!Number.isSafeInteger(times) || times < 0 || times > MAX_QUEUED_OUTCOMES) {

@@ -1,7 +1,7 @@
 import { AsyncOp } from '../async-op.js';
 import { CanceledError } from '../canceled-error.js';
 import { describeValue } from '../describe-value.js';
-import { DoorbellWatcher, type WatchedSlot } from './internal/doorbell-watcher.js';
+import { DoorbellWatcher } from './internal/doorbell-watcher.js';
 import { decodeReason } from './internal/reason-codec.js';
 import { readReasonBytes } from './internal/reason-bytes.js';
 import { MAGIC_AT, reasonLengthAt, reasonOffset, wordAt } from './internal/slot-layout.js';
@@ -43,7 +43,7 @@ export const SLOT_RELEASED_KIND = 'cancel-slot-released';
  * the owner (once the owner has the report, it may give the slot to another operation). Take `op.ref()` to keep the
  * op longer.
  */
-export class SharedCancelFollower implements WatchedSlot {
+export class SharedCancelFollower {
   private static following = 0;
 
   /** The slot. */
