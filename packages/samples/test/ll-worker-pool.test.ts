@@ -159,9 +159,9 @@ describe('WorkerPoolModule (real worker threads)', () => {
     const bad: [unknown, string][] = [
       [null, 'Expected `request` to be an object, got `null`'],
       [{ kind: 'hash-disk' }, 'got `"hash-disk"`'],
-      [{ kind: 'hash-file', path: '' }, 'non-empty path string, got `""`'],
+      [{ kind: 'hash-file', path: '' }, 'non-empty path string without NUL bytes, got `""`'],
       [{ kind: 'hash-file', path: 'a\u0000b' }, 'non-empty path string'],
-      [{ kind: 'hash-file', path: 'a', rounds: 0 }, 'request.rounds` to be an integer in [1, 1000000], got `0`'],
+      [{ kind: 'hash-file', path: 'a', rounds: 0 }, 'request.rounds` to be an integer from 1 to 1000000, got `0`'],
       [{ kind: 'hash-file', path: 'a', rounds: Number.NaN }, 'got `NaN`'],
       [{ kind: 'hash-file', path: 'a', chunkSize: 2 ** 31 }, `got \`${2 ** 31}\``],
       [{ kind: 'hash-file', path: 'a', pauseMs: -1 }, 'got `-1`'],
@@ -175,7 +175,7 @@ describe('WorkerPoolModule (real worker threads)', () => {
     const view = new Uint8Array(detached);
     structuredClone(detached, { transfer: [detached] });
     expect(() => pool.start({ kind: 'hash-bytes', data: view }, () => undefined)).to.throw(
-      'a Uint8Array of a detached buffer',
+      'a Uint8Array that is not detached, got a detached Uint8Array',
     );
     expect(() => pool.start({ kind: 'hash-bytes', data: new Uint8Array(1) }, 'cb' as never)).to.throw(TypeError);
     expect(pool.pendingCount).to.equal(0);

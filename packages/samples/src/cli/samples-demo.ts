@@ -2,16 +2,14 @@ import { LeakTracker, type AsyncOp } from 'async-op';
 import { AsyncFileManager } from 'async-op-file';
 import fs from 'node:fs';
 import path from 'node:path';
+import { LowLevelTestSettings, type CancellableModule, type FileJobRequest, type Result } from 'async-op-module-kit';
 import { FakeCancelFileModule } from '../ll-fake-cancel.js';
-import { LowLevelTestSettings } from '../ll-test-settings.js';
 import { RealCancelFileModule } from '../ll-real-cancel.js';
 import { AtomicSaveModule, type AtomicSaveRequest } from '../ml-chain.js';
 import { PassThroughModule } from '../ml-pass-through.js';
 import { RetryModule } from '../ml-retries.js';
 import { HighLevelModule } from '../hl.js';
 import { CancelAllModule } from '../hl-cancel-all.js';
-import type { FileJobRequest } from '../file-job-request.js';
-import type { CancellableModule, Result } from '../module-types.js';
 import { describeLeaks, isClean, leakReport, type LeakReport } from './leak-report.js';
 import { Timeline } from './timeline.js';
 

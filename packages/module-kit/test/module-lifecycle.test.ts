@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
-import { ModuleLifecycle } from '../../src/internal/module-lifecycle.js';
-import { ModuleClosedError, ModuleStateError, SampleErrorCode } from '../../src/module-errors.js';
+import { ModuleLifecycle } from '../src/module-lifecycle.js';
+import { ModuleClosedError, ModuleErrorCode, ModuleStateError } from '../src/module-errors.js';
 
 describe('ModuleLifecycle', () => {
   it('should go created -> open -> closed -> open -> closed -> destroyed', async () => {
@@ -22,7 +22,7 @@ describe('ModuleLifecycle', () => {
     const lifecycle = new ModuleLifecycle('m');
     expect(() => lifecycle.admit())
       .to.throw(ModuleClosedError, /created/)
-      .with.property('code', SampleErrorCode.MODULE_CLOSED);
+      .with.property('code', ModuleErrorCode.MODULE_CLOSED);
     lifecycle.open();
     expect(() => lifecycle.admit()).to.not.throw();
   });
@@ -32,7 +32,7 @@ describe('ModuleLifecycle', () => {
     lifecycle.open();
     expect(() => lifecycle.open())
       .to.throw(ModuleStateError)
-      .with.property('code', SampleErrorCode.MODULE_STATE);
+      .with.property('code', ModuleErrorCode.MODULE_STATE);
     expect(() => lifecycle.destroy()).to.throw(ModuleStateError, /close/);
     await lifecycle.close();
     lifecycle.destroy();

@@ -1,39 +1,13 @@
 import path from 'node:path';
-import type { AsyncOp } from 'async-op';
-import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-op-file';
-import { DEFAULT_CHUNK_SIZE, isRetryableError, type FileJobRequest, type FileJobValue } from '../file-job-request.js';
-import { DataDetachedError } from '../module-errors.js';
+import { describeValue, type AsyncOp } from 'async-op';
+import { AsyncFileManager, type AsyncFileHandle, type EngineError } from 'async-op-file';
+import { ModuleStateError } from '../module-errors.js';
+import { expectCallback } from '../option-validators.js';
 import type { Result } from '../module-types.js';
-import { readFileJobRequest } from './read-file-job-request.js';
-
-/** Receives a job's end, exactly once. */
-export type JobEnd = (result: Result<FileJobValue>) => void;
-
-/**
- * What both LL modules drive: one job, started once, which calls its JobEnd exactly once.
- *
- * @remarks
- * abort() is real cancel: the work is stopped (the pending file action canceled, no further chunk) and the job ends
- * `canceled` once it stopped. Fake cancel calls withdraw() then abandon(): withdraw() makes the job start nothing more
- * and cancels its first action if that one has not reported yet (queued, it never runs; an executing open is undone
- * by the manager), without ending the job; abandon() lets the action in flight finish, then the job closes its file,
- * removes a name it created, drops its buffers and ends `canceled` (the module ignores that result: it reported
- * canceled already). Each is a no-op once the job's outcome is decided ({@link Job.isOutcomeDecided}).
- */
-export interface Job {
-  /**
-   * Whether a cancel can no longer change the result: the job's work is done (for `write-file`: the name exists) and
-   * only its file's close is left, or the job failed or ended. Fake cancel then reports nothing at once: the result
-   * comes when the job ends, as with real cancel.
-   */
-  readonly isOutcomeDecided: boolean;
-  start(): void;
-  abort(reason: unknown): void;
-  /** From now on nothing of the job starts; never ends the job (synchronous, before fake cancel's callback). */
-  withdraw(reason: unknown): void;
-  /** After withdraw(): clean up once the action in flight finished, then end; may end at once. */
-  abandon(reason: unknown): void;
-}
+import { isRetryableError } from '../retryable-error.js';
+import { DataDetachedError } from './data-detached-error.js';
+import { DEFAULT_CHUNK_SIZE, parseFileJobRequest, type FileJobRequest, type FileJobValue } from './file-job-request.js';
+import type { Job, JobEnd } from './job.js';
 
 function errorResult(error: unknown): Result<FileJobValue> {
   return { status: isRetryableError(error) ? 'error-can-retry' : 'error', error };
@@ -48,6 +22,15 @@ function okResult(value: FileJobValue, closeError: EngineError | null): Result<F
  * A real file job over an AsyncFileManager: `write-file`, `sync-file` and `read-file` run as a chain of actions on
  * one AsyncFileHandle (each enqueued from the previous callback, so they keep their worker slot); `rename` and
  * `unlink` are one manager action.
+ *
+ * @remarks
+ * Ends exactly once ({@link JobEnd}): `ok` with a {@link FileJobValue}; `error-can-retry` for a transient error
+ * ({@link isRetryableError}); `error`; `canceled` after abort() (once the pending action is canceled or undone and the
+ * file closed) or after abandon() (once the action in flight finished and the cleanup is done). `write-file` writes
+ * into an anonymous file and links it into place last, so until then a cancel or a failure leaves no name behind; once
+ * the link exists the outcome is decided and a cancel changes nothing. A `rename` or `unlink` already executing is one
+ * system call that cannot be stopped: abort() then ends `canceled` at once, and the call may still take effect. The
+ * job holds the references of its pending actions and releases each once; it holds no reference of its module's op.
  */
 export class FileJob implements Job {
   private handle: AsyncFileHandle | null = null;
@@ -56,6 +39,7 @@ export class FileJob implements Job {
   private chunks: Buffer[] = [];
   /** write-file: the name the hard link created, once it exists. */
   private createdPath: string | undefined = undefined;
+  private hasStarted = false;
   private isDecided = false;
   private hasEnded = false;
   private isAbandoned = false;
@@ -66,21 +50,41 @@ export class FileJob implements Job {
   /** write-file: the data's length at start(); a different length later means it was detached (or shrunk). */
   private dataLength = 0;
 
-  /** @param request - checked (by the module) but read again, once, by start(). */
+  /**
+   * Creates the job; nothing starts before start().
+   *
+   * @param manager - the file manager that runs the actions (not owned).
+   * @param request - the request; checked and copied now (each field read once): the job works on values that
+   *   cannot change under it. `data` is not copied: keep it attached and unchanged until the end.
+   * @param onEnd - receives the end, exactly once, if start() returned.
+   * @throws TypeError/RangeError for a bad manager, request or onEnd, naming the value received.
+   */
   constructor(
     private readonly manager: AsyncFileManager,
     private request: FileJobRequest,
     private readonly onEnd: JobEnd,
-  ) {}
+  ) {
+    if (!(manager instanceof AsyncFileManager)) {
+      throw new TypeError(`Expected \`manager\` to be an AsyncFileManager, got ${describeValue(manager)}`);
+    }
+    this.request = parseFileJobRequest(request);
+    expectCallback(onEnd);
+  }
 
+  /** Whether a cancel can no longer change the result (see {@link Job.isOutcomeDecided}). */
   get isOutcomeDecided(): boolean {
     return this.isDecided;
   }
 
-  /** Enqueues the first action; may end the job before it returns (a synchronous engine). @throws what it throws. */
+  /**
+   * Enqueues the first action; may end the job before it returns (a synchronous engine).
+   *
+   * @throws ModuleStateError on a second call; what the first enqueue throws (then nothing started, no end comes).
+   */
   start(): void {
-    // a copy, each field read once: the job works on values that cannot change under it
-    const request = (this.request = readFileJobRequest(this.request));
+    if (this.hasStarted) throw new ModuleStateError('A FileJob starts once: start() was called again');
+    this.hasStarted = true;
+    const request = this.request;
     if (request.kind === 'write-file') this.dataLength = request.data.byteLength;
     // set BEFORE the enqueue: a synchronous engine reports inside it
     this.isFirstActionPending = true;
@@ -118,6 +122,7 @@ export class FileJob implements Job {
     }
   }
 
+  /** Real cancel (see {@link Job.abort}). @param reason - reported as the `canceled` result's error. */
   abort(reason: unknown): void {
     if (this.isDecided) return;
     this.isDecided = true;
@@ -137,6 +142,7 @@ export class FileJob implements Job {
     this.closeThenEnd({ status: 'canceled', error: reason });
   }
 
+  /** Fake cancel, first half (see {@link Job.withdraw}). @param reason - kept for the `canceled` end. */
   withdraw(reason: unknown): void {
     if (this.isDecided) return;
     this.isAbandoned = true;
@@ -149,6 +155,7 @@ export class FileJob implements Job {
     else this.handle?.abort();
   }
 
+  /** Fake cancel, second half (see {@link Job.abandon}). @param reason - kept for the `canceled` end. */
   abandon(reason: unknown): void {
     if (this.isDecided) return;
     this.isAbandoned = true;

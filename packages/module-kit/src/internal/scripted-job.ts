@@ -1,7 +1,7 @@
-import type { FileJobValue } from '../file-job-request.js';
-import type { ScriptedOutcome } from '../ll-test-settings.js';
+import type { FileJobValue } from '../file-jobs/file-job-request.js';
+import type { Job, JobEnd } from '../file-jobs/job.js';
+import type { ScriptedOutcome } from '../file-jobs/low-level-test-settings.js';
 import type { Result } from '../module-types.js';
-import type { Job, JobEnd } from './file-job.js';
 
 /**
  * A job that follows a {@link ScriptedOutcome}: reports a fixed result (at once, or after a delay), hangs, or runs

@@ -1,11 +1,18 @@
 import type { AsyncOp } from 'async-op';
 
-/** How an operation ended. `error-can-retry` comes only from LL modules; ML and HL modules map it. */
+/**
+ * How an operation ended.
+ *
+ * @remarks `error-can-retry` is a transient failure (EAGAIN, EBUSY, EMFILE, ...) that the same call may not meet
+ *   again. Only low-level modules report it; a module above maps it to `error` unless it retries
+ *   ({@link mapRetryableToError}).
+ */
 export type ResultStatus = 'ok' | 'canceled' | 'error-can-retry' | 'error';
 
 /**
- * What a start function's callback receives: the status, and the value (ok) or the error (anything else).
+ * What a start function's callback receives: the status, and the value (`ok`) or the error (anything else).
  *
+ * @typeParam V - the value of an `ok` result.
  * @remarks
  * Every member declares both `value` and `error`, so generic code (a conformance matrix) can read either without
  * narrowing; narrowing on `status` gives the precise type. For `canceled`, `error` is the cancel reason (a
@@ -15,15 +22,25 @@ export type Result<V> =
   | { readonly status: 'ok'; readonly value: V; readonly error?: undefined }
   | { readonly status: 'canceled' | 'error-can-retry' | 'error'; readonly value?: undefined; readonly error: unknown };
 
-/** The callback of a start function: called exactly once per successful start, never for a start that threw. */
+/**
+ * The callback of a start function.
+ *
+ * @typeParam V - the value of an `ok` result.
+ * @remarks Called exactly once per start that returned, never for a start that threw: maybe before start returns,
+ *   maybe inside cancel(), maybe inside close(). It may re-enter anything (cancel, start, close its own module).
+ */
 export type StartCallback<V> = (result: Result<V>) => void;
 
-/** Where a module stands: `created` -> `open` -> `closing` -> `closed` (-> `open` again) -> `destroyed`. */
+/**
+ * Where a module stands: `created` -> `open` -> `closing` -> `closed` (-> `open` again) -> `destroyed`.
+ *
+ * @remarks `closing` lasts from close() until the last pending operation has called back.
+ */
 export type ModuleState = 'created' | 'open' | 'closing' | 'closed' | 'destroyed';
 
 /**
- * The one shape every sample module has (LL, ML and HL), so any ML/HL module can sit on any LL module and a test
- * matrix can drive every stack the same way.
+ * The one shape every cancellable module has, so any module can sit on any module beneath it that has the same request
+ * and value types, and a test can drive every stack the same way.
  *
  * @typeParam Request - what start() takes.
  * @typeParam Value - what an `ok` result carries.
@@ -35,10 +52,10 @@ export type ModuleState = 'created' | 'open' | 'closing' | 'closed' | 'destroyed
  * start(): returns the caller's AsyncOp reference (cancel with it; release it exactly once) and then calls the
  * callback exactly once: possibly before start() returns, possibly inside cancel(), possibly inside close(). If it
  * throws instead (a bad request, the module not open, the lower module refusing), the callback is never called and
- * nothing is left behind.
+ * nothing is left behind. See docs/reference/contract.md, 'Cancellable modules'.
  */
 export interface CancellableModule<Request, Value> {
-  /** A short name for traces and test titles: `ll-real-cancel`, `ml-chain`, ... */
+  /** A short name for traces, errors and test titles: `ll-real-cancel`, `ml-chain`, ... */
   readonly name: string;
   /** The lifecycle state. */
   readonly state: ModuleState;
@@ -57,7 +74,7 @@ export interface CancellableModule<Request, Value> {
    * @param callback - called exactly once with the result, unless start() throws.
    * @returns the caller's reference to the operation.
    * @throws TypeError/RangeError for a bad request or callback; ModuleClosedError (`ERR_MODULE_CLOSED`) unless the
-   *   module is open; whatever the lower module's start() throws.
+   *   module is open; whatever the lower start() throws.
    */
   start(request: Request, callback: StartCallback<Value>): AsyncOp<unknown>;
   /**
