@@ -57,7 +57,10 @@ describe('ModuleLifecycle', () => {
     await Promise.all([first, second]);
     expect(order).to.deep.equal(['first', 'second']);
     expect(lifecycle.state).to.equal('closed');
-    expect(() => lifecycle.end()).to.throw(/more operations than it began/);
+    expect(() => lifecycle.end())
+      .to.throw(ModuleStateError, /more operations than it began/)
+      .with.property('code', 'ERR_MODULE_STATE');
+    expect(lifecycle.pendingCount).to.equal(0);
   });
 
   it('should refuse open while closing, and wait in a close() after a reopen only for operations begun since', async () => {
@@ -80,5 +83,25 @@ describe('ModuleLifecycle', () => {
     lifecycle.end();
     await second;
     expect(order).to.deep.equal(['first: 1 pending', 'second: 0 pending']);
+  });
+
+  it('should refuse a name that is not a string, naming the value', () => {
+    for (const name of [undefined, null, 7, {}, Symbol('m')]) {
+      expect(() => new ModuleLifecycle(name as never)).to.throw(TypeError, 'Expected `name` to be a string');
+    }
+  });
+
+  it('should resolve close() only after the callback that ends the last operation returned', async () => {
+    const lifecycle = new ModuleLifecycle('m');
+    lifecycle.open();
+    lifecycle.begin();
+    const order: string[] = [];
+    // a callback that closes its own module, then ends (as a module's delivery does in its finally)
+    const closed = lifecycle.close().then(() => order.push('close resolved'));
+    order.push('callback returns');
+    lifecycle.end();
+    order.push('end returned');
+    await closed;
+    expect(order).to.deep.equal(['callback returns', 'end returned', 'close resolved']);
   });
 });
