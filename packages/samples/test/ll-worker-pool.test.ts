@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CrossThreadExitError } from 'async-op';
 import { expect } from 'chai';
 import { after, afterEach, before, describe, it } from 'mocha';
-import { ModuleClosedError, WorkerPoolModule, type HashRequest } from '../src/index.js';
+import { ModuleClosedError, WorkerPoolModule, type HashRequest, sampleLabel } from '../src/index.js';
 import { createTestPool, PoolTraceLog, startTask, workerStats } from './support/pool.js';
 
 /** The digest runHashTask computes: each chunk hashed `rounds` times, the results hashed together. */
@@ -20,7 +20,7 @@ function expectedDigest(data: Buffer, chunkSize: number, rounds: number): string
   return total.digest('hex');
 }
 
-describe('WorkerPoolModule (real worker threads)', () => {
+describe(`${sampleLabel('ll-worker-pool')} on real worker threads`, () => {
   // one pool of two threads for the suite (a thread takes ~100 ms to start); each test leaves it as it found it
   const log = new PoolTraceLog();
   let pool: WorkerPoolModule;
@@ -182,7 +182,7 @@ describe('WorkerPoolModule (real worker threads)', () => {
   });
 });
 
-describe('WorkerPoolModule lifecycle and crashes (real worker threads)', () => {
+describe(`${sampleLabel('ll-worker-pool')} lifecycle and crashes on real worker threads`, () => {
   it('should reject bad options, starts before open, and destroy while open', async () => {
     expect(() => new WorkerPoolModule({ workers: 0 })).to.throw(RangeError, 'got `0` (number)');
     expect(() => new WorkerPoolModule({ workers: 65 })).to.throw(RangeError);
