@@ -73,6 +73,7 @@ async function raceOnce(
   const cancel = (): void => {
     if (started.op?.cancel('race cancel') === true) callsAtCancel = engine.calls.length;
   };
+  // #region strategies
   const engine: ScriptedEngine = new ScriptedEngine({
     completion: (call: ScriptedCall) => {
       void s.schedule(Promise.resolve(call.label)).then(() => {
@@ -92,6 +93,7 @@ async function raceOnce(
   const results: Result<number>[] = [];
   const op = (started.op = start(manager, { from: SOURCE, to: TARGET }, (result) => results.push(result)));
   if (strategy.kind === 'scheduled') void s.schedule(Promise.resolve('cancel')).then(cancel);
+  // #endregion
   // the body's awaits resume in microtasks between the scheduled completions: wait until both are done
   while (results.length === 0 && s.count() > 0) await s.waitIdle();
   await new Promise((resolve) => setImmediate(resolve));
