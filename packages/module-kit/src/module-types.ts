@@ -19,8 +19,22 @@ export type ResultStatus = 'ok' | 'canceled' | 'error-can-retry' | 'error';
  * CanceledError when cancel() was given none).
  */
 export type Result<V> =
-  | { readonly status: 'ok'; readonly value: V; readonly error?: undefined }
-  | { readonly status: 'canceled' | 'error-can-retry' | 'error'; readonly value?: undefined; readonly error: unknown };
+  | {
+      /** The operation did its work. */
+      readonly status: 'ok';
+      /** What it produced. */
+      readonly value: V;
+      /** Absent on `ok`. */
+      readonly error?: undefined;
+    }
+  | {
+      /** How it ended short: canceled, failed for a transient reason (low-level modules only), or failed. */
+      readonly status: 'canceled' | 'error-can-retry' | 'error';
+      /** Absent unless `ok`. */
+      readonly value?: undefined;
+      /** The cancel reason (`canceled`), or the error. */
+      readonly error: unknown;
+    };
 
 /**
  * The callback of a start function.

@@ -73,7 +73,10 @@ export function expectInteger(name: string, value: unknown, min: number, max: nu
  * @remarks Reads `options.lower` once. It cannot tell whether the lower module's request and value types match this
  *   module's: TypeScript checks that at compile time.
  */
-export function expectLowerModule(options: unknown): asserts options is { lower: CancellableModule<unknown, unknown> } {
+export function expectLowerModule(options: unknown): asserts options is {
+  /** The module beneath. */
+  lower: CancellableModule<unknown, unknown>;
+} {
   const lower = expectObject('options', options)['lower'];
   const module = lower as { start?: unknown; close?: unknown } | null;
   if (

@@ -14,11 +14,44 @@ import { expectBytes, expectChunkSize, expectPath } from '../request-validators.
  * - `read-file`: reads all of `path` in chunks of `chunkSize` bytes.
  */
 export type FileJobRequest =
-  | { readonly kind: 'write-file'; readonly path: string; readonly data: Uint8Array; readonly chunkSize?: number }
-  | { readonly kind: 'sync-file'; readonly path: string }
-  | { readonly kind: 'rename'; readonly from: string; readonly to: string }
-  | { readonly kind: 'unlink'; readonly path: string }
-  | { readonly kind: 'read-file'; readonly path: string; readonly chunkSize?: number };
+  | {
+      /** Create a new file with `data`. */
+      readonly kind: 'write-file';
+      /** The new file's name (it must not exist). */
+      readonly path: string;
+      /** What to write: the caller's, kept attached and unchanged until the callback. */
+      readonly data: Uint8Array;
+      /** Bytes per write; default {@link DEFAULT_CHUNK_SIZE}. */
+      readonly chunkSize?: number;
+    }
+  | {
+      /** Open the file and flush it to storage. */
+      readonly kind: 'sync-file';
+      /** The file to flush. */
+      readonly path: string;
+    }
+  | {
+      /** Rename `from` to `to`. */
+      readonly kind: 'rename';
+      /** The name to rename. */
+      readonly from: string;
+      /** The new name, replaced if it exists. */
+      readonly to: string;
+    }
+  | {
+      /** Remove a name. */
+      readonly kind: 'unlink';
+      /** The name to remove. */
+      readonly path: string;
+    }
+  | {
+      /** Read the whole file. */
+      readonly kind: 'read-file';
+      /** The file to read. */
+      readonly path: string;
+      /** Bytes per read; default {@link DEFAULT_CHUNK_SIZE}. */
+      readonly chunkSize?: number;
+    };
 
 /**
  * What a finished file job reports: `bytes` written or read (0 for the others), for `read-file` the `data`, and the
@@ -31,8 +64,11 @@ export type FileJobRequest =
  * alike. The key is absent when the close succeeded.
  */
 export interface FileJobValue {
+  /** Bytes written (`write-file`) or read (`read-file`); 0 for the others. */
   readonly bytes: number;
+  /** `read-file`: the bytes read. */
   readonly data?: Buffer;
+  /** The error of the file's final close, after the work was done; absent when the close succeeded. */
   readonly closeError?: unknown;
 }
 

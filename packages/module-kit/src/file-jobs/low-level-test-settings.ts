@@ -12,9 +12,13 @@ import type { FileJobValue } from './file-job-request.js';
  * - `{ hang: true }`: never completes unless canceled.
  */
 export interface ScriptedOutcome {
+  /** Report `result` inside start(), before it returns (needs `result`). */
   readonly sync?: boolean;
+  /** The result to report instead of running the real job (never `canceled`: only cancel reports that). */
   readonly result?: Result<FileJobValue>;
+  /** The delay before the result, or before the real job when there is no result; 0 to 2^31-1 ms. */
   readonly delayMs?: number;
+  /** Never complete unless canceled. */
   readonly hang?: boolean;
 }
 
@@ -85,6 +89,11 @@ export class LowLevelTestSettings {
     return this.#completionDelayMs;
   }
 
+  /**
+   * Sets the delay of outcomes without `sync` or `delayMs`.
+   *
+   * @param value - an integer from 0 to 2^31-1.
+   */
   set completionDelayMs(value: number) {
     this.#completionDelayMs = expectInteger('completionDelayMs', value, 0, MAX_TIMER_DELAY_MS);
   }
