@@ -177,14 +177,15 @@ describe('startTask()', () => {
       async () => 'v',
       () => {
         closed = lifecycle.close().then(() => order.push('closed'));
-        order.push('callback returns');
+        // still counted in while its callback runs: close() waits for it
+        order.push(`callback returns: ${lifecycle.state}, ${lifecycle.pendingCount} pending`);
       },
       { lifecycle },
     );
     expect(lifecycle.pendingCount).to.equal(1);
     await settle();
     await closed;
-    expect(order).to.deep.equal(['callback returns', 'closed']);
+    expect(order).to.deep.equal(['callback returns: closing, 1 pending', 'closed']);
     expect(lifecycle.pendingCount).to.equal(0);
     op.release();
   });
