@@ -47,6 +47,7 @@ export function expectPath(name: string, value: unknown): string {
  * @param value - the value received.
  * @returns the value (undefined stays undefined: the caller picks its default).
  * @throws TypeError naming the value when it is not a number; RangeError when it is not an integer in range.
+ * @remarks Synchronous. 2^31-1 is the most one read or write of Node's fs takes; a larger chunk would be cut short.
  */
 export function expectChunkSize(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -65,6 +66,8 @@ export function expectChunkSize(name: string, value: unknown): number | undefine
  * @param value - the value received.
  * @returns the array (not a copy: the caller keeps it attached and unchanged until the operation calls back).
  * @throws TypeError naming the value received; a detached array is named as such, since it would read as empty.
+ * @remarks Synchronous. The check holds at this moment only: data detached later (transferred to a worker) is the
+ *   job's to notice, before each chunk (a `write-file` job ends with DataDetachedError).
  */
 export function expectBytes(name: string, value: unknown): Uint8Array {
   if (!(value instanceof Uint8Array)) {

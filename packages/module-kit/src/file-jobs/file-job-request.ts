@@ -84,6 +84,8 @@ export const DEFAULT_CHUNK_SIZE = 65_536;
  *   the caller's, and must stay attached and unchanged until the callback.
  * @throws TypeError or RangeError naming the field and the value received: paths must be non-empty strings without
  *   NUL bytes, `data` a Uint8Array that is not detached, `chunkSize` an integer from 1 to 2^31-1.
+ * @remarks Synchronous; fields of other kinds are left out of the copy. A start function calls it first, so that a
+ *   bad request throws before anything is created.
  */
 export function parseFileJobRequest(request: unknown): FileJobRequest {
   if (typeof request !== 'object' || request === null) {
