@@ -37,7 +37,7 @@ export class ModuleClosedError extends Error {
 
 /**
  * Thrown by a lifecycle call made in a state that does not allow it (open() twice, destroy() while open, anything
- * after destroy()), and by {@link ModuleLifecycle.end} called more often than begin().
+ * after destroy()), and by `ModuleLifecycle.end()` called more often than begin().
  *
  * @remarks It is thrown synchronously and changes nothing: the module stays in the state it was in.
  */

@@ -5,7 +5,7 @@ import type { AsyncOp } from 'async-op';
  *
  * @remarks `error-can-retry` is a transient failure (EAGAIN, EBUSY, EMFILE, ...) that the same call may not meet
  *   again. Only low-level modules report it; a module above maps it to `error` unless it retries
- *   ({@link mapRetryableToError}).
+ *   (`mapRetryableToError`).
  */
 export type ResultStatus = 'ok' | 'canceled' | 'error-can-retry' | 'error';
 

@@ -2,7 +2,7 @@ import { describeValue } from 'async-op';
 import { expectBytes, expectChunkSize, expectPath } from '../request-validators.js';
 
 /**
- * The request of a file job ({@link FileJob}), the one request type of the low-level file modules, so any module
+ * The request of a file job (`FileJob`), the one request type of the low-level file modules, so any module
  * above can sit on any of them.
  *
  * - `write-file`: creates a NEW file at `path` with `data` (an anonymous file in the same directory, written in
