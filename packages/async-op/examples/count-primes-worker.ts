@@ -1,4 +1,5 @@
 // Guide code: the worker's side of count-primes.ts.
+// #region worker
 import { parentPort } from 'node:worker_threads';
 import { CrossThreadServer } from 'async-op';
 
@@ -7,7 +8,6 @@ function isPrime(n: number): boolean {
   return n >= 2;
 }
 
-// #region worker
 CrossThreadServer.serve(parentPort as NonNullable<typeof parentPort>, (request, follower) => {
   const { limit } = request as { limit: number };
   let count = 0;

@@ -1,9 +1,9 @@
 // Guide code: a CPU loop moved to a worker thread, canceled through a cancel slot. The owner's side; the worker's is
 // count-primes-worker.ts. Compiled and run by test/cross-thread/examples.test.ts; shown in docs/concepts/.
+// #region owner
 import { Worker } from 'node:worker_threads';
 import { CancelSlotTable, CrossThreadChannel, runAsPromise } from 'async-op';
 
-// #region owner
 /** Counts the primes below `limit` on a worker thread; aborting `signal` stops the worker's loop, not the worker. */
 export async function countPrimes(limit: number, signal?: AbortSignal): Promise<number> {
   const worker = new Worker(new URL('./count-primes-worker.js', import.meta.url));

@@ -1,5 +1,6 @@
 // Tutorial code: a start function with a deadline on an injectable clock, and how to read a cancel reason.
-// Compiled and run by test/examples.test.ts; shown in docs/tutorials/07-deadlines-and-reasons.md.
+// Compiled and run by test/examples.test.ts; shown in docs/tutorials/08-deadlines-and-reasons.md.
+// #region start-delay
 import { AsyncOp, cancelKindOf, isCanceledError, isDeadlineError, type Clock, type NodeCallback } from 'async-op';
 
 interface DelayContext {
@@ -20,7 +21,6 @@ export interface DelayOptions {
   readonly parent?: AsyncOp<unknown> | undefined;
 }
 
-// #region start-delay
 /** Waits `ms` on `options.clock`, unless the deadline (its own or its parent's) or a cancel comes first. */
 export function startDelay(ms: number, options: DelayOptions, callback: NodeCallback<string>): AsyncOp<DelayContext> {
   const { clock, label, timeoutMs, parent } = options;

@@ -1,5 +1,5 @@
 import { describeValue } from 'async-op';
-import { DEFAULT_CHUNK_SIZE } from './file-job-request.js';
+import { DEFAULT_CHUNK_SIZE, expectBytes, expectChunkSize, expectInteger, expectPath } from 'async-op-module-kit';
 
 /**
  * The request of the worker-pool module: CPU work that runs on a worker thread.
@@ -31,26 +31,9 @@ export const MAX_ROUNDS = 1_000_000;
 /** The longest pause between chunks, in ms. */
 export const MAX_PAUSE_MS = 3_600_000;
 
-function expectIntegerIn(name: string, value: unknown, min: number, max: number): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`Expected \`${name}\` to be an integer in [${min}, ${max}], got ${describeValue(value)}`);
-  }
-}
-
-/** Whether `data` views a detached buffer (it cannot be posted): only an empty view can. */
-function isDetached(data: Uint8Array): boolean {
-  if (data.byteLength !== 0) return false;
-  try {
-    structuredClone(data.buffer);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-function describeDetached(value: unknown): string {
-  return value instanceof Uint8Array ? 'a Uint8Array of a detached buffer' : describeValue(value);
+/** An optional integer field: undefined, or an integer from `min` to `max`. @throws TypeError/RangeError naming it. */
+function expectOptionalInteger(name: string, value: unknown, min: number, max: number): void {
+  if (value !== undefined) expectInteger(name, value, min, max);
 }
 
 /**
@@ -64,21 +47,16 @@ export function validateHashRequest(request: unknown): asserts request is HashRe
     throw new TypeError(`Expected \`request\` to be an object, got ${describeValue(request)}`);
   }
   const r = request as Record<string, unknown>;
-  expectIntegerIn('request.rounds', r['rounds'], 1, MAX_ROUNDS);
+  expectOptionalInteger('request.rounds', r['rounds'], 1, MAX_ROUNDS);
   switch (r['kind']) {
     case 'hash-file': {
-      const path = r['path'];
-      if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
-        throw new TypeError(`Expected \`request.path\` to be a non-empty path string, got ${describeValue(path)}`);
-      }
-      expectIntegerIn('request.chunkSize', r['chunkSize'], 1, 0x7fffffff);
-      expectIntegerIn('request.pauseMs', r['pauseMs'], 0, MAX_PAUSE_MS);
+      expectPath('request.path', r['path']);
+      expectChunkSize('request.chunkSize', r['chunkSize']);
+      expectOptionalInteger('request.pauseMs', r['pauseMs'], 0, MAX_PAUSE_MS);
       return;
     }
     case 'hash-bytes':
-      if (!(r['data'] instanceof Uint8Array) || isDetached(r['data'])) {
-        throw new TypeError(`Expected \`request.data\` to be a Uint8Array, got ${describeDetached(r['data'])}`);
-      }
+      expectBytes('request.data', r['data']);
       return;
     default:
       throw new TypeError(

@@ -1,18 +1,21 @@
+// #region module
 import type { AsyncOp } from 'async-op';
-import { startForwarded, type ForwardContext } from './internal/forward.js';
-import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { TrackingList } from './internal/tracking-list.js';
-import { expectLowerModule } from './internal/validate-options.js';
-import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
+import {
+  CancellableModuleBase,
+  expectCallback,
+  expectLowerModule,
+  mapRetryableToError,
+  startForwarded,
+  TrackingList,
+  type CancellableModule,
+  type ForwardContext,
+  type StartCallback,
+} from 'async-op-module-kit';
 
 /** What {@link CancelAllModule} takes. */
 export interface CancelAllModuleOptions<Request, Value> {
   /** The module beneath (any ML module, or any module of the same shape). Not owned. */
   readonly lower: CancellableModule<Request, Value>;
-}
-
-function mapForUsers<V>(result: Result<V>): Result<V> {
-  return result.status === 'error-can-retry' ? { status: 'error', error: result.error } : result;
 }
 
 /**
@@ -23,27 +26,18 @@ function mapForUsers<V>(result: Result<V>): Result<V> {
  * the operation's completion (before its callback) or by a sweep of cancelAll() (after canceling through it),
  * whichever comes first. A sweep takes entries until the list is empty, so an operation started during the sweep
  * (from a callback that the sweep's cancel caused) is canceled by the same sweep. Every step of the list is O(1), so a
- * sweep of n operations takes time in proportion to n. Everything else is as for HL (internal/forward.ts).
+ * sweep of n operations takes time in proportion to n. Everything else is as for HL (the kit's startForwarded).
  */
-export class CancelAllModule<Request, Value> implements CancellableModule<Request, Value> {
-  readonly name = 'hl-cancel-all';
-  private readonly lifecycle = new ModuleLifecycle(this.name);
+export class CancelAllModule<Request, Value> extends CancellableModuleBase<Request, Value> {
   private readonly lower: CancellableModule<Request, Value>;
   /** The contexts of the pending operations; each holds one reference, released exactly once (completion or sweep). */
   private readonly tracked = new TrackingList<ForwardContext>();
 
   /** @throws TypeError if `options.lower` is not a module. */
   constructor(options: CancelAllModuleOptions<Request, Value>) {
+    super('hl-cancel-all');
     expectLowerModule(options);
     this.lower = options.lower;
-  }
-
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  get pendingCount(): number {
-    return this.lifecycle.pendingCount;
   }
 
   /** How many operations are tracked now (pending and not swept). */
@@ -51,11 +45,7 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
     return this.tracked.size;
   }
 
-  open(): void {
-    this.lifecycle.open();
-  }
-
-  /** See {@link CancellableModule.start}. */
+  /** See {@link CancellableModuleBase.start}. */
   // #region start
   start(request: Request, callback: StartCallback<Value>): AsyncOp<unknown> {
     // 1. check the callback and that the module is open: throwing here leaves nothing behind
@@ -66,7 +56,7 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
       lifecycle: this.lifecycle,
       request,
       callback,
-      mapResult: mapForUsers,
+      mapResult: mapRetryableToError,
       // 3. track a reference of its own BEFORE the lower start: a sweep from a synchronous callback must find it
       track: (op) => {
         this.tracked.append(op.context);
@@ -116,16 +106,15 @@ export class CancelAllModule<Request, Value> implements CancellableModule<Reques
    *
    * @remarks Callable from inside one of this module's callbacks.
    */
-  close(): Promise<void> {
+  // #region close
+  override close(): Promise<void> {
     // 1. refuse new starts FIRST, so the sweep cannot be outrun by callbacks starting more work
-    const closed = this.lifecycle.close();
+    const closed = super.close();
     // 2. cancel everything pending
     this.cancelAll();
     // 3. resolve once every callback ran
     return closed;
   }
-
-  destroy(): void {
-    this.lifecycle.destroy();
-  }
+  // #endregion
 }
+// #endregion

@@ -1,8 +1,14 @@
+// #region module
 import { runAsPromise, type AsyncOp } from 'async-op';
-import { startForwarded } from './internal/forward.js';
-import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { expectLowerModule } from './internal/validate-options.js';
-import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
+import {
+  CancellableModuleBase,
+  expectCallback,
+  expectLowerModule,
+  mapRetryableToError,
+  startForwarded,
+  type CancellableModule,
+  type StartCallback,
+} from 'async-op-module-kit';
 
 /** What {@link HighLevelModule} takes. */
 export interface HighLevelModuleOptions<Request, Value> {
@@ -10,47 +16,31 @@ export interface HighLevelModuleOptions<Request, Value> {
   readonly lower: CancellableModule<Request, Value>;
 }
 
-/** The HL mapping: a lower `error-can-retry` (an LL directly beneath) is an `error` for users. */
-function mapForUsers<V>(result: Result<V>): Result<V> {
-  return result.status === 'error-can-retry' ? { status: 'error', error: result.error } : result;
-}
-
 /**
- * HL module: the top-level operation handed to users, over any lower module; start() with a callback, or run() with
- * a Promise and `{ signal }`.
+ * HL module: the top-level operation handed to users, over any lower module; run() with a Promise and `{ signal }`,
+ * or start() with a callback.
  *
- * @remarks Same key steps as ML pass-through (internal/forward.ts); cancel passes through with its reason.
+ * @remarks Same key steps as ML pass-through (the module kit's startForwarded); cancel passes through with its
+ *   reason, and a lower `error-can-retry` (an LL directly beneath) is an `error` for users.
  */
-export class HighLevelModule<Request, Value> implements CancellableModule<Request, Value> {
-  readonly name = 'hl';
-  private readonly lifecycle = new ModuleLifecycle(this.name);
+export class HighLevelModule<Request, Value> extends CancellableModuleBase<Request, Value> {
   private readonly lower: CancellableModule<Request, Value>;
 
   /** @throws TypeError if `options.lower` is not a module. */
   constructor(options: HighLevelModuleOptions<Request, Value>) {
+    super('hl');
     expectLowerModule(options);
     this.lower = options.lower;
   }
 
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  get pendingCount(): number {
-    return this.lifecycle.pendingCount;
-  }
-
-  open(): void {
-    this.lifecycle.open();
-  }
-
-  /** See {@link CancellableModule.start}. */
+  /** See {@link CancellableModuleBase.start}. */
   start(request: Request, callback: StartCallback<Value>): AsyncOp<unknown> {
     // 1. check the callback and that the module is open: throwing here leaves nothing behind
     expectCallback(callback);
     this.lifecycle.admit();
-    // 2.-6. see startForwarded
-    return startForwarded({ lower: this.lower, lifecycle: this.lifecycle, request, callback, mapResult: mapForUsers });
+    // 2.-10. the kit's startForwarded
+    const lower = this.lower;
+    return startForwarded({ lower, lifecycle: this.lifecycle, request, callback, mapResult: mapRetryableToError });
   }
 
   /**
@@ -63,6 +53,7 @@ export class HighLevelModule<Request, Value> implements CancellableModule<Reques
    *   of an `error` result; for `canceled`, with `signal.reason` when the signal caused it, else the cancel reason; with
    *   `signal.reason` at once when the signal was aborted already (nothing starts then).
    */
+  // #region run
   run(request: Request, options: { readonly signal?: AbortSignal } = {}): Promise<Value> {
     // start() runs inside runAsPromise, which turns its throw into a rejection: catch it to throw it here, as start()
     // does, so that a bad request is refused the same way as bad options
@@ -82,12 +73,6 @@ export class HighLevelModule<Request, Value> implements CancellableModule<Reques
     promise.catch(() => undefined);
     throw refusal.error;
   }
-
-  close(): Promise<void> {
-    return this.lifecycle.close();
-  }
-
-  destroy(): void {
-    this.lifecycle.destroy();
-  }
+  // #endregion
 }
+// #endregion

@@ -2,21 +2,16 @@ export { AtomicSaveModule } from './ml-chain.js';
 export type { AtomicSaveModuleOptions, AtomicSaveRequest } from './ml-chain.js';
 export { CancelAllModule } from './hl-cancel-all.js';
 export type { CancelAllModuleOptions } from './hl-cancel-all.js';
-export { DEFAULT_CHUNK_SIZE, isRetryableError, validateFileJobRequest } from './file-job-request.js';
-export type { FileJobRequest, FileJobValue } from './file-job-request.js';
 export { FakeCancelFileModule } from './ll-fake-cancel.js';
 export { HighLevelModule } from './hl.js';
 export type { HighLevelModuleOptions } from './hl.js';
-export type { LowLevelModuleOptions } from './ll-options.js';
-export { LowLevelTestSettings } from './ll-test-settings.js';
-export type { ScriptedOutcome } from './ll-test-settings.js';
-export { DataDetachedError, ModuleClosedError, ModuleStateError, SampleErrorCode } from './module-errors.js';
-export type { CancellableModule, ModuleState, Result, ResultStatus, StartCallback } from './module-types.js';
 export { PassThroughModule } from './ml-pass-through.js';
 export type { PassThroughModuleOptions } from './ml-pass-through.js';
 export { RealCancelFileModule } from './ll-real-cancel.js';
 export { RetryModule } from './ml-retries.js';
 export type { RetryModuleOptions } from './ml-retries.js';
+export { SAMPLES, sampleLabel, sampleNamed, stackLabel } from './sample-names.js';
+export type { SampleId, SampleName } from './sample-names.js';
 export { MAX_FAILED_STARTS, WorkerPoolModule } from './ll-worker-pool.js';
 export type { WorkerPoolModuleOptions } from './ll-worker-pool.js';
 export { MAX_PAUSE_MS, MAX_ROUNDS, validateHashRequest } from './hash-request.js';
@@ -26,3 +21,25 @@ export type { PoolThread } from './pool-thread.js';
 export { ScriptedPoolThread } from './scripted-pool-thread.js';
 export type { ScriptedPoolThreadOptions } from './scripted-pool-thread.js';
 export type { PoolTraceEvent, PoolTraceEventType, PoolTraceListener } from './worker-pool-trace.js';
+// moved to async-op-module-kit; re-exported so that code importing them from here keeps working (see CHANGELOG.md)
+export {
+  DataDetachedError,
+  DEFAULT_CHUNK_SIZE,
+  isRetryableError,
+  LowLevelTestSettings,
+  ModuleClosedError,
+  ModuleErrorCode as SampleErrorCode,
+  ModuleStateError,
+  validateFileJobRequest,
+} from 'async-op-module-kit';
+export type {
+  CancellableModule,
+  FileJobRequest,
+  FileJobValue,
+  LowLevelModuleOptions,
+  ModuleState,
+  Result,
+  ResultStatus,
+  ScriptedOutcome,
+  StartCallback,
+} from 'async-op-module-kit';

@@ -1,13 +1,18 @@
+// #region module
 import { AsyncOp } from 'async-op';
-import type { AsyncFileManager } from 'async-op-file';
-import { validateFileJobRequest, type FileJobRequest, type FileJobValue } from './file-job-request.js';
-import { createJob } from './internal/create-job.js';
-import type { Job } from './internal/file-job.js';
-import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { expectLowLevelOptions } from './internal/validate-options.js';
-import type { LowLevelModuleOptions } from './ll-options.js';
-import type { LowLevelTestSettings } from './ll-test-settings.js';
-import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
+import {
+  CancellableModuleBase,
+  createFileJob,
+  expectCallback,
+  expectLowLevelOptions,
+  parseFileJobRequest,
+  type FileJobRequest,
+  type FileJobValue,
+  type Job,
+  type LowLevelModuleOptions,
+  type Result,
+  type StartCallback,
+} from 'async-op-module-kit';
 
 interface FakeCancelContext {
   job: Job | null;
@@ -34,40 +39,26 @@ interface FakeCancelContext {
  *
  * Transient errors (EAGAIN, EBUSY, EMFILE, ...) are reported as `error-can-retry`.
  */
-export class FakeCancelFileModule implements CancellableModule<FileJobRequest, FileJobValue> {
-  readonly name = 'll-fake-cancel';
-  private readonly lifecycle = new ModuleLifecycle(this.name);
-  private readonly manager: AsyncFileManager;
-  private readonly testSettings: LowLevelTestSettings | undefined;
+export class FakeCancelFileModule extends CancellableModuleBase<FileJobRequest, FileJobValue> {
+  private readonly options: LowLevelModuleOptions;
 
   /** Creates the module (state `created`). @throws TypeError for bad options. */
   constructor(options: LowLevelModuleOptions) {
+    super('ll-fake-cancel');
     expectLowLevelOptions(options);
-    this.manager = options.manager;
-    this.testSettings = options.testSettings;
-  }
-
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  /** Operations whose callback or cleanup is still to come. */
-  get pendingCount(): number {
-    return this.lifecycle.pendingCount;
-  }
-
-  open(): void {
-    this.lifecycle.open();
+    this.options = { manager: options.manager, testSettings: options.testSettings };
   }
 
   /**
-   * Starts one file job. See {@link CancellableModule.start} for the contract.
+   * Starts one file job. See {@link CancellableModuleBase.start} for the contract.
    *
    * @remarks The callback may run before start() returns, later, or (for a cancel) inside cancel().
    */
+  // #region start
   start(request: FileJobRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
-    // 1. validate everything and check the module is open: throwing here leaves nothing behind
-    validateFileJobRequest(request);
+    // 1. validate everything (a copy of the request, each field read once) and check the module is open: throwing
+    //    here leaves nothing behind
+    const checked = parseFileJobRequest(request);
     expectCallback(callback);
     this.lifecycle.admit();
     // 2. create the op and take the callback's reference BEFORE the job starts: the job may end before start returns
@@ -79,7 +70,7 @@ export class FakeCancelFileModule implements CancellableModule<FileJobRequest, F
     });
     const own = (context.own = op.ref());
     // 3. store the job before starting it: a cancel (even from inside a synchronous callback) must reach it
-    context.job = createJob(this.manager, this.testSettings, request, (result) => this.onJobEnd(own, callback, result));
+    context.job = createFileJob(this.options, checked, (result) => this.onJobEnd(own, callback, result));
     // 4. count the operation in: it ends once BOTH the callback ran and the job ended (cleaned up)
     this.lifecycle.begin();
     try {
@@ -94,14 +85,7 @@ export class FakeCancelFileModule implements CancellableModule<FileJobRequest, F
     }
     return op;
   }
-
-  close(): Promise<void> {
-    return this.lifecycle.close();
-  }
-
-  destroy(): void {
-    this.lifecycle.destroy();
-  }
+  // #endregion
 
   /** The cancel implementation: report canceled now; the job cleans up when its real completion arrives. */
   // #region cancel
@@ -147,3 +131,4 @@ export class FakeCancelFileModule implements CancellableModule<FileJobRequest, F
   }
   // #endregion
 }
+// #endregion

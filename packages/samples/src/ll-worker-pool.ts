@@ -1,10 +1,14 @@
 import { AsyncOp, CancelSlotTable, CrossThreadChannel, CrossThreadExitError, describeValue } from 'async-op';
-import { isRetryableError } from './file-job-request.js';
+import {
+  CancellableModuleBase,
+  expectCallback,
+  isRetryableError,
+  type Result,
+  type StartCallback,
+} from 'async-op-module-kit';
 import { validateHashRequest, type HashRequest, type HashValue } from './hash-request.js';
 import type { PoolTaskMessage } from './internal/hash-task.js';
-import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
 import type { PoolShutdownMessage, PoolTraceMessage } from './internal/serve-pool-tasks.js';
-import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
 import { startWorkerThread, type PoolThread } from './pool-thread.js';
 import type { PoolTraceEvent, PoolTraceEventType, PoolTraceListener } from './worker-pool-trace.js';
 
@@ -58,9 +62,7 @@ interface PoolWorker {
  * task, waits for every callback, then asks each thread to shut down (it closes its file manager and exits) and waits
  * for it. Transient file errors (EMFILE, ...) are `error-can-retry`.
  */
-export class WorkerPoolModule implements CancellableModule<HashRequest, HashValue> {
-  readonly name = 'll-worker-pool';
-  private readonly lifecycle = new ModuleLifecycle(this.name);
+export class WorkerPoolModule extends CancellableModuleBase<HashRequest, HashValue> {
   private readonly size: number;
   private readonly createThread: () => PoolThread;
   private readonly traceListener: PoolTraceListener | undefined;
@@ -80,6 +82,7 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
 
   /** Creates the module (state `created`; no thread yet). @throws TypeError/RangeError for bad options. */
   constructor(options: WorkerPoolModuleOptions = {}) {
+    super('ll-worker-pool');
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
     }
@@ -101,15 +104,6 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
     this.table = new CancelSlotTable({ capacity: workers });
   }
 
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  /** Tasks started and not yet delivered. */
-  get pendingCount(): number {
-    return this.lifecycle.pendingCount;
-  }
-
   /** Worker threads alive now (0 once closed). */
   get workerCount(): number {
     return this.workers.length;
@@ -126,15 +120,15 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
   }
 
   /** Starts the worker threads and accepts start() calls. @throws ModuleStateError unless created or closed. */
-  open(): void {
-    this.lifecycle.open();
+  override open(): void {
+    super.open();
     this.failedStarts = 0;
     this.brokenBy = null;
     while (this.workers.length < this.size) this.startWorker('open');
   }
 
   /**
-   * Starts one task. See {@link CancellableModule.start} for the contract; it also throws the CrossThreadExitError of
+   * Starts one task. See {@link CancellableModuleBase.start} for the contract; it also throws the CrossThreadExitError of
    * the last thread once {@link MAX_FAILED_STARTS} threads in a row exited before doing any work (until reopened).
    *
    * @remarks The callback never runs inside start(): at the earliest inside cancel() (a queued task), else once the
@@ -192,9 +186,9 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
    * @remarks Callable from inside one of this module's callbacks, and more than once.
    */
   // #region close
-  close(): Promise<void> {
+  override close(): Promise<void> {
     // 1. refuse new starts FIRST: a callback run by the sweep cannot start more work
-    const drained = this.lifecycle.close();
+    const drained = super.close();
     // 2. cancel everything: queued tasks report at once, running ones once their worker stopped
     this.cancelAll();
     // 3. once every callback ran, shut the threads down: each closes what it owns, then exits (a thread terminated
@@ -202,10 +196,6 @@ export class WorkerPoolModule implements CancellableModule<HashRequest, HashValu
     return drained.then(() => this.stopWorkers());
   }
   // #endregion
-
-  destroy(): void {
-    this.lifecycle.destroy();
-  }
 
   /** The cancel implementation. */
   // #region cancel

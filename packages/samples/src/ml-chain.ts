@@ -1,10 +1,19 @@
+// #region module
 import path from 'node:path';
 import { AsyncOp, describeValue } from 'async-op';
-import type { FileJobRequest, FileJobValue } from './file-job-request.js';
-import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { readChunkSize, readData, readPath } from './internal/read-file-job-request.js';
-import { expectLowerModule } from './internal/validate-options.js';
-import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
+import {
+  CancellableModuleBase,
+  expectBytes,
+  expectCallback,
+  expectChunkSize,
+  expectLowerModule,
+  expectPath,
+  type CancellableModule,
+  type FileJobRequest,
+  type FileJobValue,
+  type Result,
+  type StartCallback,
+} from 'async-op-module-kit';
 
 /** An atomic save: after an `ok`, `path` holds `data` entirely; otherwise it is untouched (old content or absent). */
 export interface AtomicSaveRequest {
@@ -56,31 +65,18 @@ let temporaryCounter = 0;
  * completes before its start returns (synchronous LL) has already started the next step and stored ITS op, so the
  * returning start must not store its own finished op over it (defect (a) of the C original).
  */
-export class AtomicSaveModule implements CancellableModule<AtomicSaveRequest, FileJobValue> {
-  readonly name = 'ml-chain';
-  private readonly lifecycle = new ModuleLifecycle(this.name);
+export class AtomicSaveModule extends CancellableModuleBase<AtomicSaveRequest, FileJobValue> {
   private readonly lower: CancellableModule<FileJobRequest, FileJobValue>;
 
   /** @throws TypeError if `options.lower` is not a module. */
   constructor(options: AtomicSaveModuleOptions) {
+    super('ml-chain');
     expectLowerModule(options);
     this.lower = options.lower;
   }
 
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  get pendingCount(): number {
-    return this.lifecycle.pendingCount;
-  }
-
-  open(): void {
-    this.lifecycle.open();
-  }
-
   /**
-   * Saves `request.data` to `request.path` atomically. See {@link CancellableModule.start} for the contract.
+   * Saves `request.data` to `request.path` atomically. See {@link CancellableModuleBase.start} for the contract.
    *
    * @returns the caller's reference; the value of `ok` is the byte count written.
    * @throws TypeError for a bad request; ModuleClosedError; what the LL start() of the first step throws.
@@ -130,14 +126,6 @@ export class AtomicSaveModule implements CancellableModule<AtomicSaveRequest, Fi
     return op;
   }
   // #endregion
-
-  close(): Promise<void> {
-    return this.lifecycle.close();
-  }
-
-  destroy(): void {
-    this.lifecycle.destroy();
-  }
 
   /** Starts one step; throws what the LL start throws. */
   // #region start-step
@@ -235,12 +223,13 @@ function readSaveRequest(request: unknown): AtomicSaveRequest {
     throw new TypeError(`Expected \`request\` to be an object, got ${describeValue(request)}`);
   }
   const r = request as Record<string, unknown>;
-  const target = readPath('request.path', r['path']);
+  const target = expectPath('request.path', r['path']);
   const name = path.basename(target);
   if (target.endsWith('/') || name === '' || name === '.' || name === '..') {
     throw new TypeError(`Expected \`request.path\` to name a file, got ${describeValue(target)}`);
   }
-  const data = readData('request.data', r['data']);
-  const chunkSize = readChunkSize(r['chunkSize']);
+  const data = expectBytes('request.data', r['data']);
+  const chunkSize = expectChunkSize('request.chunkSize', r['chunkSize']);
   return chunkSize === undefined ? { path: target, data } : { path: target, data, chunkSize };
 }
+// #endregion

@@ -1,7 +1,15 @@
+// #region module
 import { AsyncOp } from 'async-op';
-import { expectCallback, ModuleLifecycle } from './internal/module-lifecycle.js';
-import { expectIntegerOption, expectLowerModule, MAX_TIMER_DELAY_MS } from './internal/validate-options.js';
-import type { CancellableModule, ModuleState, Result, StartCallback } from './module-types.js';
+import {
+  CancellableModuleBase,
+  expectCallback,
+  expectInteger,
+  expectLowerModule,
+  MAX_TIMER_DELAY_MS,
+  type CancellableModule,
+  type Result,
+  type StartCallback,
+} from 'async-op-module-kit';
 
 /** What {@link RetryModule} takes. */
 export interface RetryModuleOptions<Request, Value> {
@@ -42,9 +50,7 @@ interface RetryContext<Request, Value> {
  * meanwhile) ends the operation with that error, releasing the callback's reference (defect (b) of the C original
  * leaked it).
  */
-export class RetryModule<Request, Value> implements CancellableModule<Request, Value> {
-  readonly name = 'ml-retries';
-  private readonly lifecycle = new ModuleLifecycle(this.name);
+export class RetryModule<Request, Value> extends CancellableModuleBase<Request, Value> {
   private readonly lower: CancellableModule<Request, Value>;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
@@ -55,28 +61,17 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
    *   would fire its timer after 1 ms), as are NaN, infinities, negative and fractional numbers.
    */
   constructor(options: RetryModuleOptions<Request, Value>) {
+    super('ml-retries');
     expectLowerModule(options);
     this.lower = options.lower;
     // defaults for undefined only: null is a wrong type, refused like any other
     const { maxAttempts = 5, baseDelayMs = 10, maxDelayMs = 1000 } = options;
-    this.maxAttempts = expectIntegerOption('options.maxAttempts', maxAttempts, 1, Number.MAX_SAFE_INTEGER);
-    this.baseDelayMs = expectIntegerOption('options.baseDelayMs', baseDelayMs, 0, MAX_TIMER_DELAY_MS);
-    this.maxDelayMs = expectIntegerOption('options.maxDelayMs', maxDelayMs, 0, MAX_TIMER_DELAY_MS);
+    this.maxAttempts = expectInteger('options.maxAttempts', maxAttempts, 1, Number.MAX_SAFE_INTEGER);
+    this.baseDelayMs = expectInteger('options.baseDelayMs', baseDelayMs, 0, MAX_TIMER_DELAY_MS);
+    this.maxDelayMs = expectInteger('options.maxDelayMs', maxDelayMs, 0, MAX_TIMER_DELAY_MS);
   }
 
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  get pendingCount(): number {
-    return this.lifecycle.pendingCount;
-  }
-
-  open(): void {
-    this.lifecycle.open();
-  }
-
-  /** See {@link CancellableModule.start}. The request is validated by the lower module (its throw passes through). */
+  /** See {@link CancellableModuleBase.start}. The request is validated by the lower module (its throw passes through). */
   // #region start
   start(request: Request, callback: StartCallback<Value>): AsyncOp<unknown> {
     // 1. check the callback and that the module is open: throwing here leaves nothing behind
@@ -108,14 +103,6 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
     return op;
   }
   // #endregion
-
-  close(): Promise<void> {
-    return this.lifecycle.close();
-  }
-
-  destroy(): void {
-    this.lifecycle.destroy();
-  }
 
   /** Starts one attempt; throws what the lower start throws. */
   // #region attempt
@@ -194,3 +181,4 @@ export class RetryModule<Request, Value> implements CancellableModule<Request, V
     }
   }
 }
+// #endregion

@@ -13,10 +13,11 @@ import {
   type FileJobRequest,
   type FileJobValue,
   type Result,
+  sampleLabel,
 } from '../src/index.js';
 import { LL_VARIANTS, createLowLevel, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
 
-describe('CancelAllModule', () => {
+describe(sampleLabel('hl-cancel-all'), () => {
   for (const variant of LL_VARIANTS) {
     describe(`over ml-pass-through over ll-${variant}-cancel`, () => {
       let stack: ScriptedStack | undefined;

@@ -8,10 +8,11 @@ import {
   type CancellableModule,
   type FileJobRequest,
   type FileJobValue,
+  sampleLabel,
 } from '../src/index.js';
 import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
 
-describe('HighLevelModule', () => {
+describe(sampleLabel('hl'), () => {
   for (const variant of LL_VARIANTS) {
     describe(`over ml-retries over ll-${variant}-cancel`, () => {
       let stack: ScriptedStack | undefined;

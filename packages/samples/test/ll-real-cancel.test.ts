@@ -5,7 +5,7 @@ import { AsyncFileManager } from 'async-op-file';
 import { isCanceledError } from 'async-op';
 import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from 'mocha';
-import { RealCancelFileModule, type FileJobValue } from '../src/index.js';
+import { RealCancelFileModule, type FileJobValue, sampleLabel } from '../src/index.js';
 import { describeLowLevelCancelContract } from './support/low-level-cancel-contract.js';
 import { describeLowLevelContract } from './support/low-level-contract.js';
 import {
@@ -20,7 +20,7 @@ import {
 
 const DATA = Buffer.from('0123456789abcdefghij');
 
-describe('RealCancelFileModule', () => {
+describe(sampleLabel('ll-real-cancel'), () => {
   describeLowLevelContract('real');
   describeLowLevelCancelContract('real');
 

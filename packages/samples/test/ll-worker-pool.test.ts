@@ -6,7 +6,7 @@ import path from 'node:path';
 import { CrossThreadExitError } from 'async-op';
 import { expect } from 'chai';
 import { after, afterEach, before, describe, it } from 'mocha';
-import { ModuleClosedError, WorkerPoolModule, type HashRequest } from '../src/index.js';
+import { ModuleClosedError, WorkerPoolModule, type HashRequest, sampleLabel } from '../src/index.js';
 import { createTestPool, PoolTraceLog, startTask, workerStats } from './support/pool.js';
 
 /** The digest runHashTask computes: each chunk hashed `rounds` times, the results hashed together. */
@@ -20,7 +20,7 @@ function expectedDigest(data: Buffer, chunkSize: number, rounds: number): string
   return total.digest('hex');
 }
 
-describe('WorkerPoolModule (real worker threads)', () => {
+describe(`${sampleLabel('ll-worker-pool')} on real worker threads`, () => {
   // one pool of two threads for the suite (a thread takes ~100 ms to start); each test leaves it as it found it
   const log = new PoolTraceLog();
   let pool: WorkerPoolModule;
@@ -159,9 +159,9 @@ describe('WorkerPoolModule (real worker threads)', () => {
     const bad: [unknown, string][] = [
       [null, 'Expected `request` to be an object, got `null`'],
       [{ kind: 'hash-disk' }, 'got `"hash-disk"`'],
-      [{ kind: 'hash-file', path: '' }, 'non-empty path string, got `""`'],
+      [{ kind: 'hash-file', path: '' }, 'non-empty path string without NUL bytes, got `""`'],
       [{ kind: 'hash-file', path: 'a\u0000b' }, 'non-empty path string'],
-      [{ kind: 'hash-file', path: 'a', rounds: 0 }, 'request.rounds` to be an integer in [1, 1000000], got `0`'],
+      [{ kind: 'hash-file', path: 'a', rounds: 0 }, 'request.rounds` to be an integer from 1 to 1000000, got `0`'],
       [{ kind: 'hash-file', path: 'a', rounds: Number.NaN }, 'got `NaN`'],
       [{ kind: 'hash-file', path: 'a', chunkSize: 2 ** 31 }, `got \`${2 ** 31}\``],
       [{ kind: 'hash-file', path: 'a', pauseMs: -1 }, 'got `-1`'],
@@ -175,14 +175,14 @@ describe('WorkerPoolModule (real worker threads)', () => {
     const view = new Uint8Array(detached);
     structuredClone(detached, { transfer: [detached] });
     expect(() => pool.start({ kind: 'hash-bytes', data: view }, () => undefined)).to.throw(
-      'a Uint8Array of a detached buffer',
+      'a Uint8Array that is not detached, got a detached Uint8Array',
     );
     expect(() => pool.start({ kind: 'hash-bytes', data: new Uint8Array(1) }, 'cb' as never)).to.throw(TypeError);
     expect(pool.pendingCount).to.equal(0);
   });
 });
 
-describe('WorkerPoolModule lifecycle and crashes (real worker threads)', () => {
+describe(`${sampleLabel('ll-worker-pool')} lifecycle and crashes on real worker threads`, () => {
   it('should reject bad options, starts before open, and destroy while open', async () => {
     expect(() => new WorkerPoolModule({ workers: 0 })).to.throw(RangeError, 'got `0` (number)');
     expect(() => new WorkerPoolModule({ workers: 65 })).to.throw(RangeError);

@@ -3,7 +3,7 @@ import type { AsyncOp } from 'async-op';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
-import { AtomicSaveModule, RetryModule, type CancellableModule, type FileJobValue } from '../src/index.js';
+import { AtomicSaveModule, RetryModule, type CancellableModule, type FileJobValue, sampleLabel } from '../src/index.js';
 import { closeFailsAfterClosing } from './support/failing-close.js';
 import { LL_VARIANTS, createLowLevel, recorder, shutDown, type LowLevelVariant } from './support/stack.js';
 
@@ -104,7 +104,7 @@ const EVENTS: readonly Event[] = [
   { kind: 'cancel' },
 ];
 
-describe('AtomicSaveModule after any single fault or cancel (scripted engine)', () => {
+describe(`${sampleLabel('ml-chain')} after any single fault or cancel (scripted engine)`, () => {
   for (const variant of LL_VARIANTS) {
     for (const withRetries of [false, true]) {
       const stack = `chain${withRetries ? '/retries' : ''}/ll-${variant}-cancel`;

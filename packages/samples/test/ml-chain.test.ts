@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AsyncFileManager } from 'async-op-file';
 import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from 'mocha';
-import { AtomicSaveModule, RealCancelFileModule, type FileJobValue } from '../src/index.js';
+import { AtomicSaveModule, RealCancelFileModule, type FileJobValue, sampleLabel } from '../src/index.js';
 import {
   DEFAULT_ENGINE,
   LL_VARIANTS,
@@ -19,7 +19,7 @@ import {
 const OLD = Buffer.from('old content');
 const NEW = Buffer.from('new content, longer than the old one');
 
-describe('AtomicSaveModule', () => {
+describe(sampleLabel('ml-chain'), () => {
   for (const variant of LL_VARIANTS) {
     describe(`over ll-${variant}-cancel`, () => {
       let stack: ScriptedStack | undefined;

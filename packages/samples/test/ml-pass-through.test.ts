@@ -1,10 +1,16 @@
 import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
-import { ModuleClosedError, PassThroughModule, type FileJobRequest, type FileJobValue } from '../src/index.js';
+import {
+  ModuleClosedError,
+  PassThroughModule,
+  type FileJobRequest,
+  type FileJobValue,
+  sampleLabel,
+} from '../src/index.js';
 import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
 
-describe('PassThroughModule', () => {
+describe(sampleLabel('ml-pass-through'), () => {
   for (const variant of LL_VARIANTS) {
     describe(`over ll-${variant}-cancel`, () => {
       let stack: ScriptedStack | undefined;

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
-import { ModuleClosedError, RetryModule, type FileJobRequest, type FileJobValue } from '../src/index.js';
+import { ModuleClosedError, RetryModule, type FileJobRequest, type FileJobValue, sampleLabel } from '../src/index.js';
 import { closeFailsAfterClosing } from './support/failing-close.js';
 import { LL_VARIANTS, delay, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
 
-describe('RetryModule', () => {
+describe(sampleLabel('ml-retries'), () => {
   it('should reject bad options', () => {
     const { ll, manager } = scriptedStack('real');
     expect(() => new RetryModule({ lower: ll, maxAttempts: 0 })).to.throw(RangeError, /maxAttempts/);

@@ -6,6 +6,7 @@ import {
   HighLevelModule,
   PassThroughModule,
   RetryModule,
+  stackLabel,
   type CancellableModule,
   type FileJobValue,
 } from '../src/index.js';
@@ -25,14 +26,14 @@ interface Stack {
   readonly modules: readonly CancellableModule<never, unknown>[];
 }
 
-type MiddleName = 'pass-through' | 'retries' | 'chain';
+type MiddleName = 'ml-pass-through' | 'ml-retries' | 'ml-chain';
 type TopName = 'hl' | 'hl-cancel-all';
 
 function buildStack(ll: LowLevelModule, middle: MiddleName, topName: TopName): Stack {
   const ml =
-    middle === 'chain'
+    middle === 'ml-chain'
       ? new AtomicSaveModule({ lower: ll })
-      : middle === 'retries'
+      : middle === 'ml-retries'
         ? new RetryModule({ lower: ll, baseDelayMs: 0 })
         : new PassThroughModule({ lower: ll });
   const lower = ml as CancellableModule<unknown, FileJobValue>;
@@ -40,7 +41,7 @@ function buildStack(ll: LowLevelModule, middle: MiddleName, topName: TopName): S
   ml.open();
   top.open();
   const request = (name: string): unknown =>
-    middle === 'chain'
+    middle === 'ml-chain'
       ? { path: `/data/${name}`, data: Buffer.from(name) }
       : { kind: 'write-file', path: `/data/${name}`, data: Buffer.from(name) };
   return { top, request, modules: [top, ml, ll] };
@@ -58,9 +59,9 @@ describe('every stack (HL over ML over LL)', () => {
   });
 
   for (const variant of LL_VARIANTS) {
-    for (const middle of ['pass-through', 'retries', 'chain'] as const) {
+    for (const middle of ['ml-pass-through', 'ml-retries', 'ml-chain'] as const) {
       for (const top of ['hl', 'hl-cancel-all'] as const) {
-        describe(`${top} / ml-${middle} / ll-${variant}-cancel`, () => {
+        describe(stackLabel(top, middle, `ll-${variant}-cancel`), () => {
           it('should save a file and call back exactly once, before start returns', () => {
             scripted = scriptedStack(variant);
             stack = buildStack(scripted.ll, middle, top);

@@ -94,7 +94,7 @@ async function chaining(root: string, files: number, workers: number): Promise<b
 
 /** The demos `names` asks for, in that order (all of them when none is named). */
 function chosenSamples(names: readonly string[]): typeof SAMPLE_DEMOS {
-  const unknown = names.filter((name) => !SAMPLE_NAMES.includes(name));
+  const unknown = names.filter((name) => !(SAMPLE_NAMES as readonly string[]).includes(name));
   if (unknown.length > 0) {
     throw new UsageError(`unknown sample(s): ${unknown.join(', ')}; known: ${SAMPLE_NAMES.join(', ')}`);
   }

@@ -2,17 +2,16 @@ import { LeakTracker, type AsyncOp } from 'async-op';
 import { AsyncFileManager } from 'async-op-file';
 import fs from 'node:fs';
 import path from 'node:path';
+import { LowLevelTestSettings, type CancellableModule, type FileJobRequest, type Result } from 'async-op-module-kit';
 import { FakeCancelFileModule } from '../ll-fake-cancel.js';
-import { LowLevelTestSettings } from '../ll-test-settings.js';
 import { RealCancelFileModule } from '../ll-real-cancel.js';
 import { AtomicSaveModule, type AtomicSaveRequest } from '../ml-chain.js';
 import { PassThroughModule } from '../ml-pass-through.js';
 import { RetryModule } from '../ml-retries.js';
 import { HighLevelModule } from '../hl.js';
 import { CancelAllModule } from '../hl-cancel-all.js';
-import type { FileJobRequest } from '../file-job-request.js';
-import type { CancellableModule, Result } from '../module-types.js';
 import { describeLeaks, isClean, leakReport, type LeakReport } from './leak-report.js';
+import type { SampleId } from '../sample-names.js';
 import { Timeline } from './timeline.js';
 
 /** What one sample demo observed. */
@@ -37,9 +36,9 @@ interface Stack {
 const PAYLOAD = Buffer.alloc(4 * 1024 * 1024, 'd');
 const CHUNK = 64 * 1024;
 
-/** One demo: its name, its stack, its request, how many operations, and when to cancel. */
+/** One demo: its sample's id (the naming table's, src/sample-names.ts), its stack, request, count and cancel point. */
 interface SampleDemo {
-  readonly name: string;
+  readonly name: SampleId;
   readonly explain: string;
   build(manager: AsyncFileManager, timeline: Timeline): Stack;
   request(directory: string, index: number): FileJobRequest | AtomicSaveRequest;
@@ -144,8 +143,8 @@ export const SAMPLE_DEMOS: readonly SampleDemo[] = [
   },
 ];
 
-/** The names `samples <name>` accepts. */
-export const SAMPLE_NAMES: readonly string[] = SAMPLE_DEMOS.map((demo) => demo.name);
+/** The names `samples <name>` accepts: the ids of the samples it demonstrates (the worker pool has `threads`). */
+export const SAMPLE_NAMES: readonly SampleId[] = SAMPLE_DEMOS.map((demo) => demo.name);
 
 function describeResult(result: Result<unknown>): string {
   if (result.status === 'ok') return 'ok';

@@ -2,8 +2,7 @@ import type { AsyncOp } from 'async-op';
 import { AsyncFileManager, ScriptedEngine, type FileTraceEvent } from 'async-op-file';
 import { FakeCancelFileModule } from '../ll-fake-cancel.js';
 import { RealCancelFileModule } from '../ll-real-cancel.js';
-import type { CancellableModule, Result } from '../module-types.js';
-import type { FileJobRequest, FileJobValue } from '../file-job-request.js';
+import type { CancellableModule, FileJobRequest, FileJobValue, Result } from 'async-op-module-kit';
 import { crossThreadCancel } from './cross-thread-diagram.js';
 import { SequenceDiagram } from './sequence-diagram.js';
 
