@@ -1,7 +1,7 @@
-// Tutorial code: a start function with a deadline on an injectable clock, and how to read a cancel reason.
+// Tutorial code: a start function with a deadline on an injectable clock.
 // Compiled and run by test/examples.test.ts; shown in docs/tutorials/08-deadlines-and-reasons.md.
 // #region start-delay
-import { AsyncOp, cancelKindOf, isCanceledError, isDeadlineError, type Clock, type NodeCallback } from 'async-op';
+import { AsyncOp, type Clock, type NodeCallback } from 'async-op';
 
 interface DelayContext {
   readonly clock: Clock;
@@ -52,16 +52,5 @@ function deliver(context: DelayContext, error: unknown, value?: string): void {
   context.own = undefined;
   own.release();
   context.callback(error, value);
-}
-// #endregion
-
-// #region describe-reason
-/** Says why an operation ended early, from its reason alone (whatever copy of async-op or API produced it). */
-export function describeReason(reason: unknown): string {
-  if (!isCanceledError(reason)) return `failed: ${String(reason)}`;
-  const origin = (reason as { origin?: unknown }).origin;
-  const from = typeof origin === 'string' ? ` (started at "${origin}")` : '';
-  if (isDeadlineError(reason)) return `timed out: ${cancelKindOf(reason)}${from}`;
-  return `canceled: ${cancelKindOf(reason)}${from}`;
 }
 // #endregion

@@ -3,7 +3,8 @@ import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
 import { AsyncOp, ManualClock, isCanceledError } from '../src/index.js';
-import { describeReason, startDelay } from '../examples/deadlines.js';
+import { startDelay } from '../examples/deadlines.js';
+import { describeReason } from '../examples/describe-reason.js';
 import { printLiveOperations, startTracking } from '../examples/diagnostics.js';
 import { cancelOnAbort, sleepUnlessCanceled, startStat, statWithSignal } from '../examples/wrap-callback-api.js';
 

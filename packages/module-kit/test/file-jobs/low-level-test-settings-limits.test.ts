@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
-import { LowLevelTestSettings, type ScriptedOutcome } from '../src/index.js';
+import { LowLevelTestSettings, type ScriptedOutcome } from '../../src/index.js';
 
-describe('LowLevelTestSettings', () => {
+describe('LowLevelTestSettings limits', () => {
   describe('argument checks', () => {
     const bad: readonly [string, (settings: LowLevelTestSettings) => unknown, typeof Error, string][] = [
       ['reportRetryable(Infinity)', (s) => s.reportRetryable(Infinity), RangeError, 'got `Infinity` (number)'],
@@ -11,24 +11,24 @@ describe('LowLevelTestSettings', () => {
       ["reportRetryable('2')", (s) => s.reportRetryable('2' as never), TypeError, 'got `"2"` (string)'],
       ['reportRetryable(2^31)', (s) => s.reportRetryable(2 ** 31), RangeError, 'got `2147483648` (number)'],
       ['delayNext(NaN)', (s) => s.delayNext(Number.NaN), RangeError, 'got `NaN` (number)'],
-      ['delayNext(2^31), which Node would clamp to 1 ms', (s) => s.delayNext(2 ** 31), RangeError, '`delayMs`'],
+      ['delayNext(2^31), which Node would clamp to 1 ms', (s) => s.delayNext(2 ** 31), RangeError, '`outcome.delayMs`'],
       ['completionDelayMs = -1', (s) => (s.completionDelayMs = -1), RangeError, '`completionDelayMs`'],
       ["completionDelayMs = '5'", (s) => (s.completionDelayMs = '5' as never), TypeError, 'got `"5"` (string)'],
       ['push(null)', (s) => s.push(null as never), TypeError, 'got `null`'],
-      ["push({ sync: 'yes' })", (s) => s.push({ sync: 'yes' } as never), TypeError, '`sync`'],
-      ['push({ sync: true }) without a result', (s) => s.push({ sync: true }), TypeError, '`result`'],
-      ['push({ hang: 1 })', (s) => s.push({ hang: 1 } as never), TypeError, '`hang`'],
+      ["push({ sync: 'yes' })", (s) => s.push({ sync: 'yes' } as never), TypeError, '`outcome.sync`'],
+      ['push({ sync: true }) without a result', (s) => s.push({ sync: true }), TypeError, '`outcome.result`'],
+      ['push({ hang: 1 })', (s) => s.push({ hang: 1 } as never), TypeError, '`outcome.hang`'],
       [
         "push({ result: { status: 'done' } })",
         (s) => s.push({ result: { status: 'done' } } as never),
         TypeError,
-        '`result.status`',
+        '`outcome.result.status`',
       ],
       [
         "push({ result: { status: 'ok' } }) without a value",
         (s) => s.push({ result: { status: 'ok' } } as never),
         TypeError,
-        '`result.value`',
+        '`outcome.result.value`',
       ],
       [
         "push({ result: { status: 'canceled' } })",
