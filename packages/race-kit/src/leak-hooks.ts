@@ -1,0 +1,73 @@
+import { LeakCheck } from './leak-check.js';
+
+/** The part of mocha's hook context the hooks use: the current test's state, and the hook's own error(). */
+interface MochaHookContext {
+  readonly currentTest?: { readonly state?: string | undefined } | undefined;
+  readonly test?: unknown;
+}
+
+/** Mocha root hooks: export them as `mochaHooks` from a file given to mocha's `--require`. */
+export interface MochaLeakHooks {
+  beforeEach(this: MochaHookContext): void;
+  afterEach(this: MochaHookContext): void;
+}
+
+/**
+ * Mocha root hooks that fail a passing test which left an AsyncOp reference unreleased or a file open.
+ *
+ * @returns `{ beforeEach, afterEach }`; in a file loaded with `--require`: `export const mochaHooks = mochaLeakHooks();`.
+ * @remarks
+ * A leak fails the TEST, not the hook (through mocha's Hook#error()), so the rest of the suite still runs; a test
+ * that failed already is not judged again. See {@link LeakCheck} for what counts.
+ *
+ * @example
+ * ```ts
+ * // test/leak-hooks.ts, run with: mocha --require test/leak-hooks.js
+ * import { mochaLeakHooks } from 'async-op-race-kit';
+ * export const mochaHooks = mochaLeakHooks();
+ * ```
+ */
+export function mochaLeakHooks(): MochaLeakHooks {
+  const check = new LeakCheck();
+  return {
+    beforeEach() {
+      check.begin();
+    },
+    afterEach() {
+      if (this.currentTest?.state !== 'passed') return;
+      const leak = check.end();
+      if (leak !== undefined) (this.test as { error(error: Error): void }).error(leak);
+    },
+  };
+}
+
+/** The hook functions of node:test that {@link nodeTestLeakHooks} registers with. */
+export interface NodeTestHooks {
+  beforeEach(fn: () => void): void;
+  afterEach(fn: () => void): void;
+}
+
+/**
+ * Registers node:test hooks that fail a test which left an AsyncOp reference unreleased or a file open.
+ *
+ * @param hooks - node:test's `beforeEach` and `afterEach` (pass them in: the kit does not import node:test).
+ * @remarks
+ * Call it at the top of a test file (the hooks then apply to every test of the file) or inside a `describe`. A leak
+ * makes the afterEach hook throw, which node:test reports as that test's failure (`hookFailed`); the other tests
+ * still run. See {@link LeakCheck} for what counts.
+ *
+ * @example
+ * ```ts
+ * import { afterEach, beforeEach, test } from 'node:test';
+ * import { nodeTestLeakHooks } from 'async-op-race-kit';
+ * nodeTestLeakHooks({ beforeEach, afterEach });
+ * ```
+ */
+export function nodeTestLeakHooks(hooks: NodeTestHooks): void {
+  const check = new LeakCheck();
+  hooks.beforeEach(() => check.begin());
+  hooks.afterEach(() => {
+    const leak = check.end();
+    if (leak !== undefined) throw leak;
+  });
+}

@@ -1,0 +1,48 @@
+import type { OperationPlan } from './race-scenario.js';
+import type { RaceModule } from './race-module.js';
+
+/** One operation as the race saw it, for the checks and for {@link RaceStack.expectedFiles}. */
+export interface RaceOperation<Request, Outcome> {
+  /** Its number, from 1, in start order (re-entrant starts included). */
+  readonly n: number;
+  readonly plan: OperationPlan;
+  readonly request: Request;
+  /** Whether its start() threw (then it must never call back). */
+  readonly hasThrown: boolean;
+  /** What each callback received, in order (a correct module: exactly one entry unless start() threw). */
+  readonly outcomes: readonly Outcome[];
+}
+
+/**
+ * What the race drives: the module under test on top, every module of the stack (to close at the end), how to make
+ * each operation's request, and optionally which files each operation must leave.
+ *
+ * @typeParam Request - the top module's request.
+ * @typeParam Outcome - what its callback receives.
+ */
+export interface RaceStack<Request, Outcome> {
+  /** The module the race starts operations on (and closes, and sweeps if it has cancelAll). */
+  readonly top: RaceModule<Request, Outcome>;
+  /**
+   * Every module, top-down, the top first: the end closes them in this order; the `close-bottom` interference closes
+   * the last. Default: the top alone.
+   */
+  readonly modules?: readonly RaceModule<never, unknown>[] | undefined;
+  /**
+   * The request of operation `n`, whose files must all live in `directory` (that is how the ownership check tells
+   * whose an engine call is).
+   */
+  readonly request: (n: number, directory: string, plan: OperationPlan) => Request;
+  /** Releases held work when nothing else can run (a HeldCallbacksModule's flush()); returns whether it did. */
+  readonly whenIdle?: (() => boolean) | undefined;
+  /**
+   * The files (relative to its directory, sorted) that an operation must leave once everything ended; undefined to
+   * skip the check for it. Without this function the stray-files check is off.
+   */
+  readonly expectedFiles?: ((operation: RaceOperation<Request, Outcome>) => readonly string[] | undefined) | undefined;
+  /**
+   * Whether an error thrown by the top's start() is an allowed refusal. Default: allowed while a module of the stack
+   * is closed or closing (the race closed it and has not reopened it yet).
+   */
+  readonly isRefusal?: ((error: unknown) => boolean) | undefined;
+}
