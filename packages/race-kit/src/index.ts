@@ -3,7 +3,7 @@ export { describeEngineScript, engineScript } from './engine-script.js';
 export type { EngineScript, EngineScriptOptions, SyncCalls } from './engine-script.js';
 export { HeldCallbacksModule } from './held-callbacks-module.js';
 export { LeakCheck } from './leak-check.js';
-export { mochaLeakHooks, nodeTestLeakHooks } from './leak-hooks.js';
+export { mochaCheckAfterEach, mochaLeakHooks, nodeTestLeakHooks } from './leak-hooks.js';
 export type { MochaLeakHooks, NodeTestHooks } from './leak-hooks.js';
 export { moduleRaceProperty } from './module-race-property.js';
 export type { ModuleRaceContext, ModuleRaceOptions, OperationContext } from './module-race-property.js';

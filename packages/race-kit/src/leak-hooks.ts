@@ -41,6 +41,34 @@ export function mochaLeakHooks(): MochaLeakHooks {
   };
 }
 
+/**
+ * Wraps a local check for mocha's `afterEach` so that a failed check fails the TEST, as the root leak hooks do,
+ * instead of failing the hook (after which mocha skips every later test of the `describe`).
+ *
+ * @param check - the cleanup and its assertions (may be async); runs after every test, passed or not.
+ * @returns the function to give to `afterEach`.
+ * @remarks What `check` throws after a test that already failed is not reported again (the test's own failure is
+ *   the one to read); after a passing test it fails that test, and the rest of the suite still runs.
+ *
+ * @example
+ * ```ts
+ * afterEach(mochaCheckAfterEach(async () => {
+ *   await module.close();
+ *   expect(engine.openDescriptorCount).to.equal(0);
+ * }));
+ * ```
+ */
+export function mochaCheckAfterEach(check: () => void | Promise<void>): (this: MochaHookContext) => Promise<void> {
+  return async function (this: MochaHookContext) {
+    try {
+      await check();
+    } catch (error) {
+      if (this.currentTest?.state !== 'passed') return;
+      (this.test as { error(error: unknown): void }).error(error);
+    }
+  };
+}
+
 /** The hook functions of node:test that {@link nodeTestLeakHooks} registers with. */
 export interface NodeTestHooks {
   beforeEach(fn: () => void): void;

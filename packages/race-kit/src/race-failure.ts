@@ -16,13 +16,15 @@ export class RaceFailure extends Error {
    * @param violations - the broken invariants, one line each.
    * @param scenario - the run's scenario.
    * @param log - what the kit did and saw, in order.
+   * @param title - names what was raced (`hl / ml-chain / ll-fake-cancel`), if more than the scenario says.
    */
   constructor(
     readonly violations: readonly string[],
     readonly scenario: RaceScenario,
     readonly log: readonly string[],
+    readonly title?: string,
   ) {
-    super(describeRaceFailure(violations, scenario, log));
+    super(describeRaceFailure(violations, scenario, log, title));
     this.name = 'RaceFailure';
   }
 }
@@ -33,16 +35,18 @@ export class RaceFailure extends Error {
  * @param violations - the broken invariants.
  * @param scenario - the run's scenario.
  * @param log - the kit's log of the run.
+ * @param title - names what was raced, if given.
  */
 export function describeRaceFailure(
   violations: readonly string[],
   scenario: RaceScenario,
   log: readonly string[],
+  title?: string,
 ): string {
   const shown = log.slice(0, MAX_LOG_LINES).map((line, index) => `  ${String(index + 1).padStart(3)}. ${line}`);
   if (log.length > MAX_LOG_LINES) shown.push(`  ... and ${log.length - MAX_LOG_LINES} more`);
   return [
-    `the race broke ${violations.length} invariant(s):`,
+    `the race${title === undefined ? '' : ` of ${title}`} broke ${violations.length} invariant(s):`,
     ...violations.map((violation) => `  - ${violation}`),
     'scenario:',
     ...describeScenario(scenario)

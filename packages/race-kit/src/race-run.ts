@@ -1,5 +1,5 @@
 import type { AsyncOp } from 'async-op';
-import { isSweeping, statusOf, type RaceModule } from './race-module.js';
+import { isSweeping, statusOf, type RaceModule, type SweepingModule } from './race-module.js';
 import type { OperationPlan, RaceScenario } from './race-scenario.js';
 import type { RaceSession } from './race-session.js';
 import type { RaceOperation, RaceStack } from './race-stack.js';
@@ -73,11 +73,12 @@ export class RaceRun<Request, Outcome> {
         violations.guard(interference, () => {
           if (interference === 'close-top') this.#close(this.stack.top as AnyModule);
           else if (interference === 'close-bottom') this.#close(this.#modules.at(-1) as AnyModule);
-          else this.#sweep();
+          else if (interference === 'cancel-all') this.#sweep();
+          else this.stack.fault?.();
         }),
       );
     }
-    await this.session.settle(this.stack.whenIdle);
+    await this.#settle();
     // every completion ran: each successful start has called back exactly once by now
     for (const operation of this.#operations) {
       const expected = operation.hasThrown ? 0 : 1;
@@ -99,13 +100,14 @@ export class RaceRun<Request, Outcome> {
     for (const operation of this.#operations) {
       violations.guard(`cancel op${operation.n} at the end`, () => this.#cancel(operation, 'at the end'));
     }
-    await this.session.settle(this.stack.whenIdle);
+    await this.#settle();
     for (const module of this.#modules) {
       violations.guard(`${nameOf(module)}.close() at the end`, () => this.#close(module));
-      await this.session.settle(this.stack.whenIdle);
+      await this.#settle();
     }
     for (const close of this.#closes) if (!close.isResolved) violations.add(`${close.module}.close() never resolved`);
     for (const operation of this.#operations) operation.op?.release();
+    for (const text of this.stack.checkEnd?.() ?? []) violations.add(text);
     await this.session.checkEnd();
     if (this.stack.expectedFiles === undefined) return;
     for (const operation of this.#operations) {
@@ -119,6 +121,14 @@ export class RaceRun<Request, Outcome> {
         `op${operation.n}, ${outcome}, left [${left.join(', ')}], not [${[...expected].sort().join(', ')}]`,
       );
     }
+  }
+
+  /** Settles the session, releasing the stack's held work when idle and waiting for what only it can see. */
+  #settle(): Promise<void> {
+    const { whenIdle, isSettled } = this.stack;
+    return this.session.settle(
+      () => whenIdle?.() === true || (isSettled !== undefined && !isSettled(this.#operations)),
+    );
   }
 
   #start(plan: OperationPlan, n: number): void {
@@ -189,10 +199,10 @@ export class RaceRun<Request, Outcome> {
   }
 
   #sweep(): void {
-    const top = this.stack.top;
-    if (!isSweeping(top)) return;
-    this.session.log.push(`${nameOf(top as AnyModule)}.cancelAll()`);
-    top.cancelAll();
+    const { top, sweeper = isSweeping(top) ? (top as SweepingModule<never, unknown>) : null } = this.stack;
+    if (sweeper === null) return;
+    this.session.log.push(`${nameOf(sweeper)}.cancelAll()`);
+    sweeper.cancelAll();
     for (const operation of this.#operations) {
       if (operation.op !== undefined && operation.outcomes.length === 0 && !operation.op.isCanceled) {
         this.session.violations.add(`op${operation.n} was pending after cancelAll() returned, and not canceled`);

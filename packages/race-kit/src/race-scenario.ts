@@ -20,9 +20,10 @@ export type Reentry = 'none' | 'start' | 'cancel-others' | 'close-top' | 'cancel
 
 /**
  * What else happens at a point the scheduler picks: the top module closed (and reopened later, if it can be), the
- * bottom module closed (the one beneath the others), or the top's cancelAll() sweep.
+ * bottom module closed (the one beneath the others), the top's cancelAll() sweep, or a fault of the stack's own
+ * making (RaceStack.fault: a worker thread crashing, say).
  */
-export type Interference = 'close-top' | 'close-bottom' | 'cancel-all';
+export type Interference = 'close-top' | 'close-bottom' | 'cancel-all' | 'stack-fault';
 
 /** One operation of a run; each starts in a scheduled task of its own. */
 export interface OperationPlan {
@@ -67,7 +68,7 @@ export interface RaceScenarioOptions extends EngineScriptOptions {
 export const CANCEL_TIMINGS: readonly CancelTiming[] = ['none', 'immediately', 'scheduled', 'after-completions'];
 /** Every re-entry. */
 export const REENTRIES: readonly Reentry[] = ['none', 'start', 'cancel-others', 'close-top', 'cancel-all'];
-/** Every interference. */
+/** The interferences every stack has (`stack-fault` needs RaceStack.fault). */
 export const INTERFERENCES: readonly Interference[] = ['close-top', 'close-bottom', 'cancel-all'];
 
 /**

@@ -92,7 +92,7 @@ export class RaceSession {
    * @param whenIdle - more held work to release (held callbacks); returns whether it released something.
    */
   async settle(whenIdle: () => boolean = () => false): Promise<void> {
-    const isSettled = await settleScheduler(this.s, () => whenIdle() || this.engine.releaseHeld());
+    const isSettled = await settleScheduler(this.s, () => this.engine.releaseHeld() || whenIdle());
     if (!isSettled) this.violations.add('the run never settled: something keeps scheduling work');
   }
 

@@ -1,5 +1,5 @@
 import type { OperationPlan } from './race-scenario.js';
-import type { RaceModule } from './race-module.js';
+import type { RaceModule, SweepingModule } from './race-module.js';
 
 /** One operation as the race saw it, for the checks and for {@link RaceStack.expectedFiles}. */
 export interface RaceOperation<Request, Outcome> {
@@ -24,6 +24,11 @@ export interface RaceStack<Request, Outcome> {
   /** The module the race starts operations on (and closes, and sweeps if it has cancelAll). */
   readonly top: RaceModule<Request, Outcome>;
   /**
+   * The module whose cancelAll() the `cancel-all` re-entry and interference call (the HL cancel-all shape). Default:
+   * the top, if it has a cancelAll() method; null for none (a copy that has the method but does not track).
+   */
+  readonly sweeper?: SweepingModule<never, unknown> | null | undefined;
+  /**
    * Every module, top-down, the top first: the end closes them in this order; the `close-bottom` interference closes
    * the last. Default: the top alone.
    */
@@ -35,6 +40,15 @@ export interface RaceStack<Request, Outcome> {
   readonly request: (n: number, directory: string, plan: OperationPlan) => Request;
   /** Releases held work when nothing else can run (a HeldCallbacksModule's flush()); returns whether it did. */
   readonly whenIdle?: (() => boolean) | undefined;
+  /**
+   * Whether work the scheduler does not see has ended (messages between threads, say): the race keeps settling (up
+   * to a bound) until it returns true. Default: always true.
+   */
+  readonly isSettled?: ((operations: readonly RaceOperation<Request, Outcome>[]) => boolean) | undefined;
+  /** What the `stack-fault` interference does (a worker thread crashing, say); without it that interference is a no-op. */
+  readonly fault?: (() => void) | undefined;
+  /** Checks of the stack's own, run once everything was closed: returns the broken invariants, one line each. */
+  readonly checkEnd?: (() => readonly string[]) | undefined;
   /**
    * The files (relative to its directory, sorted) that an operation must leave once everything ended; undefined to
    * skip the check for it. Without this function the stray-files check is off.

@@ -21,8 +21,8 @@ import {
 const DATA = Buffer.from('0123456789abcdefghij');
 
 describe('FakeCancelFileModule', () => {
-  describeLowLevelContract('fake');
-  describeLowLevelCancelContract('fake');
+  describeLowLevelContract('ll-fake-cancel');
+  describeLowLevelCancelContract('ll-fake-cancel');
 
   describe('cancel', () => {
     let stack: ScriptedStack | undefined;
@@ -34,7 +34,7 @@ describe('FakeCancelFileModule', () => {
     });
 
     it('should report canceled from inside cancel and clean up when the real completion arrives', async () => {
-      stack = scriptedStack('fake', { completion: 'manual' });
+      stack = scriptedStack('ll-fake-cancel', { completion: 'manual' });
       stack.engine.writeFile('/data/a.txt', DATA);
       const order: string[] = [];
       const job = recorder<FileJobValue>(() => order.push('callback'));
@@ -61,7 +61,7 @@ describe('FakeCancelFileModule', () => {
     });
 
     it('should start no further chunk after cancel', async () => {
-      stack = scriptedStack('fake', { completion: 'manual' });
+      stack = scriptedStack('ll-fake-cancel', { completion: 'manual' });
       stack.engine.writeFile('/data/a.txt', DATA);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'read-file', path: '/data/a.txt', chunkSize: 4 }, job.callback);
@@ -77,7 +77,7 @@ describe('FakeCancelFileModule', () => {
     });
 
     it('should remove the name a canceled write-file created after the cancel', async () => {
-      stack = scriptedStack('fake', { completion: holdCalls((call) => call.kind === 'link') });
+      stack = scriptedStack('ll-fake-cancel', { completion: holdCalls((call) => call.kind === 'link') });
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'write-file', path: '/data/new.txt', data: DATA }, job.callback);
       op.cancel();
@@ -90,7 +90,7 @@ describe('FakeCancelFileModule', () => {
     });
 
     it('should keep a delayed call pending after cancel until its timer fires', async () => {
-      stack = scriptedStack('fake');
+      stack = scriptedStack('ll-fake-cancel');
       stack.settings.delayNext(2);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'unlink', path: '/data/x' }, job.callback);

@@ -21,8 +21,8 @@ import {
 const DATA = Buffer.from('0123456789abcdefghij');
 
 describe('RealCancelFileModule', () => {
-  describeLowLevelContract('real');
-  describeLowLevelCancelContract('real');
+  describeLowLevelContract('ll-real-cancel');
+  describeLowLevelCancelContract('ll-real-cancel');
 
   describe('cancel', () => {
     let stack: ScriptedStack | undefined;
@@ -34,7 +34,7 @@ describe('RealCancelFileModule', () => {
     });
 
     it('should never run a queued job and report canceled once stopped', async () => {
-      stack = scriptedStack('real', { completion: 'manual' }, 1);
+      stack = scriptedStack('ll-real-cancel', { completion: 'manual' }, 1);
       stack.engine.writeFile('/data/a.txt', DATA);
       const first = recorder<FileJobValue>();
       const second = recorder<FileJobValue>();
@@ -52,7 +52,7 @@ describe('RealCancelFileModule', () => {
     });
 
     it('should stop a chunked read between chunks and report canceled after the file closed', async () => {
-      stack = scriptedStack('real', { completion: 'manual' });
+      stack = scriptedStack('ll-real-cancel', { completion: 'manual' });
       stack.engine.writeFile('/data/a.txt', DATA);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'read-file', path: '/data/a.txt', chunkSize: 4 }, job.callback);
@@ -73,7 +73,7 @@ describe('RealCancelFileModule', () => {
     });
 
     it('should remove the anonymous file of a canceled write-file: the name never appears', async () => {
-      stack = scriptedStack('real', { completion: holdCalls((call) => call.kind === 'write') });
+      stack = scriptedStack('ll-real-cancel', { completion: holdCalls((call) => call.kind === 'write') });
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'write-file', path: '/data/new.txt', data: DATA }, job.callback);
       op.cancel();
@@ -84,7 +84,7 @@ describe('RealCancelFileModule', () => {
     });
 
     it('should clear a delay timer on cancel and report canceled at once', async () => {
-      stack = scriptedStack('real');
+      stack = scriptedStack('ll-real-cancel');
       stack.settings.delayNext(10_000);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'unlink', path: '/data/x' }, job.callback);
@@ -95,7 +95,7 @@ describe('RealCancelFileModule', () => {
     });
 
     it('should do nothing for a cancel after the callback', () => {
-      stack = scriptedStack('real');
+      stack = scriptedStack('ll-real-cancel');
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'write-file', path: '/data/a', data: DATA }, job.callback);
       expect(op.cancel()).to.equal(false);

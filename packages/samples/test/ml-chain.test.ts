@@ -21,7 +21,7 @@ const NEW = Buffer.from('new content, longer than the old one');
 
 describe('AtomicSaveModule', () => {
   for (const variant of LL_VARIANTS) {
-    describe(`over ll-${variant}-cancel`, () => {
+    describe(`over ${variant}`, () => {
       let stack: ScriptedStack | undefined;
       let ml: AtomicSaveModule;
 
@@ -113,7 +113,7 @@ describe('AtomicSaveModule', () => {
         expect(() => op.cancel()).to.not.throw();
         op.release();
         const fsync = engine.calls.find((call) => call.kind === 'sync');
-        if (variant === 'real') expect(fsync?.state).to.equal('canceled');
+        if (variant === 'll-real-cancel') expect(fsync?.state).to.equal('canceled');
         else fsync?.complete();
         expect((await save.result).status).to.equal('canceled');
         await ml.close();
@@ -171,7 +171,7 @@ describe('AtomicSaveModule', () => {
     });
 
     for (const variant of LL_VARIANTS) {
-      it(`should replace an existing file atomically over ll-${variant}-cancel`, async () => {
+      it(`should replace an existing file atomically over ${variant}`, async () => {
         const target = path.join(dir, 'doc.txt');
         fs.writeFileSync(target, OLD);
         const ll = createLowLevel(variant, manager);

@@ -6,7 +6,7 @@ import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } fr
 
 describe('PassThroughModule', () => {
   for (const variant of LL_VARIANTS) {
-    describe(`over ll-${variant}-cancel`, () => {
+    describe(`over ${variant}`, () => {
       let stack: ScriptedStack | undefined;
       let ml: PassThroughModule<FileJobRequest, FileJobValue>;
 

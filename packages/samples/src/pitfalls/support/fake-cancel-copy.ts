@@ -9,8 +9,8 @@ import {
   type ModuleState,
   type Result,
   type StartCallback,
-} from 'async-op-samples';
-import { reportAsyncError } from '../../../race/harness/race-property.js';
+} from '../../index.js';
+import { reportRaceError } from 'async-op-race-kit';
 import { LifecycleCopy } from './lifecycle-copy.js';
 
 function errorResult(error: unknown): Result<FileJobValue> {
@@ -107,7 +107,7 @@ export class WriteFileJobCopy {
         this.manager.unlink(createdPath, () => this.end(result)).release();
       })
       // a broken module above may throw from its callback here: report it to the race instead of losing it
-      .catch(reportAsyncError);
+      .catch(reportRaceError);
   }
 
   private end(result: Result<FileJobValue>): void {

@@ -10,7 +10,7 @@
  * work was done, and the caller never gets its callback.
  */
 import { AsyncOp } from 'async-op';
-import type { FileJobValue, StartCallback } from 'async-op-samples';
+import type { FileJobValue, StartCallback } from '../index.js';
 import { ForwardCopy, type ForwardContext } from './support/forward-copy.js';
 
 export class CallbackReferenceAfterStart extends ForwardCopy {

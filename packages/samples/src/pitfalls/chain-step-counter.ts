@@ -10,7 +10,7 @@
  * leaks, and a later cancel goes to the finished op: step 2 is never canceled and the chain goes on (sync, rename)
  * after the cancel.
  */
-import type { FileJobRequest } from 'async-op-samples';
+import type { FileJobRequest } from '../index.js';
 import { AtomicSaveCopy, type ChainContext, type Step } from './support/atomic-save-copy.js';
 
 export class ChainStepCounter extends AtomicSaveCopy {

@@ -11,7 +11,7 @@
  * reports `ok` for a canceled operation.
  */
 import { AsyncOp } from 'async-op';
-import type { FileJobValue, StartCallback } from 'async-op-samples';
+import type { FileJobValue, StartCallback } from '../index.js';
 import { ForwardCopy, type ForwardContext } from './support/forward-copy.js';
 
 export class OpReturnedBeforeLowerStored extends ForwardCopy {

@@ -8,7 +8,7 @@
  * enqueued: the step still reports `ok`) does not stop the chain: the next step (sync-file, rename) starts after the
  * cancel.
  */
-import type { FileJobValue, Result } from 'async-op-samples';
+import type { FileJobValue, Result } from '../index.js';
 import { AtomicSaveCopy, type ChainContext } from './support/atomic-save-copy.js';
 
 export class ChainWithoutCanceledFlag extends AtomicSaveCopy {

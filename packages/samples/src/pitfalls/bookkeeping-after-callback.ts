@@ -9,7 +9,7 @@
  * Symptom: close() called from inside the last operation's callback never resolves (it hangs): when the decision was
  * taken the module was not closing yet, and after the callback nobody resolves it.
  */
-import type { FileJobValue, Result } from 'async-op-samples';
+import type { FileJobValue, Result } from '../index.js';
 import { ForwardCopy, type ForwardContext } from './support/forward-copy.js';
 
 export class BookkeepingAfterCallback extends ForwardCopy {

@@ -9,7 +9,7 @@
  * completion (and a later cancel would be sent to a finished op).
  */
 import { AsyncOp } from 'async-op';
-import type { FileJobValue, StartCallback } from 'async-op-samples';
+import type { FileJobValue, StartCallback } from '../index.js';
 import { ForwardCopy, type ForwardContext } from './support/forward-copy.js';
 
 export class ContextAsOutParameter extends ForwardCopy {

@@ -6,7 +6,7 @@ import type {
   ModuleState,
   Result,
   StartCallback,
-} from 'async-op-samples';
+} from '../../index.js';
 import { LifecycleCopy } from './lifecycle-copy.js';
 
 export interface RetryContext {

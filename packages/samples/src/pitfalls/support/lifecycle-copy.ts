@@ -1,4 +1,4 @@
-import type { ModuleState } from 'async-op-samples';
+import type { ModuleState } from '../../index.js';
 
 /**
  * A copy of the samples' internal ModuleLifecycle (not exported by the package): open/close state, the count of

@@ -8,7 +8,7 @@ import type {
   ModuleState,
   Result,
   StartCallback,
-} from 'async-op-samples';
+} from '../../index.js';
 import { LifecycleCopy } from './lifecycle-copy.js';
 
 export type Step = 'write' | 'sync' | 'rename' | 'remove-temporary';

@@ -9,7 +9,7 @@
  * property's ReapingLowLevel delivers held completions there, and one of them cancels this operation): the sample LL
  * modules over the async-file manager never do, so over them the mistake stays latent.
  */
-import type { FileJobRequest } from 'async-op-samples';
+import type { FileJobRequest } from '../index.js';
 import { AtomicSaveCopy, type ChainContext, type Step } from './support/atomic-save-copy.js';
 
 export class ChainNoRecheckAfterStart extends AtomicSaveCopy {

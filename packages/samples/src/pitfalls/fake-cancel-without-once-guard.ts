@@ -9,7 +9,7 @@
  * cleanup finishes.
  */
 import type { AsyncOp } from 'async-op';
-import type { FileJobValue, Result, StartCallback } from 'async-op-samples';
+import type { FileJobValue, Result, StartCallback } from '../index.js';
 import { FakeCancelCopy } from './support/fake-cancel-copy.js';
 
 export class FakeCancelWithoutOnceGuard extends FakeCancelCopy {

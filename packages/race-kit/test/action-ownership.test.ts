@@ -1,7 +1,7 @@
 import type { FileTraceEvent, ScriptedCall } from 'async-op-file';
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
-import { ActionOwnership } from './harness/action-ownership.js';
+import { ActionOwnership, ownerFromPath } from '../src/index.js';
 
 /** Feeds `ownership` the enqueued and started events of action `id` on handle `handleId`, then its engine call. */
 function runAction(ownership: ActionOwnership, id: number, action: string, handleId: number, path?: string): void {
@@ -18,16 +18,20 @@ function runAction(ownership: ActionOwnership, id: number, action: string, handl
   ownership.issued({ path, label: `#${id} ${action}` } as ScriptedCall);
 }
 
-const SYNC_FILE = { kind: 'sync-file', path: '/d/op1/.file.tmp' } as const;
+const SYNC_FILE = '/d/op1/.file.tmp';
+
+function newOwnership(): ActionOwnership {
+  return new ActionOwnership(ownerFromPath('/d'));
+}
 
 // the replayed failure: op1's sync-file step was started (openExisting enqueued), and a held callback reaped inside
 // that start() canceled op1; a slot freed meanwhile ran the open, whose callback chained the sync, all before the
 // start() returned and the chain could pass the cancel on
 describe('ActionOwnership', () => {
   it('should count a cancel that comes inside an LL start() of the op from when that start() returns', () => {
-    const ownership = new ActionOwnership();
-    ownership.lowerStart(SYNC_FILE, () => {
-      runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE.path);
+    const ownership = newOwnership();
+    ownership.lowerStart(1, () => {
+      runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE);
       ownership.canceled(1);
       runAction(ownership, 2, 'sync', 6);
     });
@@ -35,9 +39,9 @@ describe('ActionOwnership', () => {
   });
 
   it('should still see an action the LL enqueues after that start() returned', () => {
-    const ownership = new ActionOwnership();
-    ownership.lowerStart(SYNC_FILE, () => {
-      runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE.path);
+    const ownership = newOwnership();
+    ownership.lowerStart(1, () => {
+      runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE);
       ownership.canceled(1);
     });
     // the module above did not pass the cancel on (the chain-no-recheck-after-start pitfall): the job goes on
@@ -48,7 +52,7 @@ describe('ActionOwnership', () => {
   });
 
   it('should see an action enqueued before the cancel that starts after it (not withdrawn from the queue)', () => {
-    const ownership = new ActionOwnership();
+    const ownership = newOwnership();
     const event = (type: FileTraceEvent['type']): FileTraceEvent => ({
       time: 0,
       type,
@@ -68,9 +72,9 @@ describe('ActionOwnership', () => {
   });
 
   it('should count a cancel at once outside the op’s LL start(), even inside another op’s', () => {
-    const ownership = new ActionOwnership();
-    runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE.path);
-    ownership.lowerStart({ kind: 'rename', from: '/d/op2/.file.tmp', to: '/d/op2/file' }, () => {
+    const ownership = newOwnership();
+    runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE);
+    ownership.lowerStart(2, () => {
       ownership.canceled(1);
       runAction(ownership, 2, 'sync', 6);
     });
@@ -78,12 +82,41 @@ describe('ActionOwnership', () => {
   });
 
   it('should count a callback at once, even inside the op’s LL start()', () => {
-    const ownership = new ActionOwnership();
-    ownership.lowerStart(SYNC_FILE, () => {
-      runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE.path);
+    const ownership = newOwnership();
+    ownership.lowerStart(1, () => {
+      runAction(ownership, 1, 'openExistingFile', 6, SYNC_FILE);
       ownership.ended(1);
       runAction(ownership, 2, 'sync', 6);
     });
     expect(ownership.check()).to.have.length(1);
+  });
+
+  it('should see an action that calls back after its cancel (rule 5: never, once cancel returned)', () => {
+    const ownership = newOwnership();
+    const event = (type: FileTraceEvent['type']): FileTraceEvent => ({
+      time: 0,
+      type,
+      actionId: 7,
+      action: 'read',
+      handleId: 3,
+      slot: 0,
+    });
+    for (const type of ['enqueued', 'started', 'canceled', 'finished', 'callback'] as const)
+      ownership.listener(event(type));
+    expect(ownership.check()).to.deep.equal(['action #7 read called back after it was canceled']);
+  });
+
+  it('should leave a canceled action alone that only finishes (no callback)', () => {
+    const ownership = newOwnership();
+    const event = (type: FileTraceEvent['type']): FileTraceEvent => ({
+      time: 0,
+      type,
+      actionId: 7,
+      action: 'read',
+      handleId: 3,
+      slot: 0,
+    });
+    for (const type of ['enqueued', 'started', 'canceled', 'finished'] as const) ownership.listener(event(type));
+    expect(ownership.check()).to.deep.equal([]);
   });
 });

@@ -1,5 +1,5 @@
 import { AsyncOp } from 'async-op';
-import type { CancellableModule, FileJobValue, ModuleState, Result, StartCallback } from 'async-op-samples';
+import type { CancellableModule, FileJobValue, ModuleState, Result, StartCallback } from '../../index.js';
 import { LifecycleCopy } from './lifecycle-copy.js';
 
 /** The state of one forwarded operation (copy of the samples' internal/forward.ts). */
