@@ -131,10 +131,15 @@ export class CopyModule {
     try {
       job.callback(outcome);
     } finally {
-      if (--this.pendingCount === 0 && this.state === 'closing') {
-        this.state = 'closed';
-        for (const resolve of this.#drained.splice(0)) resolve();
-      }
+      this.countOut();
+    }
+  }
+
+  /** 6. count the copy out AFTER its callback: a close() called from the callback waits for it. */
+  protected countOut(): void {
+    if (--this.pendingCount === 0 && this.state === 'closing') {
+      this.state = 'closed';
+      for (const resolve of this.#drained.splice(0)) resolve();
     }
   }
 }

@@ -45,6 +45,8 @@ export class ActionOwnership {
   /** The operations canceled while one of their start() calls was running: they end when it returns. */
   readonly #deferredCancels = new Set<number>();
   readonly #started: StartedAction[] = [];
+  /** The owner of each engine call issued for an action of a known owner, by call id. */
+  readonly #callOwners = new Map<number, number>();
   readonly #violations: string[] = [];
 
   /** @param ownerOf - the operation a path belongs to, or undefined (see {@link ownerFromPath}). */
@@ -71,7 +73,7 @@ export class ActionOwnership {
    *
    * @param call - the call being issued.
    */
-  issued(call: Pick<ScriptedCall, 'path' | 'label'>): void {
+  issued(call: Pick<ScriptedCall, 'id' | 'path' | 'label'>): void {
     const event = this.#lastStarted;
     this.#lastStarted = null;
     if (event === null) return; // an undo (close or unlink of a canceled action)
@@ -81,6 +83,7 @@ export class ActionOwnership {
       owner ??= this.#handleOwner.get(event.handleId);
     }
     if (owner === undefined) return;
+    this.#callOwners.set(call.id, owner);
     this.#started.push({
       action: event.action,
       label: call.label,
@@ -88,6 +91,15 @@ export class ActionOwnership {
       enqueuedAt: this.#enqueuedAt.get(event.actionId) ?? 0,
       startedAt: this.#lastStartedAt,
     });
+  }
+
+  /**
+   * The operation an engine call was issued for, if known.
+   *
+   * @param callId - the call's id.
+   */
+  ownerOfCall(callId: number): number | undefined {
+    return this.#callOwners.get(callId);
   }
 
   /** Operation `n` called back (if it did not end before). */

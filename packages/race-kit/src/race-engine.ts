@@ -37,7 +37,7 @@ export class RaceEngine {
   /** How many engine calls (and fast-path deliveries) have completed so far. */
   completions = 0;
   readonly #held: ScriptedCall[] = [];
-  readonly #listeners: ((count: number) => void)[] = [];
+  readonly #listeners: ((count: number, call: ScriptedCall | undefined) => void)[] = [];
   readonly #violations: RaceViolations;
   readonly #log: (line: string) => void;
 
@@ -64,7 +64,7 @@ export class RaceEngine {
           this.#log(`${call.label}: completes inside the call`);
           call.complete();
           this.#logFault(call);
-          queueMicrotask(() => this.#completed());
+          queueMicrotask(() => this.#completed(call));
           return;
         }
         if (script.holdsCalls && script.isHeld(call.id)) {
@@ -89,17 +89,18 @@ export class RaceEngine {
       syncThresholdBytes: script.fastPath ? (options.fastPathBytes ?? 65_536) : 0,
       fastPathDelivery: (deliver) =>
         void s.schedule(Promise.resolve('fast-path delivery')).then(() => {
-          if (this.#violations.guard('fast-path delivery', deliver)) this.#completed();
+          if (this.#violations.guard('fast-path delivery', deliver)) this.#completed(undefined);
         }),
     });
   }
 
   /**
-   * Calls `listener` after every completion, with the number of completions so far.
+   * Calls `listener` after every completion, with the number of completions so far and the call (undefined for a
+   * fast-path delivery, which may complete several reads and writes at once).
    *
    * @param listener - runs at a point where user code may run (see the class remarks); what it throws is recorded.
    */
-  onCompletion(listener: (count: number) => void): void {
+  onCompletion(listener: (count: number, call: ScriptedCall | undefined) => void): void {
     this.#listeners.push(listener);
   }
 
@@ -133,15 +134,17 @@ export class RaceEngine {
     this.#log(`${call.label}: completes`);
     const isCompleted = this.#violations.guard(`completing ${call.label}`, () => call.complete());
     this.#logFault(call);
-    if (isCompleted) this.#completed();
+    if (isCompleted) this.#completed(call);
   }
 
   #logFault(call: ScriptedCall): void {
     if (call.state === 'failed') this.#log(`${call.label}: failed with ${call.error?.code ?? 'an error'} (injected)`);
   }
 
-  #completed(): void {
+  #completed(call: ScriptedCall | undefined): void {
     const count = ++this.completions;
-    for (const listener of this.#listeners) this.#violations.guard('a completion listener', () => listener(count));
+    for (const listener of this.#listeners) {
+      this.#violations.guard('a completion listener', () => listener(count, call));
+    }
   }
 }

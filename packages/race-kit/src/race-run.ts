@@ -160,9 +160,12 @@ export class RaceRun<Request, Outcome> {
         .then(() => session.violations.guard(`cancel op${n}`, () => this.#cancel(operation, 'in a task of its own')));
     }
     if (plan.cancel === 'after-completions') {
-      const target = session.engine.completions + plan.cancelAfter;
-      session.engine.onCompletion((count) => {
-        if (count === target) this.#cancel(operation, `after ${plan.cancelAfter} engine completion(s)`);
+      // counted among the operation's own calls, unless the stack's calls cannot be told apart
+      const countsAll = stack.hasOwnedCalls === false;
+      let count = 0;
+      session.engine.onCompletion((_total, call) => {
+        if (!countsAll && (call === undefined || session.ownership.ownerOfCall(call.id) !== n)) return;
+        if (++count === plan.cancelAfter) this.#cancel(operation, `after ${plan.cancelAfter} engine completion(s)`);
       });
     }
   }

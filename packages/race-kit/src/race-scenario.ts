@@ -6,9 +6,9 @@ import { describeEngineScript, engineScript, type EngineScript, type EngineScrip
  * - `none`: never (it may still be canceled by a sweep, a close or another operation's callback);
  * - `immediately`: right after start() returns, in the same task;
  * - `scheduled`: in a task of its own, at a point of the interleaving the scheduler picks;
- * - `after-completions`: right after the `cancelAfter`-th engine completion counted from its start, at the first point
- *   where user code could run after it (this reaches the windows between two steps of one operation that a
- *   scheduled cancel rarely hits, and those inside a run of synchronous completions, which it never does).
+ * - `after-completions`: right after the `cancelAfter`-th completion of its own engine calls, at the first point where
+ *   user code could run after it (this reaches the windows between two steps of one operation that a scheduled
+ *   cancel rarely hits, and those inside a run of synchronous completions, which it never does).
  */
 export type CancelTiming = 'none' | 'immediately' | 'scheduled' | 'after-completions';
 
@@ -28,7 +28,7 @@ export type Interference = 'close-top' | 'close-bottom' | 'cancel-all' | 'stack-
 /** One operation of a run; each starts in a scheduled task of its own. */
 export interface OperationPlan {
   readonly cancel: CancelTiming;
-  /** For `after-completions`: after how many engine completions, counted from its start (from 1). */
+  /** For `after-completions`: after how many completions of its own engine calls (from 1). */
   readonly cancelAfter: number;
   readonly reentry: Reentry;
   /** A size for the request (bytes to write, say); the stack's `request` decides what it means. */
@@ -51,7 +51,7 @@ export interface RaceScenario {
 /** Which scenarios to generate; every field narrows one choice (all of them by default). */
 export interface RaceScenarioOptions extends EngineScriptOptions {
   readonly cancels?: readonly CancelTiming[] | undefined;
-  /** The largest `cancelAfter`: default 16 (the smallest is 1). */
+  /** The largest `cancelAfter`: default 32 (the smallest is 1). */
   readonly maxCancelAfter?: number | undefined;
   readonly reentries?: readonly Reentry[] | undefined;
   /** Interferences to pick from (up to two per run); an empty list for none. */
@@ -82,7 +82,7 @@ export const INTERFERENCES: readonly Interference[] = ['close-top', 'close-botto
 export function raceScenario(options: RaceScenarioOptions = {}): fc.Arbitrary<RaceScenario> {
   const plan = fc.record<OperationPlan>({
     cancel: fc.constantFrom<CancelTiming>(...(options.cancels ?? CANCEL_TIMINGS)),
-    cancelAfter: fc.integer({ min: 1, max: options.maxCancelAfter ?? 16 }),
+    cancelAfter: fc.integer({ min: 1, max: options.maxCancelAfter ?? 32 }),
     reentry: fc.constantFrom<Reentry>(...(options.reentries ?? REENTRIES)),
     size: fc.integer(options.size ?? { min: 1, max: 8 }),
   });

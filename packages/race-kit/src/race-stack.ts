@@ -38,6 +38,12 @@ export interface RaceStack<Request, Outcome> {
    * whose an engine call is).
    */
   readonly request: (n: number, directory: string, plan: OperationPlan) => Request;
+  /**
+   * Whether each operation's engine calls can be told apart (its files live in its own directory, as `request` is
+   * asked to do): then an `after-completions` cancel counts the operation's own completions. False when they cannot
+   * (a worker pool hashing one shared file): then it counts every completion. Default true.
+   */
+  readonly hasOwnedCalls?: boolean | undefined;
   /** Releases held work when nothing else can run (a HeldCallbacksModule's flush()); returns whether it did. */
   readonly whenIdle?: (() => boolean) | undefined;
   /**

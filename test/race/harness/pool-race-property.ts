@@ -94,6 +94,7 @@ function buildPoolRace(session: RaceSession, scenario: PoolRaceScenario): RaceSt
     top: built.top,
     modules: built.modules,
     request: (_n, _directory, plan) => requestOf(plan),
+    hasOwnedCalls: false,
     // the doorbell's waits resolve in event-loop turns the scheduler does not see: settle until nothing is left
     isSettled: (operations) =>
       operations.every((operation) => operation.hasThrown || operation.outcomes.length > 0) &&
