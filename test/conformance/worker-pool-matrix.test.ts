@@ -1,3 +1,4 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -131,11 +132,14 @@ describe('conformance: worker-pool stacks (real worker threads)', () => {
         threadsBefore = pool.workersStarted;
       });
 
-      afterEach(async () => {
-        for (const module of stack.modules.slice(0, -1)) await module.close();
-        expect(pool.pendingCount, 'pool tasks pending').to.equal(0);
-        expect(pool.cancelSlotsInUse, 'cancel slots in use').to.equal(0);
-      });
+      // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+      afterEach(
+        mochaCheckAfterEach(async () => {
+          for (const module of stack.modules.slice(0, -1)) await module.close();
+          expect(pool.pendingCount, 'pool tasks pending').to.equal(0);
+          expect(pool.cancelSlotsInUse, 'cancel slots in use').to.equal(0);
+        }),
+      );
 
       it('should hash a file on a worker thread (real files)', async () => {
         const operation = start(stack, { kind: 'hash-file', path: file, chunkSize: 1000 });

@@ -4,7 +4,7 @@ export type { EngineScript, EngineScriptOptions, SyncCalls } from './engine-scri
 export { HeldCallbacksModule } from './held-callbacks-module.js';
 export { LeakCheck } from './leak-check.js';
 export { mochaCheckAfterEach, mochaLeakHooks, nodeTestLeakHooks } from './leak-hooks.js';
-export type { MochaLeakHooks, NodeTestHooks } from './leak-hooks.js';
+export type { MochaHookContext, MochaLeakHooks, NodeTestHooks } from './leak-hooks.js';
 export { moduleRaceProperty } from './module-race-property.js';
 export type { ModuleRaceContext, ModuleRaceOptions, OperationContext } from './module-race-property.js';
 export { RaceEngine } from './race-engine.js';

@@ -1,7 +1,7 @@
 import { LeakCheck } from './leak-check.js';
 
 /** The part of mocha's hook context the hooks use: the current test's state, and the hook's own error(). */
-interface MochaHookContext {
+export interface MochaHookContext {
   readonly currentTest?: { readonly state?: string | undefined } | undefined;
   readonly test?: unknown;
 }
@@ -45,7 +45,8 @@ export function mochaLeakHooks(): MochaLeakHooks {
  * Wraps a local check for mocha's `afterEach` so that a failed check fails the TEST, as the root leak hooks do,
  * instead of failing the hook (after which mocha skips every later test of the `describe`).
  *
- * @param check - the cleanup and its assertions (may be async); runs after every test, passed or not.
+ * @param check - the cleanup and its assertions (may be async); runs after every test, passed or not, with mocha's
+ *   hook context as `this` (`this.currentTest.state` tells which).
  * @returns the function to give to `afterEach`.
  * @remarks What `check` throws after a test that already failed is not reported again (the test's own failure is
  *   the one to read); after a passing test it fails that test, and the rest of the suite still runs.
@@ -58,10 +59,12 @@ export function mochaLeakHooks(): MochaLeakHooks {
  * }));
  * ```
  */
-export function mochaCheckAfterEach(check: () => void | Promise<void>): (this: MochaHookContext) => Promise<void> {
+export function mochaCheckAfterEach(
+  check: (this: MochaHookContext) => void | Promise<void>,
+): (this: MochaHookContext) => Promise<void> {
   return async function (this: MochaHookContext) {
     try {
-      await check();
+      await check.call(this);
     } catch (error) {
       if (this.currentTest?.state !== 'passed') return;
       (this.test as { error(error: unknown): void }).error(error);

@@ -1,3 +1,4 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,11 +28,16 @@ describe('RealCancelFileModule', () => {
   describe('cancel', () => {
     let stack: ScriptedStack | undefined;
 
-    afterEach(async () => {
-      if (stack !== undefined) await shutDown(stack.manager, [stack.ll]);
-      if (stack !== undefined) expect(stack.engine.openDescriptorCount).to.equal(0);
-      stack = undefined;
-    });
+    // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+    afterEach(
+      mochaCheckAfterEach(async () => {
+        const built = stack;
+        stack = undefined;
+        if (built === undefined) return;
+        await shutDown(built.manager, [built.ll]);
+        expect(built.engine.openDescriptorCount).to.equal(0);
+      }),
+    );
 
     it('should never run a queued job and report canceled once stopped', async () => {
       stack = scriptedStack('ll-real-cancel', { completion: 'manual' }, 1);

@@ -1,3 +1,4 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,12 +35,17 @@ describe('AtomicSaveModule', () => {
         return built;
       }
 
-      afterEach(async () => {
-        if (stack !== undefined) await shutDown(stack.manager, [ml, stack.ll]);
-        if (stack !== undefined) expect(stack.engine.openDescriptorCount).to.equal(0);
-        if (stack !== undefined) expect(stack.engine.violations).to.deep.equal([]);
-        stack = undefined;
-      });
+      // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+      afterEach(
+        mochaCheckAfterEach(async () => {
+          const built = stack;
+          stack = undefined;
+          if (built === undefined) return;
+          await shutDown(built.manager, [ml, built.ll]);
+          expect(built.engine.openDescriptorCount).to.equal(0);
+          expect(built.engine.violations).to.deep.equal([]);
+        }),
+      );
 
       it('should write, sync and rename over the target, leaving no temporary file', () => {
         const { engine } = build();

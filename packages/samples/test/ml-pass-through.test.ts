@@ -1,3 +1,4 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
@@ -16,11 +17,16 @@ describe('PassThroughModule', () => {
         ml.open();
       }
 
-      afterEach(async () => {
-        if (stack !== undefined) await shutDown(stack.manager, [ml, stack.ll]);
-        if (stack !== undefined) expect(stack.engine.openDescriptorCount).to.equal(0);
-        stack = undefined;
-      });
+      // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+      afterEach(
+        mochaCheckAfterEach(async () => {
+          const built = stack;
+          stack = undefined;
+          if (built === undefined) return;
+          await shutDown(built.manager, [ml, built.ll]);
+          expect(built.engine.openDescriptorCount).to.equal(0);
+        }),
+      );
 
       it('should pass an ok result through, before start returns when the LL is synchronous', () => {
         build();
