@@ -89,6 +89,7 @@ export class RaceEngine {
       syncThresholdBytes: script.fastPath ? (options.fastPathBytes ?? 65_536) : 0,
       fastPathDelivery: (deliver) =>
         void s.schedule(Promise.resolve('fast-path delivery')).then(() => {
+          this.#log('fast-path delivery: reads and writes done at once report');
           if (this.#violations.guard('fast-path delivery', deliver)) this.#completed(undefined);
         }),
     });

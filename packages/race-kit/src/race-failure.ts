@@ -52,7 +52,7 @@ export function describeRaceFailure(
     ...describeScenario(scenario)
       .split('\n')
       .map((line) => `  ${line}`),
-    'what happened, in order (the race kit log; the scheduler report follows in fast-check report):',
+    "what happened, in order (the kit's log; fast-check's report adds the scheduler's tasks):",
     ...shown,
   ].join('\n');
 }
