@@ -5,7 +5,7 @@ import { afterEach, describe, it } from 'mocha';
 import type { FileJobValue } from '../src/index.js';
 import { describeLowLevelCancelContract } from './support/low-level-cancel-contract.js';
 import { describeLowLevelContract } from './support/low-level-contract.js';
-import { holdCalls, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
+import { holdCalls, recorder, scriptedStack, shutDownScripted, type ScriptedStack } from './support/stack.js';
 
 const DATA = Buffer.from('0123456789abcdefghij');
 
@@ -21,9 +21,7 @@ describe('FakeCancelFileModule', () => {
       mochaCheckAfterEach(async () => {
         const built = stack;
         stack = undefined;
-        if (built === undefined) return;
-        await shutDown(built.manager, [built.ll]);
-        expect(built.engine.openDescriptorCount).to.equal(0);
+        if (built !== undefined) await shutDownScripted(built, [built.ll]);
       }),
     );
 

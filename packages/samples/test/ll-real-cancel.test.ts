@@ -15,8 +15,8 @@ import {
   holdCalls,
   recorder,
   scriptedStack,
-  shutDown,
   type ScriptedStack,
+  shutDownScripted,
 } from './support/stack.js';
 
 const DATA = Buffer.from('0123456789abcdefghij');
@@ -33,9 +33,7 @@ describe('RealCancelFileModule', () => {
       mochaCheckAfterEach(async () => {
         const built = stack;
         stack = undefined;
-        if (built === undefined) return;
-        await shutDown(built.manager, [built.ll]);
-        expect(built.engine.openDescriptorCount).to.equal(0);
+        if (built !== undefined) await shutDownScripted(built, [built.ll]);
       }),
     );
 

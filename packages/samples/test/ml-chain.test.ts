@@ -15,6 +15,7 @@ import {
   scriptedStack,
   shutDown,
   type ScriptedStack,
+  shutDownScripted,
 } from './support/stack.js';
 
 const OLD = Buffer.from('old content');
@@ -40,10 +41,7 @@ describe('AtomicSaveModule', () => {
         mochaCheckAfterEach(async () => {
           const built = stack;
           stack = undefined;
-          if (built === undefined) return;
-          await shutDown(built.manager, [ml, built.ll]);
-          expect(built.engine.openDescriptorCount).to.equal(0);
-          expect(built.engine.violations).to.deep.equal([]);
+          if (built !== undefined) await shutDownScripted(built, [ml, built.ll]);
         }),
       );
 

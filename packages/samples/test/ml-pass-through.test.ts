@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
 import { ModuleClosedError, PassThroughModule, type FileJobRequest, type FileJobValue } from '../src/index.js';
-import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
+import { LL_VARIANTS, recorder, scriptedStack, type ScriptedStack, shutDownScripted } from './support/stack.js';
 
 describe('PassThroughModule', () => {
   for (const variant of LL_VARIANTS) {
@@ -22,9 +22,7 @@ describe('PassThroughModule', () => {
         mochaCheckAfterEach(async () => {
           const built = stack;
           stack = undefined;
-          if (built === undefined) return;
-          await shutDown(built.manager, [ml, built.ll]);
-          expect(built.engine.openDescriptorCount).to.equal(0);
+          if (built !== undefined) await shutDownScripted(built, [ml, built.ll]);
         }),
       );
 

@@ -5,11 +5,10 @@ import type {
   CancellableModule,
   FileJobRequest,
   FileJobValue,
-  ModuleState,
   Result,
   StartCallback,
 } from '../../index.js';
-import { LifecycleCopy } from './lifecycle-copy.js';
+import { ModuleCopy } from './module-copy.js';
 
 export type Step = 'write' | 'sync' | 'rename' | 'remove-temporary';
 
@@ -33,22 +32,9 @@ let temporaryCounter = 0;
  * A faithful copy of ml-chain.ts (the atomic save: write a temporary file, sync it, rename it over the target), its
  * numbered steps as protected methods that a pitfall variant overrides to make its one mistake.
  */
-export class AtomicSaveCopy implements CancellableModule<AtomicSaveRequest, FileJobValue> {
-  readonly name = 'ml-chain';
-  protected readonly lifecycle = new LifecycleCopy(this.name);
-
-  constructor(protected readonly lower: CancellableModule<FileJobRequest, FileJobValue>) {}
-
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  get pendingCount(): number {
-    return this.lifecycle.pending;
-  }
-
-  open(): void {
-    this.lifecycle.open();
+export class AtomicSaveCopy extends ModuleCopy<AtomicSaveRequest> {
+  constructor(protected readonly lower: CancellableModule<FileJobRequest, FileJobValue>) {
+    super('ml-chain');
   }
 
   start(request: AtomicSaveRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
@@ -82,21 +68,10 @@ export class AtomicSaveCopy implements CancellableModule<AtomicSaveRequest, File
         ...(request.chunkSize === undefined ? {} : { chunkSize: request.chunkSize }),
       });
     } catch (error) {
-      context.own.complete();
-      context.own.release();
-      op.release();
-      this.lifecycle.end();
+      this.abandonStart(context.own, op);
       throw error;
     }
     return op;
-  }
-
-  close(): Promise<void> {
-    return this.lifecycle.close();
-  }
-
-  destroy(): void {
-    this.lifecycle.destroy();
   }
 
   /** Steps 4-5: start one step and store its op only if the epoch did not move. */

@@ -3,15 +3,13 @@ import { AsyncOp } from 'async-op';
 import type { AsyncFileHandle, AsyncFileManager, EngineError } from 'async-op-file';
 import {
   isRetryableError,
-  type CancellableModule,
   type FileJobRequest,
   type FileJobValue,
-  type ModuleState,
   type Result,
   type StartCallback,
 } from '../../index.js';
 import { reportRaceError } from 'async-op-race-kit';
-import { LifecycleCopy } from './lifecycle-copy.js';
+import { ModuleCopy } from './module-copy.js';
 
 function errorResult(error: unknown): Result<FileJobValue> {
   return { status: isRetryableError(error) ? 'error-can-retry' : 'error', error };
@@ -127,22 +125,9 @@ interface FakeCancelContext {
  * A copy of ll-fake-cancel.ts for `write-file` requests, its steps as protected methods that a pitfall variant
  * overrides to make its one mistake.
  */
-export class FakeCancelCopy implements CancellableModule<FileJobRequest, FileJobValue> {
-  readonly name = 'll-fake-cancel';
-  protected readonly lifecycle = new LifecycleCopy(this.name);
-
-  constructor(protected readonly manager: AsyncFileManager) {}
-
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  get pendingCount(): number {
-    return this.lifecycle.pending;
-  }
-
-  open(): void {
-    this.lifecycle.open();
+export class FakeCancelCopy extends ModuleCopy<FileJobRequest> {
+  constructor(protected readonly manager: AsyncFileManager) {
+    super('ll-fake-cancel');
   }
 
   start(request: FileJobRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
@@ -163,21 +148,10 @@ export class FakeCancelCopy implements CancellableModule<FileJobRequest, FileJob
       // 5. start the job
       job.start();
     } catch (error) {
-      own.complete();
-      own.release();
-      op.release();
-      this.lifecycle.end();
+      this.abandonStart(own, op);
       throw error;
     }
     return op;
-  }
-
-  close(): Promise<void> {
-    return this.lifecycle.close();
-  }
-
-  destroy(): void {
-    this.lifecycle.destroy();
   }
 
   /** Steps 6-8: report canceled now; the job cleans up when its real completion arrives. */

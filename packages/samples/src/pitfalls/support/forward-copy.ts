@@ -1,6 +1,6 @@
 import { AsyncOp } from 'async-op';
-import type { CancellableModule, FileJobValue, ModuleState, Result, StartCallback } from '../../index.js';
-import { LifecycleCopy } from './lifecycle-copy.js';
+import type { CancellableModule, FileJobValue, Result, StartCallback } from '../../index.js';
+import { ModuleCopy } from './module-copy.js';
 
 /** The state of one forwarded operation (copy of the samples' internal/forward.ts). */
 export interface ForwardContext {
@@ -25,28 +25,15 @@ function mapForUsers(result: Result<FileJobValue>): Result<FileJobValue> {
  * O(1) list swept newest first; the steps of the sweep are the same, and a race run tracks a handful, so the Set's
  * quadratic sweep (taking its first entry again and again) does not matter here.
  */
-export class ForwardCopy implements CancellableModule<unknown, FileJobValue> {
-  protected readonly lifecycle: LifecycleCopy;
+export class ForwardCopy extends ModuleCopy<unknown> {
   protected readonly tracked = new Set<AsyncOp<ForwardContext>>();
 
   constructor(
     protected readonly lower: Lower,
-    readonly name: string,
+    name: string,
     protected readonly tracks: boolean,
   ) {
-    this.lifecycle = new LifecycleCopy(name);
-  }
-
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  get pendingCount(): number {
-    return this.lifecycle.pending;
-  }
-
-  open(): void {
-    this.lifecycle.open();
+    super(name);
   }
 
   start(request: unknown, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
@@ -86,10 +73,7 @@ export class ForwardCopy implements CancellableModule<unknown, FileJobValue> {
   /** The lower start threw: give back what steps 2-3 took. */
   protected giveBack(context: ForwardContext, op: AsyncOp<ForwardContext>): void {
     this.untrackAndRelease(context);
-    context.own?.complete();
-    context.own?.release();
-    op.release();
-    this.lifecycle.end();
+    this.abandonStart(context.own, op);
   }
 
   /** Steps 7-10 of internal/forward.ts. */
@@ -149,14 +133,10 @@ export class ForwardCopy implements CancellableModule<unknown, FileJobValue> {
     return canceled;
   }
 
-  close(): Promise<void> {
+  override close(): Promise<void> {
     const closed = this.lifecycle.close();
     if (this.tracks) this.cancelAll();
     return closed;
-  }
-
-  destroy(): void {
-    this.lifecycle.destroy();
   }
 }
 

@@ -3,11 +3,10 @@ import type {
   CancellableModule,
   FileJobRequest,
   FileJobValue,
-  ModuleState,
   Result,
   StartCallback,
 } from '../../index.js';
-import { LifecycleCopy } from './lifecycle-copy.js';
+import { ModuleCopy } from './module-copy.js';
 
 export interface RetryContext {
   epoch: number;
@@ -25,23 +24,11 @@ type Lower = CancellableModule<FileJobRequest, FileJobValue>;
  * A faithful copy of ml-retries.ts (backoff 0 ms, at most 3 attempts), its numbered steps as protected methods that a
  * pitfall variant overrides to make its one mistake.
  */
-export class RetryCopy implements Lower {
-  readonly name = 'ml-retries';
-  protected readonly lifecycle = new LifecycleCopy(this.name);
+export class RetryCopy extends ModuleCopy<FileJobRequest> {
   protected readonly maxAttempts = 3;
 
-  constructor(protected readonly lower: Lower) {}
-
-  get state(): ModuleState {
-    return this.lifecycle.state;
-  }
-
-  get pendingCount(): number {
-    return this.lifecycle.pending;
-  }
-
-  open(): void {
-    this.lifecycle.open();
+  constructor(protected readonly lower: Lower) {
+    super('ml-retries');
   }
 
   start(request: FileJobRequest, callback: StartCallback<FileJobValue>): AsyncOp<unknown> {
@@ -56,21 +43,10 @@ export class RetryCopy implements Lower {
       // 3. the first attempt
       this.attempt(context);
     } catch (error) {
-      context.own.complete();
-      context.own.release();
-      op.release();
-      this.lifecycle.end();
+      this.abandonStart(context.own, op);
       throw error;
     }
     return op;
-  }
-
-  close(): Promise<void> {
-    return this.lifecycle.close();
-  }
-
-  destroy(): void {
-    this.lifecycle.destroy();
   }
 
   /** Step 4: start an attempt, store its op only if its callback has not run. */
