@@ -14,8 +14,7 @@ import {
   type RaceStack,
 } from 'async-op-race-kit';
 import fc from 'fast-check';
-import type { FileJobRequest } from '../file-job-request.js';
-import type { AtomicSaveRequest } from '../ml-chain.js';
+import type { AtomicSaveRequest, FileJobRequest } from '../index.js';
 import {
   buildStack,
   createFileLowLevel,

@@ -1,15 +1,13 @@
 import type { AsyncFileManager } from 'async-op-file';
-import type { AtomicSaveRequest } from '../ml-chain.js';
-import type { FileJobRequest } from '../file-job-request.js';
-import { AtomicSaveModule } from '../ml-chain.js';
+// types through the package's public surface (erased: no import cycle); classes from their own files
+import type { CancellableModule, FileJobRequest, LowLevelTestSettings } from '../index.js';
+import { AtomicSaveModule, type AtomicSaveRequest } from '../ml-chain.js';
 import { CancelAllModule } from '../hl-cancel-all.js';
 import { FakeCancelFileModule } from '../ll-fake-cancel.js';
 import { HighLevelModule } from '../hl.js';
-import type { LowLevelTestSettings } from '../ll-test-settings.js';
 import { PassThroughModule } from '../ml-pass-through.js';
 import { RealCancelFileModule } from '../ll-real-cancel.js';
 import { RetryModule, type RetryModuleOptions } from '../ml-retries.js';
-import type { CancellableModule } from '../module-types.js';
 import { hasLayer, type FileLowLevelName, type SampleLayerName, type SampleStack } from './sample-stacks.js';
 
 /** Any module of a stack, as a generic driver sees it. */

@@ -76,9 +76,9 @@ export function stackNamed(stacks: readonly SampleStack[], name: string): Sample
   return found;
 }
 
-/** A test title: the layers and the LL, top-down: `hl-cancel-all / ml-chain / ll-fake-cancel`. */
+/** A test title: the layers and the LL, top-down, each by its one name: `hl-cancel-all/ml-chain/ll-fake-cancel`. */
 export function stackTitle(stack: SampleStack, lowLevel: LowLevelName): string {
-  return [...stack.layers, lowLevel].join(' / ');
+  return [...stack.layers, lowLevel].join('/');
 }
 
 /** Whether the stack has `layer`. */

@@ -55,7 +55,7 @@ describe('the stack registry', () => {
 
   it('should find a stack by name and title it with its LL, and refuse an unknown name', () => {
     const stack = stackNamed(FILE_STACKS, 'hl-cancel-all/ml-chain');
-    expect(stackTitle(stack, 'll-fake-cancel')).to.equal('hl-cancel-all / ml-chain / ll-fake-cancel');
+    expect(stackTitle(stack, 'll-fake-cancel')).to.equal('hl-cancel-all/ml-chain/ll-fake-cancel');
     expect(() => stackNamed(FILE_STACKS, 'hl/chain')).to.throw(RangeError, 'unknown stack "hl/chain"; known: ll, ');
   });
 });

@@ -1,11 +1,5 @@
 import { AsyncOp } from 'async-op';
-import type {
-  CancellableModule,
-  FileJobRequest,
-  FileJobValue,
-  Result,
-  StartCallback,
-} from '../../index.js';
+import type { CancellableModule, FileJobRequest, FileJobValue, Result, StartCallback } from '../../index.js';
 import { ModuleCopy } from './module-copy.js';
 
 export interface RetryContext {
