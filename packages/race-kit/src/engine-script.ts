@@ -13,34 +13,53 @@ export type SyncCalls = 'none' | 'some' | 'all' | 'first';
 export interface EngineScript {
   /** The manager's concurrency (worker slots). */
   readonly concurrency: number;
+  /** Which calls complete inside the call (see {@link SyncCalls}). */
   readonly syncCalls: SyncCalls;
+  /** For `first`: calls #1 to #`syncUntil` complete inside the call. */
   readonly syncUntil: number;
+  /** For `some`: whether call `callId` completes inside the call. */
   readonly isSync: (callId: number) => boolean;
   /**
    * Whether some calls are held: a held call (those `isHeld(call.id)` picks among the asynchronous ones) is not
    * scheduled; it completes only when nothing else is left to run (or a cancel ends it first).
    */
   readonly holdsCalls: boolean;
+  /** Whether call `callId` is held (when `holdsCalls`). */
   readonly isHeld: (callId: number) => boolean;
   /** Whether faults are injected; `isFaulty(call.id)` says where, `isRetryable(call.id)` EAGAIN or else EIO. */
   readonly hasFaults: boolean;
+  /** Whether call `callId` fails (when `hasFaults`). */
   readonly isFaulty: (callId: number) => boolean;
+  /** Whether a failing call `callId` fails with EAGAIN (true) or EIO. */
   readonly isRetryable: (callId: number) => boolean;
   /**
    * Whether the manager's fast path is on (reads and writes up to `fastPathBytes` may be done at once when their turn
    * comes); `isFastNow(n)` says whether the n-th fast call (from 1) is done at once or declined to an ordinary call.
    */
   readonly fastPath: boolean;
+  /** Whether the n-th fast-path call (from 1) is done at once (true) or declined. */
   readonly isFastNow: (n: number) => boolean;
+}
+
+/** An inclusive range of integers. */
+export interface IntegerRange {
+  /** The smallest value. */
+  readonly min: number;
+  /** The largest value. */
+  readonly max: number;
 }
 
 /** Which engine behaviours {@link engineScript} may generate; every field narrows one choice (all by default). */
 export interface EngineScriptOptions {
-  readonly concurrency?: { readonly min: number; readonly max: number } | undefined;
+  /** The manager's concurrency: 1 to 3 by default. */
+  readonly concurrency?: IntegerRange | undefined;
+  /** Which kinds of synchronous completion: all four by default. */
   readonly syncCalls?: readonly SyncCalls[] | undefined;
   /** Whether held calls may be generated: both by default. */
   readonly holdsCalls?: readonly boolean[] | undefined;
+  /** Whether faults are injected: both by default. */
   readonly faults?: readonly boolean[] | undefined;
+  /** Whether the manager's fast path is on: both by default. */
   readonly fastPath?: readonly boolean[] | undefined;
 }
 
@@ -69,7 +88,12 @@ export function engineScript(options: EngineScriptOptions = {}): fc.Arbitrary<En
   });
 }
 
-/** One line naming what the script does, for a failure report. */
+/**
+ * One line naming what the script does, for a failure report.
+ *
+ * @param script - a generated script.
+ * @returns `concurrency 2, sync calls: some, faults on`, and what else is on.
+ */
 export function describeEngineScript(script: EngineScript): string {
   const sync =
     script.syncCalls === 'first' ? `#1-#${script.syncUntil}` : script.syncCalls === 'some' ? 'some' : script.syncCalls;

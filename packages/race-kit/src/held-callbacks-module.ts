@@ -36,22 +36,27 @@ export class HeldCallbacksModule<Request, Outcome> implements RaceModule<Request
     private readonly isLeftToReaping: (n: number) => boolean = () => false,
   ) {}
 
+  /** The lower module's name. */
   get name(): string {
     return this.inner.name ?? 'held-callbacks';
   }
 
+  /** The lower module's state (`open` if it has none). */
   get state(): string {
     return this.inner.state ?? 'open';
   }
 
+  /** The lower module's pending operations, plus the callbacks held here. */
   get pendingCount(): number {
     return (this.inner.pendingCount ?? 0) + this.#held.length;
   }
 
+  /** Opens the lower module. */
   open(): void {
     this.inner.open();
   }
 
+  /** Destroys the lower module, if it can be. */
   destroy(): void {
     this.inner.destroy?.();
   }
@@ -67,6 +72,15 @@ export class HeldCallbacksModule<Request, Outcome> implements RaceModule<Request
     return true;
   }
 
+  /**
+   * Starts the lower operation with a callback that holds its outcome, then delivers every held callback.
+   *
+   * @param request - passed to the lower start().
+   * @param callback - called exactly once, later (a scheduled task, a later start(), or flush()), or inside this very
+   *   start() when the lower callback came before it returned.
+   * @returns the lower op.
+   * @throws what the lower start() throws (then nothing is held), or what a held callback run here throws.
+   */
   start(request: Request, callback: (outcome: Outcome) => void): AsyncOp<unknown> {
     const op = this.inner.start(request, (outcome) => this.#hold(callback, outcome));
     // then reap: earlier callbacks run here, after this start was submitted and before it returns, and may re-enter
@@ -75,6 +89,7 @@ export class HeldCallbacksModule<Request, Outcome> implements RaceModule<Request
     return op;
   }
 
+  /** Closes the lower module; resolves once it closed and every held callback was delivered. */
   close(): Promise<void> {
     return this.inner.close().then(
       () =>

@@ -1,10 +1,10 @@
 export { ActionOwnership, operationDirectory, ownerFromPath } from './action-ownership.js';
 export { describeEngineScript, engineScript } from './engine-script.js';
-export type { EngineScript, EngineScriptOptions, SyncCalls } from './engine-script.js';
+export type { EngineScript, EngineScriptOptions, IntegerRange, SyncCalls } from './engine-script.js';
 export { HeldCallbacksModule } from './held-callbacks-module.js';
 export { LeakCheck } from './leak-check.js';
 export { mochaCheckAfterEach, mochaLeakHooks, nodeTestLeakHooks } from './leak-hooks.js';
-export type { MochaHookContext, MochaLeakHooks, NodeTestHooks } from './leak-hooks.js';
+export type { MochaHookContext, MochaLeakHooks, MochaTestState, NodeTestHooks } from './leak-hooks.js';
 export { moduleRaceProperty } from './module-race-property.js';
 export type { ModuleRaceContext, ModuleRaceOptions, OperationContext } from './module-race-property.js';
 export { RaceEngine } from './race-engine.js';

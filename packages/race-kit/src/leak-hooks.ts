@@ -1,14 +1,24 @@
 import { LeakCheck } from './leak-check.js';
 
+/** The part of mocha's test the hooks read. */
+export interface MochaTestState {
+  /** `passed` or `failed` once the test ran. */
+  readonly state?: string | undefined;
+}
+
 /** The part of mocha's hook context the hooks use: the current test's state, and the hook's own error(). */
 export interface MochaHookContext {
-  readonly currentTest?: { readonly state?: string | undefined } | undefined;
+  /** The test the hook runs for. */
+  readonly currentTest?: MochaTestState | undefined;
+  /** The hook itself (its error() fails the current test). */
   readonly test?: unknown;
 }
 
 /** Mocha root hooks: export them as `mochaHooks` from a file given to mocha's `--require`. */
 export interface MochaLeakHooks {
+  /** Marks what exists before the test. */
   beforeEach(this: MochaHookContext): void;
+  /** Fails the passing test that left something behind. */
   afterEach(this: MochaHookContext): void;
 }
 
@@ -74,7 +84,9 @@ export function mochaCheckAfterEach(
 
 /** The hook functions of node:test that {@link nodeTestLeakHooks} registers with. */
 export interface NodeTestHooks {
+  /** node:test's beforeEach. */
   beforeEach(fn: () => void): void;
+  /** node:test's afterEach. */
   afterEach(fn: () => void): void;
 }
 

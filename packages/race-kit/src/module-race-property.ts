@@ -11,6 +11,7 @@ export interface ModuleRaceContext {
   readonly manager: AsyncFileManager;
   /** The scripted engine beneath (to add files, or read them). */
   readonly engine: ScriptedEngine;
+  /** The run's scheduler (to schedule work of the module's own, say a timer it does not take from setTimeout). */
   readonly s: fc.Scheduler;
 }
 
@@ -22,6 +23,7 @@ export interface OperationContext {
   readonly directory: string;
   /** A size from the scenario (1 to 8 by default): use it for how much data, how many chunks. */
   readonly size: number;
+  /** The scripted engine (to add the operation's input files). */
   readonly engine: ScriptedEngine;
 }
 

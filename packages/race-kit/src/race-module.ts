@@ -16,11 +16,17 @@ import type { AsyncOp } from 'async-op';
  * closed module and goes on; `name` labels the report.
  */
 export interface RaceModule<Request = never, Outcome = unknown> {
+  /** Starts one operation: returns the caller's reference, or throws (then it never calls back). */
   start(request: Request, callback: (outcome: Outcome) => void): AsyncOp<unknown>;
+  /** Refuses new starts; resolves once every operation started before it called back. */
   close(): Promise<void>;
+  /** Opens the module again after a close (optional: without it the race does not reopen). */
   open?(): void;
+  /** `closed` once a close resolved (optional: with `open`, the race reopens a closed module). */
   readonly state?: string;
+  /** The operations not finished yet (optional: checked when a close resolves). */
   readonly pendingCount?: number;
+  /** A name for the report (optional: `module`). */
   readonly name?: string;
 }
 
@@ -30,6 +36,7 @@ export interface RaceModule<Request = never, Outcome = unknown> {
  * @remarks The kit checks that after cancelAll() returns, no operation of the module is still pending uncanceled.
  */
 export interface SweepingModule<Request = never, Outcome = unknown> extends RaceModule<Request, Outcome> {
+  /** Cancels every pending operation; returns how many cancels won. */
   cancelAll(reason?: unknown): number;
 }
 
@@ -37,6 +44,7 @@ export interface SweepingModule<Request = never, Outcome = unknown> extends Race
  * Whether `module` has a `cancelAll` method.
  *
  * @param module - any race module.
+ * @returns true when it can be swept.
  */
 export function isSweeping<Request, Outcome>(
   module: RaceModule<Request, Outcome>,
@@ -49,6 +57,7 @@ export function isSweeping<Request, Outcome>(
  * samples' `Result`), `error` for an Error, else `ok`.
  *
  * @param outcome - what a callback received.
+ * @returns the status, a string.
  */
 export function statusOf(outcome: unknown): string {
   if (outcome instanceof Error) return 'error';

@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 
-/** How many runs a race property gets when `FC_RUNS` is not set. */
+/** How many runs a race property gets when `FC_RUNS` is not set: 100. */
 export const DEFAULT_RACE_RUNS = 100;
 
 /** The seed and the run count of race properties. */
 export interface RaceParameters {
+  /** fast-check's seed: the same seed replays the same runs. */
   readonly seed: number;
+  /** How many runs a property gets. */
   readonly numRuns: number;
 }
 

@@ -7,7 +7,9 @@ import type { RaceStack } from './race-stack.js';
 
 /** What one run found: the broken invariants (none when the run held) and the kit's log. */
 export interface RaceResult {
+  /** The broken invariants, one line each, each once. */
   readonly violations: readonly string[];
+  /** What the kit did and saw, in order. */
   readonly log: readonly string[];
 }
 

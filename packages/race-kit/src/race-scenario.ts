@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { describeEngineScript, engineScript, type EngineScript, type EngineScriptOptions } from './engine-script.js';
+import {
+  describeEngineScript,
+  engineScript,
+  type EngineScript,
+  type EngineScriptOptions,
+  type IntegerRange,
+} from './engine-script.js';
 
 /**
  * When the race cancels an operation (the cancel strategies):
@@ -27,9 +33,11 @@ export type Interference = 'close-top' | 'close-bottom' | 'cancel-all' | 'stack-
 
 /** One operation of a run; each starts in a scheduled task of its own. */
 export interface OperationPlan {
+  /** When the race cancels it. */
   readonly cancel: CancelTiming;
   /** For `after-completions`: after how many completions of its own engine calls (from 1). */
   readonly cancelAfter: number;
+  /** What its callback does. */
   readonly reentry: Reentry;
   /** A size for the request (bytes to write, say); the stack's `request` decides what it means. */
   readonly size: number;
@@ -37,29 +45,35 @@ export interface OperationPlan {
 
 /** Everything one run does; fast-check generates it and shrinks it. */
 export interface RaceScenario {
+  /** How the engine behaves. */
   readonly engine: EngineScript;
+  /** The operations the run starts, in order (each in a scheduled task). */
   readonly plans: readonly OperationPlan[];
+  /** What else happens, each in a scheduled task. */
   readonly interferences: readonly Interference[];
   /**
    * Whether the stack holds the callbacks of its lower module (a HeldCallbacksModule beneath the module under test,
    * when the stack has one); `isLeftToReaping(n)` picks the held callbacks that get no task of their own.
    */
   readonly holdsCallbacks: boolean;
+  /** Whether the n-th held callback (from 1) gets no task of its own. */
   readonly isLeftToReaping: (n: number) => boolean;
 }
 
 /** Which scenarios to generate; every field narrows one choice (all of them by default). */
 export interface RaceScenarioOptions extends EngineScriptOptions {
+  /** The cancel strategies to pick from: all four by default. */
   readonly cancels?: readonly CancelTiming[] | undefined;
   /** The largest `cancelAfter`: default 32 (the smallest is 1). */
   readonly maxCancelAfter?: number | undefined;
+  /** The re-entries to pick from: all five by default. */
   readonly reentries?: readonly Reentry[] | undefined;
   /** Interferences to pick from (up to two per run); an empty list for none. */
   readonly interferences?: readonly Interference[] | undefined;
   /** The most operations started by the run itself (re-entrant starts come on top): default 3. */
   readonly maxOperations?: number | undefined;
   /** The sizes of requests: default 1 to 8. */
-  readonly size?: { readonly min: number; readonly max: number } | undefined;
+  readonly size?: IntegerRange | undefined;
   /** Whether lower callbacks are held: default both (it matters only for stacks that have a lower module). */
   readonly holdsCallbacks?: readonly boolean[] | undefined;
 }
@@ -99,7 +113,13 @@ export function raceScenario(options: RaceScenarioOptions = {}): fc.Arbitrary<Ra
   });
 }
 
-/** The plan of one operation in a few words: `op2 (4 B, cancel after 3 completions, re-entry start)`. */
+/**
+ * The plan of one operation in a few words: `op2 (size 4, cancel after 3 completion(s), re-entry start)`.
+ *
+ * @param plan - the operation's plan.
+ * @param n - its number.
+ * @returns one line.
+ */
 export function describePlan(plan: OperationPlan, n: number): string {
   const cancel =
     plan.cancel === 'after-completions'
@@ -110,7 +130,12 @@ export function describePlan(plan: OperationPlan, n: number): string {
   return `op${n} (size ${plan.size}, ${cancel}, re-entry ${plan.reentry})`;
 }
 
-/** The scenario in two lines, for a failure report. */
+/**
+ * The scenario in two lines, for a failure report: the operations' plans and interferences, then the engine.
+ *
+ * @param scenario - a generated scenario.
+ * @returns two lines.
+ */
 export function describeScenario(scenario: RaceScenario): string {
   const plans = scenario.plans.map((plan, index) => describePlan(plan, index + 1)).join('; ');
   const then = scenario.interferences.length > 0 ? `; then ${scenario.interferences.join(', ')}` : '';

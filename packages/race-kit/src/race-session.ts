@@ -30,11 +30,15 @@ export interface RaceSessionOptions {
  * module and the kit load the same copy of async-op.
  */
 export class RaceSession {
+  /** The run's broken invariants. */
   readonly violations = new RaceViolations();
   /** What the kit did, in order (starts, cancels, closes, callbacks, held calls): the kit's side of the report. */
   readonly log: string[] = [];
+  /** The ownership check, on the manager's trace. */
   readonly ownership: ActionOwnership;
+  /** The scripted engine and its manager, driven by the scheduler. */
   readonly engine: RaceEngine;
+  /** The directory under which each operation has its own. */
   readonly root: string;
   readonly #mark: number;
   readonly #wasTracking: boolean;

@@ -5,7 +5,9 @@ import type { RaceModule, SweepingModule } from './race-module.js';
 export interface RaceOperation<Request, Outcome> {
   /** Its number, from 1, in start order (re-entrant starts included). */
   readonly n: number;
+  /** What the scenario planned for it (the `start` re-entry's operations have a plan of their own). */
   readonly plan: OperationPlan;
+  /** The request it was started with. */
   readonly request: Request;
   /** Whether its start() threw (then it must never call back). */
   readonly hasThrown: boolean;

@@ -11,7 +11,7 @@ const MAX_ROUNDS = 200;
  * @param s - the run's scheduler.
  * @param whenIdle - called whenever the scheduler has nothing to run; returns whether it released something (a held
  *   engine call, a held callback), in which case settling goes on.
- * @returns whether everything settled (false after {@link MAX_ROUNDS} rounds: something keeps scheduling work).
+ * @returns whether everything settled (false after 200 rounds: something keeps scheduling work).
  * @remarks TIMING: resolves in a later macrotask; nothing is run synchronously.
  */
 export async function settleScheduler(s: fc.Scheduler, whenIdle: () => boolean = () => false): Promise<boolean> {

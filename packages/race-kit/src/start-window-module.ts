@@ -26,30 +26,43 @@ export class StartWindowModule<Request, Outcome> implements RaceModule<Request, 
     private readonly ownerOf: (request: Request) => number | undefined,
   ) {}
 
+  /** The lower module's name. */
   get name(): string {
     return this.inner.name ?? 'start-window';
   }
 
+  /** The lower module's state (`open` if it has none). */
   get state(): string {
     return this.inner.state ?? 'open';
   }
 
+  /** The lower module's pending operations. */
   get pendingCount(): number {
     return this.inner.pendingCount ?? 0;
   }
 
+  /** Opens the lower module. */
   open(): void {
     this.inner.open();
   }
 
+  /** Destroys the lower module, if it can be. */
   destroy(): void {
     this.inner.destroy?.();
   }
 
+  /**
+   * Starts the lower operation inside the ownership check's start window of its owner.
+   *
+   * @param request - passed to the lower start().
+   * @param callback - passed to the lower start().
+   * @returns the lower op; what the lower start() throws propagates.
+   */
   start(request: Request, callback: (outcome: Outcome) => void): AsyncOp<unknown> {
     return this.ownership.lowerStart(this.ownerOf(request), () => this.inner.start(request, callback));
   }
 
+  /** Closes the lower module. */
   close(): Promise<void> {
     return this.inner.close();
   }

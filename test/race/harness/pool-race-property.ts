@@ -29,9 +29,10 @@ const TARGETS = ['file', 'missing', 'bytes'] as const;
 /** Outside the race's root: a file shared by every task, which the file-level ownership check does not judge. */
 const FILE = '/d/file';
 
-/** One run: which pool stack, and the race kit's scenario. */
+/** One run: which pool stack, how many worker threads, and the race kit's scenario. */
 export interface PoolRaceScenario {
   readonly stack: SampleStack;
+  readonly workers: number;
   readonly race: RaceScenario;
 }
 
@@ -77,7 +78,7 @@ function buildPoolRace(session: RaceSession, scenario: PoolRaceScenario): RaceSt
   const threads: ScriptedPoolThread[] = [];
   const events: PoolTraceEvent[] = [];
   const pool = new WorkerPoolModule({
-    workers: 1 + (scenario.race.engine.concurrency % 2),
+    workers: scenario.workers,
     trace: (event) => events.push(event),
     createThread: () => {
       const thread = new ScriptedPoolThread({
@@ -122,6 +123,7 @@ function buildPoolRace(session: RaceSession, scenario: PoolRaceScenario): RaceSt
 export function poolRaceScenario(stacks: readonly SampleStack[] = POOL_STACKS): fc.Arbitrary<PoolRaceScenario> {
   return fc.record<PoolRaceScenario>({
     stack: fc.constantFrom(...stacks),
+    workers: fc.integer({ min: 1, max: 2 }),
     race: raceScenario({
       concurrency: { min: 1, max: 2 },
       maxOperations: 4,
