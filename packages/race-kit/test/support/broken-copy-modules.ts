@@ -65,7 +65,7 @@ export class LeaksCallbackReference extends CopyModule {
   }
 }
 
-/** The bug of the shipping issue's chunked copy: a cancel after the link reports `canceled`, the copy stays. */
+/** The bug a user's chunked copy had: a cancel after the link reports `canceled`, and the linked copy stays. */
 export class CanceledAfterLink extends CopyModule {
   protected override cancelJob(job: CopyJob): void {
     // MISTAKE: no "decided" check: the link exists, the closes are under way
