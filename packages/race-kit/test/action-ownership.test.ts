@@ -3,16 +3,14 @@ import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import { ActionOwnership, ownerFromPath } from '../src/index.js';
 
+/** The trace events of action `id` (`action`, on handle `handleId`, or a manager-level action). */
+function eventsOf(id: number, action: string, handleId?: number): (type: FileTraceEvent['type']) => FileTraceEvent {
+  return (type) => ({ time: 0, type, actionId: id, action, handleId, slot: 0 });
+}
+
 /** Feeds `ownership` the enqueued and started events of action `id` on handle `handleId`, then its engine call. */
 function runAction(ownership: ActionOwnership, id: number, action: string, handleId: number, path?: string): void {
-  const event = (type: FileTraceEvent['type']): FileTraceEvent => ({
-    time: 0,
-    type,
-    actionId: id,
-    action,
-    handleId,
-    slot: 0,
-  });
+  const event = eventsOf(id, action, handleId);
   ownership.listener(event('enqueued'));
   ownership.listener(event('started'));
   ownership.issued({ path, label: `#${id} ${action}` } as ScriptedCall);
@@ -53,14 +51,7 @@ describe('ActionOwnership', () => {
 
   it('should see an action enqueued before the cancel that starts after it (not withdrawn from the queue)', () => {
     const ownership = newOwnership();
-    const event = (type: FileTraceEvent['type']): FileTraceEvent => ({
-      time: 0,
-      type,
-      actionId: 1,
-      action: 'rename',
-      handleId: undefined,
-      slot: 0,
-    });
+    const event = eventsOf(1, 'rename');
     // the slot is busy: the rename waits in the queue when its op is canceled, and starts later all the same
     ownership.listener(event('enqueued'));
     ownership.canceled(1);
@@ -93,14 +84,7 @@ describe('ActionOwnership', () => {
 
   it('should see an action that calls back after its cancel (rule 5: never, once cancel returned)', () => {
     const ownership = newOwnership();
-    const event = (type: FileTraceEvent['type']): FileTraceEvent => ({
-      time: 0,
-      type,
-      actionId: 7,
-      action: 'read',
-      handleId: 3,
-      slot: 0,
-    });
+    const event = eventsOf(7, 'read', 3);
     for (const type of ['enqueued', 'started', 'canceled', 'finished', 'callback'] as const)
       ownership.listener(event(type));
     expect(ownership.check()).to.deep.equal(['action #7 read called back after it was canceled']);
@@ -108,14 +92,7 @@ describe('ActionOwnership', () => {
 
   it('should leave a canceled action alone that only finishes (no callback)', () => {
     const ownership = newOwnership();
-    const event = (type: FileTraceEvent['type']): FileTraceEvent => ({
-      time: 0,
-      type,
-      actionId: 7,
-      action: 'read',
-      handleId: 3,
-      slot: 0,
-    });
+    const event = eventsOf(7, 'read', 3);
     for (const type of ['enqueued', 'started', 'canceled', 'finished'] as const) ownership.listener(event(type));
     expect(ownership.check()).to.deep.equal([]);
   });
