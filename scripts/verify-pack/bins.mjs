@@ -5,7 +5,7 @@ import { scratchEnvironment } from './smoke-project.mjs';
 
 /**
  * Runs `<bin> --help` for every bin of every package (exit 0 and a usage text); `async-op-demo explore --list` must
- * either list the pitfalls or say in one clear line why it cannot run from an installed package.
+ * list the pitfalls and `async-op-demo explore <one>` must find it, from the installed package.
  *
  * @param {string} project - the scratch project (its node_modules/.bin holds the links npm made).
  * @param {{ name: string, manifest: any }[]} packages
@@ -26,19 +26,25 @@ export function checkBins(project, packages) {
     }
   }
   if (!packages.some((pkg) => pkg.manifest.bin?.['async-op-demo'] !== undefined)) return;
-  const explore = run(
-    'async-op-demo explore --list',
-    path.join(project, 'node_modules', '.bin', 'async-op-demo'),
-    ['explore', '--list'],
-    options,
-  );
-  const isClearRefusal = explore.status === 2 && /^async-op-demo: explore .*repository/.test(explore.stderr);
-  if (!(explore.status === 0 && explore.stdout.trim() !== '') && !isClearRefusal) {
+  // the pitfall ladder ships with async-op-samples: explore runs from the installed package
+  const demo = path.join(project, 'node_modules', '.bin', 'async-op-demo');
+  const list = run('async-op-demo explore --list', demo, ['explore', '--list'], options);
+  const names = list.stdout
+    .trim()
+    .split('\n')
+    .filter((line) => line !== '');
+  if (list.status !== 0 || names.length < 10) {
     throw new ScriptFailure(
-      `async-op-demo explore --list neither lists nor refuses clearly (exit ${explore.status}): ${explore.stderr.trim().split('\n')[0]}`,
+      `async-op-demo explore --list from the installed package listed ${names.length} pitfalls (exit ${list.status}): ${list.stderr.trim().split('\n')[0]}`,
+    );
+  }
+  const explore = run('async-op-demo explore', demo, ['explore', 'fake-cancel-without-once-guard'], options);
+  if (explore.status !== 0 || !explore.stdout.includes('the ladder holds')) {
+    throw new ScriptFailure(
+      `async-op-demo explore fake-cancel-without-once-guard from the installed package failed (exit ${explore.status}): ${explore.stderr.trim().split('\n')[0]}`,
     );
   }
   console.log(
-    `  async-op-demo explore --list: ${isClearRefusal ? explore.stderr.split('\n')[0] : 'lists the pitfalls'}`,
+    `  async-op-demo explore: lists ${names.length} pitfalls; the ladder holds for fake-cancel-without-once-guard`,
   );
 }

@@ -21,8 +21,15 @@ export const CELLS = [
   {
     name: 'ts-node10-commonjs',
     type: 'commonjs',
-    // TypeScript 6 deprecates node10 resolution (it goes in 7.0): a user on it needs this setting too
-    compilerOptions: { module: 'commonjs', moduleResolution: 'node10', ignoreDeprecations: '6.0' },
+    // TypeScript 6 deprecates node10 resolution (it goes in 7.0): a user on it needs this setting too. fast-check 4's
+    // declarations (which async-op-race-kit's name) import pure-rand's subpaths, which node10 cannot resolve: `paths`
+    // points them at pure-rand's files, as the race kit's README tells node10 users (or skipLibCheck)
+    compilerOptions: {
+      module: 'commonjs',
+      moduleResolution: 'node10',
+      ignoreDeprecations: '6.0',
+      paths: { 'pure-rand/*': ['../node_modules/pure-rand/lib/esm/*'] },
+    },
   },
 ];
 

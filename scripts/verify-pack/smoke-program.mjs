@@ -8,15 +8,87 @@ function identifierOf(name) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// KIT RACE TEST: the place where "a kit race test on the user's own module" goes, once the race-testing kit package
-// (async-op-race-kit) exists. It will be a few lines run in every cell: a start function the user wrote in this
-// scratch project over async-op-file, raced on the scripted engine with the kit's fast-check scheduler glue and
-// invariant checks. The kit's package is found and imported like every other public package (see imports below);
-// only this text is to fill in. Until then it is empty, and the cells check the packages they have.
-const KIT_RACE_TEST = '';
+// KIT RACE TEST: a kit race test on the user's own module, run in every cell. The module is written here (a start
+// function over async-op-file that saves bytes to a new file: an unnamed file, a write, a hard link), raced on the
+// scripted engine by async-op-race-kit with fast-check's scheduler; a broken copy of it (a cancel after the link
+// reports canceled and leaves the file) must be caught. Plain JavaScript that TypeScript also accepts under `strict`:
+// every parameter takes its type from the kit's signatures or from a default value.
+const KIT_RACE_TEST = `
+/** Races a module written here, as a user would; the broken copy drops its "decided" check. */
+async function kitRaceTest() {
+  const kit = ${identifierOf('async-op-race-kit')};
+  const saverRace = (isBroken = false) =>
+    kit.moduleRaceProperty({
+      request: ({ directory, size }) => ({ directory, path: directory + '/saved', data: Buffer.alloc(size, 'x') }),
+      createModule: ({ manager }) => {
+        let pending = 0;
+        let isClosing = false;
+        let resolveDrained = () => {};
+        let drained = Promise.resolve();
+        return {
+          start(request, callback) {
+            const handle = manager.newFileHandle();
+            let isDecided = false;
+            let isDelivered = false;
+            const op = ${identifierOf('async-op')}.AsyncOp.create({
+              context: request.path,
+              cancel: () => (isDecided && !isBroken ? undefined : stop('canceled')),
+            });
+            // the callback's reference before the first action: the callback may come before start() returns
+            const own = op.ref();
+            pending++;
+            const deliver = (status = 'ok') => {
+              if (isDelivered || !own.complete()) return;
+              isDelivered = true;
+              own.release();
+              callback({ status });
+              if (--pending === 0 && isClosing) {
+                isClosing = false;
+                resolveDrained();
+              }
+            };
+            const stop = (status = 'error') => {
+              handle.abort();
+              void handle.whenIdle().then(() => deliver(status));
+            };
+            handle.createAnonymousFile(request.directory, (error) => {
+              if (error !== null) return stop();
+              handle.write(request.data, 0, (writeError) => {
+                if (writeError !== null) return stop();
+                handle.createHardLink(request.path, (linkError) => {
+                  if (linkError !== null) return stop();
+                  isDecided = true;
+                  handle.close(() => deliver('ok')).release();
+                }).release();
+              }).release();
+            }).release();
+            return op;
+          },
+          // every close() made while operations are pending resolves once the last one called back
+          close() {
+            if (pending === 0) return Promise.resolve();
+            if (!isClosing) drained = new Promise((resolve) => (resolveDrained = () => resolve()));
+            isClosing = true;
+            return drained;
+          },
+        };
+      },
+      expectedFiles: ({ outcomes }) => (outcomes.length === 1 && kit.statusOf(outcomes[0]) === 'ok' ? ['saved'] : []),
+      maxCancelAfter: 4,
+    });
+  const seed = kit.raceParameters().seed;
+  const quiet = () => {};
+  await kit.assertRace(saverRace(), { seed, numRuns: 40 }, quiet).catch((error) => {
+    throw new Error('the kit race test failed on a correct module (FC_SEED=' + seed + '): ' + String(error.cause ?? error));
+  });
+  const isCaught = await kit.assertRace(saverRace(true), { seed, numRuns: 200 }, quiet).then(() => false, () => true);
+  check(isCaught, 'the kit race test did not catch the broken module (FC_SEED=' + seed + ')');
+}
+`;
 // ---------------------------------------------------------------------------------------------------------------
 
 const BODY = `
+${KIT_RACE_TEST}
 const mode = String(process.argv[2]);
 const dir = String(process.argv[3]);
 const CHUNK = 64 * 1024;
@@ -84,7 +156,7 @@ async function main() {
     check(refusal.includes('No native build was found'), "engine 'io_uring' did not throw the loader's reason: " + refusal);
     await copyAndCancel(manager);
   }
-${KIT_RACE_TEST}
+  await kitRaceTest();
   console.log('smoke ok: ' + mode);
 }
 
@@ -106,7 +178,9 @@ main().then(
  * @returns {string} the program; run it as `node <file> <io_uring|fallback> <empty directory>`.
  */
 export function smokeProgram(syntax, names) {
-  if (!names.includes('async-op-file')) throw new Error('the smoke program needs the async-op-file package');
+  for (const needed of ['async-op', 'async-op-file', 'async-op-race-kit']) {
+    if (!names.includes(needed)) throw new Error(`the smoke program needs the ${needed} package`);
+  }
   const modules = [['fs', 'node:fs'], ['path', 'node:path'], ...names.map((name) => [identifierOf(name), name])];
   const imports = modules.map(([id, from]) =>
     syntax === 'import' ? `import * as ${id} from '${from}';` : `const ${id} = require('${from}');`,

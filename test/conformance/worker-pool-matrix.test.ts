@@ -1,3 +1,4 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -5,8 +6,13 @@ import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { CrossThreadExitError, type AsyncOp } from 'async-op';
 import {
+  buildStack,
+  POOL_LOW_LEVEL,
+  POOL_STACKS,
+  stackTitle,
   startWorkerThread,
   WorkerPoolModule,
+  type BuiltStack,
   type HashRequest,
   type HashValue,
   type PoolThread,
@@ -15,12 +21,14 @@ import {
 } from 'async-op-samples';
 import { expect } from 'chai';
 import { after, afterEach, before, describe, it } from 'mocha';
-import {
-  buildPoolLayers,
-  POOL_STACK_SHAPES,
-  type PoolStack,
-  type PoolStackShape,
-} from './support/worker-pool-stacks.js';
+
+type PoolStack = BuiltStack<HashRequest, HashValue>;
+
+/** The retry module over the pool: a thread's exit is not retried (an `error`); EAGAIN from a worker's file is. */
+const RETRIES = { baseDelayMs: 0, maxAttempts: 3 } as const;
+
+/** The stacks with the thread-exit scenario (one per kind of top: the bare pool, HL, cancel-all over retries). */
+const EXIT_STACKS = ['ll', 'hl/ml-pass-through', 'hl-cancel-all/ml-retries'];
 
 /** A started operation of a stack: the caller's op and its one result. */
 interface Started {
@@ -115,20 +123,23 @@ describe('conformance: worker-pool stacks (real worker threads)', () => {
     }
   }
 
-  for (const shape of POOL_STACK_SHAPES) {
-    describe(shape, () => {
+  for (const definition of POOL_STACKS) {
+    describe(stackTitle(definition, POOL_LOW_LEVEL), () => {
       let stack: PoolStack;
 
       beforeEach(() => {
-        stack = buildPoolLayers(shape, pool);
+        stack = buildStack(definition, pool, { retries: RETRIES });
         threadsBefore = pool.workersStarted;
       });
 
-      afterEach(async () => {
-        for (const module of stack.modules.slice(0, -1)) await module.close();
-        expect(pool.pendingCount, 'pool tasks pending').to.equal(0);
-        expect(pool.cancelSlotsInUse, 'cancel slots in use').to.equal(0);
-      });
+      // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+      afterEach(
+        mochaCheckAfterEach(async () => {
+          for (const module of stack.modules.slice(0, -1)) await module.close();
+          expect(pool.pendingCount, 'pool tasks pending').to.equal(0);
+          expect(pool.cancelSlotsInUse, 'cancel slots in use').to.equal(0);
+        }),
+      );
 
       it('should hash a file on a worker thread (real files)', async () => {
         const operation = start(stack, { kind: 'hash-file', path: file, chunkSize: 1000 });
@@ -191,7 +202,7 @@ describe('conformance: worker-pool stacks (real worker threads)', () => {
         }
       });
 
-      if (['pool', 'hl/ml/pool', 'cancel-all/retries/pool'].includes(shape as PoolStackShape)) {
+      if (EXIT_STACKS.includes(definition.name)) {
         it('should report one error when the thread exits with the task, and replace the thread', async () => {
           const operation = start(stack, { kind: 'hash-file', path: file, chunkSize: 1000, pauseMs: 600_000 });
           await whenLastTask('pause-started');

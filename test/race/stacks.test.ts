@@ -1,26 +1,24 @@
+import { FILE_LOW_LEVELS, FILE_STACKS, isCancelAll, stackTitle } from 'async-op-samples';
+import { stackRaceProperty } from 'async-op-samples/race';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
-import { raceProperty } from './harness/race-property.js';
-import { LL_VARIANTS, STACK_SHAPES } from './harness/stack-shapes.js';
 
-// The seven rules of the contract (docs/reference/contract.md) under random interleavings of starts, completions (sync and async, held and reaped), cancels, closes,
-// retries, faults and re-entrant calls from callbacks; one property per stack, so each of the 26 gets every run
+// The seven rules of the contract (docs/reference/contract.md) under random interleavings of starts, completions
+// (sync, async, held; LL callbacks held and reaped), cancels (right after start, scheduled, after N engine
+// completions, from callbacks), closes, retries, faults and re-entrant calls from callbacks, by the race kit; one
+// property per stack of the samples' registry, so each of the 26 gets every run
 describe('every stack under fast-check scheduler (scripted engine)', () => {
-  for (const variant of LL_VARIANTS) {
-    describe(`over ll-${variant}-cancel`, () => {
-      for (const shape of STACK_SHAPES) {
-        it(`should keep the seven rules on ${shape}`, async () => {
-          await fc.assert(raceProperty({ shapes: [shape], variants: [variant] }));
+  for (const lowLevel of FILE_LOW_LEVELS) {
+    describe(`over ${lowLevel}`, () => {
+      for (const stack of FILE_STACKS) {
+        it(`should keep the seven rules on ${stackTitle(stack, lowLevel)}`, async () => {
+          await fc.assert(stackRaceProperty({ stacks: [stack], lowLevels: [lowLevel] }));
         });
       }
 
       it('should keep the seven rules on the cancel-all stacks with up to 5 operations', async () => {
         await fc.assert(
-          raceProperty({
-            shapes: STACK_SHAPES.filter((shape) => shape.startsWith('cancel-all')),
-            variants: [variant],
-            maxOperations: 5,
-          }),
+          stackRaceProperty({ stacks: FILE_STACKS.filter(isCancelAll), lowLevels: [lowLevel], maxOperations: 5 }),
         );
       });
     });

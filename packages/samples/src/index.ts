@@ -43,3 +43,17 @@ export type {
   ScriptedOutcome,
   StartCallback,
 } from 'async-op-module-kit';
+export { buildStack, createFileLowLevel, sampleLayers, writeRequest } from './stacks/build-stack.js';
+export { SAMPLE_MODULES } from './stacks/sample-modules.js';
+export type { BuildStackOptions, BuiltStack, LayerFactories, StackModule } from './stacks/build-stack.js';
+export {
+  FILE_LOW_LEVELS,
+  FILE_STACKS,
+  hasLayer,
+  isCancelAll,
+  POOL_LOW_LEVEL,
+  POOL_STACKS,
+  stackNamed,
+  stackTitle,
+} from './stacks/sample-stacks.js';
+export type { FileLowLevelName, LowLevelName, SampleLayerName, SampleStack } from './stacks/sample-stacks.js';

@@ -19,7 +19,7 @@ import { LL_VARIANTS, createLowLevel, recorder, scriptedStack, shutDown, type Sc
 
 describe(sampleLabel('hl-cancel-all'), () => {
   for (const variant of LL_VARIANTS) {
-    describe(`over ml-pass-through over ll-${variant}-cancel`, () => {
+    describe(`over ml-pass-through over ${variant}`, () => {
       let stack: ScriptedStack | undefined;
       let ml: PassThroughModule<FileJobRequest, FileJobValue>;
       let hl: CancelAllModule<FileJobRequest, FileJobValue>;
@@ -160,7 +160,7 @@ describe(sampleLabel('hl-cancel-all'), () => {
     const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'samples-cancel-all-')));
     try {
       const manager = new AsyncFileManager({ concurrency: 2 });
-      const ll = createLowLevel('real', manager);
+      const ll = createLowLevel('ll-real-cancel', manager);
       ll.open();
       const ml = new AtomicSaveModule({ lower: ll });
       ml.open();

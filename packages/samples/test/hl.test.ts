@@ -14,7 +14,7 @@ import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } fr
 
 describe(sampleLabel('hl'), () => {
   for (const variant of LL_VARIANTS) {
-    describe(`over ml-retries over ll-${variant}-cancel`, () => {
+    describe(`over ml-retries over ${variant}`, () => {
       let stack: ScriptedStack | undefined;
       let ml: CancellableModule<FileJobRequest, FileJobValue>;
       let hl: HighLevelModule<FileJobRequest, FileJobValue>;

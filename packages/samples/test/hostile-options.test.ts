@@ -15,7 +15,7 @@ import {
   type FileJobValue,
 } from '../src/index.js';
 import { expectNamedRefusal, hostileNumber, hostileValue } from './support/hostile-values.js';
-import { scriptedStack, shutDown } from './support/stack.js';
+import { LL_VARIANTS, scriptedStack, shutDown } from './support/stack.js';
 
 type AnyModule = CancellableModule<unknown, FileJobValue>;
 
@@ -46,7 +46,7 @@ const CALLS: readonly Call[] = ['open', 'close', 'await close', 'destroy', 'star
 
 describe('every sample under hostile options and lifecycle misuse', () => {
   it('should refuse bad options at once with a TypeError or RangeError naming the value', () => {
-    const { ll, manager } = scriptedStack('real');
+    const { ll, manager } = scriptedStack('ll-real-cancel');
     fc.assert(
       fc.property(
         fc.constantFrom(...Object.keys(CONSTRUCTORS)),
@@ -80,7 +80,7 @@ describe('every sample under hostile options and lifecycle misuse', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('ll', 'ml', 'chain', 'retries', 'hl', 'cancel-all'),
-        fc.constantFrom('real', 'fake') as fc.Arbitrary<'real' | 'fake'>,
+        fc.constantFrom(...LL_VARIANTS),
         fc.array(fc.constantFrom(...CALLS), { maxLength: 12 }),
         async (layer, variant, calls) => {
           const mark = LeakTracker.mark();

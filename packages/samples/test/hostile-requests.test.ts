@@ -148,7 +148,7 @@ describe('every sample under hostile requests (scripted engine)', () => {
   });
 
   for (const variant of LL_VARIANTS) {
-    it(`should end a write-file whose data was detached after start() with ERR_DATA_DETACHED, naming no file (ll-${variant}-cancel)`, async () => {
+    it(`should end a write-file whose data was detached after start() with ERR_DATA_DETACHED, naming no file (${variant})`, async () => {
       const stack = scriptedStack(variant, { completion: 'manual' });
       const data = new Uint8Array(64).fill(1);
       const job = recorder<FileJobValue>();
@@ -172,7 +172,7 @@ describe('every sample under hostile requests (scripted engine)', () => {
   }
 
   it('should refuse detached data at start(), saying it is detached', () => {
-    const stack = scriptedStack('real');
+    const stack = scriptedStack('ll-real-cancel');
     const callback = (): void => undefined;
     expect(() => stack.ll.start({ kind: 'write-file', path: '/data/x', data: detachedBytes() }, callback)).to.throw(
       TypeError,

@@ -1,40 +1,32 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { AsyncFileManager } from 'async-op-file';
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import { isCanceledError } from 'async-op';
 import { expect } from 'chai';
-import { afterEach, beforeEach, describe, it } from 'mocha';
-import { FakeCancelFileModule, type FileJobValue, sampleLabel } from '../src/index.js';
+import { afterEach, describe, it } from 'mocha';
+import { type FileJobValue, sampleLabel } from '../src/index.js';
 import { describeLowLevelCancelContract } from './support/low-level-cancel-contract.js';
 import { describeLowLevelContract } from './support/low-level-contract.js';
-import {
-  DEFAULT_ENGINE,
-  delay,
-  holdCalls,
-  recorder,
-  scriptedStack,
-  shutDown,
-  type ScriptedStack,
-} from './support/stack.js';
+import { holdCalls, recorder, scriptedStack, shutDownScripted, type ScriptedStack } from './support/stack.js';
 
 const DATA = Buffer.from('0123456789abcdefghij');
 
 describe(sampleLabel('ll-fake-cancel'), () => {
-  describeLowLevelContract('fake');
-  describeLowLevelCancelContract('fake');
+  describeLowLevelContract('ll-fake-cancel');
+  describeLowLevelCancelContract('ll-fake-cancel');
 
   describe('cancel', () => {
     let stack: ScriptedStack | undefined;
 
-    afterEach(async () => {
-      if (stack !== undefined) await shutDown(stack.manager, [stack.ll]);
-      if (stack !== undefined) expect(stack.engine.openDescriptorCount).to.equal(0);
-      stack = undefined;
-    });
+    // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+    afterEach(
+      mochaCheckAfterEach(async () => {
+        const built = stack;
+        stack = undefined;
+        if (built !== undefined) await shutDownScripted(built, [built.ll]);
+      }),
+    );
 
     it('should report canceled from inside cancel and clean up when the real completion arrives', async () => {
-      stack = scriptedStack('fake', { completion: 'manual' });
+      stack = scriptedStack('ll-fake-cancel', { completion: 'manual' });
       stack.engine.writeFile('/data/a.txt', DATA);
       const order: string[] = [];
       const job = recorder<FileJobValue>(() => order.push('callback'));
@@ -61,7 +53,7 @@ describe(sampleLabel('ll-fake-cancel'), () => {
     });
 
     it('should start no further chunk after cancel', async () => {
-      stack = scriptedStack('fake', { completion: 'manual' });
+      stack = scriptedStack('ll-fake-cancel', { completion: 'manual' });
       stack.engine.writeFile('/data/a.txt', DATA);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'read-file', path: '/data/a.txt', chunkSize: 4 }, job.callback);
@@ -77,7 +69,7 @@ describe(sampleLabel('ll-fake-cancel'), () => {
     });
 
     it('should remove the name a canceled write-file created after the cancel', async () => {
-      stack = scriptedStack('fake', { completion: holdCalls((call) => call.kind === 'link') });
+      stack = scriptedStack('ll-fake-cancel', { completion: holdCalls((call) => call.kind === 'link') });
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'write-file', path: '/data/new.txt', data: DATA }, job.callback);
       op.cancel();
@@ -89,8 +81,37 @@ describe(sampleLabel('ll-fake-cancel'), () => {
       expect(stack.engine.listDirectory('/data')).to.deep.equal([]);
     });
 
+    it('should report canceled at once and close the file when the read in flight finishes', async () => {
+      let reads = 0;
+      // the open and two reads complete inside the calls; the third read is held: in flight when cancel comes
+      stack = scriptedStack('ll-fake-cancel', {
+        completion: holdCalls((call) => call.kind === 'read' && ++reads === 3),
+      });
+      stack.engine.writeFile('/data/in.bin', Buffer.alloc(1 << 20, 1));
+      const read = recorder<FileJobValue>();
+      const op = stack.ll.start({ kind: 'read-file', path: '/data/in.bin', chunkSize: 4096 }, read.callback);
+      const held = stack.engine.pendingCalls;
+      expect(held.map((call) => call.label)).to.deep.equal(['#4 read(fd 3, 4096 B @ 8192)']);
+      expect(op.cancel()).to.equal(true);
+      op.release();
+      expect(read.results.map((result) => result.status)).to.deep.equal(['canceled']);
+      // the read in flight still holds the file; its end starts the cleanup
+      expect(stack.engine.openDescriptorCount).to.equal(1);
+      held[0]?.complete();
+      await stack.ll.close();
+      expect(stack.engine.calls.map((call) => call.kind)).to.deep.equal([
+        'openExisting',
+        'read',
+        'read',
+        'read',
+        'close',
+      ]);
+      expect(stack.engine.openDescriptorCount).to.equal(0);
+      expect(read.results).to.have.length(1);
+    });
+
     it('should keep a delayed call pending after cancel until its timer fires', async () => {
-      stack = scriptedStack('fake');
+      stack = scriptedStack('ll-fake-cancel');
       stack.settings.delayNext(2);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'unlink', path: '/data/x' }, job.callback);
@@ -103,39 +124,6 @@ describe(sampleLabel('ll-fake-cancel'), () => {
       // the real job was never started
       expect(stack.engine.calls).to.have.length(0);
       expect(job.results).to.have.length(1);
-    });
-  });
-
-  describe(`on real files (${DEFAULT_ENGINE})`, () => {
-    let dir: string;
-    let manager: AsyncFileManager;
-    let ll: FakeCancelFileModule;
-
-    beforeEach(() => {
-      dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'samples-ll-fake-')));
-      manager = new AsyncFileManager();
-      ll = new FakeCancelFileModule({ manager });
-      ll.open();
-    });
-
-    afterEach(async () => {
-      await ll.close();
-      await manager.whenIdle();
-      ll.destroy();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-
-    it('should report canceled at once and close the file when the read in flight finishes', async () => {
-      const source = path.join(dir, 'in.bin');
-      fs.writeFileSync(source, Buffer.alloc(1 << 20, 1));
-      const read = recorder<FileJobValue>();
-      const op = ll.start({ kind: 'read-file', path: source, chunkSize: 4096 }, read.callback);
-      await delay(1);
-      const isCanceled = op.cancel();
-      op.release();
-      if (isCanceled) expect(read.results.map((r) => r.status)).to.deep.equal(['canceled']);
-      await ll.close();
-      expect(read.results).to.have.length(1);
     });
   });
 });

@@ -1,3 +1,4 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,27 +15,30 @@ import {
   holdCalls,
   recorder,
   scriptedStack,
-  shutDown,
   type ScriptedStack,
+  shutDownScripted,
 } from './support/stack.js';
 
 const DATA = Buffer.from('0123456789abcdefghij');
 
 describe(sampleLabel('ll-real-cancel'), () => {
-  describeLowLevelContract('real');
-  describeLowLevelCancelContract('real');
+  describeLowLevelContract('ll-real-cancel');
+  describeLowLevelCancelContract('ll-real-cancel');
 
   describe('cancel', () => {
     let stack: ScriptedStack | undefined;
 
-    afterEach(async () => {
-      if (stack !== undefined) await shutDown(stack.manager, [stack.ll]);
-      if (stack !== undefined) expect(stack.engine.openDescriptorCount).to.equal(0);
-      stack = undefined;
-    });
+    // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+    afterEach(
+      mochaCheckAfterEach(async () => {
+        const built = stack;
+        stack = undefined;
+        if (built !== undefined) await shutDownScripted(built, [built.ll]);
+      }),
+    );
 
     it('should never run a queued job and report canceled once stopped', async () => {
-      stack = scriptedStack('real', { completion: 'manual' }, 1);
+      stack = scriptedStack('ll-real-cancel', { completion: 'manual' }, 1);
       stack.engine.writeFile('/data/a.txt', DATA);
       const first = recorder<FileJobValue>();
       const second = recorder<FileJobValue>();
@@ -53,7 +57,7 @@ describe(sampleLabel('ll-real-cancel'), () => {
     });
 
     it('should report ok for a rename canceled while executing that the engine could not stop', async () => {
-      stack = scriptedStack('real', { completion: 'manual', cancelable: false });
+      stack = scriptedStack('ll-real-cancel', { completion: 'manual', cancelable: false });
       stack.engine.writeFile('/data/a.txt', DATA);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'rename', from: '/data/a.txt', to: '/data/b.txt' }, job.callback);
@@ -69,7 +73,7 @@ describe(sampleLabel('ll-real-cancel'), () => {
     });
 
     it('should report canceled for an unlink canceled while executing that the engine stopped', async () => {
-      stack = scriptedStack('real', { completion: 'manual', cancelable: true, cancelDelivery: 'deferred' });
+      stack = scriptedStack('ll-real-cancel', { completion: 'manual', cancelable: true, cancelDelivery: 'deferred' });
       stack.engine.writeFile('/data/a.txt', DATA);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'unlink', path: '/data/a.txt' }, job.callback);
@@ -83,7 +87,7 @@ describe(sampleLabel('ll-real-cancel'), () => {
     });
 
     it('should report canceled for a rename canceled while executing that failed (no effect)', async () => {
-      stack = scriptedStack('real', { completion: 'manual', cancelable: false });
+      stack = scriptedStack('ll-real-cancel', { completion: 'manual', cancelable: false });
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'rename', from: '/data/missing', to: '/data/b.txt' }, job.callback);
       op.cancel('stop');
@@ -93,7 +97,7 @@ describe(sampleLabel('ll-real-cancel'), () => {
     });
 
     it('should stop a chunked read between chunks and report canceled after the file closed', async () => {
-      stack = scriptedStack('real', { completion: 'manual' });
+      stack = scriptedStack('ll-real-cancel', { completion: 'manual' });
       stack.engine.writeFile('/data/a.txt', DATA);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'read-file', path: '/data/a.txt', chunkSize: 4 }, job.callback);
@@ -114,7 +118,7 @@ describe(sampleLabel('ll-real-cancel'), () => {
     });
 
     it('should remove the anonymous file of a canceled write-file: the name never appears', async () => {
-      stack = scriptedStack('real', { completion: holdCalls((call) => call.kind === 'write') });
+      stack = scriptedStack('ll-real-cancel', { completion: holdCalls((call) => call.kind === 'write') });
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'write-file', path: '/data/new.txt', data: DATA }, job.callback);
       op.cancel();
@@ -125,7 +129,7 @@ describe(sampleLabel('ll-real-cancel'), () => {
     });
 
     it('should clear a delay timer on cancel and report canceled at once', async () => {
-      stack = scriptedStack('real');
+      stack = scriptedStack('ll-real-cancel');
       stack.settings.delayNext(10_000);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'unlink', path: '/data/x' }, job.callback);
@@ -136,7 +140,7 @@ describe(sampleLabel('ll-real-cancel'), () => {
     });
 
     it('should do nothing for a cancel after the callback', () => {
-      stack = scriptedStack('real');
+      stack = scriptedStack('ll-real-cancel');
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'write-file', path: '/data/a', data: DATA }, job.callback);
       expect(op.cancel()).to.equal(false);

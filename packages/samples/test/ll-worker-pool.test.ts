@@ -1,3 +1,4 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -43,16 +44,19 @@ describe(`${sampleLabel('ll-worker-pool')} on real worker threads`, () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'passed') return;
-    expect(pool.pendingCount).to.equal(0);
-    expect(pool.cancelSlotsInUse, 'cancel slots in use').to.equal(0);
-    expect(pool.workersStarted, 'no thread was restarted').to.equal(2);
-    expect(await workerStats(pool)).to.deep.equal([
-      { following: 0, liveReferences: 0 },
-      { following: 0, liveReferences: 0 },
-    ]);
-  });
+  // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+  afterEach(
+    mochaCheckAfterEach(async function () {
+      if (this.currentTest?.state !== 'passed') return;
+      expect(pool.pendingCount).to.equal(0);
+      expect(pool.cancelSlotsInUse, 'cancel slots in use').to.equal(0);
+      expect(pool.workersStarted, 'no thread was restarted').to.equal(2);
+      expect(await workerStats(pool)).to.deep.equal([
+        { following: 0, liveReferences: 0 },
+        { following: 0, liveReferences: 0 },
+      ]);
+    }),
+  );
 
   it("should hash a file's chunks in a worker, and bytes", async () => {
     const file = startTask(pool, { kind: 'hash-file', path: dataPath, chunkSize: 50_000, rounds: 3 });

@@ -107,7 +107,7 @@ const EVENTS: readonly Event[] = [
 describe(`${sampleLabel('ml-chain')} after any single fault or cancel (scripted engine)`, () => {
   for (const variant of LL_VARIANTS) {
     for (const withRetries of [false, true]) {
-      const stack = `chain${withRetries ? '/retries' : ''}/ll-${variant}-cancel`;
+      const stack = `chain${withRetries ? '/retries' : ''}/${variant}`;
       it(`should leave no temporary file on ${stack}, whichever engine call fails or is canceled`, async () => {
         for (const cancelable of [true, false]) {
           // the calls of a save without trouble; a retried step adds calls, so go some way past them

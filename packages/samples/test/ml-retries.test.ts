@@ -7,7 +7,7 @@ import { LL_VARIANTS, delay, recorder, scriptedStack, shutDown, type ScriptedSta
 
 describe(sampleLabel('ml-retries'), () => {
   it('should reject bad options', () => {
-    const { ll, manager } = scriptedStack('real');
+    const { ll, manager } = scriptedStack('ll-real-cancel');
     expect(() => new RetryModule({ lower: ll, maxAttempts: 0 })).to.throw(RangeError, /maxAttempts/);
     expect(() => new RetryModule({ lower: ll, baseDelayMs: -1 })).to.throw(RangeError, /baseDelayMs/);
     expect(() => new RetryModule({ lower: {} as never })).to.throw(TypeError, /options\.lower/);
@@ -15,7 +15,7 @@ describe(sampleLabel('ml-retries'), () => {
   });
 
   it('should refuse a delay above 2^31-1 ms (a Node timer would fire after 1 ms), naming the value', () => {
-    const { ll, manager } = scriptedStack('real');
+    const { ll, manager } = scriptedStack('ll-real-cancel');
     for (const name of ['baseDelayMs', 'maxDelayMs'] as const) {
       expect(() => new RetryModule({ lower: ll, [name]: 2 ** 31 })).to.throw(RangeError, /`2147483648` \(number\)/);
       expect(() => new RetryModule({ lower: ll, [name]: 2 ** 32 })).to.throw(RangeError, new RegExp(name));
@@ -25,7 +25,7 @@ describe(sampleLabel('ml-retries'), () => {
   });
 
   it('should refuse NaN, infinities, negative and fractional numbers, and non-numbers, in every option', () => {
-    const { ll, manager } = scriptedStack('real');
+    const { ll, manager } = scriptedStack('ll-real-cancel');
     for (const name of ['maxAttempts', 'baseDelayMs', 'maxDelayMs'] as const) {
       for (const bad of [Number.NaN, Infinity, -Infinity, -1, 1.5, 2 ** 53]) {
         expect(() => new RetryModule({ lower: ll, [name]: bad }), `${name}: ${bad}`).to.throw(RangeError, name);
@@ -41,7 +41,7 @@ describe(sampleLabel('ml-retries'), () => {
   });
 
   it('should give every backoff timer an integer delay within 2^31-1 ms, however many attempts', async () => {
-    const { ll, manager, settings } = scriptedStack('real');
+    const { ll, manager, settings } = scriptedStack('ll-real-cancel');
     const attempts = 1100;
     for (let i = 0; i < attempts; i++) {
       settings.completeNextSynchronously({ status: 'error-can-retry', error: new Error('scripted') });
@@ -65,7 +65,7 @@ describe(sampleLabel('ml-retries'), () => {
   });
 
   for (const variant of LL_VARIANTS) {
-    describe(`over ll-${variant}-cancel`, () => {
+    describe(`over ${variant}`, () => {
       let stack: ScriptedStack | undefined;
       let ml: RetryModule<FileJobRequest, FileJobValue>;
 

@@ -1,117 +1,95 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import {
-  AtomicSaveModule,
-  CancelAllModule,
-  HighLevelModule,
-  PassThroughModule,
-  RetryModule,
-  stackLabel,
-  type CancellableModule,
+  buildStack,
+  FILE_STACKS,
+  isCancelAll,
+  stackTitle,
+  writeRequest,
+  type BuiltStack,
   type FileJobValue,
+  type SampleStack,
 } from '../src/index.js';
-import {
-  LL_VARIANTS,
-  recorder,
-  scriptedStack,
-  shutDown,
-  type LowLevelModule,
-  type ScriptedStack,
-} from './support/stack.js';
+import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
 
-/** A stack as a generic driver sees it: the top module, a request factory, and every module top-down. */
-interface Stack {
-  readonly top: CancellableModule<unknown, FileJobValue>;
-  readonly request: (name: string) => unknown;
-  readonly modules: readonly CancellableModule<never, unknown>[];
+/** Builds `stack` of the registry over the scripted LL (retries without a wait). */
+function build(scripted: ScriptedStack, stack: SampleStack): BuiltStack<unknown, FileJobValue> {
+  return buildStack(stack, scripted.ll, { retries: { baseDelayMs: 0 } });
 }
 
-type MiddleName = 'ml-pass-through' | 'ml-retries' | 'ml-chain';
-type TopName = 'hl' | 'hl-cancel-all';
-
-function buildStack(ll: LowLevelModule, middle: MiddleName, topName: TopName): Stack {
-  const ml =
-    middle === 'ml-chain'
-      ? new AtomicSaveModule({ lower: ll })
-      : middle === 'ml-retries'
-        ? new RetryModule({ lower: ll, baseDelayMs: 0 })
-        : new PassThroughModule({ lower: ll });
-  const lower = ml as CancellableModule<unknown, FileJobValue>;
-  const top = topName === 'hl' ? new HighLevelModule({ lower }) : new CancelAllModule({ lower });
-  ml.open();
-  top.open();
-  const request = (name: string): unknown =>
-    middle === 'ml-chain'
-      ? { path: `/data/${name}`, data: Buffer.from(name) }
-      : { kind: 'write-file', path: `/data/${name}`, data: Buffer.from(name) };
-  return { top, request, modules: [top, ml, ll] };
+function requestFor(stack: SampleStack, name: string): unknown {
+  return writeRequest(stack, `/data/${name}`, Buffer.from(name));
 }
 
-describe('every stack (HL over ML over LL)', () => {
+// Every stack of the samples' registry (the list the conformance matrix and the race properties run too)
+describe('every stack of the registry, over each file LL', () => {
   let scripted: ScriptedStack | undefined;
-  let stack: Stack | undefined;
+  let built: BuiltStack<unknown, FileJobValue> | undefined;
 
-  afterEach(async () => {
-    if (scripted !== undefined && stack !== undefined) await shutDown(scripted.manager, stack.modules);
-    if (scripted !== undefined) expect(scripted.engine.openDescriptorCount).to.equal(0);
-    scripted = undefined;
-    stack = undefined;
-  });
+  afterEach(
+    mochaCheckAfterEach(async () => {
+      const [isScripted, isBuilt] = [scripted, built];
+      scripted = undefined;
+      built = undefined;
+      if (isScripted === undefined) return;
+      await shutDown(isScripted.manager, isBuilt?.modules ?? [isScripted.ll]);
+      expect(isScripted.engine.openDescriptorCount, 'descriptors left open').to.equal(0);
+    }),
+  );
 
-  for (const variant of LL_VARIANTS) {
-    for (const middle of ['ml-pass-through', 'ml-retries', 'ml-chain'] as const) {
-      for (const top of ['hl', 'hl-cancel-all'] as const) {
-        describe(stackLabel(top, middle, `ll-${variant}-cancel`), () => {
-          it('should save a file and call back exactly once, before start returns', () => {
-            scripted = scriptedStack(variant);
-            stack = buildStack(scripted.ll, middle, top);
-            const job = recorder<FileJobValue>();
-            stack.top.start(stack.request('a.txt'), job.callback).release();
-            expect(job.results).to.deep.equal([{ status: 'ok', value: { bytes: 5 } }]);
-            expect(scripted.engine.readFile('/data/a.txt')?.toString()).to.equal('a.txt');
-          });
-
-          it('should report canceled exactly once for a call that never completes', async () => {
-            scripted = scriptedStack(variant);
-            scripted.settings.hangNext();
-            stack = buildStack(scripted.ll, middle, top);
-            const job = recorder<FileJobValue>();
-            const op = stack.top.start(stack.request('b.txt'), job.callback);
-            op.cancel();
-            op.release();
-            expect((await job.result).status).to.equal('canceled');
-            expect(job.results).to.have.length(1);
-            expect(scripted.engine.listDirectory('/data')).to.deep.equal([]);
-          });
-
-          it('should leave no file behind when canceled right after start on an async engine', async () => {
-            scripted = scriptedStack(variant, { completion: 'async' });
-            stack = buildStack(scripted.ll, middle, top);
-            const job = recorder<FileJobValue>();
-            const op = stack.top.start(stack.request('d.txt'), job.callback);
-            op.cancel();
-            op.release();
-            expect((await job.result).status).to.equal('canceled');
-            for (const module of stack.modules) await module.close();
-            await scripted.manager.whenIdle();
-            expect(job.results).to.have.length(1);
-            expect(scripted.engine.listDirectory('/data')).to.deep.equal([]);
-          });
-
-          it('should close with an operation pending on a manual engine', async () => {
-            scripted = scriptedStack(variant, { completion: 'manual' });
-            stack = buildStack(scripted.ll, middle, top);
-            const job = recorder<FileJobValue>();
-            stack.top.start(stack.request('c.txt'), job.callback).release();
-            const closed = stack.top.close();
-            scripted.engine.completeAll();
-            await closed;
-            expect(job.results).to.have.length(1);
-            // hl-cancel-all's close cancels first; plain hl lets it finish
-            expect(job.results[0]?.status).to.equal(top === 'hl' ? 'ok' : 'canceled');
-          });
+  for (const lowLevel of LL_VARIANTS) {
+    for (const stack of FILE_STACKS) {
+      describe(stackTitle(stack, lowLevel), () => {
+        it('should save a file and call back exactly once, before start returns', () => {
+          scripted = scriptedStack(lowLevel);
+          built = build(scripted, stack);
+          const job = recorder<FileJobValue>();
+          built.top.start(requestFor(stack, 'a.txt'), job.callback).release();
+          expect(job.results).to.deep.equal([{ status: 'ok', value: { bytes: 5 } }]);
+          expect(scripted.engine.readFile('/data/a.txt')?.toString()).to.equal('a.txt');
         });
-      }
+
+        it('should report canceled exactly once for a call that never completes', async () => {
+          scripted = scriptedStack(lowLevel);
+          scripted.settings.hangNext();
+          built = build(scripted, stack);
+          const job = recorder<FileJobValue>();
+          const op = built.top.start(requestFor(stack, 'b.txt'), job.callback);
+          op.cancel();
+          op.release();
+          expect((await job.result).status).to.equal('canceled');
+          expect(job.results).to.have.length(1);
+          expect(scripted.engine.listDirectory('/data')).to.deep.equal([]);
+        });
+
+        it('should leave no file behind when canceled right after start on an async engine', async () => {
+          scripted = scriptedStack(lowLevel, { completion: 'async' });
+          built = build(scripted, stack);
+          const job = recorder<FileJobValue>();
+          const op = built.top.start(requestFor(stack, 'd.txt'), job.callback);
+          op.cancel();
+          op.release();
+          expect((await job.result).status).to.equal('canceled');
+          for (const module of built.modules) await module.close();
+          await scripted.manager.whenIdle();
+          expect(job.results).to.have.length(1);
+          expect(scripted.engine.listDirectory('/data')).to.deep.equal([]);
+        });
+
+        it('should close with an operation pending on a manual engine', async () => {
+          scripted = scriptedStack(lowLevel, { completion: 'manual' });
+          built = build(scripted, stack);
+          const job = recorder<FileJobValue>();
+          built.top.start(requestFor(stack, 'c.txt'), job.callback).release();
+          const closed = built.top.close();
+          scripted.engine.completeAll();
+          await closed;
+          expect(job.results).to.have.length(1);
+          // hl-cancel-all's close cancels first; every other top lets it finish
+          expect(job.results[0]?.status).to.equal(isCancelAll(stack) ? 'canceled' : 'ok');
+        });
+      });
     }
   }
 });

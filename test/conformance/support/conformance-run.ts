@@ -5,15 +5,16 @@ import path from 'node:path';
 import sinon from 'sinon';
 import { AsyncFileManager, ScriptedEngine } from 'async-op-file';
 import { isCanceledError, type AsyncOp } from 'async-op';
-import type { FileJobValue, Result, ResultStatus } from 'async-op-samples';
-import { PlannedTestSettings, type CallPlan, type EngineKind } from './call-plan.js';
 import {
-  buildStack,
   isCancelAll,
-  type BuiltStack,
-  type LowLevelVariant,
-  type StackDefinition,
-} from './stack-definitions.js';
+  type FileJobValue,
+  type FileLowLevelName,
+  type Result,
+  type ResultStatus,
+  type SampleStack,
+} from 'async-op-samples';
+import { PlannedTestSettings, type CallPlan, type EngineKind } from './call-plan.js';
+import { buildStack, type BuiltStack } from './matrix-stacks.js';
 
 /** How long a test waits for a callback or a close() before it fails (far above any correct run). */
 const WAIT_LIMIT_MS = 5000;
@@ -56,8 +57,8 @@ export class ConformanceRun {
   #isDisposed = false;
 
   constructor(
-    readonly definition: StackDefinition,
-    readonly variant: LowLevelVariant,
+    readonly definition: SampleStack,
+    readonly lowLevel: FileLowLevelName,
     readonly engineKind: EngineKind,
     plan: CallPlan,
   ) {
@@ -73,12 +74,12 @@ export class ConformanceRun {
       this.manager = new AsyncFileManager({ concurrency: 4 });
     }
     this.#isCancelAll = isCancelAll(definition);
-    this.stack = buildStack(definition, variant, this.manager, this.settings);
+    this.stack = buildStack(definition, lowLevel, this.manager, this.settings);
   }
 
-  /** Whether the stack's LL variant is fake cancel. */
+  /** Whether the stack's LL is fake cancel. */
   get isFake(): boolean {
-    return this.variant === 'fake';
+    return this.lowLevel === 'll-fake-cancel';
   }
 
   /** Starts one operation on the top module, writing a new file. */

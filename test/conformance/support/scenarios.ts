@@ -1,20 +1,20 @@
 import { expect } from 'chai';
 import type { ScriptedCallKind } from 'async-op-file';
-import type { ResultStatus } from 'async-op-samples';
+import { isCancelAll, type ResultStatus, type SampleStack } from 'async-op-samples';
 import { allCalls, firstThen, retriesThen, retriesThenHang, type CallPlan } from './call-plan.js';
 import type { ConformanceRun, StartedOperation } from './conformance-run.js';
-import { hasChain, isCancelAll, isRetryCapable, stepsPerOperation, type StackDefinition } from './stack-definitions.js';
+import { hasChain, isRetryCapable, stepsPerOperation } from './matrix-stacks.js';
 
 /** One row of the scenario table. */
 export interface Scenario {
   /** The test title (the engine is appended). */
   readonly name: string;
   /** Whether it runs on `stack` (the retry rows: only on stacks with a retries layer). */
-  readonly appliesTo: (stack: StackDefinition) => boolean;
+  readonly appliesTo: (stack: SampleStack) => boolean;
   /** What each LL call does. */
   readonly plan: CallPlan;
   /** Why the scenario does not run on real files over `stack`; undefined if it does. */
-  readonly nodeFsExclusion: (stack: StackDefinition) => string | undefined;
+  readonly nodeFsExclusion: (stack: SampleStack) => string | undefined;
   /** Drives the operations and checks what only this scenario knows; returns each operation's expected status. */
   readonly run: (run: ConformanceRun) => Promise<readonly ResultStatus[]>;
 }
@@ -32,7 +32,7 @@ const CHAIN_MIXES_SCRIPTED_AND_REAL =
 const everyStack = (): boolean => true;
 const always = (): undefined => undefined;
 const never = (): string => NEVER_REACHES_NODE_FS;
-const notOverChain = (stack: StackDefinition): string | undefined =>
+const notOverChain = (stack: SampleStack): string | undefined =>
   hasChain(stack) ? CHAIN_MIXES_SCRIPTED_AND_REAL : undefined;
 
 async function expectOk(run: ConformanceRun, operation: StartedOperation): Promise<void> {

@@ -2,14 +2,9 @@ import { LeakTracker, type AsyncOp } from 'async-op';
 import { AsyncFileManager } from 'async-op-file';
 import fs from 'node:fs';
 import path from 'node:path';
-import { LowLevelTestSettings, type CancellableModule, type FileJobRequest, type Result } from 'async-op-module-kit';
-import { FakeCancelFileModule } from '../ll-fake-cancel.js';
-import { RealCancelFileModule } from '../ll-real-cancel.js';
-import { AtomicSaveModule, type AtomicSaveRequest } from '../ml-chain.js';
-import { PassThroughModule } from '../ml-pass-through.js';
-import { RetryModule } from '../ml-retries.js';
-import { HighLevelModule } from '../hl.js';
-import { CancelAllModule } from '../hl-cancel-all.js';
+import { LowLevelTestSettings, type AtomicSaveRequest, type FileJobRequest, type Result } from '../index.js';
+import { buildStack, createFileLowLevel, writeRequest, type BuiltStack } from '../stacks/build-stack.js';
+import { FILE_STACKS, hasLayer, stackNamed, type FileLowLevelName } from '../stacks/sample-stacks.js';
 import { describeLeaks, isClean, leakReport, type LeakReport } from './leak-report.js';
 import type { SampleId } from '../sample-names.js';
 import { Timeline } from './timeline.js';
@@ -24,24 +19,17 @@ export interface SampleRun {
   readonly isCanceledCleanly: boolean;
 }
 
-/** A module of the demo stack, closed top-down at the end. */
-type AnyModule = CancellableModule<never, unknown>;
-
-interface Stack {
-  readonly top: CancellableModule<FileJobRequest | AtomicSaveRequest, unknown>;
-  /** Bottom-up. */
-  readonly modules: readonly AnyModule[];
-}
-
-const PAYLOAD = Buffer.alloc(4 * 1024 * 1024, 'd');
-const CHUNK = 64 * 1024;
-
-/** One demo: its sample's id (the naming table's, src/sample-names.ts), its stack, request, count and cancel point. */
+/** One demo: a stack of the registry over an LL, its requests, how many operations, and when to cancel. */
 interface SampleDemo {
   readonly name: SampleId;
   readonly explain: string;
-  build(manager: AsyncFileManager, timeline: Timeline): Stack;
-  request(directory: string, index: number): FileJobRequest | AtomicSaveRequest;
+  /** The stack's name in FILE_STACKS. */
+  readonly stack: string;
+  readonly lowLevel: FileLowLevelName;
+  /** The LL's test settings (the retries demo makes it report EAGAIN). */
+  readonly testSettings?: () => LowLevelTestSettings;
+  /** The retry module's wait before the first retry. */
+  readonly baseDelayMs?: number;
   readonly operations: number;
   /** Cancel when this many write chunks finished (or after `cancelAfterMs`). */
   readonly cancelAfterChunks?: number;
@@ -50,101 +38,88 @@ interface SampleDemo {
   readonly cancelByClose?: boolean;
 }
 
-function writeRequest(directory: string, index: number): FileJobRequest {
-  return { kind: 'write-file', path: path.join(directory, `out-${index}.bin`), data: PAYLOAD, chunkSize: CHUNK };
-}
+const PAYLOAD = Buffer.alloc(4 * 1024 * 1024, 'd');
+const CHUNK = 64 * 1024;
 
-function saveRequest(directory: string, index: number): AtomicSaveRequest {
-  return { path: path.join(directory, `doc-${index}.txt`), data: PAYLOAD, chunkSize: CHUNK };
-}
-
-function stackOf(...modules: AnyModule[]): Stack {
-  return { top: modules.at(-1) as Stack['top'], modules };
-}
-
-/** The seven samples, each started and canceled mid-way on real files. */
+/** The seven samples, each started and canceled mid-way on real files, each in a stack of the registry. */
 export const SAMPLE_DEMOS: readonly SampleDemo[] = [
   {
     name: 'll-real-cancel',
     explain: 'LL real cancel: cancel stops the chunk loop, closes the file, then reports canceled',
-    build: (manager) => stackOf(new RealCancelFileModule({ manager }) as AnyModule),
-    request: writeRequest,
+    stack: 'll',
+    lowLevel: 'll-real-cancel',
     operations: 1,
     cancelAfterChunks: 3,
   },
   {
     name: 'll-fake-cancel',
     explain: 'LL fake cancel: canceled is reported inside cancel(); the job cleans up when its chunk in flight ends',
-    build: (manager) => stackOf(new FakeCancelFileModule({ manager }) as AnyModule),
-    request: writeRequest,
+    stack: 'll',
+    lowLevel: 'll-fake-cancel',
     operations: 1,
     cancelAfterChunks: 3,
   },
   {
     name: 'ml-pass-through',
     explain: 'ML pass-through over LL real cancel: the cancel goes down with its reason',
-    build: (manager) => {
-      const ll = new RealCancelFileModule({ manager }) as AnyModule;
-      return stackOf(ll, new PassThroughModule({ lower: ll }) as AnyModule);
-    },
-    request: writeRequest,
+    stack: 'ml-pass-through',
+    lowLevel: 'll-real-cancel',
     operations: 1,
     cancelAfterChunks: 3,
   },
   {
     name: 'ml-chain',
     explain: 'ML chain (atomic save): canceled during the write step; no next step, the temporary file is removed',
-    build: (manager) => {
-      const ll = new RealCancelFileModule({ manager }) as AnyModule;
-      return stackOf(ll, new AtomicSaveModule({ lower: ll as never }) as AnyModule);
-    },
-    request: saveRequest,
+    stack: 'ml-chain',
+    lowLevel: 'll-real-cancel',
     operations: 1,
     cancelAfterChunks: 3,
   },
   {
     name: 'ml-retries',
     explain: 'ML retries: the LL reports EAGAIN twice (test settings); cancel lands in the backoff wait',
-    build: (manager) => {
-      const ll = new RealCancelFileModule({
-        manager,
-        testSettings: new LowLevelTestSettings().reportRetryable(2),
-      }) as AnyModule;
-      return stackOf(ll, new RetryModule({ lower: ll, baseDelayMs: 100 }) as AnyModule);
-    },
-    request: writeRequest,
+    stack: 'ml-retries',
+    lowLevel: 'll-real-cancel',
+    testSettings: () => new LowLevelTestSettings().reportRetryable(2),
+    baseDelayMs: 100,
     operations: 1,
     cancelAfterMs: 50,
   },
   {
     name: 'hl',
     explain: 'HL over the atomic save: the operation handed to users, canceled by its caller',
-    build: (manager) => {
-      const ll = new RealCancelFileModule({ manager }) as AnyModule;
-      const chain = new AtomicSaveModule({ lower: ll as never }) as AnyModule;
-      return stackOf(ll, chain, new HighLevelModule({ lower: chain }) as AnyModule);
-    },
-    request: saveRequest,
+    stack: 'hl/ml-chain',
+    lowLevel: 'll-real-cancel',
     operations: 1,
     cancelAfterChunks: 3,
   },
   {
     name: 'hl-cancel-all',
     explain: 'HL cancel-all over the atomic save: three saves pending, close() cancels them all and waits',
-    build: (manager) => {
-      const ll = new RealCancelFileModule({ manager }) as AnyModule;
-      const chain = new AtomicSaveModule({ lower: ll as never }) as AnyModule;
-      return stackOf(ll, chain, new CancelAllModule({ lower: chain }) as AnyModule);
-    },
-    request: saveRequest,
+    stack: 'hl-cancel-all/ml-chain',
+    lowLevel: 'll-real-cancel',
     operations: 3,
     cancelAfterChunks: 3,
     cancelByClose: true,
   },
 ];
 
-/** The names `samples <name>` accepts: the ids of the samples it demonstrates (the worker pool has `threads`). */
-export const SAMPLE_NAMES: readonly SampleId[] = SAMPLE_DEMOS.map((demo) => demo.name);
+/** Builds a demo's stack (opened) over `manager`. */
+function buildDemo(demo: SampleDemo, manager: AsyncFileManager): BuiltStack<FileJobRequest | AtomicSaveRequest> {
+  const ll = createFileLowLevel(demo.lowLevel, manager, demo.testSettings?.());
+  const retries = demo.baseDelayMs === undefined ? {} : { baseDelayMs: demo.baseDelayMs };
+  return buildStack(stackNamed(FILE_STACKS, demo.stack), ll, { retries });
+}
+
+/** The request of operation `index`: a 4 MiB file written in 64 KiB chunks (saved atomically through the chain). */
+function requestOf(demo: SampleDemo, directory: string, index: number): FileJobRequest | AtomicSaveRequest {
+  const stack = stackNamed(FILE_STACKS, demo.stack);
+  const name = hasLayer(stack, 'ml-chain') ? `doc-${index}.txt` : `out-${index}.bin`;
+  return writeRequest(stack, path.join(directory, name), PAYLOAD, CHUNK);
+}
+
+/** The names `samples <name>` accepts. */
+export const SAMPLE_NAMES: readonly string[] = SAMPLE_DEMOS.map((demo) => demo.name);
 
 function describeResult(result: Result<unknown>): string {
   if (result.status === 'ok') return 'ok';
@@ -168,8 +143,7 @@ export async function runSample(demo: SampleDemo, directory: string): Promise<Sa
       }
     },
   });
-  const stack = demo.build(manager, timeline);
-  for (const module of stack.modules) module.open();
+  const stack = buildDemo(demo, manager);
   const results: string[] = [];
   const ops: AsyncOp<unknown>[] = [];
   const delivered: Promise<void>[] = [];
@@ -177,7 +151,7 @@ export async function runSample(demo: SampleDemo, directory: string): Promise<Sa
     delivered.push(
       new Promise<void>((resolve) => {
         ops.push(
-          stack.top.start(demo.request(directory, index), (result) => {
+          stack.top.start(requestOf(demo, directory, index), (result) => {
             timeline.add(demo.name, `callback #${index}: ${describeResult(result)}`);
             results.push(result.status);
             resolve();
@@ -204,7 +178,7 @@ export async function runSample(demo: SampleDemo, directory: string): Promise<Sa
   await Promise.all(delivered);
   clearTimeout(timer);
   for (const op of ops) op.release();
-  for (const module of [...stack.modules].reverse()) await module.close();
+  for (const module of stack.modules) await module.close();
   await manager.whenIdle();
   const leaks = leakReport(mark, directory, []);
   timeline.add(demo.name, describeLeaks(leaks));

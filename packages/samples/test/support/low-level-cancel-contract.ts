@@ -1,3 +1,4 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,10 +38,14 @@ export function describeLowLevelCancelContract(variant: LowLevelVariant): void {
   describe('cancel and close errors, as both LL variants answer them', () => {
     let stack: ScriptedStack | undefined;
 
-    afterEach(async () => {
-      if (stack !== undefined) await shutDownScripted(stack);
-      stack = undefined;
-    });
+    // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+    afterEach(
+      mochaCheckAfterEach(async () => {
+        const built = stack;
+        stack = undefined;
+        if (built !== undefined) await shutDownScripted(built);
+      }),
+    );
 
     for (const [request, firstCall] of FIRST_ACTIONS) {
       it(`should never run the queued ${firstCall} of a canceled ${request.kind}`, async () => {

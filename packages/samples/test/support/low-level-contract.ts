@@ -1,3 +1,4 @@
+import { mochaCheckAfterEach } from 'async-op-race-kit';
 import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
@@ -11,10 +12,14 @@ export function describeLowLevelContract(variant: LowLevelVariant): void {
   describe('shared LL contract', () => {
     let stack: ScriptedStack | undefined;
 
-    afterEach(async () => {
-      if (stack !== undefined) await shutDownScripted(stack);
-      stack = undefined;
-    });
+    // a failed check fails its test, not the hook (mocha would skip the rest of the describe)
+    afterEach(
+      mochaCheckAfterEach(async () => {
+        const built = stack;
+        stack = undefined;
+        if (built !== undefined) await shutDownScripted(built);
+      }),
+    );
 
     it('should write a file in chunks and read it back, calling back before start returns on a sync engine', () => {
       stack = scriptedStack(variant);

@@ -8,9 +8,10 @@ import {
 import type { AsyncOp } from 'async-op';
 import { expect } from 'chai';
 import {
-  FakeCancelFileModule,
+  createFileLowLevel,
+  FILE_LOW_LEVELS,
   LowLevelTestSettings,
-  RealCancelFileModule,
+  type FileLowLevelName,
   type CancellableModule,
   type FileJobRequest,
   type FileJobValue,
@@ -23,9 +24,9 @@ import {
  */
 export const DEFAULT_ENGINE = new AsyncFileManager().engineName;
 
-/** The two LL variants; every ML/HL suite runs over both. */
-export const LL_VARIANTS = ['real', 'fake'] as const;
-export type LowLevelVariant = (typeof LL_VARIANTS)[number];
+/** The two file LLs of the stack registry; every ML/HL suite runs over both. */
+export const LL_VARIANTS = FILE_LOW_LEVELS;
+export type LowLevelVariant = FileLowLevelName;
 
 export type LowLevelModule = CancellableModule<FileJobRequest, FileJobValue>;
 
@@ -35,8 +36,7 @@ export function createLowLevel(
   manager: AsyncFileManager,
   testSettings?: LowLevelTestSettings,
 ): LowLevelModule {
-  const options = { manager, testSettings };
-  return variant === 'real' ? new RealCancelFileModule(options) : new FakeCancelFileModule(options);
+  return createFileLowLevel(variant, manager, testSettings);
 }
 
 /** A scripted engine, its manager, an opened LL module and its test settings. */

@@ -1,0 +1,106 @@
+import { LeakTracker } from 'async-op';
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { describe, it } from 'mocha';
+import { CopyModule, type CopyOutcome, type CopyRequest } from '../examples/copy-module.js';
+import { moduleRaceProperty, type ModuleRaceOptions } from '../src/index.js';
+import {
+  CallsBackTwice,
+  CanceledAfterLink,
+  ClosesBeforeCallbacks,
+  KeepsCopyingAfterCancel,
+  LeaksCallbackReference,
+  LeavesInputOpen,
+  NeverCallsBackOnCancel,
+  RefusesAfterStarting,
+} from './support/broken-copy-modules.js';
+
+type CopyRace = ModuleRaceOptions<CopyRequest, CopyOutcome>;
+
+/** The race of a copy module: each operation copies `in` (3 to 24 bytes, chunks of 4) to `out` in its directory. */
+function copyRace(Module: typeof CopyModule, options: Partial<CopyRace> = {}): ReturnType<typeof moduleRaceProperty> {
+  return moduleRaceProperty<CopyRequest, CopyOutcome>({
+    createModule: ({ manager }) => new Module(manager),
+    setup: ({ engine, directory, size }) => engine.writeFile(`${directory}/in`, 'x'.repeat(size * 3)),
+    request: ({ directory }) => ({ from: `${directory}/in`, to: `${directory}/out`, chunkSize: 4 }),
+    expectedFiles: ({ outcomes }) => (outcomes[0]?.status === 'ok' ? ['in', 'out'] : ['in']),
+    ...options,
+  });
+}
+
+/** Runs the race of a broken module; returns its minimal counterexample's message (the leaks it made forgotten). */
+async function failureOf(Module: typeof CopyModule, options: Partial<CopyRace> = {}): Promise<string> {
+  const mark = LeakTracker.mark();
+  const details = await fc.check(copyRace(Module, options));
+  LeakTracker.forget(LeakTracker.liveReferences(mark));
+  expect(details.failed, `${Module.name} passed ${details.numRuns} runs`).to.equal(true);
+  return details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
+}
+
+interface BrokenCase {
+  readonly Module: typeof CopyModule;
+  readonly invariant: string;
+  readonly symptom: RegExp;
+  /** Narrows the scenarios, for a mistake with a narrow window. */
+  readonly options?: Partial<CopyRace>;
+}
+
+const BROKEN: readonly BrokenCase[] = [
+  { Module: CallsBackTwice, invariant: 'exactly one callback per start', symptom: /op\d+ called back 2 time\(s\)/ },
+  {
+    Module: NeverCallsBackOnCancel,
+    invariant: 'a callback for every start that returned',
+    symptom: /op\d+ called back 0 time\(s\)/,
+  },
+  {
+    Module: RefusesAfterStarting,
+    invariant: 'no callback for a start that threw',
+    symptom: /called back 1 time\(s\) \(\w+\) though its start threw/,
+  },
+  {
+    Module: KeepsCopyingAfterCancel,
+    invariant: 'nothing started after cancel',
+    symptom: /op\d+: \w+ \(.*\) was started after the op was canceled/,
+  },
+  { Module: LeavesInputOpen, invariant: 'every descriptor closed', symptom: /1 descriptor\(s\) left open/ },
+  {
+    Module: LeaksCallbackReference,
+    invariant: 'every AsyncOp reference released',
+    symptom: /\d+ AsyncOp reference\(s\) left unreleased/,
+  },
+  {
+    // the window is the two closes after the link: a cancel after N engine completions lands there at once
+    Module: CanceledAfterLink,
+    invariant: 'no stray files',
+    symptom:
+      /op\d+, that ended canceled, left \[in, out\], not \[in\](.*\n)*.*cancel op\d+ \(after \d+ engine completion/,
+    options: { cancels: ['after-completions'] },
+  },
+  {
+    Module: ClosesBeforeCallbacks,
+    invariant: 'close() only after the callbacks',
+    symptom: /copy\.close\(\) resolved before op\d+ called back/,
+  },
+];
+
+describe('moduleRaceProperty()', () => {
+  it('should pass a correct module of the user (the example CopyModule)', async () => {
+    await fc.assert(copyRace(CopyModule));
+  });
+
+  for (const { Module, invariant, symptom, options } of BROKEN) {
+    it(`should catch ${Module.name} by "${invariant}"`, async () => {
+      expect(await failureOf(Module, options)).to.match(symptom);
+    });
+  }
+
+  it('should report what broke, the scenario and the log of the run, in order', async () => {
+    const message = await failureOf(CallsBackTwice);
+    const lines = message.split('\n');
+    expect(lines[0]).to.match(/^the race broke \d+ invariant\(s\):$/);
+    expect(lines).to.include('scenario:');
+    const log = lines.slice(lines.findIndex((line) => line.startsWith('what happened, in order')) + 1);
+    expect(log[0]).to.match(/^ {4}1\. start op\d+$/);
+    expect(log.some((line) => /^ +\d+\. op\d+ called back: \w+$/.test(line))).to.equal(true);
+  });
+});

@@ -1,2 +1,0 @@
-export { counterexampleSize, describeCounterexample, PITFALLS } from './registry.js';
-export type { Pitfall, PitfallProperty } from './registry.js';
