@@ -46,6 +46,7 @@ class CopyModuleOver extends CancellableModuleBase<CopyRequest, number> {
   }
 }
 
+// #region race
 /** The property's options for one start function: one copy per operation directory; ok leaves `out`, else nothing. */
 function copyRace(startCopy: StartCopy): ModuleRaceOptions<CopyRequest, Result<number>> {
   return {
@@ -59,6 +60,7 @@ function copyRace(startCopy: StartCopy): ModuleRaceOptions<CopyRequest, Result<n
     expectedFiles: ({ outcomes }) => (outcomes[0]?.status === 'ok' ? ['in', 'out'] : ['in']),
   };
 }
+// #endregion race
 
 /**
  * The copy as a user wrote it from the old docs: it checks the signal once the link was made, and reports `canceled`
@@ -83,6 +85,7 @@ const startCopyCanceledAfterLink: StartCopy = (manager, request, callback) => {
 };
 
 describe('examples/chunked-copy.ts: startChunkedCopy() under the race kit (scripted engine)', () => {
+  // #region run
   it('should keep the contract under every cancel strategy, faults and closes included', async () => {
     await assertRace(moduleRaceProperty(copyRace(startChunkedCopy)));
   });
@@ -90,6 +93,7 @@ describe('examples/chunked-copy.ts: startChunkedCopy() under the race kit (scrip
   it('should keep it when the cancel lands between two of its engine calls', async () => {
     await assertRace(moduleRaceProperty({ ...copyRace(startChunkedCopy), cancels: ['after-completions'] }));
   });
+  // #endregion run
 
   it('should catch the copy that reports canceled after the link was made (the property can fail)', async () => {
     // a cancel after N completions lands right after the link in about one run of thirty: 1,000 runs miss it with
