@@ -128,11 +128,26 @@ describe('AsyncFileManager writeNewFile() (scripted engine)', () => {
     expect(engine.listDirectory('/d')).to.deep.equal([]);
   });
 
-  it('should refuse an engine without writeNewFile with a TypeError naming it', () => {
+  it('should refuse writeNewFile on an engine that does not declare it, with a TypeError naming the engine', () => {
     const engine = new ScriptedEngine();
-    const bare = Object.create(engine, { writeNewFile: { value: undefined } }) as FileEngine;
-    Object.defineProperty(bare, 'name', { value: 'bare' });
+    const bare = Object.create(engine, {
+      writeNewFile: { value: undefined },
+      name: { value: 'bare' },
+      capabilities: { value: { ...engine.capabilities, writeNewFile: 'bare engines write in steps' } },
+    }) as FileEngine;
     const manager = new AsyncFileManager({ engine: bare });
-    expect(() => manager.writeNewFile('/d/f', Buffer.from('x'), () => undefined)).to.throw(TypeError, "'bare'");
+    expect(() => manager.writeNewFile('/d/f', Buffer.from('x'), () => undefined)).to.throw(
+      TypeError,
+      "engine 'bare' without it: bare engines write in steps",
+    );
+  });
+
+  it('should refuse, at construction, an engine that declares writeNewFile without the method, naming it', () => {
+    const engine = new ScriptedEngine();
+    const liar = Object.create(engine, { writeNewFile: { value: undefined } }) as FileEngine;
+    expect(() => new AsyncFileManager({ engine: liar })).to.throw(
+      TypeError,
+      'declares capability `writeNewFile` but has no method `writeNewFile`',
+    );
   });
 });

@@ -10,11 +10,10 @@ import {
   IoUringUnavailableError,
   NodeFsEngine,
   selectEngine,
-  type EngineCallback,
-  type EngineError,
   type FileStats,
 } from '../../src/index.js';
 import { descriptorTarget, descriptorsUnder } from '../support/descriptors.js';
+import { call, type Report } from '../support/engine-call.js';
 import { outcome, settlesWithin, step } from '../support/step.js';
 import { useTempDir } from '../support/temp-dir.js';
 
@@ -27,17 +26,6 @@ function unavailableReason(): string | undefined {
     if (error instanceof IoUringUnavailableError) return error.reason;
     throw error;
   }
-}
-
-interface Report<T> {
-  readonly error: EngineError | null;
-  readonly result: T;
-}
-
-function call<T>(start: (callback: EngineCallback<T>) => unknown): Promise<Report<T>> {
-  return new Promise((resolve) => {
-    start((error, result) => resolve({ error, result }));
-  });
 }
 
 /** The open flags of `fd` (octal, from /proc/self/fdinfo). */
@@ -215,16 +203,6 @@ describe('IoUringEngine', function () {
         'fstat',
         'EBADF: bad file descriptor, fstat',
       ]);
-    });
-
-    it('should stat, rename and unlink by path', async () => {
-      const file = tmp.join('a.txt');
-      fs.writeFileSync(file, 'abc');
-      expect((await call<FileStats>((cb) => engine.stat(file, cb))).result.size).to.equal(3);
-      expect((await call<FileStats>((cb) => engine.stat(tmp.path, cb))).result.isDirectory()).to.equal(true);
-      expect((await call<void>((cb) => engine.rename(file, tmp.join('b.txt'), cb))).error).to.equal(null);
-      expect((await call<void>((cb) => engine.unlink(tmp.join('b.txt'), cb))).error).to.equal(null);
-      expect(fs.readdirSync(tmp.path)).to.deep.equal([]);
     });
 
     it('should no longer count a request in info.live once its completion is being delivered', async () => {

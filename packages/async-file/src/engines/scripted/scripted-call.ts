@@ -1,10 +1,10 @@
-import type { EngineError, FileEngine } from '../../file-engine.js';
+import type { EngineError, EngineMethodName } from '../../file-engine.js';
 import { describeValue } from 'async-op';
 import { createErrnoError, isErrnoCode, isErrnoError } from './errno-error.js';
 import type { CancelDelivery } from './scripted-engine-options.js';
 
 /** Which engine method issued a call: `openExisting`, `write`, `rename`, ... */
-export type ScriptedCallKind = Exclude<keyof FileEngine, 'name'>;
+export type ScriptedCallKind = EngineMethodName;
 
 /**
  * Where a call stands: `pending` until it ends; then `completed` (complete() ran it: its outcome may still be an
