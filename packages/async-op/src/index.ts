@@ -1,5 +1,5 @@
 export { AsyncOp } from './async-op.js';
-export type { AsyncOpOptions, AsyncOpState } from './async-op.js';
+export type { AsyncOpOptions, AsyncOpState } from './async-op-options.js';
 export { CancelRegistration } from './cancel-registration.js';
 export type { CancelCallback } from './cancel-registration.js';
 export {
