@@ -1,10 +1,10 @@
 /**
  * Probe: how much per-callback work raw callback fs.read can absorb before it loses 10% of its throughput here.
  *
- * 4 KiB random reads of a cached 256 MiB file, 64 in flight, with 0, ~100, ~200 and ~500 ns of calibrated busy work added to
- * every callback (and, separately, one AsyncOp per read: the async-file group's "contract's floor"), interleaved over
- * 15 rounds. It backs the explanation of the async-file goal in packages/async-file/README.md (Cost): on 2 vCPUs the
- * event loop is the bottleneck, so every nanosecond a manager adds per action costs more than itself.
+ * 4 KiB random reads of a cached 256 MiB file, 64 in flight, with 0, ~100, ~200 and ~500 ns of calibrated busy work
+ * added to every callback (and, separately, one AsyncOp per read: the async-file group's "contract's floor"),
+ * interleaved over 15 rounds. It backs the explanation of the async-file goal in bench/journal/async-file.md: on 2
+ * vCPUs the event loop is the bottleneck, so every nanosecond a manager adds per action costs more than itself.
  *
  * Run: `npm run build && node bench/dist/probes/callback-budget.js` (about 1 min).
  */

@@ -6,7 +6,7 @@
  * buffer, interleaved over 6 rounds (the order reversed every other round). Per case: wall ns per read, ns per read
  * spent inside fs.read (it queues the request and, when a pool thread sleeps, wakes it), and voluntary context switches
  * per read (process-wide: the pool threads' sleeps and wake-ups). It backs the explanation of the async-file reads
- * ratio in packages/async-file/README.md (Cost): a pool thread that fell asleep costs a wake-up, so the throughput
+ * ratio in bench/journal/async-file.md: a pool thread that fell asleep costs a wake-up, so the throughput
  * depends on how often the queue drains, which small changes of the work per callback move a lot.
  *
  * Run: `npm run build && node --expose-gc bench/dist/probes/pool-wakeups.js` (about 1 min).

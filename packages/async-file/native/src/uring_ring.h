@@ -1,5 +1,6 @@
-// async-file's io_uring ring (uring_ring.cc; its N-API bindings are uring_bindings.cc): raw io_uring syscalls with the kernel's own uapi header (linux/io_uring.h from
-// linux-libc-dev), no liburing. One Ring per engine, used only on the JS thread that created it:
+// async-file's io_uring ring (uring_ring.cc; its N-API bindings: uring_bindings.cc): raw io_uring syscalls with the
+// kernel's own uapi header (linux/io_uring.h from linux-libc-dev), no liburing. One Ring per engine, used only on the
+// JS thread that created it:
 //   - requests are prepared into per-slot SQEs; they enter the submission ring at once when there is room (else a
 //     backlog), and io_uring_enter submits them in batches: at the end of every completion batch, and once per event
 //     loop turn (uv_prepare before the loop blocks, uv_check after it polled) for requests made elsewhere;
@@ -7,10 +8,11 @@
 //     callback reaps every completion into a shared Int32Array of (slot, result) pairs and calls ONE JS function per
 //     batch (through napi_make_callback, so promise reactions and nextTicks run after it);
 //   - a read/write buffer stays referenced until its request's completion arrives, whatever JS did: the engine's
-//     table of requests holds it (a napi_ref per request cost about 85 ns of a 4 KiB read), and the ring keeps that
-//     table alive while any request is live (its strong reference to the dispatch function, which closes over it);
+//     table of requests holds it (cheaper than a napi_ref per request: bench/journal/async-file.md), and the ring
+//     keeps that table alive while any request is live (its strong reference to the dispatch function, which closes
+//     over it);
 //   - every method is an own property of its Ring, created with the Ring as its data: a prototype method would have
-//     to find the Ring with napi_unwrap, which cost about 50 ns per call.
+//     to find the Ring with napi_unwrap, which costs more per call.
 // Cancel: a request still in the unsubmitted part of the ring (or the backlog) becomes a NOP and reports -ECANCELED
 // without ever executing; a submitted one gets IORING_OP_ASYNC_CANCEL by user_data. The target's own completion is the
 // only one reported (-ECANCELED, or its real result if the kernel could no longer stop it); the cancel's is ignored.
