@@ -14,14 +14,15 @@ import { computeRatios, type Comparison } from '../lib/ratios.js';
 import type { CaseReport, GoalReport, GroupReport } from '../lib/report.js';
 import { round } from '../lib/stats.js';
 import { createTempRoot } from '../lib/temp-root.js';
-import { LANES, createCachedReadFile } from '../lib/random-reads.js';
+import { createCachedReadFile } from '../lib/random-reads.js';
+import { LANES, READ_FILE_BYTES } from '../lib/workload.js';
 import { isAsyncFileCaseReport } from '../lib/async-file/case-report.js';
-import { READ_FILE_BYTES, readOffsets, runReadsSection } from '../lib/async-file/cached-reads.js';
+import { readOffsets, runReadsSection } from '../lib/async-file/cached-reads.js';
 import { NAMES } from '../lib/async-file/constants.js';
 import { createFileSets, type FileSets } from '../lib/async-file/file-sets.js';
 import { ignore } from '../lib/async-file/ignore.js';
 import { runCancelSection } from '../lib/async-file/queued-cancel.js';
-import type { SectionContext } from '../lib/async-file/section.js';
+import { newSectionContext, runCleanups } from '../lib/section-context.js';
 import { SECTION_WEIGHTS, selectedSections, type Section } from '../lib/async-file/selected-sections.js';
 import { runFilesSection } from '../lib/async-file/small-files.js';
 import { sourceDigest } from '../lib/async-file/source-digest.js';
@@ -55,15 +56,7 @@ async function main(): Promise<void> {
   );
 
   const temp = createTempRoot('bench-async-file-');
-  const context: SectionContext = {
-    root: temp.path,
-    log,
-    reports: [],
-    method: {},
-    notes: [],
-    collectedBatches: {},
-    cleanups: [],
-  };
+  const context = newSectionContext(temp.path, log);
   const phaseMs: Record<string, number> = {};
   let phaseStart = performance.now();
   const endPhase = (name: string): void => {
@@ -115,7 +108,7 @@ async function main(): Promise<void> {
       endPhase(section);
     }
   } finally {
-    for (const cleanup of context.cleanups.splice(0).reverse()) await cleanup().catch(ignore);
+    await runCleanups(context, ignore);
     const removeMs = temp.remove();
     phaseMs.cleanup = Math.round(removeMs);
     log(`removed ${temp.path} in ${Math.round(removeMs)} ms`);

@@ -22,8 +22,6 @@ import { round, roundSummary } from '../lib/stats.js';
 import { createTempRoot } from '../lib/temp-root.js';
 import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../lib/time-async-runs.js';
 import {
-  BLOCK,
-  LANES,
   callbackReads,
   closeHandles,
   createCachedReadFile,
@@ -33,6 +31,7 @@ import {
   syncReads,
   syncReadsNewBuffer,
 } from '../lib/random-reads.js';
+import { BLOCK, LANES, READ_FILE_BYTES, SEED } from '../lib/workload.js';
 import {
   CREATES_PER_RUN,
   CREATES_PER_WARMUP_RUN,
@@ -46,11 +45,9 @@ import {
 import { engineReads } from '../lib/io-uring/engine-reads.js';
 
 const GROUP = 'io-uring';
-const FILE_BYTES = 256 * 1024 * 1024;
 const READS_PER_RUN = 100_000;
 const READS_PER_WARMUP_RUN = 20_000;
 const ROUNDS = { min: 5, max: 15 };
-const SEED = 0x5eed_f11e;
 const CREATE_ROUNDS = { min: 5, max: 6 };
 /** Subdirectories of the spread create cases: file i goes into subdirectory i % SPREAD_DIRS. */
 const SPREAD_DIRS = 64;
@@ -107,9 +104,9 @@ async function main(): Promise<void> {
   const reports: CaseReport[] = [];
   try {
     const file = path.join(temp.path, 'reads.bin');
-    createCachedReadFile(file, FILE_BYTES);
+    createCachedReadFile(file, READ_FILE_BYTES);
     const next = seededUint32(SEED);
-    const blocks = FILE_BYTES / BLOCK;
+    const blocks = READ_FILE_BYTES / BLOCK;
     const offsets = Int32Array.from({ length: READS_PER_RUN }, () => (next() % blocks) * BLOCK);
     log(`file ready after ${Math.round(performance.now() - started)} ms`);
 
@@ -351,7 +348,7 @@ async function main(): Promise<void> {
     description: findGroup(GROUP)?.description ?? GROUP,
     method: {
       nodeFlags: process.execArgv.length > 0 ? process.execArgv : GROUP_NODE_FLAGS,
-      fileBytes: FILE_BYTES,
+      fileBytes: READ_FILE_BYTES,
       readBytes: BLOCK,
       readsPerRun: READS_PER_RUN,
       inFlight: LANES,

@@ -18,7 +18,8 @@ import { goalAtLeast } from '../lib/goals.js';
 import { quickRounds } from '../lib/quick-mode.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
-import { BLOCK, LANES, blockOffsets, createCachedReadFile } from '../lib/random-reads.js';
+import { blockOffsets, createCachedReadFile } from '../lib/random-reads.js';
+import { BLOCK, LANES, READ_FILE_BYTES, SEED } from '../lib/workload.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
 import type { CaseReport } from '../lib/report.js';
 import { createTempRoot } from '../lib/temp-root.js';
@@ -27,11 +28,9 @@ import {
   FILES_PER_RUN,
   FILES_PER_WARMUP_RUN,
   NAMES,
-  READ_FILE_BYTES,
   READS_PER_RUN,
   READS_PER_WARMUP_RUN,
   ROUNDS,
-  SEED,
 } from '../lib/promise-facade/constants.js';
 import { facadeReads, fspReads } from '../lib/promise-facade/facade-reads.js';
 import { facadeCreates, facadeFiles, fspCreates, fspFiles } from '../lib/promise-facade/facade-writes.js';

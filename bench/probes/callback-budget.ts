@@ -11,10 +11,10 @@
 import fs from 'node:fs';
 import { AsyncOp } from 'async-op';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
-import { BLOCK, LANES, RunLatch } from '../lib/random-reads.js';
+import { RunLatch } from '../lib/random-reads.js';
+import { BLOCK, LANES, READ_FILE_BYTES } from '../lib/workload.js';
 import { summarize } from '../lib/stats.js';
 
-const FILE_BYTES = 256 * 1024 * 1024;
 const READS = 100_000;
 const ROUNDS = 15;
 let sink = 0;
@@ -62,7 +62,7 @@ function reads(fd: number, offsets: Int32Array, extraUnits: number, withOp: bool
 }
 
 async function main(): Promise<void> {
-  await withProbeReadFile(FILE_BYTES, READS, async ({ fd, offsets }) => {
+  await withProbeReadFile(READ_FILE_BYTES, READS, async ({ fd, offsets }) => {
     const nsPerUnit = calibrate();
     const cases = [
       { name: 'callback fs.read', units: 0, withOp: false },
