@@ -10,8 +10,8 @@ import path from 'node:path';
 import { goalAtLeast } from '../lib/goals.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
-import { computeRatios, type Comparison } from '../lib/ratios.js';
-import type { CaseReport, GoalReport, GroupReport } from '../lib/report.js';
+import { computeRatios, speedup, type Comparison } from '../lib/ratios.js';
+import type { GoalReport, GroupReport } from '../lib/report.js';
 import { round } from '../lib/stats.js';
 import { createTempRoot } from '../lib/temp-root.js';
 import { createCachedReadFile } from '../lib/random-reads.js';
@@ -33,14 +33,6 @@ const GROUP = 'async-file';
 /** Removing written files costs up to ~0.12 ms each here (blocks freed, the file system is mounted with discard). */
 const CLEANUP_MS_PER_FILE = 0.15;
 const SAFETY_MARGIN_MS = 10_000;
-
-/** baseline median ns/op / subject median ns/op, unrounded (the ratios report rounds it); NaN if a case is missing. */
-function speedup(reports: readonly CaseReport[], subject: string, baseline: string): number {
-  const s = reports.find((report) => report.name === subject);
-  const b = reports.find((report) => report.name === baseline);
-  if (s === undefined || b === undefined) return Number.NaN;
-  return b.nsPerOp.median / s.nsPerOp.median;
-}
 
 async function main(): Promise<void> {
   const started = performance.now();
