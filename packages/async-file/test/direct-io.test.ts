@@ -56,7 +56,7 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
 
   afterEach(async () => {
     await manager?.whenIdle();
-    if (engine instanceof IoUringEngine) engine.close();
+    if (engine instanceof IoUringEngine) engine.shutdown();
     engine = undefined;
     manager = undefined;
     sinon.restore();

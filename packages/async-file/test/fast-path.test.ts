@@ -61,7 +61,7 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
 
   afterEach(async () => {
     await manager?.whenIdle();
-    if (engine instanceof IoUringEngine) engine.close();
+    if (engine instanceof IoUringEngine) engine.shutdown();
     engine = undefined;
     manager = undefined;
     sinon.restore();

@@ -600,7 +600,7 @@ describe('AsyncFileHandle', () => {
     });
   });
 
-  describe('files.close()', () => {
+  describe('close()', () => {
     it('should count as closed at once and close the descriptor', async () => {
       const filePath = files.fixture('a.txt');
       const handle = await files.open(filePath, 'read');

@@ -20,7 +20,7 @@ import { useTempDir } from '../support/temp-dir.js';
 /** Why the io_uring engine cannot run here, or undefined if it can (then every test below runs). */
 function unavailableReason(): string | undefined {
   try {
-    new IoUringEngine().close();
+    new IoUringEngine().shutdown();
     return undefined;
   } catch (error) {
     if (error instanceof IoUringUnavailableError) return error.reason;
@@ -74,7 +74,7 @@ describe('IoUringEngine', function () {
   });
 
   afterEach(async () => {
-    engine.close();
+    engine.shutdown();
     // the ring is torn down once nothing is pending: one loop turn after the last completion
     await settlesWithin(
       (async () => {
@@ -90,8 +90,24 @@ describe('IoUringEngine', function () {
     const { engine: chosen, reason: why } = selectEngine('auto');
     expect(chosen).to.be.instanceOf(IoUringEngine);
     expect(why).to.equal('io_uring is available');
-    (chosen as IoUringEngine).close();
+    (chosen as IoUringEngine).shutdown();
     expect(selectEngine('node-fs').engine).to.be.instanceOf(NodeFsEngine);
+  });
+
+  it('should shut down with shutdown(), [Symbol.dispose]() and the deprecated close() without arguments', () => {
+    for (const shut of [
+      (ring: IoUringEngine) => ring.shutdown(),
+      (ring: IoUringEngine) => ring[Symbol.dispose](),
+      (ring: IoUringEngine) => ring.close(),
+    ]) {
+      const ring = new IoUringEngine();
+      expect(ring.info.closed).to.equal(false);
+      shut(ring);
+      // nothing pending: torn down at once; a second shutdown is a no-op
+      expect(ring.info.closed).to.equal(true);
+      ring.shutdown();
+      expect(() => ring.read(0, Buffer.alloc(1), 0, 1, 0, () => undefined)).to.throw(/ERR_IO_URING_CLOSED|closed/);
+    }
   });
 
   describe('calls', () => {
@@ -236,7 +252,7 @@ describe('IoUringEngine', function () {
         buffers.forEach((buffer, i) => expect(buffer.every((byte) => byte === i)).to.equal(true));
         await call<void>((cb) => small.close(fd, cb));
       } finally {
-        small.close();
+        small.shutdown();
       }
     });
   });
@@ -356,7 +372,7 @@ describe('IoUringEngine', function () {
         expect(canceledTotal, 'the kernel canceled queued links in 20 rounds').to.be.greaterThan(0);
         await call<void>((cb) => immediate.close(fd, cb));
       } finally {
-        immediate.close();
+        immediate.shutdown();
       }
     });
 
@@ -379,7 +395,7 @@ describe('IoUringEngine', function () {
       let report: Report<number> | undefined;
       engine.read(fifoFd, Buffer.alloc(4), 0, 4, 0, (error, result) => (report = { error, result }));
       await new Promise((resolve) => setTimeout(resolve, 10));
-      engine.close();
+      engine.shutdown();
       expect(() => engine.fstat(fifoFd, () => undefined)).to.throw(/closed/);
       await settlesWithin(
         (async () => {
@@ -441,7 +457,7 @@ describe('IoUringEngine', function () {
         expect(await closed).to.deep.equal({ error: null, result: 0 });
         expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
       } finally {
-        immediate.close();
+        immediate.shutdown();
       }
     });
 
@@ -486,7 +502,7 @@ describe('IoUringEngine', function () {
         expect(immediate.info.directFree).to.equal(4);
         expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
       } finally {
-        immediate.close();
+        immediate.shutdown();
       }
     });
 
@@ -524,10 +540,10 @@ describe('IoUringEngine', function () {
           const report = await call<number>((cb) => none.writeNewFile(tmp.join('g'), Buffer.from('abc'), 0, 3, cb));
           expect(report).to.deep.equal({ error: null, result: 3 });
         } finally {
-          none.close();
+          none.shutdown();
         }
       } finally {
-        small.close();
+        small.shutdown();
       }
     });
 
