@@ -1,5 +1,5 @@
 export { AsyncFileManager } from './file-manager.js';
-export type { AsyncFileManagerOptions, NewFileHandleOptions } from './file-manager.js';
+export type { AsyncFileManagerOptions, NewFileHandleOptions } from './file-manager-options.js';
 export { CACHE_PROBE_ENV, ENGINE_ENV, SYNC_THRESHOLD_ENV } from './internal/environment.js';
 export { BufferPool } from './buffer-pool.js';
 export type { BufferAllocator, BufferPoolOptions } from './buffer-pool.js';

@@ -1,10 +1,10 @@
 import { describeValue } from 'async-op';
 import type { BufferAllocator } from '../buffer-pool.js';
-import { resolveEngine, type EngineChoice } from '../engines/select-engine.js';
+import { resolveEngine } from '../engines/select-engine.js';
 import { FeatureUnavailableError } from '../feature-unavailable-error.js';
 import type { FileEngine } from '../file-engine.js';
 import { FileErrorCode } from '../file-handle-error.js';
-import type { FileTraceListener } from '../file-trace.js';
+import type { AsyncFileManagerOptions } from '../file-manager-options.js';
 import { environmentFastPath } from './environment.js';
 import { ReadBufferSource } from './read-buffer-source.js';
 import type { SchedulerSettings } from './scheduler-settings.js';
@@ -12,17 +12,6 @@ import { expectInteger } from './validate.js';
 
 /** The largest fast-path threshold: 2 GiB - 1, the largest read. */
 const MAX_THRESHOLD = 0x7fffffff;
-
-/** The options AsyncFileManager takes (AsyncFileManagerOptions), as read here. */
-interface ManagerOptions {
-  readonly concurrency?: number | undefined;
-  readonly engine?: FileEngine | EngineChoice | undefined;
-  readonly trace?: FileTraceListener | undefined;
-  readonly syncThresholdBytes?: number | undefined;
-  readonly cacheProbe?: boolean | undefined;
-  readonly readBuffers?: BufferAllocator | undefined;
-  readonly fastPathDelivery?: ((deliver: () => void) => void) | undefined;
-}
 
 /** What a manager starts with: its engine, why that one, and the settings of its scheduler. */
 export interface ManagerSetup {
@@ -48,7 +37,7 @@ export function managerSetup(options: unknown): ManagerSetup {
   if (typeof options !== 'object' || options === null) {
     throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
   }
-  const given = options as ManagerOptions;
+  const given = options as AsyncFileManagerOptions;
   const concurrency = given.concurrency ?? 4;
   expectInteger('concurrency', concurrency, 1, 65_536);
   const { engine, reason } = resolveEngine(given.engine);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
-import { ScriptedEngine, type EngineError, type FileEngine } from '../../src/index.js';
+import { REQUIRED_ENGINE_METHODS, ScriptedEngine, type EngineError, type FileEngine } from '../../src/index.js';
 import { descriptorsUnder } from '../support/descriptors.js';
 import { disposeEngine, enginesUnderTest } from '../support/engines-under-test.js';
 import { useTempDir } from '../support/temp-dir.js';
@@ -62,24 +62,7 @@ interface EngineCall {
 
 function callArbitrary(paths: HostilePaths): fc.Arbitrary<EngineCall> {
   return fc.record({
-    method: fc.constantFrom(
-      'openExisting',
-      'createAnonymous',
-      'duplicate',
-      'close',
-      'read',
-      'write',
-      'fstat',
-      'truncate',
-      'sync',
-      'link',
-      'stat',
-      'unlink',
-      'rename',
-      'writeNewFile',
-      'readNow',
-      'writeNow',
-    ),
+    method: fc.constantFrom<string>(...REQUIRED_ENGINE_METHODS, 'writeNewFile', 'readNow', 'writeNow'),
     fd: hostileFd,
     readPath: hostileReadPath(paths),
     writePath: hostileWritePath(paths),

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { EngineError, EngineRequest, FileCallback } from '../../file-engine.js';
+import type { EngineError, EngineRequest, FileCallback, FileEngine } from '../../file-engine.js';
 import { systemError } from '../../internal/errno-error.js';
 import { CompoundCall } from './uring-call.js';
 import type { NewFileOutcome } from './uring-requests.js';
@@ -8,20 +8,10 @@ const { O_WRONLY } = fs.constants;
 const O_CLOEXEC = 0o2000000;
 const EIO = -5;
 
-/** The ring calls a new file's separate steps use (the engine's own, through the ring). */
-export interface NewFileCalls {
+/** The ring calls a new file's separate steps use (the engine's own, through the ring; openat is private). */
+export type NewFileCalls = Pick<FileEngine, 'write' | 'close' | 'unlink'> & {
   openat(filePath: string, flags: number, mode: number, callback: FileCallback<number>): EngineRequest;
-  write(
-    fd: number,
-    buffer: Uint8Array,
-    offset: number,
-    length: number,
-    position: number,
-    callback: FileCallback<number>,
-  ): EngineRequest;
-  close(fd: number, callback: FileCallback<void>): EngineRequest;
-  unlink(filePath: string, callback: FileCallback<void>): EngineRequest;
-}
+};
 
 /** Runs `issue`; a throw (the ring refused the request: closed, or an argument it cannot take) goes to `onThrow`. */
 export function contain(issue: () => void, onThrow: (error: EngineError) => void): void {
