@@ -11,6 +11,7 @@ module.exports = {
   ...base,
   spec: [
     'packages/async-file/dist/test/file-handle.test.js',
+    'packages/async-file/dist/test/file-handle-cancel.test.js',
     'packages/async-file/dist/test/file-manager.test.js',
     'packages/async-file/dist/test/promise-file-handle.test.js',
     'packages/async-file/dist/test/internal/scheduler.test.js',

@@ -15,7 +15,7 @@ export default tseslint.config(
         'error',
         {
           selector: 'ExportAllDeclaration',
-          message: 'Export every public name explicitly (CONTRIBUTING.md, house style).',
+          message: "Export every public name explicitly (CONTRIBUTING.md, 'Layout').",
         },
       ],
     },

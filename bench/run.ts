@@ -51,6 +51,19 @@ function relative(path: string): string {
   return path.startsWith(repoDir) ? path.slice(repoDir.length) : path;
 }
 
+/**
+ * Runs the group's checks (bench/checks: conditions its figures rely on, such as V8 keeping optimized code) on `node`,
+ * each in a fresh process; returns the first failure, or undefined when all pass.
+ */
+function runChecks(group: GroupInfo, node: NodeChoice): string | undefined {
+  for (const check of group.checks ?? []) {
+    const script = `${benchDir}dist/checks/${check}.js`;
+    const child = spawnSync(node.execPath, [script], { cwd: repoDir, stdio: 'inherit' });
+    if (child.status !== 0) return `its check ${check} failed (exit ${child.status ?? child.signal ?? 'unknown'})`;
+  }
+  return undefined;
+}
+
 /** Runs one group in a fresh process on `node`; returns its result file, or an error message. */
 function runGroup(
   group: GroupInfo,
@@ -61,6 +74,8 @@ function runGroup(
 ): ResultFile | string {
   const script = `${benchDir}dist/groups/${group.name}.js`;
   if (!existsSync(script)) return `${relative(script)} does not exist: run npm run build first`;
+  const failedCheck = runChecks(group, node);
+  if (failedCheck !== undefined) return failedCheck;
   const reportFile = `${resultsDir}/${group.name}.json.tmp`;
   rmSync(reportFile, { force: true });
   const args = [...GROUP_NODE_FLAGS, script];

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { autoNote, newAutoManager } from '../lib/auto-manager.js';
 import { abortCases } from '../lib/abort/abort-cases.js';
+import { residencySample, uringUnavailable } from '../lib/abort/preconditions.js';
 import { abortReport, type CaseRuns } from '../lib/abort/abort-report.js';
 import { runOnce, type AbortRun, type RunContext } from '../lib/abort/cancel-run.js';
 import { CANCEL_AT, CHUNK, FILE_BYTES, LANES, POLL_MS, RESIDENCY_SAMPLE, RUNS } from '../lib/abort/constants.js';
@@ -20,28 +21,13 @@ import { emitReport, emitSkipped, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { FADVISE, fadviseOrThrow, loadNativeIo } from '../lib/native-io.js';
 import { showProgress } from '../lib/progress.js';
-import { BLOCK, createCachedReadFile } from '../lib/random-reads.js';
+import { createCachedReadFile } from '../lib/random-reads.js';
 import { computeRatios } from '../lib/ratios.js';
 import { seededUint32 } from '../lib/seeded-random.js';
 import { createTempRoot } from '../lib/temp-root.js';
 
 const GROUP = 'abort';
 const CANCEL_SEED = 0xab0_47ed;
-
-/** Why io_uring cannot run here, or undefined (an engine 'auto' manager would then have picked node-fs). */
-function uringUnavailable(): string | undefined {
-  const probe = newAutoManager();
-  const why = probe.engineName === 'io_uring' ? undefined : probe.engineReason;
-  void probe.close();
-  return why;
-}
-
-/** Block offsets spread over the file's second half, which no run reaches (a run stops at about 10%). */
-function residencySample(): number[] {
-  const first = FILE_BYTES / 2 / BLOCK;
-  const step = Math.floor(FILE_BYTES / 2 / BLOCK / RESIDENCY_SAMPLE);
-  return Array.from({ length: RESIDENCY_SAMPLE }, (_, i) => (first + i * step) * BLOCK);
-}
 
 async function main(): Promise<void> {
   const started = performance.now();

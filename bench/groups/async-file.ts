@@ -10,18 +10,19 @@ import path from 'node:path';
 import { goalAtLeast } from '../lib/goals.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
-import { computeRatios, type Comparison } from '../lib/ratios.js';
-import type { CaseReport, GoalReport, GroupReport } from '../lib/report.js';
+import { computeRatios, speedup, type Comparison } from '../lib/ratios.js';
+import type { GoalReport, GroupReport } from '../lib/report.js';
 import { round } from '../lib/stats.js';
 import { createTempRoot } from '../lib/temp-root.js';
-import { LANES, createCachedReadFile } from '../lib/random-reads.js';
+import { createCachedReadFile } from '../lib/random-reads.js';
+import { LANES, READ_FILE_BYTES } from '../lib/workload.js';
 import { isAsyncFileCaseReport } from '../lib/async-file/case-report.js';
-import { READ_FILE_BYTES, readOffsets, runReadsSection } from '../lib/async-file/cached-reads.js';
+import { readOffsets, runReadsSection } from '../lib/async-file/cached-reads.js';
 import { NAMES } from '../lib/async-file/constants.js';
 import { createFileSets, type FileSets } from '../lib/async-file/file-sets.js';
 import { ignore } from '../lib/async-file/ignore.js';
 import { runCancelSection } from '../lib/async-file/queued-cancel.js';
-import type { SectionContext } from '../lib/async-file/section.js';
+import { newSectionContext, runCleanups } from '../lib/section-context.js';
 import { SECTION_WEIGHTS, selectedSections, type Section } from '../lib/async-file/selected-sections.js';
 import { runFilesSection } from '../lib/async-file/small-files.js';
 import { sourceDigest } from '../lib/async-file/source-digest.js';
@@ -32,14 +33,6 @@ const GROUP = 'async-file';
 /** Removing written files costs up to ~0.12 ms each here (blocks freed, the file system is mounted with discard). */
 const CLEANUP_MS_PER_FILE = 0.15;
 const SAFETY_MARGIN_MS = 10_000;
-
-/** baseline median ns/op / subject median ns/op, unrounded (the ratios report rounds it); NaN if a case is missing. */
-function speedup(reports: readonly CaseReport[], subject: string, baseline: string): number {
-  const s = reports.find((report) => report.name === subject);
-  const b = reports.find((report) => report.name === baseline);
-  if (s === undefined || b === undefined) return Number.NaN;
-  return b.nsPerOp.median / s.nsPerOp.median;
-}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -55,15 +48,7 @@ async function main(): Promise<void> {
   );
 
   const temp = createTempRoot('bench-async-file-');
-  const context: SectionContext = {
-    root: temp.path,
-    log,
-    reports: [],
-    method: {},
-    notes: [],
-    collectedBatches: {},
-    cleanups: [],
-  };
+  const context = newSectionContext(temp.path, log);
   const phaseMs: Record<string, number> = {};
   let phaseStart = performance.now();
   const endPhase = (name: string): void => {
@@ -115,7 +100,7 @@ async function main(): Promise<void> {
       endPhase(section);
     }
   } finally {
-    for (const cleanup of context.cleanups.splice(0).reverse()) await cleanup().catch(ignore);
+    await runCleanups(context, ignore);
     const removeMs = temp.remove();
     phaseMs.cleanup = Math.round(removeMs);
     log(`removed ${temp.path} in ${Math.round(removeMs)} ms`);

@@ -5,7 +5,17 @@
 import { CancelToken } from '@esfx/canceltoken';
 import { AsyncOp } from 'async-op';
 import { measureFollowOneSignal, type FollowScaleResult } from '../lib/async-op/follow-one-signal.js';
-import { loadBuilds, loadFreshCopy, subjectLoops } from '../lib/async-op/stripped-build.js';
+import {
+  DEADLINE_MS,
+  DeadlineOp,
+  dropAnyChildren,
+  dropTimeoutChildren,
+  finishChildren,
+  finishDeadlineChildren,
+  liveTimers,
+  noop,
+} from '../lib/async-op/children.js';
+import { measureInstrumentationCost } from '../lib/async-op/instrumentation-cost.js';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import type { BenchCase } from '../lib/bench-case.js';
 import { goalAtLeast, goalAtMost } from '../lib/goals.js';
@@ -14,16 +24,11 @@ import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { measureAllocation, type Allocation } from '../lib/measure-allocation.js';
 import { measureRetained, type Retention } from '../lib/measure-retained.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
-import type { CaseReport, GoalReport, GroupReport } from '../lib/report.js';
-import { round, roundSummary, summarize } from '../lib/stats.js';
+import type { CaseReport, GroupReport } from '../lib/report.js';
+import { round, roundSummary } from '../lib/stats.js';
 import { timeCases, type TimingOptions } from '../lib/time-cases.js';
 
 const GROUP = 'async-op';
-
-/** The one callback every listener and callback of every case uses, so no case pays for creating a closure. */
-function noop(): void {
-  // nothing: the cost of running a callback is not what is measured
-}
 
 const NAMES = {
   complete: 'AsyncOp create+complete+release',
@@ -38,67 +43,6 @@ const NAMES = {
   vscode: 'vscode-jsonrpc CancellationTokenSource + onCancellationRequested + dispose',
   esfx: '@esfx/canceltoken CancelToken.source + subscribe + unsubscribe + close',
 } as const;
-
-/** Children of one long-lived parent op: create, follow the parent, complete, release. */
-function finishChildren(parent: AsyncOp<null>, iterations: number): unknown {
-  let last: unknown;
-  for (let i = 0; i < iterations; i++) {
-    const child = AsyncOp.create({ context: null });
-    child.follow(parent);
-    child.complete();
-    child.release();
-    last = child;
-  }
-  return last;
-}
-
-/** Children of one long-lived parent signal: AbortSignal.any([parent]), add and remove a listener, drop. */
-function dropAnyChildren(parent: AbortSignal, iterations: number): unknown {
-  let last: unknown;
-  for (let i = 0; i < iterations; i++) {
-    const child = AbortSignal.any([parent]);
-    child.addEventListener('abort', noop);
-    child.removeEventListener('abort', noop);
-    last = child;
-  }
-  return last;
-}
-
-/** The deadline of the deadline cases: long enough never to fire during a batch, short enough to bound the baseline. */
-const DEADLINE_MS = 1000;
-
-/** The deadline cases' own copy of async-op (see loadFreshCopy: options of another shape would slow the others). */
-const DeadlineOp = (await loadFreshCopy(false)).AsyncOp;
-
-/** Children of one long-lived parent op, each with its own deadline: create, follow, complete, release. */
-function finishDeadlineChildren(parent: AsyncOp<null>, iterations: number): unknown {
-  let last: unknown;
-  for (let i = 0; i < iterations; i++) {
-    const child = DeadlineOp.create({ context: null, timeoutMs: DEADLINE_MS });
-    child.follow(parent);
-    child.complete();
-    child.release();
-    last = child;
-  }
-  return last;
-}
-
-/** What a user writes without AsyncOp: a child signal of a parent signal and a timeout, with a listener. */
-function dropTimeoutChildren(parent: AbortSignal, iterations: number): unknown {
-  let last: unknown;
-  for (let i = 0; i < iterations; i++) {
-    const child = AbortSignal.any([parent, AbortSignal.timeout(DEADLINE_MS)]);
-    child.addEventListener('abort', noop);
-    child.removeEventListener('abort', noop);
-    last = child;
-  }
-  return last;
-}
-
-/** Node timers keeping the process alive (unref'd ones, like AbortSignal.timeout()'s, are not listed). */
-function liveTimers(): number {
-  return process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
-}
 
 /** The long-lived parents of the timed follow cases (the retained measurement uses fresh ones). */
 const timedParentOp = AsyncOp.create({ context: null });
@@ -463,58 +407,6 @@ async function main(): Promise<void> {
   };
   emitReport(report);
   sinkParents();
-}
-
-/** What the instrumentation comparison reports: per case, instrumented ns/op over stripped ns/op. */
-interface InstrumentationCost {
-  readonly report: Record<string, unknown>;
-  readonly goals: GoalReport[];
-}
-
-async function measureInstrumentationCost(log: (line: string) => void, deadline: number): Promise<InstrumentationCost> {
-  const builds = await loadBuilds();
-  const instrumentedLoops = subjectLoops(builds.asBuilt, noop);
-  const strippedLoops = subjectLoops(builds.stripped, noop);
-  const pairs = Object.keys(instrumentedLoops).map((key) => ({
-    key,
-    instrumented: {
-      name: `${key} (as built)`,
-      role: 'subject' as const,
-      run: instrumentedLoops[key] as BenchCase['run'],
-    },
-    stripped: { name: `${key} (stripped)`, role: 'baseline' as const, run: strippedLoops[key] as BenchCase['run'] },
-  }));
-  const timed = timeCases(
-    pairs.flatMap((pair) => [pair.instrumented, pair.stripped]),
-    { targetBatchMs: 20, warmupMs: 200, minRounds: 8, maxRounds: 60, deadline, log },
-  );
-  const samplesOf = (name: string): readonly number[] => timed.find((timing) => timing.name === name)?.samples ?? [];
-  const ratios: Record<string, number> = {};
-  const goals: GoalReport[] = [];
-  for (const pair of pairs) {
-    const withPoints = samplesOf(pair.instrumented.name);
-    const without = samplesOf(pair.stripped.name);
-    const perRound = withPoints.map((value, index) => value / (without[index] ?? Number.NaN));
-    const ratio = perRound.length === 0 ? Number.NaN : summarize(perRound).median;
-    ratios[pair.key] = round(ratio, 3);
-    log(`instrumentation cost, ${pair.key}: ${((ratio - 1) * 100).toFixed(1)}%`);
-    goals.push(
-      goalAtMost(
-        `instrumentation points unused, ${pair.key}: as built / stripped (median per round)`,
-        ratio,
-        1.02,
-        'x',
-      ),
-    );
-  }
-  return {
-    report: {
-      pointsReplaced: builds.replaced,
-      rounds: timed[0]?.samples.length ?? 0,
-      instrumentedOverStripped: ratios,
-    },
-    goals,
-  };
 }
 
 /** Keeps the timed parents reachable to the end. */

@@ -15,78 +15,17 @@ import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
 import type { CaseReport, GroupReport } from '../lib/report.js';
-import { round, roundSummary, summarize, type Summary } from '../lib/stats.js';
+import { round, summarize } from '../lib/stats.js';
 import { timeCases } from '../lib/time-cases.js';
 import { CHECK_NAMES, checkCases, measureWakeCost, WAKE_NAMES } from '../lib/cross-thread/check-cost.js';
 import { LATENCY_NAMES, measureCancelLatency, percentile } from '../lib/cross-thread/cancel-latency.js';
-import {
-  piscinaPool,
-  POOL_NAMES,
-  POOL_RUN,
-  samplePool,
-  timePoolRun,
-  type PoolUnderTest,
-} from '../lib/cross-thread/pool-throughput.js';
+import { caseFrom } from '../lib/cross-thread/case-from.js';
+import { piscinaPool, POOL_NAMES, POOL_RUN, samplePool } from '../lib/cross-thread/pool-throughput.js';
+import { tasksPerSecond, timePools } from '../lib/cross-thread/time-pools.js';
 
 const GROUP = 'cross-thread';
 const WAKE_TASKS = 20_000;
 const WAKE_REPETITIONS = 5;
-
-/** A case report from per-sample ns/op values (no allocation reading in this group). */
-function caseFrom(
-  name: string,
-  role: 'subject' | 'baseline',
-  samples: readonly number[],
-  iterationsPerBatch: number,
-  extra: Record<string, unknown> = {},
-): CaseReport {
-  return {
-    name,
-    role,
-    nsPerOp: roundSummary(summarize(samples)),
-    samples: samples.length,
-    nsPerOpSamples: samples.map((value) => round(value)),
-    iterationsPerBatch,
-    bytesPerOp: 0,
-    bytesPerOpRange: { min: 0, max: 0 },
-    allocationIterations: 0,
-    ...extra,
-  };
-}
-
-/** Alternates runs of the two pools until the deadline; returns ns per task of each run, and the threads restarted. */
-async function timePools(
-  pools: readonly PoolUnderTest[],
-  deadline: number,
-  log: (line: string) => void,
-): Promise<Map<string, { perTaskNs: number[]; restarted: number; canceled: number }>> {
-  const results = new Map(pools.map((pool) => [pool.name, { perTaskNs: [] as number[], restarted: 0, canceled: 0 }]));
-  for (const pool of pools) await timePoolRun(pool, 40); // warm-up: code, and threads that have started
-  const before = new Map(pools.map((pool) => [pool.name, pool.threadsStarted]));
-  for (let run = 0; run < 8; run++) {
-    if (run >= 3 && performance.now() > deadline) break;
-    for (const pool of run % 2 === 0 ? pools : [...pools].reverse()) {
-      const { ns, canceled } = await timePoolRun(pool, POOL_RUN.tasks);
-      const result = results.get(pool.name);
-      result?.perTaskNs.push(ns / POOL_RUN.tasks);
-      if (result !== undefined) result.canceled += canceled;
-      log(`pool ${pool.name}: ${Math.round((POOL_RUN.tasks * 1e9) / ns)} tasks/s`);
-    }
-  }
-  for (const pool of pools) {
-    const result = results.get(pool.name);
-    if (result !== undefined) result.restarted = pool.threadsStarted - (before.get(pool.name) ?? 0);
-  }
-  return results;
-}
-
-function tasksPerSecond(perTaskNs: Summary): Summary {
-  return {
-    median: Math.round(1e9 / perTaskNs.median),
-    min: Math.round(1e9 / perTaskNs.max),
-    max: Math.round(1e9 / perTaskNs.min),
-  };
-}
 
 async function main(): Promise<void> {
   const started = performance.now();

@@ -19,17 +19,16 @@ import { emitReport, emitSkipped, groupBudgetMs, logProgress } from '../lib/grou
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
 import type { GoalReport } from '../lib/report.js';
-import { BLOCK, LANES } from '../lib/random-reads.js';
+import { BLOCK, LANES, READ_FILE_BYTES, SEED } from '../lib/workload.js';
 import { summarize } from '../lib/stats.js';
 import { createTempRoot } from '../lib/temp-root.js';
 import {
-  FILE_BYTES,
   READS_PER_RUN,
   READS_PER_WARMUP_RUN,
   openCachedReads,
   timeCachedReads,
 } from '../lib/fast-paths/cached-reads.js';
-import { FAST_CONFIGS, NAMES, SEED, THRESHOLD } from '../lib/fast-paths/constants.js';
+import { FAST_CONFIGS, NAMES, THRESHOLD } from '../lib/fast-paths/constants.js';
 import { loadNativeIo } from '../lib/native-io.js';
 import {
   ALLOCATION_BATCHES,
@@ -39,7 +38,7 @@ import {
   reportPoolAllocation,
   type PoolAllocation,
 } from '../lib/fast-paths/pool-allocation.js';
-import type { SectionContext, SectionReport } from '../lib/fast-paths/section.js';
+import { newSectionContext, runCleanups, type SectionReport } from '../lib/section-context.js';
 import {
   RESIDENCY_SAMPLE,
   UNCACHED_FILE_BYTES,
@@ -75,7 +74,7 @@ async function main(): Promise<void> {
   }
   const io = loaded.io;
   const temp = createTempRoot('bench-fast-paths-');
-  const context: SectionContext = { dir: temp.path, started, log, cleanups: [] };
+  const context = newSectionContext(temp.path, log, started);
   let cachedReads: SectionReport;
   let allocation: PoolAllocation;
   let uncachedCases: UncachedCase[];
@@ -90,7 +89,9 @@ async function main(): Promise<void> {
     // 2. uncached reads: a fresh directory, the file made durable and evicted before every run
     uncachedCases = await measureUncachedLoopDelay(io, context);
   } finally {
-    for (const cleanup of context.cleanups.reverse()) await cleanup();
+    await runCleanups(context, (error) => {
+      throw error;
+    });
     const removalMs = temp.remove();
     log(`removed the temporary files in ${Math.round(removalMs)} ms`);
   }
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
       engine: 'node-fs (UV_THREADPOOL_SIZE left at 4)',
       syncThresholdBytes: THRESHOLD,
       cachedReads: {
-        fileBytes: FILE_BYTES,
+        fileBytes: READ_FILE_BYTES,
         readBytes: BLOCK,
         readsPerRun: READS_PER_RUN,
         readsPerWarmupRun: READS_PER_WARMUP_RUN,

@@ -20,10 +20,8 @@ import type { CaseReport, GoalReport } from '../lib/report.js';
 import { seededUint32 } from '../lib/seeded-random.js';
 import { round, roundSummary } from '../lib/stats.js';
 import { createTempRoot } from '../lib/temp-root.js';
-import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../lib/time-async-runs.js';
+import { timeAsyncRuns, type AsyncRunCase } from '../lib/time-async-runs.js';
 import {
-  BLOCK,
-  LANES,
   callbackReads,
   closeHandles,
   createCachedReadFile,
@@ -33,6 +31,7 @@ import {
   syncReads,
   syncReadsNewBuffer,
 } from '../lib/random-reads.js';
+import { BLOCK, LANES, READ_FILE_BYTES, SEED } from '../lib/workload.js';
 import {
   CREATES_PER_RUN,
   CREATES_PER_WARMUP_RUN,
@@ -43,47 +42,19 @@ import {
   managerCreates,
   syncCreates,
 } from '../lib/io-uring/creates.js';
+import {
+  CREATES_DEADLINE,
+  CREATE_ROUNDS,
+  NAMES,
+  READS_DEADLINE,
+  READS_PER_RUN,
+  ROUNDS,
+  SPREAD_DIRS,
+  readsPerRun,
+} from '../lib/io-uring/constants.js';
 import { engineReads } from '../lib/io-uring/engine-reads.js';
 
 const GROUP = 'io-uring';
-const FILE_BYTES = 256 * 1024 * 1024;
-const READS_PER_RUN = 100_000;
-const READS_PER_WARMUP_RUN = 20_000;
-const ROUNDS = { min: 5, max: 15 };
-const SEED = 0x5eed_f11e;
-const CREATE_ROUNDS = { min: 5, max: 6 };
-/** Subdirectories of the spread create cases: file i goes into subdirectory i % SPREAD_DIRS. */
-const SPREAD_DIRS = 64;
-/** Share of the budget by which the reads' and the creates' timed rounds must have ended (the rest: cleanup). */
-const READS_DEADLINE = 0.2;
-const CREATES_DEADLINE = 0.55;
-
-const NAMES = {
-  uringManager: 'reads: manager (io_uring) read 4 KiB, 64 handles chaining',
-  uringManagerInto: 'reads: manager (io_uring) readInto one 4 KiB buffer per handle, 64 handles chaining',
-  autoManager: "reads: manager (engine 'auto') read 4 KiB, 64 handles chaining",
-  autoManagerInto: "reads: manager (engine 'auto') readInto one 4 KiB buffer per handle, 64 handles chaining",
-  uringEngine: 'reads: io_uring engine read() direct, 64 in flight, batched submit',
-  uringImmediate: 'reads: io_uring engine read() direct, 64 in flight, immediate submit',
-  nodeFsManager: 'reads: manager (node-fs) read 4 KiB, 64 handles chaining',
-  callback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
-  sync: 'reads: readSync loop',
-  syncAlloc: 'reads: readSync loop, new 4 KiB Buffer per read (as the manager hands out)',
-  createChain: 'creates: io_uring engine writeNewFile (linked chain, direct fd), 64 in flight',
-  createSeparate: 'creates: io_uring engine writeNewFile as 3 separate requests (no direct fds), 64 in flight',
-  createSync: 'creates: sync loop openSync(wx)/writeSync/closeSync',
-  createCallback: 'creates: callback fs open(wx)/write/close, 64 in flight',
-  createManager: 'creates: manager writeNewFile (io_uring), concurrency 64',
-  createAuto: "creates: manager writeNewFile (engine 'auto'), concurrency 64",
-  spreadChain: `creates spread over ${SPREAD_DIRS} directories: io_uring engine writeNewFile (linked chain), 64 in flight`,
-  spreadSync: `creates spread over ${SPREAD_DIRS} directories: sync loop openSync(wx)/writeSync/closeSync`,
-  spreadManager: `creates spread over ${SPREAD_DIRS} directories: manager writeNewFile (io_uring), concurrency 64`,
-  spreadAuto: `creates spread over ${SPREAD_DIRS} directories: manager writeNewFile (engine 'auto'), concurrency 64`,
-} as const;
-
-function readsPerRun(phase: RunPhase): number {
-  return phase === 'timed' ? READS_PER_RUN : READS_PER_WARMUP_RUN;
-}
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -107,9 +78,9 @@ async function main(): Promise<void> {
   const reports: CaseReport[] = [];
   try {
     const file = path.join(temp.path, 'reads.bin');
-    createCachedReadFile(file, FILE_BYTES);
+    createCachedReadFile(file, READ_FILE_BYTES);
     const next = seededUint32(SEED);
-    const blocks = FILE_BYTES / BLOCK;
+    const blocks = READ_FILE_BYTES / BLOCK;
     const offsets = Int32Array.from({ length: READS_PER_RUN }, () => (next() % blocks) * BLOCK);
     log(`file ready after ${Math.round(performance.now() - started)} ms`);
 
@@ -351,7 +322,7 @@ async function main(): Promise<void> {
     description: findGroup(GROUP)?.description ?? GROUP,
     method: {
       nodeFlags: process.execArgv.length > 0 ? process.execArgv : GROUP_NODE_FLAGS,
-      fileBytes: FILE_BYTES,
+      fileBytes: READ_FILE_BYTES,
       readBytes: BLOCK,
       readsPerRun: READS_PER_RUN,
       inFlight: LANES,

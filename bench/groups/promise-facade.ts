@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { AsyncFileManager, PromiseFileManager, type PromiseFileHandle } from 'async-op-file';
+import { AsyncFileManager, PromiseFileManager } from 'async-op-file';
 import { caseReport } from '../lib/async-file/case-report.js';
 import { FileSetPool } from '../lib/async-file/file-sets.js';
 import { autoNote, newAutoManager } from '../lib/auto-manager.js';
@@ -18,7 +18,8 @@ import { goalAtLeast } from '../lib/goals.js';
 import { quickRounds } from '../lib/quick-mode.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
-import { BLOCK, LANES, blockOffsets, createCachedReadFile } from '../lib/random-reads.js';
+import { blockOffsets, createCachedReadFile } from '../lib/random-reads.js';
+import { BLOCK, LANES, READ_FILE_BYTES, SEED } from '../lib/workload.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
 import type { CaseReport } from '../lib/report.js';
 import { createTempRoot } from '../lib/temp-root.js';
@@ -27,12 +28,11 @@ import {
   FILES_PER_RUN,
   FILES_PER_WARMUP_RUN,
   NAMES,
-  READ_FILE_BYTES,
   READS_PER_RUN,
   READS_PER_WARMUP_RUN,
   ROUNDS,
-  SEED,
 } from '../lib/promise-facade/constants.js';
+import { createCase, fileCase, openHandles } from '../lib/promise-facade/cases.js';
 import { facadeReads, fspReads } from '../lib/promise-facade/facade-reads.js';
 import { facadeCreates, facadeFiles, fspCreates, fspFiles } from '../lib/promise-facade/facade-writes.js';
 
@@ -40,54 +40,6 @@ const GROUP = 'promise-facade';
 /** Shares of the budget by which the reads' and the files' timed rounds must have ended (the rest: cleanup). */
 const READS_DEADLINE = 0.3;
 const FILES_DEADLINE = 0.65;
-
-/** Opens LANES PromiseFileHandles on `file` for reading. */
-async function openHandles(files: PromiseFileManager, file: string): Promise<PromiseFileHandle[]> {
-  const handles = Array.from({ length: LANES }, () => files.newFileHandle());
-  await Promise.all(handles.map((handle) => handle.openExistingFile(file, 'read')));
-  return handles;
-}
-
-/** A case writing into a fresh set of files of `pool` each run (prepared untimed). */
-function fileCase(
-  name: string,
-  role: 'subject' | 'baseline',
-  pool: FileSetPool,
-  run: (paths: string[]) => Promise<number>,
-): AsyncRunCase {
-  let paths: string[] = [];
-  return {
-    name,
-    role,
-    prepare: (phase) => {
-      paths = pool.take(phase);
-    },
-    run: () => run(paths),
-  };
-}
-
-/** A case creating new files in a fresh directory of `root` each run, named after `label`. */
-function createCase(
-  name: string,
-  role: 'subject' | 'baseline',
-  root: string,
-  label: string,
-  run: (paths: string[]) => Promise<number>,
-): AsyncRunCase {
-  let paths: string[] = [];
-  let made = 0;
-  return {
-    name,
-    role,
-    prepare: (phase) => {
-      const dir = path.join(root, `new-${label}-${made++}`);
-      fs.mkdirSync(dir);
-      const count = phase === 'timed' ? FILES_PER_RUN : FILES_PER_WARMUP_RUN;
-      paths = Array.from({ length: count }, (_, i) => path.join(dir, `f${i}`));
-    },
-    run: () => run(paths),
-  };
-}
 
 async function main(): Promise<void> {
   const started = performance.now();

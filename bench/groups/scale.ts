@@ -6,43 +6,18 @@
 import { goalAtMost } from '../lib/goals.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
-import type { Comparison } from '../lib/ratios.js';
 import { computeRatios } from '../lib/ratios.js';
-import type { CaseReport, GroupReport } from '../lib/report.js';
+import type { GroupReport } from '../lib/report.js';
 import { cancelAllSweep } from '../lib/scale/cancel-all-sweep.js';
-import { spread, timeScaleCase, type ScaleOptions, type ScalePoint } from '../lib/scale/scale-run.js';
+import { spread, timeScaleCase, type ScaleOptions } from '../lib/scale/scale-run.js';
+import { reportsOf } from '../lib/scale/scale-reports.js';
 import { signalFollowers } from '../lib/scale/signal-followers.js';
-import { round, roundSummary } from '../lib/stats.js';
 
 const GROUP = 'scale';
 const CANCEL_ALL_SIZES = [10_000, 100_000, 1_000_000] as const;
 const FOLLOWER_SIZES = [1_000, 10_000, 100_000] as const;
 /** The goal: the largest size's ns/op within this factor of the smallest's (flat, allowing for cache effects). */
 const MAX_SPREAD = 2;
-
-function toCaseReport(point: ScalePoint, role: CaseReport['role']): CaseReport {
-  return {
-    name: point.name,
-    role,
-    nsPerOp: roundSummary(point.nsPerOp),
-    samples: point.samples.length,
-    nsPerOpSamples: point.samples.map((value) => round(value)),
-    iterationsPerBatch: point.n,
-    bytesPerOp: round(point.heapBytesPerOp.median),
-    bytesPerOpRange: { min: round(point.heapBytesPerOp.min), max: round(point.heapBytesPerOp.max) },
-    allocationIterations: point.n,
-  };
-}
-
-/** The smallest size is the baseline of the others: the ratio says how much slower per op a larger size is. */
-function reportsOf(points: readonly ScalePoint[]): { cases: CaseReport[]; comparisons: Comparison[] } {
-  const [smallest, ...larger] = points;
-  if (smallest === undefined) throw new Error('A scale case without sizes');
-  return {
-    cases: [toCaseReport(smallest, 'baseline'), ...larger.map((point) => toCaseReport(point, 'subject'))],
-    comparisons: larger.map((point) => ({ subject: point.name, baseline: smallest.name, metrics: ['time'] })),
-  };
-}
 
 async function main(): Promise<void> {
   const started = performance.now();

@@ -4,6 +4,8 @@ export interface GroupInfo {
   readonly description: string;
   /** A hard limit: the group plans its work to end well within it, and the runner kills it at this time. */
   readonly budgetMs: number;
+  /** Scripts of bench/checks the runner runs first, on the same Node: the group fails if one fails. */
+  readonly checks?: readonly string[];
 }
 
 /** Every group, in the order `npm run bench` runs them. */
@@ -13,6 +15,7 @@ export const GROUPS: readonly GroupInfo[] = [
     description:
       'AsyncOp create/onCancel/cancel/follow and deadlines against AbortController, AbortSignal.any + AbortSignal.timeout, vscode-jsonrpc and @esfx/canceltoken; many ops following one signal; the cost of unused tracing and diagnostics',
     budgetMs: 180_000,
+    checks: ['hidden-class-keepers'],
   },
   {
     name: 'async-file',

@@ -6,8 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { blockOffsets, createCachedReadFile } from './random-reads.js';
 import { createTempRoot } from './temp-root.js';
-
-const PROBE_SEED = 0x5eed_f11e;
+import { SEED } from './workload.js';
 
 /** What a probe's body gets: the file's path, a read descriptor on it, and `reads` random block offsets. */
 export interface ProbeReadFile {
@@ -28,7 +27,7 @@ export async function withProbeReadFile(
     createCachedReadFile(file, bytes);
     const fd = fs.openSync(file, 'r');
     try {
-      await body({ file, fd, offsets: blockOffsets(reads, bytes, PROBE_SEED) });
+      await body({ file, fd, offsets: blockOffsets(reads, bytes, SEED) });
     } finally {
       fs.closeSync(fd);
     }

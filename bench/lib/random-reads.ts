@@ -7,11 +7,7 @@ import fs from 'node:fs';
 import { AsyncOp } from 'async-op';
 import type { AsyncFileHandle, AsyncFileManager } from 'async-op-file';
 import { seededUint32 } from './seeded-random.js';
-
-/** The read size, and the alignment of every offset. */
-export const BLOCK = 4096;
-/** Reads in flight for the asynchronous cases. */
-export const LANES = 64;
+import { BLOCK, LANES } from './workload.js';
 
 /** Resolves with `count` once `count` operations completed; rejects with the first error. */
 export class RunLatch {

@@ -53,3 +53,11 @@ export function computeRatios(cases: readonly CaseReport[], comparisons: readonl
     },
   };
 }
+
+/** baseline median ns/op / subject median ns/op, unrounded (the ratios report rounds it); NaN if a case is missing. */
+export function speedup(reports: readonly CaseReport[], subject: string, baseline: string): number {
+  const s = reports.find((report) => report.name === subject);
+  const b = reports.find((report) => report.name === baseline);
+  if (s === undefined || b === undefined) return Number.NaN;
+  return b.nsPerOp.median / s.nsPerOp.median;
+}

@@ -1,20 +1,20 @@
 /**
  * Probe: how much per-callback work raw callback fs.read can absorb before it loses 10% of its throughput here.
  *
- * 4 KiB random reads of a cached 256 MiB file, 64 in flight, with 0, ~100, ~200 and ~500 ns of calibrated busy work added to
- * every callback (and, separately, one AsyncOp per read: the async-file group's "contract's floor"), interleaved over
- * 15 rounds. It backs the explanation of the async-file goal in packages/async-file/README.md (Cost): on 2 vCPUs the
- * event loop is the bottleneck, so every nanosecond a manager adds per action costs more than itself.
+ * 4 KiB random reads of a cached 256 MiB file, 64 in flight, with 0, ~100, ~200 and ~500 ns of calibrated busy work
+ * added to every callback (and, separately, one AsyncOp per read: the async-file group's "contract's floor"),
+ * interleaved over 15 rounds. It backs the explanation of the async-file goal in bench/journal/async-file.md: on 2
+ * vCPUs the event loop is the bottleneck, so every nanosecond a manager adds per action costs more than itself.
  *
  * Run: `npm run build && node bench/dist/probes/callback-budget.js` (about 1 min).
  */
 import fs from 'node:fs';
 import { AsyncOp } from 'async-op';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
-import { BLOCK, LANES, RunLatch } from '../lib/random-reads.js';
+import { RunLatch } from '../lib/random-reads.js';
+import { BLOCK, LANES, READ_FILE_BYTES } from '../lib/workload.js';
 import { summarize } from '../lib/stats.js';
 
-const FILE_BYTES = 256 * 1024 * 1024;
 const READS = 100_000;
 const ROUNDS = 15;
 let sink = 0;
@@ -62,7 +62,7 @@ function reads(fd: number, offsets: Int32Array, extraUnits: number, withOp: bool
 }
 
 async function main(): Promise<void> {
-  await withProbeReadFile(FILE_BYTES, READS, async ({ fd, offsets }) => {
+  await withProbeReadFile(READ_FILE_BYTES, READS, async ({ fd, offsets }) => {
     const nsPerUnit = calibrate();
     const cases = [
       { name: 'callback fs.read', units: 0, withOp: false },

@@ -3,9 +3,9 @@
  * openSync/writeSync/closeSync, in one directory. process.cpuUsage() is process-wide: it includes the io_uring kernel
  * worker threads (iou-wrk), which run every open with O_CREAT.
  *
- * It backs the explanation of the io_uring create goal in packages/async-file/README.md (Cost): with 2 vCPUs, a create
+ * It backs the explanation of the io_uring create goal in bench/journal/async-file.md: with 2 vCPUs, a create
  * path that costs twice the CPU of the sync loop cannot reach 1.1x its throughput. Creates are slower for a while
- * after mass deletions (ext4 skips recently deleted inodes): compare the sync loop's figure with the README's.
+ * after mass deletions (ext4 skips recently deleted inodes): compare the sync loop's figure with the journal's.
  *
  * Run: `npm run build && node bench/dist/probes/create-cpu.js` (about 10 s; creates and then removes 80,000 files).
  */

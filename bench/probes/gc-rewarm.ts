@@ -19,16 +19,15 @@ import { AsyncFileManager, type AsyncFileHandle } from 'async-op-file';
 import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
 import {
-  LANES,
   callbackReads,
   closeHandles,
   managerReads,
   managerReadsReleasing,
   openReadHandles,
 } from '../lib/random-reads.js';
+import { LANES, READ_FILE_BYTES } from '../lib/workload.js';
 import { summarize } from '../lib/stats.js';
 
-const FILE_BYTES = 256 * 1024 * 1024;
 const READS = 100_000;
 const REWARM_READS = 10_000;
 const ROUNDS = 10;
@@ -62,7 +61,7 @@ async function time(run: (count: number) => Promise<number>, collect: boolean, r
 
 async function main(): Promise<void> {
   if (gc === undefined) throw new Error('run with node --expose-gc');
-  await withProbeReadFile(FILE_BYTES, READS, async ({ file, fd, offsets }) => {
+  await withProbeReadFile(READ_FILE_BYTES, READS, async ({ file, fd, offsets }) => {
     const lists: AsyncFileHandle[][] = [];
     try {
       const stub = await openStubManager(file);

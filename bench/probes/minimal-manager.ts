@@ -24,16 +24,15 @@ import { AsyncOp } from 'async-op';
 import { AsyncFileManager } from 'async-op-file';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
 import {
-  LANES,
   callbackReads,
   closeHandles,
   managerReadsInto,
   openReadHandles,
   type ReadIntoTarget,
 } from '../lib/random-reads.js';
+import { LANES, READ_FILE_BYTES } from '../lib/workload.js';
 import { summarize } from '../lib/stats.js';
 
-const FILE_BYTES = 256 * 1024 * 1024;
 const READS = 50_000;
 const ROUNDS = 12;
 
@@ -106,7 +105,7 @@ class MinimalLane implements ReadIntoTarget {
 async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with --expose-gc: every run starts after a full collection');
-  await withProbeReadFile(FILE_BYTES, READS, async ({ file, fd, offsets }) => {
+  await withProbeReadFile(READ_FILE_BYTES, READS, async ({ file, fd, offsets }) => {
     const manager = new AsyncFileManager({ concurrency: LANES });
     const handles = await openReadHandles(manager, file, LANES);
     try {

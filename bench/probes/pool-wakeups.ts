@@ -6,17 +6,17 @@
  * buffer, interleaved over 6 rounds (the order reversed every other round). Per case: wall ns per read, ns per read
  * spent inside fs.read (it queues the request and, when a pool thread sleeps, wakes it), and voluntary context switches
  * per read (process-wide: the pool threads' sleeps and wake-ups). It backs the explanation of the async-file reads
- * ratio in packages/async-file/README.md (Cost): a pool thread that fell asleep costs a wake-up, so the throughput
+ * ratio in bench/journal/async-file.md: a pool thread that fell asleep costs a wake-up, so the throughput
  * depends on how often the queue drains, which small changes of the work per callback move a lot.
  *
  * Run: `npm run build && node --expose-gc bench/dist/probes/pool-wakeups.js` (about 1 min).
  */
 import fs from 'node:fs';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
-import { BLOCK, RunLatch } from '../lib/random-reads.js';
+import { RunLatch } from '../lib/random-reads.js';
+import { BLOCK, READ_FILE_BYTES } from '../lib/workload.js';
 import { summarize } from '../lib/stats.js';
 
-const FILE_BYTES = 256 * 1024 * 1024;
 const READS = 50_000;
 const ROUNDS = 6;
 const IN_FLIGHT = [1, 2, 4, 8, 16, 64, 128] as const;
@@ -62,7 +62,7 @@ function reads(fd: number, offsets: Int32Array, lanes: number): Promise<Sample> 
 async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with --expose-gc: every run starts after a full collection');
-  await withProbeReadFile(FILE_BYTES, READS, async ({ fd, offsets }) => {
+  await withProbeReadFile(READ_FILE_BYTES, READS, async ({ fd, offsets }) => {
     const samples = new Map<number, Sample[]>(IN_FLIGHT.map((lanes) => [lanes, []]));
     for (const lanes of IN_FLIGHT) await reads(fd, offsets, lanes); // warm-up
     for (let round = 0; round < ROUNDS; round++) {

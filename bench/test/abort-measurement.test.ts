@@ -7,7 +7,8 @@ import { AsyncFileManager, NodeFsEngine, type AsyncFileHandle } from 'async-op-f
 import { startManagerRead } from '../lib/abort/manager-reads.js';
 import { procIoOverhead, readProcIo } from '../lib/abort/proc-io.js';
 import { recordingEngine } from '../lib/abort/recording-engine.js';
-import { BLOCK, closeHandles, createCachedReadFile, openReadHandles } from '../lib/random-reads.js';
+import { closeHandles, createCachedReadFile, openReadHandles } from '../lib/random-reads.js';
+import { BLOCK } from '../lib/workload.js';
 
 const FILE_BYTES = 1024 * 1024;
 const CHUNK = 64 * 1024;

@@ -15,7 +15,7 @@
  * (/proc/self/io rchar: node-fs and Node's own APIs); io_uring's reads are not in rchar, so they are counted by the
  * engine when it delivers their completions: that can only be later, so it is an upper bound.
  */
-import { BLOCK } from '../random-reads.js';
+import { BLOCK } from '../workload.js';
 import type { NativeIo } from '../native-io.js';
 import type { AbortCase } from './abort-cases.js';
 import { CANCEL_AT, CHUNK, FILE_BYTES, POLL_MS } from './constants.js';

@@ -5,7 +5,7 @@
  */
 import type { AsyncOp } from 'async-op';
 import type { AsyncFileHandle, PromiseFileHandle } from 'async-op-file';
-import { BLOCK } from '../random-reads.js';
+import { BLOCK } from '../workload.js';
 import type { ReadRecord } from './recording-engine.js';
 import { endedBeforeCancel, never, type StartedRead } from './started-read.js';
 

@@ -8,8 +8,6 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { AsyncFileManager } from 'async-op-file';
 import {
-  BLOCK,
-  LANES,
   RunLatch,
   blockOffsets,
   callbackReads,
@@ -22,25 +20,23 @@ import {
   syncReads,
   wrongBlock,
 } from '../random-reads.js';
+import { BLOCK, LANES, READ_FILE_BYTES, SEED } from '../workload.js';
 import { autoNote, newAutoManager } from '../auto-manager.js';
 import type { AsyncRunCase, RunPhase } from '../time-async-runs.js';
 import { NAMES } from './constants.js';
 import { openStubManager, stubEngineReads } from './stub-read-engine.js';
-import type { SectionContext } from './section.js';
+import type { SectionContext } from '../section-context.js';
 import { timeSectionCases } from './time-section-cases.js';
 
-/** Random reads: 4 KiB at 4 KiB-aligned offsets of one cached 256 MiB file. */
-export const READ_FILE_BYTES = 256 * 1024 * 1024;
 const READS_PER_RUN = 100_000;
 const READS_PER_WARMUP_RUN = 20_000;
 /** Small enough that the 4 KiB read buffers (external memory, which also triggers GCs) stay well under 64 MB. */
 const READS_PER_ALLOCATION_RUN = 5_000;
 const READ_ROUNDS = { min: 5, max: 15 };
-const READ_SEED = 0x5eed_f11e;
 
 /** The same 4 KiB-aligned offsets, from a seeded PRNG, for every case and every run. */
 export function readOffsets(): Int32Array {
-  return blockOffsets(READS_PER_RUN, READ_FILE_BYTES, READ_SEED);
+  return blockOffsets(READS_PER_RUN, READ_FILE_BYTES, SEED);
 }
 
 function readsPerRun(phase: RunPhase): number {
@@ -209,7 +205,7 @@ export async function runReadsSection(
     readsPerRun: READS_PER_RUN,
     readsPerWarmupRun: READS_PER_WARMUP_RUN,
     readsPerAllocationRun: READS_PER_ALLOCATION_RUN,
-    offsets: `4 KiB-aligned, mulberry32 seed 0x${READ_SEED.toString(16)}, the same sequence for every case and run`,
+    offsets: `4 KiB-aligned, mulberry32 seed 0x${SEED.toString(16)}, the same sequence for every case and run`,
     cache: 'the file is written then read once in full before timing (page cache)',
     check: 'every read: 4096 bytes, starting with its block number (uint32 LE)',
     manager:

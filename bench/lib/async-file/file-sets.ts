@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { BLOCK } from '../random-reads.js';
+import { BLOCK } from '../workload.js';
 import { quickRounds } from '../quick-mode.js';
 import type { RunPhase } from '../time-async-runs.js';
 import {
@@ -15,7 +15,7 @@ import {
   FILES_PER_RUN,
   FILES_PER_WARMUP_RUN,
 } from './constants.js';
-import type { SectionContext } from './section.js';
+import type { SectionContext } from '../section-context.js';
 
 const { O_WRONLY, O_CREAT, O_EXCL } = fs.constants;
 
@@ -66,7 +66,7 @@ export interface FileSets {
 
 /** Creates every fresh set of section 1 before any timing, round-robin over the cases: the mandatory rounds, then more while creating them stays before `deadline` and their removal within `maxFiles`. */
 export function createFileSets(context: SectionContext, deadline: number, maxFiles: number): FileSets {
-  const filesRoot = path.join(context.root, 'files');
+  const filesRoot = path.join(context.dir, 'files');
   fs.mkdirSync(filesRoot);
   const pools = [
     new FileSetPool(filesRoot, 'manager'),

@@ -1,6 +1,7 @@
 /** The 4 KiB every small-file case of the `async-file` group writes, and the error of a write that fell short of it. */
 import type { AsyncFileHandle } from 'async-op-file';
-import { BLOCK, type RunLatch } from '../random-reads.js';
+import { type RunLatch } from '../random-reads.js';
+import { BLOCK } from '../workload.js';
 import { ignore } from './ignore.js';
 
 export const PAYLOAD = Buffer.alloc(BLOCK, 0x61);

@@ -5,12 +5,13 @@
 import type { AsyncOp } from 'async-op';
 import { AsyncFileManager, type AsyncFileHandle } from 'async-op-file';
 import { forceGc, nextTurn } from '../force-gc.js';
-import { BLOCK, closeHandles, openReadHandles } from '../random-reads.js';
+import { closeHandles, openReadHandles } from '../random-reads.js';
+import { BLOCK } from '../workload.js';
 import type { CaseReport } from '../report.js';
 import { round, roundSummary, summarize, type Summary } from '../stats.js';
 import { NAMES } from './constants.js';
 import { ignore } from './ignore.js';
-import type { SectionContext } from './section.js';
+import type { SectionContext } from '../section-context.js';
 
 /** Cancel: queued reads behind one executing read, manager concurrency 1. */
 const CANCEL_QUEUED = 4096;

@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import { AsyncFileManager } from 'async-op-file';
-import { BLOCK, LANES, RunLatch } from '../random-reads.js';
+import { RunLatch } from '../random-reads.js';
+import { BLOCK, LANES } from '../workload.js';
 import { autoNote, newAutoManager } from '../auto-manager.js';
 import type { AsyncRunCase } from '../time-async-runs.js';
 import {
@@ -20,7 +21,7 @@ import {
 } from './constants.js';
 import { checkWrittenSets, type FileSetPool, type FileSets } from './file-sets.js';
 import { PAYLOAD, shortWrite, writePayloadThenClose } from './payload.js';
-import type { SectionContext } from './section.js';
+import type { SectionContext } from '../section-context.js';
 import { timeSectionCases } from './time-section-cases.js';
 
 const { O_WRONLY } = fs.constants;

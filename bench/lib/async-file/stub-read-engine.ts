@@ -2,7 +2,8 @@
  * An engine that isolates the manager's own cost per read: node-fs for everything, except that read() does no I/O.
  */
 import { AsyncFileManager, BufferPool, NodeFsEngine, type AsyncFileHandle, type EngineCallback } from 'async-op-file';
-import { BLOCK, LANES, laneReads, openReadHandles } from '../random-reads.js';
+import { laneReads, openReadHandles } from '../random-reads.js';
+import { BLOCK, LANES } from '../workload.js';
 
 /**
  * node-fs, except read(): no I/O, it writes the block number (what the workload's check expects) at the start of the

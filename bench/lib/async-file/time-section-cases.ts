@@ -1,7 +1,7 @@
 import { measureAsyncAllocation } from '../measure-async-allocation.js';
 import { timeAsyncRuns, type AsyncRunCase } from '../time-async-runs.js';
 import { caseReport, type AsyncFileCaseReport } from './case-report.js';
-import type { SectionContext } from './section.js';
+import type { SectionContext } from '../section-context.js';
 
 /** How a section times its cases (lib/time-async-runs.ts) and how many allocation runs it makes of each. */
 export interface SectionTimingOptions {

@@ -5,12 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AsyncFileManager, NodeFsEngine } from 'async-op-file';
-import { BLOCK, LANES, RunLatch } from '../random-reads.js';
+import { RunLatch } from '../random-reads.js';
+import { BLOCK, LANES } from '../workload.js';
 import { autoNote, newAutoManager } from '../auto-manager.js';
 import type { AsyncRunCase, RunPhase } from '../time-async-runs.js';
 import { FILE_ROUNDS, FILES_PER_ALLOCATION_RUN, FILES_PER_RUN, FILES_PER_WARMUP_RUN, NAMES } from './constants.js';
 import { PAYLOAD, shortWrite, writePayloadThenClose } from './payload.js';
-import type { SectionContext } from './section.js';
+import type { SectionContext } from '../section-context.js';
 import { timeSectionCases } from './time-section-cases.js';
 
 /** Linux's O_TMPFILE (__O_TMPFILE | O_DIRECTORY) on x64/arm64; Node does not export it. */
@@ -60,7 +61,7 @@ function tmpFilesPerRun(phase: RunPhase): number {
 
 /** Times the unnamed-file cases (or notes that O_TMPFILE is unavailable) and adds `method.unnamedFiles`. */
 export async function runUnnamedSection(context: SectionContext, deadline: number): Promise<void> {
-  const directory = path.join(context.root, 'unnamed');
+  const directory = path.join(context.dir, 'unnamed');
   fs.mkdirSync(directory);
   let supported = process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64');
   if (supported) {

@@ -1,5 +1,6 @@
 import type { AsyncFileHandle } from 'async-op-file';
-import { BLOCK, wrongBlock } from '../random-reads.js';
+import { wrongBlock } from '../random-reads.js';
+import { BLOCK } from '../workload.js';
 
 /**
  * Reads at `offsets` in order through one lane per handle until `maxCount` reads were issued or `timeLimitMs` passed;

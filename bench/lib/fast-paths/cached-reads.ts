@@ -15,8 +15,6 @@ import {
   type AsyncFileManagerOptions,
 } from 'async-op-file';
 import {
-  BLOCK,
-  LANES,
   blockOffsets,
   callbackReads,
   closeHandles,
@@ -29,13 +27,13 @@ import {
   syncReadsDeliveredLater,
   syncReadsNewBuffer,
 } from '../random-reads.js';
+import { BLOCK, LANES, READ_FILE_BYTES, SEED } from '../workload.js';
 import { newAutoManager } from '../auto-manager.js';
 import { round, roundSummary } from '../stats.js';
 import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../time-async-runs.js';
-import { NAMES, SEED, THRESHOLD } from './constants.js';
-import type { SectionContext, SectionReport } from './section.js';
+import { NAMES, THRESHOLD } from './constants.js';
+import type { SectionContext, SectionReport } from '../section-context.js';
 
-export const FILE_BYTES = 256 * 1024 * 1024;
 export const READS_PER_RUN = 100_000;
 export const READS_PER_WARMUP_RUN = 20_000;
 const ROUNDS = { min: 5, max: 12 };
@@ -70,8 +68,8 @@ function readsPerRun(phase: RunPhase): number {
 export async function openCachedReads(context: SectionContext): Promise<CachedReads> {
   const { cleanups, log, started } = context;
   const file = path.join(context.dir, 'reads.bin');
-  createCachedReadFile(file, FILE_BYTES);
-  const offsets = blockOffsets(READS_PER_RUN, FILE_BYTES, SEED);
+  createCachedReadFile(file, READ_FILE_BYTES);
+  const offsets = blockOffsets(READS_PER_RUN, READ_FILE_BYTES, SEED);
   log(`file ready after ${Math.round(performance.now() - started)} ms`);
   const fd = fs.openSync(file, 'r');
   cleanups.push(() => fs.closeSync(fd));

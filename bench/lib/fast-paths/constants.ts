@@ -6,9 +6,6 @@
 /** syncThresholdBytes of every fast-path configuration: one 4 KiB block. */
 export const THRESHOLD = 4096;
 
-/** Seed of the cached offsets; the uncached permutation derives its own seed from it. */
-export const SEED = 0x5eed_f11e;
-
 export const NAMES = {
   threshold: 'reads: manager syncThresholdBytes 4096, 64 handles chaining',
   probe: 'reads: manager syncThresholdBytes 4096 + cacheProbe, 64 handles chaining',

@@ -8,7 +8,7 @@ import { managerReads, managerReadsReleasing } from '../random-reads.js';
 import { round, roundSummary, summarize } from '../stats.js';
 import type { CachedReads } from './cached-reads.js';
 import { NAMES } from './constants.js';
-import type { SectionContext, SectionReport } from './section.js';
+import type { SectionContext, SectionReport } from '../section-context.js';
 
 export const ALLOCATION_READS_PER_BATCH = 5_000;
 export const ALLOCATION_BATCHES = 10;

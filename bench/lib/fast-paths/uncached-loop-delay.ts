@@ -10,13 +10,14 @@ import path from 'node:path';
 import { AsyncFileManager, NodeFsEngine } from 'async-op-file';
 import { autoEngineClass, newAutoManager } from '../auto-manager.js';
 import { forceGc } from '../force-gc.js';
-import { BLOCK, closeHandles, createCachedReadFile, openReadHandles } from '../random-reads.js';
+import { closeHandles, createCachedReadFile, openReadHandles } from '../random-reads.js';
+import { BLOCK, SEED } from '../workload.js';
 import { seededUint32 } from '../seeded-random.js';
 import { round, roundSummary, summarize } from '../stats.js';
-import { NAMES, SEED, THRESHOLD } from './constants.js';
+import { NAMES, THRESHOLD } from './constants.js';
 import { countingEngine, type FastPathCounters } from './counting-engine.js';
 import { FADVISE, adviseRandom, fadviseOrThrow, type NativeIo } from '../native-io.js';
-import type { SectionContext, SectionReport } from './section.js';
+import type { SectionContext, SectionReport } from '../section-context.js';
 import { boundedManagerReads } from './bounded-manager-reads.js';
 
 export const UNCACHED_FILE_BYTES = 256 * 1024 * 1024;

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AsyncFileManager, IoUringEngine } from 'async-op-file';
 import { quickOr } from '../quick-mode.js';
-import { BLOCK, LANES } from '../random-reads.js';
+import { BLOCK, LANES } from '../workload.js';
 import type { RunPhase } from '../time-async-runs.js';
 import { lanes } from './engine-reads.js';
 

@@ -3,7 +3,8 @@
  * the manager (what the manager's own work per read is measured against).
  */
 import type { FileEngine } from 'async-op-file';
-import { BLOCK, LANES, wrongBlock } from '../random-reads.js';
+import { wrongBlock } from '../random-reads.js';
+import { BLOCK, LANES } from '../workload.js';
 
 /** Resolves `count` after `count` operations, each checked; `run` starts the lanes with `next` and `done`. */
 export function lanes(

@@ -3,14 +3,13 @@
  * change spelling).
  */
 import { quickOr } from '../quick-mode.js';
+import {} from '../workload.js';
 
-export const READ_FILE_BYTES = 256 * 1024 * 1024;
 export const READS_PER_RUN = 50_000;
 export const READS_PER_WARMUP_RUN = 10_000;
 export const FILES_PER_RUN = quickOr(5_000, 1_000);
 export const FILES_PER_WARMUP_RUN = quickOr(1_000, 250);
 export const ROUNDS = { min: 5, max: 10 };
-export const SEED = 0x5eed_f11e;
 
 export const NAMES = {
   readsFacade: 'reads: PromiseFileHandle read(offset, 4 KiB, { signal }) (default engine), 64 handles',

@@ -5,7 +5,8 @@
  */
 import type fsp from 'node:fs/promises';
 import type { PromiseFileHandle } from 'async-op-file';
-import { BLOCK, LANES, wrongBlock } from '../random-reads.js';
+import { wrongBlock } from '../random-reads.js';
+import { BLOCK, LANES } from '../workload.js';
 
 function check(offset: number, bytesRead: number, buffer: Buffer): void {
   if (bytesRead !== BLOCK || buffer.readUInt32LE(0) !== offset / BLOCK) {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import type { PromiseFileManager } from 'async-op-file';
-import { LANES } from '../random-reads.js';
+import { LANES } from '../workload.js';
 import { PAYLOAD, shortWrite } from '../async-file/payload.js';
 
 const { O_WRONLY } = fs.constants;

@@ -3,8 +3,8 @@
 import {
   AsyncFileManager,
   BufferPool,
+  FeatureUnavailableError,
   FileErrorCode,
-  FileHandleError,
   allocateAlignedBuffer,
   type AsyncFileHandle,
   type PromiseFileHandle,
@@ -21,7 +21,7 @@ export function smallReadManager(): AsyncFileManager {
     return new AsyncFileManager({ ...options, cacheProbe: true });
   } catch (error) {
     // no native addon here: without the probe, a read of uncached data would block the event loop; stay asynchronous
-    if (error instanceof FileHandleError && error.code === FileErrorCode.CACHE_PROBE_UNAVAILABLE) {
+    if (error instanceof FeatureUnavailableError && error.code === FileErrorCode.CACHE_PROBE_UNAVAILABLE) {
       return new AsyncFileManager({ readBuffers: options.readBuffers });
     }
     throw error;

@@ -1,4 +1,5 @@
-import { FileErrorCode, FileHandleError } from './file-handle-error.js';
+import { FeatureUnavailableError } from './feature-unavailable-error.js';
+import { FileErrorCode } from './file-handle-error.js';
 import { allocateAligned, loadNativeIo } from './internal/native-io.js';
 
 /**
@@ -8,7 +9,7 @@ import { allocateAligned, loadNativeIo } from './internal/native-io.js';
  * @param size - bytes, an integer from 0 to 2^31 - 1 (the most one read or write takes).
  * @param alignment - a power of two from 1 to 2^30; default 4096 (a page, which satisfies every file system here).
  * @returns an uninitialised buffer of its own memory (never a slice of Node's shared pool).
- * @throws TypeError/RangeError for a bad size or alignment; FileHandleError `ERR_FILE_DIRECT_IO_UNAVAILABLE` where the
+ * @throws TypeError/RangeError for a bad size or alignment; FeatureUnavailableError `ERR_FILE_DIRECT_IO_UNAVAILABLE` where the
  *   native addon (which finds the address) cannot be loaded.
  *
  * @example
@@ -21,7 +22,7 @@ import { allocateAligned, loadNativeIo } from './internal/native-io.js';
 export function allocateAlignedBuffer(size: number, alignment = 4096): Buffer {
   const loaded = loadNativeIo();
   if (loaded.io === undefined) {
-    throw new FileHandleError(
+    throw new FeatureUnavailableError(
       FileErrorCode.DIRECT_IO_UNAVAILABLE,
       `Cannot allocate an aligned buffer: the native addon cannot be loaded: ${loaded.reason}`,
     );

@@ -1,17 +1,20 @@
+import type { EngineCapabilities } from './engine-capabilities.js';
+import type { FileCallback } from './file-callback.js';
+
+export type { EngineError, FileCallback } from './file-callback.js';
+
 /**
  * The contract between the file manager and an engine (node fs, scripted, later io_uring). An engine performs single
  * system calls and reports each one exactly once through its callback; everything else (queueing, concurrency,
  * chaining, cancellation, undo, repeating partial writes) is the manager's.
  */
 
-/** A Node-style error from an engine: `code` is the errno name (`ENOENT`, `EBADF`, ...), as Node's fs reports it. */
-export type EngineError = NodeJS.ErrnoException;
-
 /**
- * Receives the outcome of one engine call: exactly once, either synchronously inside the call or later.
- * On success `error` is null.
+ * Receives the outcome of one engine call: the same shape as {@link FileCallback}.
+ *
+ * @deprecated Use {@link FileCallback}: one callback shape serves engines and actions alike.
  */
-export type EngineCallback<T> = (error: EngineError | null, result: T) => void;
+export type EngineCallback<T> = FileCallback<T>;
 
 /**
  * Returned by an engine call that the engine can still stop. cancel() asks it to skip the call if it has not started
@@ -45,11 +48,19 @@ export const WOULD_BLOCK = -1;
 
 /**
  * The engine interface. Every method starts one call and returns an EngineRequest when the call can be stopped; the
- * optional `...Now` methods are the fast path of `syncThresholdBytes`.
+ * optional methods are declared in {@link FileEngine.capabilities} (the manager never probes for them).
+ *
+ * @remarks
+ * The manager checks at construction that `name` is a string, `capabilities` an object, and that every method of
+ * {@link REQUIRED_ENGINE_METHODS} and every method a capability declared `true` names is a function, and refuses the
+ * engine with a TypeError naming the first one missing. docs/reference/contract.md, 'File actions', and the contract
+ * suite (test/support/engine-contract.ts of this package) say what each call must do.
  */
 export interface FileEngine {
   /** A short name for traces and errors: `node-fs`, `scripted`, `io_uring`. */
   readonly name: string;
+  /** What the engine can do beyond the required calls (the fast path, O_DIRECT, writeNewFile, ...). */
+  readonly capabilities: EngineCapabilities;
   /**
    * Opens an existing file (never creates one); with `direct`, with O_DIRECT (bypassing the page cache). Result: the
    * descriptor.
@@ -57,18 +68,18 @@ export interface FileEngine {
   openExisting(
     path: string,
     mode: OpenMode,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
     direct?: boolean,
   ): EngineRequest | undefined;
   /**
    * Creates an unnamed read-write file in `directory` with mode 0600 (O_TMPFILE where the system has it, else
    * create-exclusive with a random name, then unlink). Result: the descriptor.
    */
-  createAnonymous(directory: string, callback: EngineCallback<number>): EngineRequest | undefined;
+  createAnonymous(directory: string, callback: FileCallback<number>): EngineRequest | undefined;
   /** Opens a second, independent descriptor for the file open at `fd`, with the same access mode. */
-  duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): EngineRequest | undefined;
+  duplicate(fd: number, mode: OpenMode, callback: FileCallback<number>): EngineRequest | undefined;
   /** Closes `fd`. */
-  close(fd: number, callback: EngineCallback<void>): EngineRequest | undefined;
+  close(fd: number, callback: FileCallback<void>): EngineRequest | undefined;
   /** One positioned read into `buffer[offset, offset + length)`. Result: bytes read (0 at end of file). */
   read(
     fd: number,
@@ -76,7 +87,7 @@ export interface FileEngine {
     offset: number,
     length: number,
     position: number,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
   ): EngineRequest | undefined;
   /** One positioned write of `buffer[offset, offset + length)`. Result: bytes written (may be fewer). */
   write(
@@ -85,27 +96,27 @@ export interface FileEngine {
     offset: number,
     length: number,
     position: number,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
   ): EngineRequest | undefined;
   /** fstat(2). */
-  fstat(fd: number, callback: EngineCallback<FileStats>): EngineRequest | undefined;
+  fstat(fd: number, callback: FileCallback<FileStats>): EngineRequest | undefined;
   /** ftruncate(2). */
-  truncate(fd: number, length: number, callback: EngineCallback<void>): EngineRequest | undefined;
+  truncate(fd: number, length: number, callback: FileCallback<void>): EngineRequest | undefined;
   /** fsync(2). */
-  sync(fd: number, callback: EngineCallback<void>): EngineRequest | undefined;
+  sync(fd: number, callback: FileCallback<void>): EngineRequest | undefined;
   /**
    * Gives the file open at `fd` the new name `newPath` (a hard link; works for unnamed files too). Fails with EEXIST
    * if `newPath` exists.
    */
-  link(fd: number, newPath: string, callback: EngineCallback<void>): EngineRequest | undefined;
+  link(fd: number, newPath: string, callback: FileCallback<void>): EngineRequest | undefined;
   /** stat(2) by path. */
-  stat(path: string, callback: EngineCallback<FileStats>): EngineRequest | undefined;
+  stat(path: string, callback: FileCallback<FileStats>): EngineRequest | undefined;
   /** unlink(2). */
-  unlink(path: string, callback: EngineCallback<void>): EngineRequest | undefined;
+  unlink(path: string, callback: FileCallback<void>): EngineRequest | undefined;
   /** rename(2). */
-  rename(from: string, to: string, callback: EngineCallback<void>): EngineRequest | undefined;
+  rename(from: string, to: string, callback: FileCallback<void>): EngineRequest | undefined;
   /**
-   * Optional (the manager's writeNewFile action): creates `path` exclusively (EEXIST if it exists), writes all of
+   * With capability `writeNewFile` (the manager's writeNewFile action): creates `path` exclusively (EEXIST if it exists), writes all of
    * `buffer[offset, offset + length)` at position 0, and closes it. All or nothing: success means the file exists with
    * every byte (result: `length`); on any failure no file is left behind (one created before the failure is removed
    * before the callback). io_uring submits it as one linked chain.
@@ -115,29 +126,44 @@ export interface FileEngine {
     buffer: Uint8Array,
     offset: number,
     length: number,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
   ): EngineRequest | undefined;
   /**
-   * Optional fast path: one positioned read done at once, on the calling thread. Returns the bytes read, or
+   * With capability `syncCalls` (the fast path): one positioned read done at once, on the calling thread. Returns the bytes read, or
    * {@link WOULD_BLOCK} to decline; throws an EngineError for a failure. With `noWait` it must never block on storage
    * (Linux: preadv2 with RWF_NOWAIT), and declines whatever it cannot do at once; errors may then be left to read().
    */
   readNow?(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number;
-  /** Optional fast path: one positioned write done at once, as {@link readNow} (it may write fewer bytes). */
+  /** With capability `syncCalls`: one positioned write done at once, as {@link readNow} (it may write fewer bytes). */
   writeNow?(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number;
   /**
-   * Optional: why `noWait` calls cannot be made here (one line), or undefined when they can. An engine with `readNow`
-   * but without this method is taken to support `noWait`.
-   */
-  noWaitUnavailable?(): string | undefined;
-  /**
-   * Optional (O_DIRECT support): the alignment direct I/O on the file open at `fd` requires, in bytes: of buffer
+   * With capability `directIo` (O_DIRECT): the alignment direct I/O on the file open at `fd` requires, in bytes: of buffer
    * addresses (`memory`) and of file offsets and lengths (`offset`). Done at once, on the calling thread.
    */
   directIoAlignment?(fd: number): DirectIoAlignment;
-  /** Optional: why direct I/O cannot be used here (one line), or undefined when `directIoAlignment` works. */
-  directIoUnavailable?(): string | undefined;
+  /**
+   * Optional: releases what the engine holds (io_uring: its ring) once the manager that uses it is closed and idle.
+   * AsyncFileManager.close() calls it after its last action finished; idempotent; never throws for a second call.
+   */
+  [Symbol.dispose]?(): void;
 }
+
+/** The methods every engine implements (the manager names the first one missing). */
+export const REQUIRED_ENGINE_METHODS = [
+  'openExisting',
+  'createAnonymous',
+  'duplicate',
+  'close',
+  'read',
+  'write',
+  'fstat',
+  'truncate',
+  'sync',
+  'link',
+  'stat',
+  'unlink',
+  'rename',
+] as const satisfies readonly (keyof FileEngine)[];
 
 /** What direct I/O (O_DIRECT) on one file requires, in bytes; both are powers of two. */
 export interface DirectIoAlignment {
@@ -146,3 +172,6 @@ export interface DirectIoAlignment {
   /** File offsets and lengths must be multiples of it. */
   readonly offset: number;
 }
+
+/** The name of a FileEngine method (what a trace, a scripted call or a contract test names). */
+export type EngineMethodName = Exclude<keyof FileEngine, 'name' | 'capabilities' | typeof Symbol.dispose>;

@@ -1,4 +1,4 @@
-/** The permanent codes of {@link FileHandleError}. Messages may change; codes never do. */
+/** The permanent codes of FileStateError and FeatureUnavailableError. Messages may change; codes never do. */
 export const FileErrorCode = {
   /** The handle already has an action pending (one at a time; chain the next one from the callback). */
   HANDLE_BUSY: 'ERR_FILE_HANDLE_BUSY',
@@ -19,11 +19,24 @@ export const FileErrorCode = {
 /** One of the values of {@link FileErrorCode}. */
 export type FileErrorCode = (typeof FileErrorCode)[keyof typeof FileErrorCode];
 
+/** The codes of FileStateError: a handle or manager whose state refuses the call. */
+export type FileStateErrorCode =
+  | typeof FileErrorCode.HANDLE_BUSY
+  | typeof FileErrorCode.HANDLE_ABORTED
+  | typeof FileErrorCode.NOT_OPEN
+  | typeof FileErrorCode.ALREADY_OPEN
+  | typeof FileErrorCode.MANAGER_CLOSED;
+
+/** The codes of FeatureUnavailableError: an option or call that needs what is not here. */
+export type FeatureUnavailableErrorCode =
+  typeof FileErrorCode.CACHE_PROBE_UNAVAILABLE | typeof FileErrorCode.DIRECT_IO_UNAVAILABLE;
+
 /**
- * Thrown synchronously by an AsyncFileHandle action that cannot be accepted in the handle's current state.
+ * The common class of FileStateError and FeatureUnavailableError: every synchronous refusal of
+ * async-op-file that carries a {@link FileErrorCode}.
  *
- * @remarks
- * An action that throws never calls its callback and leaves nothing behind. Check `code`, not the message.
+ * @deprecated Catch FileStateError or FeatureUnavailableError (or, better, check `code`): the name said "handle", but
+ *   the manager and allocateAlignedBuffer throw them too. Kept so that `instanceof FileHandleError` still holds.
  */
 export class FileHandleError extends Error {
   /** @param code - the permanent code. @param message - what was refused and why. */

@@ -1,6 +1,8 @@
-import { describeValue, type AsyncOp } from 'async-op';
-import type { DirectIoAlignment, EngineError, FileStats, OpenMode } from './file-engine.js';
-import { FileErrorCode, FileHandleError } from './file-handle-error.js';
+import type { AsyncOp } from 'async-op';
+import type { FileCallback } from './file-callback.js';
+import type { DirectIoAlignment, FileStats, OpenMode } from './file-engine.js';
+import { FileErrorCode } from './file-handle-error.js';
+import { FileStateError } from './file-state-error.js';
 import {
   CLOSE,
   CREATE_ANONYMOUS,
@@ -14,13 +16,13 @@ import {
   TRUNCATE,
   WRITE,
 } from './internal/action-steps.js';
-import type { ActionCallback, ActionStep, FileAction, HandleState } from './internal/file-action.js';
+import { expectAligned, expectOpenOptions } from './internal/direct-io-rules.js';
+import type { ActionHandle, ActionStep, FileAction } from './internal/file-action.js';
+import { HandleRecord } from './internal/handle-record.js';
 import type { Scheduler } from './internal/scheduler.js';
-import { loadNativeIo } from './internal/native-io.js';
 import { expectFunction, expectInteger, expectIoBuffer, expectOpenMode, expectPath } from './internal/validate.js';
 
-/** A Node-style callback of a file action: `error` is null on success (then `result` holds the action's value). */
-export type FileCallback<T> = (error: EngineError | null, result: T) => void;
+export type { FileCallback } from './file-callback.js';
 
 /** Options of {@link AsyncFileHandle.openExistingFile}. */
 export interface OpenFileOptions {
@@ -44,38 +46,36 @@ const MAX_READ_LENGTH = 0x7fffffff;
  *
  * @remarks
  * Every action returns the caller's AsyncOp reference (cancel with it, release it once) or throws synchronously:
- * a TypeError/RangeError for bad arguments, a {@link FileHandleError} when the handle is aborted, already has an action
- * pending, or is not in the right open/closed state. If it returned, its callback runs exactly once, later (never
+ * a TypeError/RangeError for bad arguments, a {@link FileStateError} when the handle is aborted, already has an action
+ * pending, or is not in the right open/closed state, or its manager was closed. If it returned, its callback runs exactly once, later (never
  * before the action method returns with the node-fs engine), unless the action is canceled first: after cancel()
  * returns, the callback never runs. An engine that throws instead of reporting does not break this: the action fails
- * with that error (or a `FileActionError` `ERR_FILE_ENGINE_FAILED`), through the callback, later. One action at a time: the next one is best enqueued from inside the callback,
- * which chains it into the slot that just finished.
+ * with that error (or a `FileActionError` `ERR_FILE_ENGINE_FAILED`), through the callback, later. One action at a
+ * time: the next one is best enqueued from inside the callback, which chains it into the slot that just finished.
  *
  * Cancel by phase: still queued, the action never runs; executing, it finishes (the engine may skip it) and its
  * effect is undone where an undo exists (an opened or duplicated file is closed, a created hard link removed); after its
  * callback, cancel does nothing. A close always runs; canceling it only drops its callback.
  */
-export class AsyncFileHandle implements HandleState, AsyncDisposable {
-  /** @internal */ fd: number | null = null;
-  /** @internal */ mode: OpenMode = 'read';
-  /** @internal */ alignment: DirectIoAlignment | null = null;
-  /** @internal */ probeBackoff: [number, number, number, number] | null = null;
-  /** @internal */ pending: FileAction | null = null;
-  /** @internal */ firstAction: FileAction | null = null;
-  /** @internal */ lastAction: FileAction | null = null;
+export class AsyncFileHandle implements AsyncDisposable {
+  /** The open descriptor and the actions of this handle: written by the scheduler and the steps, read here. */
+  private readonly record: ActionHandle;
   private isAbortedFlag = false;
-  /** whenIdle() and whenSettled() callers; null while none waits (most handles never have one: no array each). */
-  private idleWaiters: (() => void)[] | null = null;
-  private settleWaiters: (() => void)[] | null = null;
 
   /** @internal Created by AsyncFileManager.newFileHandle() or by duplicate(). */
   constructor(
     private readonly scheduler: Scheduler,
-    /** Unique per manager; appears in trace events. */
-    readonly id: number,
+    id: number,
     /** This handle's own fast-path threshold; undefined: the manager's. */
     private readonly syncThreshold?: number | undefined,
-  ) {}
+  ) {
+    this.record = new HandleRecord<FileAction>(id, this);
+  }
+
+  /** Unique per manager; appears in trace events. */
+  get id(): number {
+    return this.record.id;
+  }
 
   /** Reads and writes of at most this many bytes take the fast path (0: off): the handle's own, else its manager's. */
   get syncThresholdBytes(): number {
@@ -84,17 +84,17 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
 
   /** Whether the handle holds an open file (false once its close was requested). */
   get isOpen(): boolean {
-    return this.fd !== null;
+    return this.record.fd !== null;
   }
 
   /** What direct I/O on the open file requires, if it was opened with `{ direct: true }`; else undefined. */
   get directIoAlignment(): DirectIoAlignment | undefined {
-    return this.alignment ?? undefined;
+    return this.record.alignment ?? undefined;
   }
 
   /** Whether an action was enqueued and neither delivered nor canceled yet. */
   get hasPendingAction(): boolean {
-    return this.pending !== null;
+    return this.record.pending !== null;
   }
 
   /** Whether abort() was called. */
@@ -108,7 +108,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * @param directory - an existing directory.
    * @param callback - receives null, or the engine's error (ENOENT, EACCES, ...).
    * @returns the caller's reference to the action.
-   * @throws TypeError for a bad path; FileHandleError if aborted, busy or already open.
+   * @throws TypeError for a bad path; FileStateError if aborted, busy or already open.
    * @remarks Canceled while executing, the file is closed (and, being unnamed, gone).
    */
   createAnonymousFile(directory: string, callback: FileCallback<void>): AsyncOp<unknown> {
@@ -125,7 +125,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * @param path - the file.
    * @param mode - `read`, `write` or `read-write`.
    * @param callback - receives null, or the engine's error (ENOENT, EACCES, EISDIR, ...).
-   * @throws TypeError for a bad path or mode; FileHandleError if aborted, busy or already open.
+   * @throws TypeError for a bad path or mode; FileStateError if aborted, busy or already open.
    * @remarks Canceled while executing, the opened file is closed.
    */
   openExistingFile(path: string, mode: OpenMode, callback: FileCallback<void>): AsyncOp<unknown>;
@@ -137,8 +137,9 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * @param options - `{ direct: true }` for O_DIRECT (see {@link OpenFileOptions}).
    * @param callback - receives null, or the engine's error (ENOENT, EACCES, EISDIR, EINVAL for O_DIRECT where the
    *   file system lacks it, ...).
-   * @throws TypeError for a bad path, mode or option; FileHandleError if aborted, busy or already open, or
-   *   `ERR_FILE_DIRECT_IO_UNAVAILABLE` for `direct` where the engine or the native addon cannot do it.
+   * @throws TypeError for a bad path, mode or option; FileStateError if aborted, busy or already open;
+   *   FeatureUnavailableError `ERR_FILE_DIRECT_IO_UNAVAILABLE` for `direct` where the engine or the native addon
+   *   cannot do it.
    * @remarks Canceled while executing, the opened file is closed.
    */
   openExistingFile(
@@ -158,7 +159,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     // an object is the options; anything else is the callback, checked as such
     const hasOptions = typeof optionsOrCallback === 'object' && optionsOrCallback !== null;
     const callback = hasOptions ? maybeCallback : optionsOrCallback;
-    const direct = hasOptions ? this.expectOpenOptions(optionsOrCallback as OpenFileOptions) : false;
+    const direct = hasOptions ? expectOpenOptions(optionsOrCallback as OpenFileOptions, this.scheduler.engine) : false;
     const action = this.prepare(OPEN_EXISTING, 'closed', callback);
     action.path = path;
     action.mode = mode;
@@ -166,26 +167,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     return this.scheduler.enqueue(action);
   }
 
-  /** Checks openExistingFile's options; returns `direct`. */
-  private expectOpenOptions(options: OpenFileOptions): boolean {
-    const { direct = false } = options;
-    if (typeof direct !== 'boolean') {
-      throw new TypeError(`Expected \`direct\` to be a boolean, got ${describeValue(direct)}`);
-    }
-    if (direct) {
-      const engine = this.scheduler.engine;
-      const unavailable =
-        typeof engine.directIoAlignment !== 'function'
-          ? `engine '${engine.name}' has no directIoAlignment`
-          : engine.directIoUnavailable?.();
-      if (unavailable !== undefined) {
-        throw new FileHandleError(FileErrorCode.DIRECT_IO_UNAVAILABLE, `Cannot open with O_DIRECT: ${unavailable}`);
-      }
-    }
-    return direct;
-  }
-
-  /** fstat(2) of the open file. @throws FileHandleError if aborted, busy or not open. */
+  /** fstat(2) of the open file. @throws FileStateError if aborted, busy or not open. */
   stat(callback: FileCallback<FileStats>): AsyncOp<unknown> {
     return this.scheduler.enqueue(this.prepare(FSTAT, 'open', callback));
   }
@@ -196,17 +178,18 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * @param length - the most bytes to read; a buffer of this size is allocated up front.
    * @param callback - receives the bytes read: fewer than `length` for a short read, empty at end of file; EBADF if
    *   the file was opened write-only.
-   * @throws RangeError/TypeError for a bad offset or length; FileHandleError if aborted, busy or not open.
+   * @throws RangeError/TypeError for a bad offset or length; FileStateError if aborted, busy or not open.
    */
   read(offset: number, length: number, callback: FileCallback<Buffer>): AsyncOp<unknown> {
     expectInteger('offset', offset, 0);
     expectInteger('length', length, 0, MAX_READ_LENGTH);
     const action = this.prepare(READ, 'open', callback);
-    if (this.alignment !== null) this.expectAligned('read', offset, length, undefined);
+    const alignment = this.record.alignment;
+    if (alignment !== null) expectAligned(alignment, 'read', offset, length, undefined);
     action.position = offset;
     action.length = length;
     const threshold = this.syncThreshold ?? this.scheduler.syncThreshold;
-    action.fast = threshold > 0 && length <= threshold && this.alignment === null;
+    action.fast = threshold > 0 && length <= threshold && alignment === null;
     return this.scheduler.enqueue(action);
   }
 
@@ -221,7 +204,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * @param callback - receives the number of bytes read: fewer than `buffer.length` for a short read, 0 at end of
    *   file; EBADF if the file was opened write-only. Only that many bytes of `buffer` were written.
    * @throws TypeError for a buffer that is not a Uint8Array or is detached; RangeError for a buffer over 2^31 - 1
-   *   bytes or a bad offset (or, on an O_DIRECT file, a misaligned offset, length or buffer); FileHandleError if
+   *   bytes or a bad offset (or, on an O_DIRECT file, a misaligned offset, length or buffer); FileStateError if
    *   aborted, busy or not open.
    * @remarks The buffer is lent to the action until its callback runs; detached (or shrunk) before the read starts, the
    *   read fails with a `FileActionError` `ERR_FILE_BUFFER_DETACHED` through the callback. Canceled while executing, the read may still
@@ -239,7 +222,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    *
    * @param callback - receives the number of bytes written (`buffer.length`); EBADF if the file was opened read-only.
    * @throws TypeError for a buffer that is not a Uint8Array or is detached; RangeError for a buffer over 2^31 - 1
-   *   bytes or a bad offset; FileHandleError if aborted, busy or not open.
+   *   bytes or a bad offset; FileStateError if aborted, busy or not open.
    * @remarks Canceled while executing, no further chunk is written (bytes already written stay). Do not modify the
    *   buffer until the callback runs or, after a cancel, until {@link AsyncFileHandle.whenSettled} resolves (a chunk
    *   may still be in flight). A buffer detached (or shrunk) before a chunk is issued fails the write with a
@@ -259,16 +242,17 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     expectIoBuffer('buffer', buffer);
     expectInteger('offset', offset, 0);
     const action = this.prepare(step, 'open', callback);
-    if (this.alignment !== null) this.expectAligned(step === WRITE ? 'write' : 'read', offset, buffer.length, buffer);
+    const alignment = this.record.alignment;
+    if (alignment !== null) expectAligned(alignment, step === WRITE ? 'write' : 'read', offset, buffer.length, buffer);
     action.buffer = buffer;
     action.position = offset;
     action.length = buffer.length;
     const threshold = this.syncThreshold ?? this.scheduler.syncThreshold;
-    action.fast = threshold > 0 && buffer.length <= threshold && this.alignment === null;
+    action.fast = threshold > 0 && buffer.length <= threshold && alignment === null;
     return this.scheduler.enqueue(action);
   }
 
-  /** Sets the open file's size (ftruncate). @throws RangeError for a bad length; FileHandleError as for read. */
+  /** Sets the open file's size (ftruncate). @throws RangeError for a bad length; FileStateError as for read. */
   truncate(length: number, callback: FileCallback<void>): AsyncOp<unknown> {
     expectInteger('length', length, 0);
     const action = this.prepare(TRUNCATE, 'open', callback);
@@ -276,7 +260,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
     return this.scheduler.enqueue(action);
   }
 
-  /** Flushes the open file to storage (fsync). @throws FileHandleError if aborted, busy or not open. */
+  /** Flushes the open file to storage (fsync). @throws FileStateError if aborted, busy or not open. */
   sync(callback: FileCallback<void>): AsyncOp<unknown> {
     return this.scheduler.enqueue(this.prepare(SYNC, 'open', callback));
   }
@@ -291,7 +275,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    */
   duplicate(callback: FileCallback<AsyncFileHandle>): AsyncOp<unknown> {
     const action = this.prepare(DUPLICATE, 'open', callback);
-    action.target = new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId(), this.syncThreshold);
+    action.target = new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId(), this.syncThreshold).record;
     return this.scheduler.enqueue(action);
   }
 
@@ -316,7 +300,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    *   action on the descriptor finished, so no action ever touches the descriptor after it was closed.
    */
   close(callback: FileCallback<void>): AsyncOp<unknown> {
-    return this.scheduler.enqueue(this.prepare(CLOSE, 'open', callback));
+    return this.scheduler.enqueueClose(this.prepare(CLOSE, 'open', callback));
   }
 
   /**
@@ -328,15 +312,9 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
   abort(): void {
     if (this.isAbortedFlag) return;
     this.isAbortedFlag = true;
-    this.pending?.own?.cancel();
-    if (this.fd !== null) {
-      const action = this.scheduler.create(CLOSE, this, undefined);
-      action.fd = this.fd;
-      action.mode = this.mode;
-      this.fd = null;
-      this.alignment = null;
-      this.scheduler.enqueue(action).release();
-    }
+    this.record.pending?.own?.cancel();
+    if (this.record.fd !== null)
+      this.scheduler.enqueueClose(this.scheduler.create(CLOSE, this.record, undefined)).release();
   }
 
   /** Aborts, then resolves once the handle's file is closed and none of its actions is left. */
@@ -347,8 +325,7 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
 
   /** Resolves once the handle has no open file and no action left (whether or not it was aborted). */
   whenIdle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => (this.idleWaiters ??= []).push(resolve));
+    return this.record.whenIdle();
   }
 
   /**
@@ -356,87 +333,43 @@ export class AsyncFileHandle implements HandleState, AsyncDisposable {
    * action that was executing has then ended too, so the buffer it was given (readInto, write) is the caller's again.
    */
   whenSettled(): Promise<void> {
-    if (this.firstAction === null) return Promise.resolve();
-    return new Promise((resolve) => (this.settleWaiters ??= []).push(resolve));
-  }
-
-  /** @internal Called by the scheduler when the handle's last action finished. */
-  onIdle(): void {
-    const settleWaiters = this.settleWaiters;
-    if (settleWaiters !== null) {
-      this.settleWaiters = null;
-      for (const resolve of settleWaiters) resolve();
-    }
-    const waiters = this.idleWaiters;
-    if (waiters === null || !this.isIdle()) return;
-    this.idleWaiters = null;
-    for (const resolve of waiters) resolve();
-  }
-
-  private isIdle(): boolean {
-    return this.fd === null && this.firstAction === null;
-  }
-
-  /** The O_DIRECT rules: @throws RangeError saying what alignment the file requires. */
-  private expectAligned(kind: 'read' | 'write', offset: number, length: number, buffer: Uint8Array | undefined): void {
-    const { memory, offset: unit } = this.alignment as DirectIoAlignment;
-    const rule = `O_DIRECT ${kind}s on this file need`;
-    if (offset % unit !== 0) {
-      throw new RangeError(`${rule} \`offset\` to be a multiple of ${unit} bytes, got \`${offset}\` (number)`);
-    }
-    if (length % unit !== 0) {
-      const what = buffer === undefined ? '`length`' : "the buffer's length";
-      throw new RangeError(`${rule} ${what} to be a multiple of ${unit} bytes, got \`${length}\` (number)`);
-    }
-    const io = loadNativeIo().io;
-    const gap = buffer === undefined || io === undefined ? 0 : io.alignmentGap(buffer, memory);
-    if (gap !== 0) {
-      throw new RangeError(
-        `${rule} \`buffer\` to start at a multiple of ${memory} bytes in memory (allocateAlignedBuffer(size, ${memory}) makes one), got a buffer ${memory - gap} bytes past one`,
-      );
-    }
+    return this.record.whenSettled();
   }
 
   /** Checks the callback and the handle's state, and creates the action with the handle's descriptor and mode. */
   private prepare(step: ActionStep, needs: 'open' | 'closed', callback: unknown): FileAction {
     expectFunction('callback', callback);
+    const record = this.record;
     if (this.scheduler.isClosed) {
-      throw new FileHandleError(FileErrorCode.MANAGER_CLOSED, `Cannot ${step.kind}: the file manager was closed`);
+      throw new FileStateError(FileErrorCode.MANAGER_CLOSED, `Cannot ${step.kind}: the file manager was closed`);
     }
     if (this.isAbortedFlag) {
-      throw new FileHandleError(FileErrorCode.HANDLE_ABORTED, `Cannot ${step.kind}: the file handle was aborted`);
+      throw new FileStateError(FileErrorCode.HANDLE_ABORTED, `Cannot ${step.kind}: the file handle was aborted`);
     }
-    if (this.pending !== null) {
-      throw new FileHandleError(
+    const pending = record.pending;
+    if (pending !== null) {
+      throw new FileStateError(
         FileErrorCode.HANDLE_BUSY,
-        `Cannot ${step.kind}: the file handle already has a pending ${this.pending.step.kind}; enqueue the next action from its callback`,
+        `Cannot ${step.kind}: the file handle already has a pending ${pending.step.kind}; enqueue the next action from its callback`,
       );
     }
-    const fd = this.fd;
-    if (needs === 'open' && fd === null) {
-      throw new FileHandleError(FileErrorCode.NOT_OPEN, `Cannot ${step.kind}: the file handle holds no open file`);
+    if (needs === 'open' && record.fd === null) {
+      throw new FileStateError(FileErrorCode.NOT_OPEN, `Cannot ${step.kind}: the file handle holds no open file`);
     }
-    if (needs === 'closed' && fd !== null) {
-      throw new FileHandleError(
+    if (needs === 'closed' && record.fd !== null) {
+      throw new FileStateError(
         FileErrorCode.ALREADY_OPEN,
         `Cannot ${step.kind}: the file handle already holds an open file; close it first`,
       );
     }
-    const action = this.scheduler.create(step, this, callback as ActionCallback);
-    action.fd = fd ?? -1;
-    action.mode = this.mode;
-    // the descriptor is captured now: a close takes it from the handle at once, so no later action can target it
-    if (step === CLOSE) {
-      this.fd = null;
-      this.alignment = null;
-    }
-    return action;
+    // the descriptor is captured now; close() then takes it from the handle (Scheduler.enqueueClose), at once
+    return this.scheduler.create(step, record, callback as FileCallback<unknown>);
   }
 }
 
 /**
- * @internal One AsyncFileHandle alive for as long as this module, so that a full GC after every handle of a burst was
- * dropped (one handle per file, as small-file writers do) does not free the class's hidden classes and the optimized
- * code built on them (see HIDDEN_CLASS_KEEPER in internal/file-action).
+ * @internal One AsyncFileHandle (and so one HandleRecord) alive for as long as this module, so that a full GC after
+ * every handle of a burst was dropped (one handle per file, as small-file writers do) does not free the classes'
+ * hidden classes and the optimized code built on them (see HIDDEN_CLASS_KEEPER in internal/file-action).
  */
 export const HIDDEN_CLASS_KEEPER: AsyncFileHandle = new AsyncFileHandle(null as unknown as Scheduler, 0);

@@ -1,126 +1,19 @@
 import { describeValue, type AsyncOp } from 'async-op';
 import type { BufferAllocator } from './buffer-pool.js';
-import { IoUringEngine } from './engines/io-uring-engine.js';
-import { selectEngine, type EngineChoice } from './engines/select-engine.js';
-import { NodeFsEngine } from './engines/node-fs-engine.js';
-import type { FileEngine, FileStats } from './file-engine.js';
-import { AsyncFileHandle, type FileCallback } from './file-handle.js';
-import { FileErrorCode, FileHandleError } from './file-handle-error.js';
-import type { FileTraceListener } from './file-trace.js';
+import type { AsyncFileManagerOptions, NewFileHandleOptions } from './file-manager-options.js';
+import type { FileCallback } from './file-callback.js';
+import type { FileStats } from './file-engine.js';
+import { AsyncFileHandle } from './file-handle.js';
+import { FileErrorCode } from './file-handle-error.js';
+import { FileStateError } from './file-state-error.js';
 import type { ManagerActionOptions } from './action-settlement.js';
 import { RENAME, STAT_PATH, UNLINK, WRITE_NEW_FILE } from './internal/action-steps.js';
 import type { ActionStep, FileAction } from './internal/file-action.js';
+import { expectHandleThreshold, managerSetup } from './internal/manager-settings.js';
+import type { ReadBufferSource } from './internal/read-buffer-source.js';
 import { Scheduler } from './internal/scheduler.js';
-import { expectFunction, expectInteger, expectIoBuffer, expectPath } from './internal/validate.js';
 
-/** Options of {@link AsyncFileManager}. */
-export interface AsyncFileManagerOptions {
-  /** Actions in flight at most (worker slots); an integer >= 1. Default 4, the size of libuv's thread pool. */
-  readonly concurrency?: number | undefined;
-  /**
-   * The engine that performs the system calls: a FileEngine, or `'auto'` (io_uring where the kernel and the built
-   * addon allow it, else node-fs; {@link AsyncFileManager.engineReason} says why), `'io_uring'` or `'node-fs'`.
-   * Default: what the environment variable {@link ENGINE_ENV} (`ASYNC_FILE_ENGINE`) names, as if given here; unset or
-   * empty, a new {@link NodeFsEngine}.
-   */
-  readonly engine?: FileEngine | EngineChoice | undefined;
-  /** Receives a trace event for every step of every action (off by default; see FileTraceRecorder). */
-  readonly trace?: FileTraceListener | undefined;
-  /**
-   * The fast path: reads and writes of at most this many bytes run synchronously when their turn comes (in their slot,
-   * with no thread hand-off), and their callback arrives on a later turn of the event loop, exactly as an asynchronous
-   * completion would. An integer >= 0; 0 (the default) turns it off; a handle may override it
-   * ({@link NewFileHandleOptions}). Default: the environment variable {@link SYNC_THRESHOLD_ENV}, else 0.
-   *
-   * @remarks The trade-off: without {@link cacheProbe}, a synchronous read of data that is not in the page cache (or
-   *   a write that must wait for storage) blocks the event loop until the disk answers. The engine must implement
-   *   `readNow` and `writeNow` (node-fs, io_uring and scripted do).
-   */
-  readonly syncThresholdBytes?: number | undefined;
-  /**
-   * With the fast path, try each read (and write) with a call that never blocks (Linux: preadv2/pwritev2 with
-   * RWF_NOWAIT, from the native addon): data in the page cache is read at once; otherwise the request goes the
-   * asynchronous way. So the fast path never blocks the event loop on storage. Default: the environment variable
-   * {@link CACHE_PROBE_ENV} (`1`), else false.
-   *
-   * @throws FileHandleError `ERR_FILE_CACHE_PROBE_UNAVAILABLE` from the constructor where the engine cannot make such
-   *   calls (the native addon is not built); the option is never silently ignored.
-   */
-  readonly cacheProbe?: boolean | undefined;
-  /**
-   * Where read buffers come from: a {@link BufferAllocator} such as {@link BufferPool}. A read's buffer is taken when
-   * the read starts; the callback receives it (or a view of its first bytes), and it goes back through
-   * {@link AsyncFileManager.releaseBuffer} when the user is done with it; a failed or canceled read's buffer goes back
-   * by itself, once the engine is done with it. Default: buffers carved from shared slabs, never reused (no release).
-   */
-  readonly readBuffers?: BufferAllocator | undefined;
-  /**
-   * How a batch of fast-path completions is scheduled for delivery: called with the function that delivers the batch,
-   * it must call it exactly once, later (never inside this call). Default: on a later turn of the event loop
-   * (setImmediate). Race tests pass a function that schedules the delivery through fast-check's scheduler, so that
-   * fast completions interleave with the engine's in every order the scheduler tries.
-   */
-  readonly fastPathDelivery?: ((deliver: () => void) => void) | undefined;
-}
-
-/** Options of {@link AsyncFileManager.newFileHandle}. */
-export interface NewFileHandleOptions {
-  /** This handle's fast-path threshold (see {@link AsyncFileManagerOptions.syncThresholdBytes}); default the manager's. */
-  readonly syncThresholdBytes?: number | undefined;
-}
-
-/**
- * The environment variable that chooses the engine of managers created without `engine`: `node-fs`, `io_uring` or
- * `auto`, as the `engine` option takes them (unset or empty: node-fs). Read once, at the first such manager. It lets a
- * whole program (or test run) switch engines without code changes; `npm test` runs the file suites under each.
- */
-export const ENGINE_ENV = 'ASYNC_FILE_ENGINE';
-const ENGINE_CHOICES: readonly string[] = ['auto', 'node-fs', 'io_uring'] satisfies EngineChoice[];
-
-/**
- * The environment variable that sets `syncThresholdBytes` of managers created without it, for engines that have the
- * fast path (an integer >= 0; unset or empty: 0). Read at each such manager. `npm test` runs the file suites with it.
- */
-export const SYNC_THRESHOLD_ENV = 'ASYNC_FILE_SYNC_THRESHOLD';
-/** The environment variable that sets `cacheProbe` of managers created without it: `1` or `0` (unset or empty: 0). */
-export const CACHE_PROBE_ENV = 'ASYNC_FILE_CACHE_PROBE';
-
-/** The fast-path settings the environment gives (see SYNC_THRESHOLD_ENV, CACHE_PROBE_ENV). @throws TypeError. */
-function environmentFastPath(): { readonly threshold: number; readonly probe: boolean } {
-  const thresholdText = process.env[SYNC_THRESHOLD_ENV] || '0';
-  const threshold = Number(thresholdText);
-  if (!/^\d+$/.test(thresholdText) || !Number.isSafeInteger(threshold)) {
-    throw new TypeError(
-      `Expected the environment variable ${SYNC_THRESHOLD_ENV} to be an integer >= 0 (or unset), got \`${thresholdText}\``,
-    );
-  }
-  const probeText = process.env[CACHE_PROBE_ENV] || '0';
-  if (probeText !== '0' && probeText !== '1') {
-    throw new TypeError(
-      `Expected the environment variable ${CACHE_PROBE_ENV} to be 1 or 0 (or unset), got \`${probeText}\``,
-    );
-  }
-  return { threshold, probe: probeText === '1' };
-}
-
-let environmentChoice: string | undefined | null = null; // null: not read yet
-
-/** The engine choice ASYNC_FILE_ENGINE names, or undefined. @throws TypeError for a value it does not know. */
-function defaultEngineChoice(): EngineChoice | undefined {
-  if (environmentChoice === null) environmentChoice = process.env[ENGINE_ENV] || undefined;
-  if (environmentChoice === undefined) return undefined;
-  if (!ENGINE_CHOICES.includes(environmentChoice)) {
-    throw new TypeError(
-      `Expected the environment variable ${ENGINE_ENV} to be 'auto', 'node-fs' or 'io_uring' (or unset), got \`${environmentChoice}\``,
-    );
-  }
-  return environmentChoice as EngineChoice;
-}
-
-/** The largest fast-path threshold: 2 GiB - 1, the largest read. */
-const MAX_THRESHOLD = 0x7fffffff;
-
-const ENGINE_METHODS = ['openExisting', 'createAnonymous', 'close', 'read', 'write', 'link', 'unlink'] as const;
+import { expectFunction, expectIoBuffer, expectPath } from './internal/validate.js';
 
 /**
  * Runs file actions with at most `concurrency` in flight, in FIFO order, with chaining per handle.
@@ -148,92 +41,23 @@ const ENGINE_METHODS = ['openExisting', 'createAnonymous', 'close', 'read', 'wri
  */
 export class AsyncFileManager {
   private readonly scheduler: Scheduler;
+  /** Where read results come from and go back to (releaseBuffer). */
+  private readonly buffers: ReadBufferSource;
   /** The promise of the first close(), returned by every later one. */
   private closing: Promise<void> | undefined;
   /** Why this engine runs the actions, in one line (with `'auto'`: why io_uring was or was not chosen). */
   readonly engineReason: string;
 
   /**
-   * @param options - concurrency, engine and trace.
-   * @throws TypeError/RangeError for a bad option, naming the value received.
+   * @param options - concurrency, engine, trace and the fast path; every one optional.
+   * @throws TypeError/RangeError for a bad option, naming the value received; TypeError for an engine that does not
+   *   implement FileEngine, naming the first method missing.
    */
   constructor(options: AsyncFileManagerOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
-    }
-    const concurrency = options.concurrency ?? 4;
-    expectInteger('concurrency', concurrency, 1, 65_536);
-    let engine: FileEngine;
-    const fromEnvironment = options.engine === undefined ? defaultEngineChoice() : undefined;
-    if (typeof options.engine === 'string') {
-      const selection = selectEngine(options.engine);
-      engine = selection.engine;
-      this.engineReason = selection.reason;
-    } else if (fromEnvironment !== undefined) {
-      const selection = selectEngine(fromEnvironment);
-      engine = selection.engine;
-      this.engineReason = `${ENGINE_ENV}=${fromEnvironment}: ${selection.reason}`;
-    } else {
-      engine = options.engine ?? new NodeFsEngine();
-      this.engineReason = options.engine === undefined ? 'the default engine' : 'given by the caller';
-    }
-    if (
-      typeof engine !== 'object' ||
-      engine === null ||
-      ENGINE_METHODS.some((name) => typeof engine[name] !== 'function')
-    ) {
-      throw new TypeError(`Expected \`engine\` to implement FileEngine, got ${describeValue(engine)}`);
-    }
-    if (options.trace !== undefined && typeof options.trace !== 'function') {
-      throw new TypeError(`Expected \`trace\` to be a function, got ${describeValue(options.trace)}`);
-    }
-    this.scheduler = new Scheduler(engine, concurrency, options.trace);
-    this.configureFastPath(engine, options);
-  }
-
-  /** Checks and applies the fast-path options (syncThresholdBytes and cacheProbe: options first, else the environment). */
-  private configureFastPath(engine: FileEngine, options: AsyncFileManagerOptions): void {
-    const { syncThresholdBytes, cacheProbe, readBuffers } = options;
-    if (syncThresholdBytes !== undefined) expectInteger('syncThresholdBytes', syncThresholdBytes, 0, MAX_THRESHOLD);
-    if (cacheProbe !== undefined && typeof cacheProbe !== 'boolean') {
-      throw new TypeError(`Expected \`cacheProbe\` to be a boolean, got ${describeValue(cacheProbe)}`);
-    }
-    if (
-      readBuffers !== undefined &&
-      (typeof readBuffers !== 'object' ||
-        readBuffers === null ||
-        typeof readBuffers.allocate !== 'function' ||
-        typeof readBuffers.release !== 'function')
-    ) {
-      throw new TypeError(
-        `Expected \`readBuffers\` to be a BufferAllocator (allocate and release functions), got ${describeValue(readBuffers)}`,
-      );
-    }
-    const hasFastPath = typeof engine.readNow === 'function' && typeof engine.writeNow === 'function';
-    // the environment applies to engines that have the fast path only; an explicit option to any engine
-    const fromEnvironment = hasFastPath ? environmentFastPath() : { threshold: 0, probe: false };
-    const threshold = syncThresholdBytes ?? fromEnvironment.threshold;
-    const probe = cacheProbe ?? fromEnvironment.probe;
-    if ((threshold > 0 || probe) && !hasFastPath) {
-      throw new TypeError(
-        `Expected \`engine\` to implement readNow and writeNow for ${threshold > 0 ? `\`syncThresholdBytes\` ${threshold}` : '`cacheProbe`'}, got engine '${engine.name}' without them`,
-      );
-    }
-    if (probe) {
-      const unavailable = engine.noWaitUnavailable?.();
-      if (unavailable !== undefined) {
-        throw new FileHandleError(FileErrorCode.CACHE_PROBE_UNAVAILABLE, `Cannot use cacheProbe: ${unavailable}`);
-      }
-    }
-    if (options.fastPathDelivery !== undefined && typeof options.fastPathDelivery !== 'function') {
-      throw new TypeError(
-        `Expected \`fastPathDelivery\` to be a function, got ${describeValue(options.fastPathDelivery)}`,
-      );
-    }
-    this.scheduler.syncThreshold = threshold;
-    this.scheduler.noWait = probe;
-    this.scheduler.readBuffers = readBuffers;
-    if (options.fastPathDelivery !== undefined) this.scheduler.scheduleDelivery = options.fastPathDelivery;
+    const { engine, engineReason, settings } = managerSetup(options);
+    this.engineReason = engineReason;
+    this.buffers = settings.buffers;
+    this.scheduler = new Scheduler(engine, settings);
   }
 
   /** The fast-path threshold of new handles, in bytes (0: off). */
@@ -248,7 +72,7 @@ export class AsyncFileManager {
 
   /** The read buffer allocator, or undefined (the built-in slabs). */
   get readBuffers(): BufferAllocator | undefined {
-    return this.scheduler.readBuffers;
+    return this.buffers.allocator;
   }
 
   /**
@@ -263,9 +87,7 @@ export class AsyncFileManager {
     if (!(buffer instanceof Uint8Array)) {
       throw new TypeError(`Expected \`buffer\` to be a Uint8Array or Buffer, got ${describeValue(buffer)}`);
     }
-    // an O_DIRECT read's buffer is allocated aligned, outside the allocator: nothing to give back
-    if (this.scheduler.untrackUnpooled(buffer)) return;
-    this.scheduler.readBuffers?.release(buffer);
+    this.buffers.release(buffer);
   }
 
   /** The engine's name: `node-fs`, `scripted`, ... */
@@ -297,22 +119,14 @@ export class AsyncFileManager {
    * A new handle, holding no file yet.
    *
    * @param options - its own `syncThresholdBytes` (default: the manager's).
-   * @throws FileHandleError (`ERR_FILE_MANAGER_CLOSED`) after close(); TypeError/RangeError for a bad option.
+   * @throws FileStateError (`ERR_FILE_MANAGER_CLOSED`) after close(); TypeError/RangeError for a bad option.
    */
   newFileHandle(options: NewFileHandleOptions = {}): AsyncFileHandle {
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`Expected \`options\` to be an object, got ${describeValue(options)}`);
     }
     const { syncThresholdBytes } = options;
-    if (syncThresholdBytes !== undefined) {
-      expectInteger('syncThresholdBytes', syncThresholdBytes, 0, MAX_THRESHOLD);
-      const engine = this.scheduler.engine;
-      if (syncThresholdBytes > 0 && (typeof engine.readNow !== 'function' || typeof engine.writeNow !== 'function')) {
-        throw new TypeError(
-          `Expected the engine to implement readNow and writeNow for \`syncThresholdBytes\` ${syncThresholdBytes}, got engine '${engine.name}' without them`,
-        );
-      }
-    }
+    expectHandleThreshold(syncThresholdBytes, this.scheduler.engine);
     this.expectOpen('newFileHandle');
     return new AsyncFileHandle(this.scheduler, this.scheduler.nextHandleId(), syncThresholdBytes);
   }
@@ -324,8 +138,8 @@ export class AsyncFileManager {
 
   /**
    * Refuses every new action from now on (they throw `ERR_FILE_MANAGER_CLOSED`), resolves once every action already
-   * enqueued has finished, then shuts the engine down (an io_uring engine closes its ring; node-fs has nothing to
-   * close).
+   * enqueued has finished, then disposes of the engine (FileEngine's optional `[Symbol.dispose]`: an io_uring engine
+   * closes its ring; node-fs has nothing to release).
    *
    * @remarks Idempotent: every call returns the same promise. Actions already enqueued run and call back as usual,
    *   and handles can still be aborted (their close runs). Close or abort your handles first: an open file keeps its
@@ -333,10 +147,10 @@ export class AsyncFileManager {
    */
   close(): Promise<void> {
     if (this.closing === undefined) {
-      this.scheduler.isClosed = true;
+      this.scheduler.refuseNewActions();
       this.closing = this.scheduler.whenIdle().then(() => {
         const engine = this.scheduler.engine;
-        if (engine instanceof IoUringEngine) engine.close();
+        engine[Symbol.dispose]?.();
       });
     }
     return this.closing;
@@ -344,7 +158,7 @@ export class AsyncFileManager {
 
   private expectOpen(action: string): void {
     if (this.scheduler.isClosed) {
-      throw new FileHandleError(FileErrorCode.MANAGER_CLOSED, `Cannot ${action}: the file manager was closed`);
+      throw new FileStateError(FileErrorCode.MANAGER_CLOSED, `Cannot ${action}: the file manager was closed`);
     }
   }
 
@@ -359,7 +173,7 @@ export class AsyncFileManager {
    *
    * @param options - optional (an object before the callback): `onSettledAfterCancel` (see
    *   {@link ManagerActionOptions}).
-   * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   * @throws TypeError for a bad path, options or callback; FileStateError `ERR_FILE_MANAGER_CLOSED` after close().
    */
   stat(path: string, options: ManagerActionOptions, callback: FileCallback<FileStats>): AsyncOp<unknown>;
   stat(path: string, ...rest: [unknown, unknown?]): AsyncOp<unknown> {
@@ -381,7 +195,7 @@ export class AsyncFileManager {
    *
    * @param options - optional (an object before the callback): `onSettledAfterCancel` tells, after a cancel, whether
    *   the name was removed after all (see {@link ManagerActionOptions}).
-   * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   * @throws TypeError for a bad path, options or callback; FileStateError `ERR_FILE_MANAGER_CLOSED` after close().
    * @remarks Canceled while executing, the system call may still take effect (it cannot be undone).
    */
   unlink(path: string, options: ManagerActionOptions, callback: FileCallback<void>): AsyncOp<unknown>;
@@ -404,7 +218,7 @@ export class AsyncFileManager {
    *
    * @param options - optional (an object before the callback): `onSettledAfterCancel` tells, after a cancel, whether
    *   the rename happened after all (see {@link ManagerActionOptions}).
-   * @throws TypeError for a bad path, options or callback; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   * @throws TypeError for a bad path, options or callback; FileStateError `ERR_FILE_MANAGER_CLOSED` after close().
    * @remarks Canceled while executing, the system call may still take effect (it cannot be undone).
    */
   rename(from: string, to: string, options: ManagerActionOptions, callback: FileCallback<void>): AsyncOp<unknown>;
@@ -441,8 +255,8 @@ export class AsyncFileManager {
    * @param callback - receives the bytes written (`data.length`), or the error: EEXIST (the existing file is left
    *   alone), ENOENT (no such directory), EACCES, ENOSPC, EFBIG...
    * @throws TypeError for a bad path, options or callback, data that is not a Uint8Array or is detached, or an engine
-   *   without writeNewFile (the scripted engine, node-fs and io_uring have it); RangeError for data over 2^31 - 1
-   *   bytes; FileHandleError `ERR_FILE_MANAGER_CLOSED` after close().
+   *   without the capability `writeNewFile` (the scripted engine, node-fs and io_uring have it); RangeError for data
+   *   over 2^31 - 1 bytes; FileStateError `ERR_FILE_MANAGER_CLOSED` after close().
    * @remarks All or nothing: on success the file exists with every byte; on a failure no file is left behind. Canceled
    *   before it started, nothing happens; canceled while executing, there is no callback and a file it created is
    *   removed again. The file gets mode 0o666 less the umask. Data detached before the action starts fails it with a
@@ -458,8 +272,11 @@ export class AsyncFileManager {
     expectPath('path', path);
     expectIoBuffer('data', data);
     const engine = this.scheduler.engine;
-    if (typeof engine.writeNewFile !== 'function') {
-      throw new TypeError(`Expected the engine to implement writeNewFile, got engine '${engine.name}' without it`);
+    const support = engine.capabilities.writeNewFile;
+    if (support !== true) {
+      throw new TypeError(
+        `Expected the engine to implement writeNewFile (capability \`writeNewFile\`), got engine '${engine.name}' without it: ${support}`,
+      );
     }
     const action = this.createAction(WRITE_NEW_FILE, 'writeNewFile', rest);
     action.path = path;
@@ -472,7 +289,7 @@ export class AsyncFileManager {
    * The action of a manager-level method, from its trailing arguments: `(callback)` or `(options, callback)` (an
    * object is the options, anything else the callback, checked as such).
    *
-   * @throws TypeError for bad options or callback; FileHandleError after close().
+   * @throws TypeError for bad options or callback; FileStateError after close().
    */
   private createAction(step: ActionStep, kind: string, rest: [unknown, unknown?]): FileAction {
     const [first, second] = rest;

@@ -14,9 +14,9 @@ export type FileActionOptions = RunAsPromiseOptions;
  * Each method enqueues the callback action and settles when its callback arrives. With `{ signal }`, an abort cancels
  * the action with the signal's reason; a cancel that came too late to stop the action still resolves with its value
  * (nothing it produced is lost), otherwise the promise rejects with `signal.reason` unchanged. Every argument and
- * state error (TypeError, RangeError, FileHandleError), a bad `options` or `signal` included, rejects the promise: no
- * method throws, as with Node's fs/promises. One action at a time per handle, as with callbacks: await each before
- * starting the next.
+ * state error (TypeError, RangeError, FileStateError, FeatureUnavailableError), a bad `options` or `signal` included,
+ * rejects the promise: no method throws, as with Node's fs/promises. One action at a time per handle, as with
+ * callbacks: await each before starting the next.
  *
  * @example
  * ```ts

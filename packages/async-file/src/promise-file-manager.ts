@@ -1,6 +1,7 @@
 import { describeValue } from 'async-op';
 import type { FileStats } from './file-engine.js';
-import { AsyncFileManager, type NewFileHandleOptions } from './file-manager.js';
+import { AsyncFileManager } from './file-manager.js';
+import type { NewFileHandleOptions } from './file-manager-options.js';
 import { runAsPromise } from './internal/run-as-promise.js';
 import { PromiseFileHandle, type FileActionOptions } from './promise-file-handle.js';
 

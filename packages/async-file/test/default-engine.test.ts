@@ -8,7 +8,7 @@ const INDEX_URL = new URL('../src/index.js', import.meta.url).href;
 /** Why io_uring cannot run here, or undefined. */
 function ioUringUnavailable(): string | undefined {
   try {
-    new IoUringEngine().close();
+    new IoUringEngine().shutdown();
     return undefined;
   } catch (error) {
     if (error instanceof IoUringUnavailableError) return error.reason;

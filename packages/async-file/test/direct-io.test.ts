@@ -5,6 +5,7 @@ import sinon from 'sinon';
 import {
   AsyncFileManager,
   BufferPool,
+  FeatureUnavailableError,
   FileErrorCode,
   FileHandleError,
   IoUringEngine,
@@ -19,6 +20,7 @@ import { loadNativeIo } from '../src/internal/native-io.js';
 import { expectArgumentError } from './support/argument-error.js';
 import { DEFAULT_ENGINE } from './support/default-engine.js';
 import { descriptorsUnder } from './support/descriptors.js';
+import { alignedResultsTracked, openDescriptorOf } from './support/internals.js';
 import { outcome, step } from './support/step.js';
 import { useTempDir } from './support/temp-dir.js';
 
@@ -30,11 +32,6 @@ function openFlags(fd: number): number {
   const match = /^flags:\s+([0-7]+)$/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'));
   if (match === null) throw new Error(`no flags in /proc/self/fdinfo/${fd}`);
   return parseInt(match[1] as string, 8);
-}
-
-/** The descriptor a handle holds (an internal field: tests only). */
-function descriptorOf(handle: AsyncFileHandle): number {
-  return (handle as unknown as { fd: number }).fd;
 }
 
 /** Bytes 0..255 repeating, so a block from the wrong offset shows. */
@@ -59,7 +56,7 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
 
   afterEach(async () => {
     await manager?.whenIdle();
-    if (engine instanceof IoUringEngine) engine.close();
+    if (engine instanceof IoUringEngine) engine.shutdown();
     engine = undefined;
     manager = undefined;
     sinon.restore();
@@ -84,7 +81,7 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
     const file = tmp.join('direct.bin');
     fs.writeFileSync(file, '');
     const handle = await openDirect(file, 'read-write');
-    expect(openFlags(descriptorOf(handle)) & O_DIRECT, 'O_DIRECT in the descriptor flags').to.equal(O_DIRECT);
+    expect(openFlags(openDescriptorOf(handle)) & O_DIRECT, 'O_DIRECT in the descriptor flags').to.equal(O_DIRECT);
     const alignment = handle.directIoAlignment;
     expect(alignment).to.not.equal(undefined);
     const { memory, offset } = alignment as { memory: number; offset: number };
@@ -152,7 +149,7 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
     expect(spied.readNow.callCount).to.equal(0);
     await step<void>((cb) => handle.close(cb));
     await step<void>((cb) => handle.openExistingFile(file, 'read', cb));
-    expect(openFlags(descriptorOf(handle)) & O_DIRECT).to.equal(0);
+    expect(openFlags(openDescriptorOf(handle)) & O_DIRECT).to.equal(0);
     expect(handle.directIoAlignment).to.equal(undefined);
     expect((await step<Buffer>((cb) => handle.read(1, 3, cb))).length).to.equal(3); // unaligned is fine now
     expect(spied.readNow.callCount).to.equal(1);
@@ -181,8 +178,7 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
     engine = DEFAULT_ENGINE === 'io_uring' ? new IoUringEngine() : new NodeFsEngine();
     manager = new AsyncFileManager({ engine, readBuffers: pool });
     // the count that lets releaseBuffer() skip its WeakSet while no O_DIRECT buffer is out
-    const tracked = (): number =>
-      (manager as unknown as { scheduler: { unpooledCount: number } }).scheduler.unpooledCount;
+    const tracked = (): number => alignedResultsTracked(manager as AsyncFileManager);
     const file = tmp.join('direct.bin');
     fs.writeFileSync(file, Buffer.alloc(4096, 5));
     const writer = await openDirect(file, 'write'); // its reads fail with EBADF
@@ -203,7 +199,7 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
     fs.writeFileSync(file, Buffer.alloc(4096, 3));
     const handle = await openDirect(file, 'read');
     const copy = await step<AsyncFileHandle>((cb) => handle.duplicate(cb));
-    expect(openFlags(descriptorOf(copy)) & O_DIRECT).to.equal(0);
+    expect(openFlags(openDescriptorOf(copy)) & O_DIRECT).to.equal(0);
     expect(copy.directIoAlignment).to.equal(undefined);
     expect((await step<Buffer>((cb) => copy.read(1, 2, cb))).length).to.equal(2);
     for (const each of [handle, copy]) await step<void>((cb) => each.close(cb));
@@ -228,9 +224,10 @@ describe('AsyncFileHandle with O_DIRECT ({ direct: true }) on real files', funct
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).to.be.instanceOf(FileHandleError);
-    expect((thrown as FileHandleError).code).to.equal(FileErrorCode.DIRECT_IO_UNAVAILABLE);
-    expect((thrown as Error).message).to.contain("engine 'scripted'");
+    expect(thrown).to.be.instanceOf(FeatureUnavailableError);
+    expect(thrown, 'still a FileHandleError (deprecated)').to.be.instanceOf(FileHandleError);
+    expect((thrown as FeatureUnavailableError).code).to.equal(FileErrorCode.DIRECT_IO_UNAVAILABLE);
+    expect((thrown as Error).message).to.contain('the scripted engine has no O_DIRECT');
     const handle = newManager().newFileHandle();
     expectArgumentError(
       () => handle.openExistingFile('/a', 'read', { direct: 'yes' as unknown as boolean }, () => undefined),

@@ -4,14 +4,13 @@ import fs from 'node:fs';
 import sinon from 'sinon';
 import {
   AsyncFileManager,
-  BufferPool,
+  type BufferPool,
   CACHE_PROBE_ENV,
   FileErrorCode,
-  FileHandleError,
+  FeatureUnavailableError,
   IoUringEngine,
   NodeFsEngine,
   SYNC_THRESHOLD_ENV,
-  ScriptedEngine,
   WOULD_BLOCK,
   type AsyncFileHandle,
   type FileEngine,
@@ -20,6 +19,8 @@ import { FADVISE, loadNativeIo } from '../src/internal/native-io.js';
 import { expectArgumentError } from './support/argument-error.js';
 import { DEFAULT_ENGINE } from './support/default-engine.js';
 import { descriptorsUnder } from './support/descriptors.js';
+import { openDescriptorOf } from './support/internals.js';
+import { openHandle } from './support/open-handle.js';
 import { step, stepError } from './support/step.js';
 import { useTempDir } from './support/temp-dir.js';
 
@@ -35,18 +36,6 @@ function spiedEngine(): FileEngine {
 
 function callCount(engine: FileEngine, name: 'read' | 'write' | 'readNow' | 'writeNow'): number {
   return (engine[name] as unknown as sinon.SinonSpy).callCount;
-}
-
-/** Opens `file` on a new handle of `manager`. */
-async function openHandle(
-  manager: AsyncFileManager,
-  file: string,
-  mode: 'read' | 'write' | 'read-write',
-  options?: { syncThresholdBytes?: number },
-): Promise<AsyncFileHandle> {
-  const handle = manager.newFileHandle(options);
-  await step<void>((cb) => handle.openExistingFile(file, mode, cb));
-  return handle;
 }
 
 /** Writes `size` bytes (0..255 repeating) durably, then drops the file's pages from the page cache. */
@@ -72,7 +61,7 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
 
   afterEach(async () => {
     await manager?.whenIdle();
-    if (engine instanceof IoUringEngine) engine.close();
+    if (engine instanceof IoUringEngine) engine.shutdown();
     engine = undefined;
     manager = undefined;
     sinon.restore();
@@ -256,7 +245,7 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
       writeUncached(file, 8 * 1024 * KiB);
       const handle = await openHandle(manager, file, 'read');
       // no readahead on this descriptor: each probe misses exactly the block it asks for
-      expect(nativeIo.io?.fadvise((handle as unknown as { fd: number }).fd, 0, 0, FADVISE.RANDOM)).to.equal(0);
+      expect(nativeIo.io?.fadvise(openDescriptorOf(handle), 0, 0, FADVISE.RANDOM)).to.equal(0);
       // the rule, checked read by read against each probe's real outcome (the page cache decides, and a block can stay
       // cached after the eviction now and then): a declined probe makes the next 1, then 2, 4, ... reads of its kind
       // skip the probe and go to the engine; a probe that succeeds resets that, and the next read probes again
@@ -376,6 +365,13 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
         Object.entries(methods).filter(([name]) => !['readNow', 'writeNow', 'noWaitUnavailable'].includes(name)),
       );
       const plain = Object.create(Object.prototype, rest) as FileEngine;
+      const declared = new NodeFsEngine().capabilities;
+      Object.defineProperties(plain, {
+        name: { value: 'plain' },
+        capabilities: {
+          value: { ...declared, syncCalls: 'no readNow here', noWaitCalls: 'no readNow here', directIo: 'none' },
+        },
+      });
       expect(() => new AsyncFileManager({ engine: plain, syncThresholdBytes: 1 })).to.throw(TypeError, 'readNow');
       expect(() => new AsyncFileManager({ engine: plain }).newFileHandle({ syncThresholdBytes: 1 })).to.throw(
         TypeError,
@@ -385,15 +381,17 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
       expect(new AsyncFileManager({ engine: plain, syncThresholdBytes: 0 }).syncThresholdBytes).to.equal(0);
 
       const withoutAddon = new NodeFsEngine();
-      withoutAddon.noWaitUnavailable = () => 'the native addon was not built';
+      Object.defineProperty(withoutAddon, 'capabilities', {
+        value: { ...withoutAddon.capabilities, noWaitCalls: 'the native addon was not built' },
+      });
       let thrown: unknown;
       try {
         new AsyncFileManager({ engine: withoutAddon, syncThresholdBytes: 4096, cacheProbe: true });
       } catch (error) {
         thrown = error;
       }
-      expect(thrown).to.be.instanceOf(FileHandleError);
-      expect((thrown as FileHandleError).code).to.equal(FileErrorCode.CACHE_PROBE_UNAVAILABLE);
+      expect(thrown).to.be.instanceOf(FeatureUnavailableError);
+      expect((thrown as FeatureUnavailableError).code).to.equal(FileErrorCode.CACHE_PROBE_UNAVAILABLE);
       expect((thrown as Error).message).to.contain('the native addon was not built');
     });
 
@@ -417,137 +415,6 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
         if (probe === undefined) delete process.env[CACHE_PROBE_ENV];
         else process.env[CACHE_PROBE_ENV] = probe;
       }
-    });
-  });
-});
-
-describe('BufferPool', () => {
-  it('should hand out a released buffer again, and never one still held', () => {
-    const pool = new BufferPool({ bufferSize: 4096 });
-    const first = pool.allocate(100);
-    const second = pool.allocate(4096);
-    expect(first.length).to.equal(4096);
-    expect(second).to.not.equal(first);
-    expect(pool.outstandingCount).to.equal(2);
-    pool.release(first.subarray(0, 100)); // the view a read's callback receives
-    expect(pool.freeCount).to.equal(1);
-    expect(pool.allocate(1)).to.equal(first);
-    expect(pool.created).to.equal(2);
-  });
-
-  it('should refuse a buffer released twice or never handed out, with a TypeError', () => {
-    const pool = new BufferPool({ bufferSize: 16 });
-    const buffer = pool.allocate(16);
-    pool.release(buffer);
-    expect(() => pool.release(buffer)).to.throw(TypeError, 'not released yet');
-    expect(() => pool.release(Buffer.alloc(16))).to.throw(TypeError, 'handed out');
-    expectArgumentError(() => pool.release('x' as unknown as Buffer), TypeError, 'buffer', '`"x"` (string)');
-  });
-
-  it('should give larger requests an unpooled buffer, and keep at most maxFree released ones', () => {
-    const pool = new BufferPool({ bufferSize: 16, maxFree: 1 });
-    const large = pool.allocate(17);
-    expect(large.length).to.equal(17);
-    pool.release(large); // allowed, and dropped
-    expect(() => pool.release(large)).to.throw(TypeError);
-    const [a, b] = [pool.allocate(1), pool.allocate(1)];
-    pool.release(a);
-    pool.release(b);
-    expect(pool.freeCount).to.equal(1);
-  });
-
-  it('should refuse bad options with a TypeError or RangeError naming them', () => {
-    expectArgumentError(() => new BufferPool({ bufferSize: 0 }), RangeError, 'bufferSize', '`0` (number)');
-    expectArgumentError(() => new BufferPool({ maxFree: -1 }), RangeError, 'maxFree', '`-1` (number)');
-    expectArgumentError(() => new BufferPool(null as unknown as object), TypeError, 'options', '`null`');
-    expectArgumentError(() => new BufferPool().allocate(-1), RangeError, 'size', '`-1` (number)');
-  });
-
-  describe('as the readBuffers of a manager', () => {
-    const tmp = useTempDir();
-
-    it('should reach a steady state: 1,000 reads over 4 handles create at most 4 buffers', async () => {
-      const pool = new BufferPool({ bufferSize: 4096 });
-      const manager = new AsyncFileManager({ readBuffers: pool });
-      const file = tmp.join('a.bin');
-      fs.writeFileSync(file, Buffer.alloc(64 * KiB, 7));
-      const handles = await Promise.all([0, 1, 2, 3].map(() => openHandle(manager, file, 'read')));
-      let remaining = 1000;
-      await Promise.all(
-        handles.map(
-          (handle) =>
-            new Promise<void>((resolve, reject) => {
-              const next = (): void => {
-                if (remaining-- <= 0) return resolve();
-                handle
-                  .read((remaining % 16) * 4096, 4096, (error, bytes) => {
-                    if (error !== null) return reject(error);
-                    if (bytes.length !== 4096 || bytes[0] !== 7) return reject(new Error('wrong bytes'));
-                    manager.releaseBuffer(bytes);
-                    next();
-                  })
-                  .release();
-              };
-              next();
-            }),
-        ),
-      );
-      for (const handle of handles) await step<void>((cb) => handle.close(cb));
-      expect(pool.created).to.be.at.most(4);
-      expect(pool.outstandingCount).to.equal(0);
-    });
-
-    it('should take back the buffer of a failed read by itself', async () => {
-      const pool = new BufferPool({ bufferSize: 4096 });
-      const manager = new AsyncFileManager({ readBuffers: pool });
-      const file = tmp.join('a.txt');
-      fs.writeFileSync(file, 'data');
-      const handle = await openHandle(manager, file, 'write');
-      expect((await stepError<Buffer>((cb) => handle.read(0, 4, cb))).code).to.equal('EBADF');
-      expect(pool.outstandingCount).to.equal(0);
-      expect(pool.freeCount).to.equal(1);
-      await step<void>((cb) => handle.close(cb));
-    });
-
-    it('should take back the buffer of a canceled read only once the engine is done with it', async () => {
-      // an engine that cannot stop a call (like node-fs): the read keeps writing into the buffer until it completes
-      const engine = new ScriptedEngine({ completion: 'manual', cancelable: false });
-      engine.writeFile('/a.txt', 'data');
-      const pool = new BufferPool({ bufferSize: 16 });
-      const manager = new AsyncFileManager({ engine, readBuffers: pool });
-      const handle = manager.newFileHandle();
-      handle.openExistingFile('/a.txt', 'read', () => undefined).release();
-      engine.completeAll();
-      const callback = sinon.spy();
-      const op = handle.read(0, 4, callback);
-      expect(pool.outstandingCount).to.equal(1);
-      op.cancel();
-      op.release();
-      expect(pool.outstandingCount, 'returned while the engine still held it').to.equal(1);
-      engine.completeNext();
-      expect(pool.outstandingCount).to.equal(0);
-      expect(pool.freeCount).to.equal(1);
-      sinon.assert.notCalled(callback);
-      handle.close(() => undefined).release();
-      engine.completeAll();
-      await manager.whenIdle();
-    });
-
-    it('should fail a read, through its callback, whose allocator returns no usable buffer', async () => {
-      const manager = new AsyncFileManager({
-        readBuffers: { allocate: () => new Uint8Array(2), release: () => undefined },
-      });
-      const file = tmp.join('a.txt');
-      fs.writeFileSync(file, 'data');
-      const handle = await openHandle(manager, file, 'read');
-      const error = await stepError<Buffer>((cb) => handle.read(0, 4, cb));
-      expect(error).to.be.instanceOf(TypeError);
-      expect(error.message).to.contain('readBuffers.allocate(4)');
-      await step<void>((cb) => handle.close(cb));
-    });
-
-    it('should accept releaseBuffer() without an allocator, and do nothing', () => {
-      new AsyncFileManager().releaseBuffer(Buffer.alloc(1));
     });
   });
 });

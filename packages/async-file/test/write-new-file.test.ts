@@ -11,10 +11,16 @@ import { useTempDir } from './support/temp-dir.js';
 
 describe(`AsyncFileManager writeNewFile() on real files (${DEFAULT_ENGINE})`, () => {
   let manager: AsyncFileManager;
-  // registered before useTempDir's own afterEach, so it runs while the directory still exists
-  afterEach(async () => {
+  // registered before useTempDir's own afterEach, so it runs while the directory still exists; a descriptor left open
+  // fails the test that left it (Hook#error), not the hook, so the tests after it still run
+  afterEach(async function () {
     await manager.whenIdle();
-    expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
+    const left = descriptorsUnder(tmp.path);
+    if (left.length > 0) {
+      (this.test as unknown as { error(error: Error): void }).error(
+        new Error(`descriptors left open: ${left.join(', ')}`),
+      );
+    }
   });
   const tmp = useTempDir();
 
@@ -128,11 +134,26 @@ describe('AsyncFileManager writeNewFile() (scripted engine)', () => {
     expect(engine.listDirectory('/d')).to.deep.equal([]);
   });
 
-  it('should refuse an engine without writeNewFile with a TypeError naming it', () => {
+  it('should refuse writeNewFile on an engine that does not declare it, with a TypeError naming the engine', () => {
     const engine = new ScriptedEngine();
-    const bare = Object.create(engine, { writeNewFile: { value: undefined } }) as FileEngine;
-    Object.defineProperty(bare, 'name', { value: 'bare' });
+    const bare = Object.create(engine, {
+      writeNewFile: { value: undefined },
+      name: { value: 'bare' },
+      capabilities: { value: { ...engine.capabilities, writeNewFile: 'bare engines write in steps' } },
+    }) as FileEngine;
     const manager = new AsyncFileManager({ engine: bare });
-    expect(() => manager.writeNewFile('/d/f', Buffer.from('x'), () => undefined)).to.throw(TypeError, "'bare'");
+    expect(() => manager.writeNewFile('/d/f', Buffer.from('x'), () => undefined)).to.throw(
+      TypeError,
+      "engine 'bare' without it: bare engines write in steps",
+    );
+  });
+
+  it('should refuse, at construction, an engine that declares writeNewFile without the method, naming it', () => {
+    const engine = new ScriptedEngine();
+    const liar = Object.create(engine, { writeNewFile: { value: undefined } }) as FileEngine;
+    expect(() => new AsyncFileManager({ engine: liar })).to.throw(
+      TypeError,
+      'declares capability `writeNewFile` but has no method `writeNewFile`',
+    );
   });
 });

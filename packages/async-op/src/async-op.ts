@@ -1,4 +1,5 @@
-import { CancelRegistration, INERT_REGISTRATION, type CancelCallback } from './cancel-registration.js';
+import type { AsyncOpOptions, AsyncOpState } from './async-op-options.js';
+import { CancelRegistration, type CancelCallback } from './cancel-registration.js';
 import { systemClock, type Clock } from './clock.js';
 import { describeValue } from './describe-value.js';
 import { isTraced, traceCreate } from './internal/channels.js';
@@ -37,40 +38,11 @@ import {
   type ListNode,
   type OpRecord,
 } from './internal/op-record.js';
+import { lateRegistration } from './internal/late-registration.js';
 import { isObserved } from './internal/observed.js';
 import { trackReleased, tracker } from './internal/tracking.js';
 
-/** The state of an operation: `running`, then `canceling` once cancel won, and `completed` once complete() won. */
-export type AsyncOpState = 'running' | 'canceling' | 'completed';
-
 const STATE_NAMES: readonly AsyncOpState[] = ['running', 'canceling', 'completed'];
-
-/** What AsyncOp.create() takes. */
-export interface AsyncOpOptions<C> {
-  /** The module's state for this operation; passed to `cancel` and `dispose`. */
-  readonly context: C;
-  /**
-   * The cancel implementation. Runs at most once, synchronously inside the cancel() call that won, never after
-   * complete(). It may re-enter anything: call the completion callback, complete or release this op, cancel others.
-   */
-  readonly cancel?: ((context: C) => void) | undefined;
-  /** Runs exactly once, when the last reference is released, whoever releases it (see {@link AsyncOp.release}). */
-  readonly dispose?: ((context: C) => void) | undefined;
-  /** A name for diagnostics, tracing and the origin of cancel reasons (e.g. `"save report.txt"`). */
-  readonly label?: string | undefined;
-  /**
-   * A shielded op's follow() only records its parent (for diagnostics and tracing): the parent's cancel and deadline
-   * do not reach it, its own deadline does. For cleanup (a close, an unlink, an undo) that must finish after its
-   * parent was canceled; give it a deadline, so that it cannot hang for ever.
-   */
-  readonly shield?: boolean | undefined;
-  /** An absolute deadline, on `clock`'s time base: when it passes, the op is canceled with a deadline reason. */
-  readonly deadline?: number | undefined;
-  /** A deadline relative to now, in milliseconds (not with `deadline`). */
-  readonly timeoutMs?: number | undefined;
-  /** The clock of the deadline; default {@link systemClock}. */
-  readonly clock?: Clock | undefined;
-}
 
 /**
  * One reference to a shared, reference-counted asynchronous operation.
@@ -387,12 +359,6 @@ function createWithSettings<C>(options: AsyncOpOptions<C>): AsyncOp<C> {
   return op;
 }
 
-/** onCancel() on an op that is no longer running: run at once if it was canceled, never if it completed. */
-function lateRegistration(record: OpRecord, callback: CancelCallback): CancelRegistration {
-  if (isCanceled(record)) callback(reasonOf(record));
-  return INERT_REGISTRATION;
-}
-
 /**
  * The first reference of an op is also its shared record: one object where a separate record would cost 32 more
  * bytes per op. Its own release is a flag in `bits`; the record lives on while other references hold it.
@@ -481,10 +447,8 @@ function keepNothing(): void {
  * that finds none (every op finished, as between two bursts of work) frees them, and with them every optimized
  * function that relied on them (`--trace-deopt` says "weak objects"): the next ops run in slower code until V8 has
  * optimized it again. The same holds for the classes an op uses only sometimes (a signal's follower, a child link),
- * which made following a signal after a full GC run unoptimized. Measured with bench/probes/gc-rewarm.js (medians of 10 rounds): an op's life as a module
- * uses it (create, ref, complete, two releases) took 40 ns warm and 46 ns right after a `gc()` without these, 30 and
- * 28 ns with them; the file manager's own work per read, 452 and 621 ns without, 231 and 247 ns with (it keeps one
- * action alive the same way).
+ * which made following a signal after a full GC run unoptimized. bench/checks/hidden-class-keepers.ts guards it, and
+ * bench/probes/gc-rewarm.js measures what it saves (figures in bench/journal/async-op.md).
  */
 export const HIDDEN_CLASS_KEEPERS: readonly AsyncOp<unknown>[] = (() => {
   const first = new FirstReference<unknown>({}, keepNothing as Hook, undefined);

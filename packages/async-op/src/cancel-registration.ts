@@ -1,4 +1,10 @@
-import { cancelFromParent, reasonOf, type ListNode, type OpRecord } from './internal/op-record.js';
+import {
+  cancelFromParent,
+  reasonOf,
+  type ListNode,
+  type OpRecord,
+  type RegistrationNode,
+} from './internal/op-record.js';
 
 /** The function an onCancel() registration runs; it receives the cancel reason. */
 export type CancelCallback = (reason: unknown) => void;
@@ -11,7 +17,7 @@ export type CancelCallback = (reason: unknown) => void;
  * long-lived op never accumulates registrations of finished work. unregister() after the callback ran, after the drop,
  * or a second time is a no-op that returns false.
  */
-export class CancelRegistration implements ListNode {
+export class CancelRegistration implements RegistrationNode {
   /** @internal */ prev: ListNode | null = null;
   /** @internal */ next: ListNode | null = null;
   /** @internal */ private readonly target: CancelCallback | OpRecord | null;

@@ -1,5 +1,5 @@
 export { AsyncOp } from './async-op.js';
-export type { AsyncOpOptions, AsyncOpState } from './async-op.js';
+export type { AsyncOpOptions, AsyncOpState } from './async-op-options.js';
 export { CancelRegistration } from './cancel-registration.js';
 export type { CancelCallback } from './cancel-registration.js';
 export {
@@ -13,6 +13,9 @@ export type { CancelKind, CanceledErrorOptions } from './canceled-error.js';
 export { AsyncOpReleasedError } from './async-op-released-error.js';
 export { CancelCallbackError } from './cancel-callback-error.js';
 export { ErrorCode } from './error-codes.js';
+export { defineErrorCodes, isErrorCodeTable } from './error-code-table.js';
+export type { ErrorCodeEntry, ErrorCodeTable } from './error-code-table.js';
+export { asyncOpErrorCodes } from './error-registry.js';
 export { describeValue } from './describe-value.js';
 export { LeakTracker } from './leak-tracker.js';
 export type { CollectedReference, LeakTrackerOptions, LiveReference } from './leak-tracker.js';

@@ -1,4 +1,4 @@
-import type { AsyncOpState } from './async-op.js';
+import type { AsyncOpState } from './async-op-options.js';
 import { cancelKindOf, type CancelKind } from './canceled-error.js';
 import { describeValue } from './describe-value.js';
 import { opIdOf } from './internal/channels.js';

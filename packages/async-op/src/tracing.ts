@@ -1,4 +1,4 @@
-import type { AsyncOpState } from './async-op.js';
+import type { AsyncOpState } from './async-op-options.js';
 import type { CancelKind } from './canceled-error.js';
 
 /**

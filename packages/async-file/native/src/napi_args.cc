@@ -1,6 +1,8 @@
 // async-file's N-API argument readers: see napi_args.h.
 #include "napi_args.h"
 
+#include "error_codes.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -8,7 +10,7 @@ namespace async_file {
 
 bool ThrowTypeError(napi_env env, napi_value value, const char* name, const char* what) {
   std::string message = std::string("Expected `") + name + "` to be " + what + ", got " + Describe(env, value);
-  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message.c_str());
+  napi_throw_type_error(env, kErrInvalidArgType, message.c_str());
   return false;
 }
 
@@ -114,9 +116,9 @@ bool GetInteger(napi_env env, napi_value value, const char* name, int64_t min, i
   std::string message = std::string("Expected `") + name + "` to be an integer " + range + ", got " +
                         Describe(env, value);
   if (is_number) {
-    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", message.c_str());
+    napi_throw_range_error(env, kErrOutOfRange, message.c_str());
   } else {
-    napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message.c_str());
+    napi_throw_type_error(env, kErrInvalidArgType, message.c_str());
   }
   return false;
 }

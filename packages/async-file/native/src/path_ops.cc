@@ -7,6 +7,8 @@
 // TypeError naming the value is thrown instead, before any work is queued).
 #include "path_ops.h"
 
+#include "error_codes.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -72,7 +74,7 @@ napi_value LinkFollow(napi_env env, napi_callback_info info) {
     if (w->work != nullptr) napi_delete_async_work(env, w->work);
     if (w->callback != nullptr) napi_delete_reference(env, w->callback);
     delete w;
-    napi_throw_error(env, "ERR_PATH_OPS_NAPI", "could not queue the link on the thread pool");
+    napi_throw_error(env, async_file::kErrPathOpsNapi, "could not queue the link on the thread pool");
     return nullptr;
   }
   return nullptr;
@@ -87,7 +89,7 @@ napi_status RegisterPathOps(napi_env env, napi_value exports) {
   napi_status status = napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   bool is_pending = false;
   if (status != napi_ok && napi_is_exception_pending(env, &is_pending) == napi_ok && !is_pending) {
-    napi_throw_error(env, "ERR_PATH_OPS_NAPI", "could not add the path functions to the addon");
+    napi_throw_error(env, async_file::kErrPathOpsNapi, "could not add the path functions to the addon");
   }
   return status;
 }

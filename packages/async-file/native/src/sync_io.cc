@@ -8,6 +8,8 @@
 // miss would cost more than the read. Exceptions are for bad arguments only (TypeError / RangeError naming the value).
 #include "sync_io.h"
 
+#include "error_codes.h"
+
 #include "napi_args.h"
 
 #include <errno.h>
@@ -28,7 +30,7 @@ using async_file::kMaxSafeInteger;
 #define CHECK_NAPI(call)                                            \
   do {                                                              \
     if ((call) != napi_ok) {                                        \
-      napi_throw_error(env, "ERR_SYNC_IO_NAPI", #call " failed"); \
+      napi_throw_error(env, async_file::kErrSyncIoNapi, #call " failed"); \
       return nullptr;                                               \
     }                                                               \
   } while (0)
@@ -134,9 +136,9 @@ napi_value AlignmentGap(napi_env env, napi_callback_info info) {
     std::string message = "Expected `alignment` to be a power of two from 1 to " + std::to_string(kMaxAlignment) +
                           ", got " + async_file::Describe(env, argv[1]);
     if (type == napi_number) {
-      napi_throw_range_error(env, "ERR_OUT_OF_RANGE", message.c_str());
+      napi_throw_range_error(env, async_file::kErrOutOfRange, message.c_str());
     } else {
-      napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", message.c_str());
+      napi_throw_type_error(env, async_file::kErrInvalidArgType, message.c_str());
     }
     return nullptr;
   }
@@ -159,7 +161,7 @@ napi_status RegisterSyncIo(napi_env env, napi_value exports) {
   napi_status status = napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
   bool is_pending = false;
   if (status != napi_ok && napi_is_exception_pending(env, &is_pending) == napi_ok && !is_pending) {
-    napi_throw_error(env, "ERR_SYNC_IO_NAPI", "could not add the sync I/O functions to the addon");
+    napi_throw_error(env, async_file::kErrSyncIoNapi, "could not add the sync I/O functions to the addon");
   }
   return status;
 }

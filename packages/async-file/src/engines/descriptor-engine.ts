@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { EngineCapabilities, EngineSupport } from '../engine-capabilities.js';
 import { WOULD_BLOCK, type DirectIoAlignment } from '../file-engine.js';
 import { loadNativeIo, type NativeIo } from '../internal/native-io.js';
 import { expectFd, expectIoCall } from '../internal/validate.js';
@@ -23,6 +24,31 @@ function noNativeIo(): string | undefined {
     else ioUnavailable = loaded.reason;
   }
   return ioUnavailable;
+}
+
+/** What the addon gives, `true`, or why `feature` cannot be used without it. */
+function nativeSupport(feature: string): EngineSupport {
+  const why = noNativeIo();
+  return why === undefined ? true : `${feature} needs the native addon, which cannot be loaded: ${why}`;
+}
+
+/**
+ * The capabilities of an engine on real descriptors: the fast path always, the cache probe and O_DIRECT where the
+ * native addon loads (asked at the first read of each, not before), and what the engine adds.
+ */
+export function descriptorCapabilities(
+  own: Pick<EngineCapabilities, 'writeNewFile' | 'linkedChains' | 'cancelableCalls'>,
+): EngineCapabilities {
+  return {
+    syncCalls: true,
+    get noWaitCalls(): EngineSupport {
+      return nativeSupport('the cache probe');
+    },
+    get directIo(): EngineSupport {
+      return nativeSupport('direct I/O');
+    },
+    ...own,
+  };
 }
 
 /** The alignment O_DIRECT needs here when the kernel does not say (statx without STATX_DIOALIGN): a page. */
@@ -56,10 +82,14 @@ export abstract class DescriptorEngine {
     return result >= 0 ? result : WOULD_BLOCK;
   }
 
-  /** Why `noWait` calls (the cache probe) are unavailable (the native addon cannot be loaded), or undefined. */
+  /**
+   * Why `noWait` calls (the cache probe) are unavailable (the native addon cannot be loaded), or undefined.
+   *
+   * @deprecated Read `capabilities.noWaitCalls` (true, or the same reason).
+   */
   noWaitUnavailable(): string | undefined {
-    const why = noNativeIo();
-    return why === undefined ? undefined : `the cache probe needs the native addon, which cannot be loaded: ${why}`;
+    const support = nativeSupport('the cache probe');
+    return support === true ? undefined : support;
   }
 
   /** What O_DIRECT on `fd` requires (statx STATX_DIOALIGN through the addon; a page where the kernel does not say). */
@@ -70,9 +100,13 @@ export abstract class DescriptorEngine {
     return { memory: result[0], offset: result[1] };
   }
 
-  /** Why direct I/O is unavailable (the native addon cannot be loaded), or undefined. */
+  /**
+   * Why direct I/O is unavailable (the native addon cannot be loaded), or undefined.
+   *
+   * @deprecated Read `capabilities.directIo` (true, or the same reason).
+   */
   directIoUnavailable(): string | undefined {
-    const why = noNativeIo();
-    return why === undefined ? undefined : `direct I/O needs the native addon, which cannot be loaded: ${why}`;
+    const support = nativeSupport('direct I/O');
+    return support === true ? undefined : support;
   }
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { EngineCallback, EngineError, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import type { FileCallback, EngineError, FileEngine, FileStats, OpenMode } from '../file-engine.js';
+import { errnoError, systemError } from '../internal/errno-error.js';
 import { currentPlatform, unsupportedOnPlatform } from '../internal/platform.js';
 import { loadNativeIo } from '../internal/native-io.js';
 import {
@@ -15,8 +15,7 @@ import {
   expectOptionalBoolean,
   expectPath,
 } from '../internal/validate.js';
-import { DescriptorEngine } from './descriptor-engine.js';
-import { uringError } from './io-uring/errors.js';
+import { DescriptorEngine, descriptorCapabilities } from './descriptor-engine.js';
 import { linkWithLn } from './node-fs/link-with-ln.js';
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL } = fs.constants;
@@ -41,21 +40,11 @@ const FD_DIRECTORY: Partial<Record<NodeJS.Platform, string>> = {
 const NO_TMPFILE = new Set(['EISDIR', 'EOPNOTSUPP', 'ENOTSUP', 'EINVAL']);
 
 /**
- * Passes an EngineCallback<void> straight to an fs call that reports only an error: the result argument is then
+ * Passes an FileCallback<void> straight to an fs call that reports only an error: the result argument is then
  * undefined, as the type says. (A wrapping closure would cost an allocation per call.)
  */
-function done(callback: EngineCallback<void>): (error: EngineError | null) => void {
+function done(callback: FileCallback<void>): (error: EngineError | null) => void {
   return callback as (error: EngineError | null) => void;
-}
-
-function errnoError(code: string, syscall: string, target: string, detail: string): EngineError {
-  const errno = (os.constants.errno as Record<string, number>)[code];
-  const error: EngineError = new Error(`${code}: ${detail}, ${syscall} '${target}'`);
-  error.code = code;
-  error.syscall = syscall;
-  error.path = target;
-  if (errno !== undefined) error.errno = -errno;
-  return error;
 }
 
 /**
@@ -76,6 +65,11 @@ function errnoError(code: string, syscall: string, target: string, detail: strin
  */
 export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   readonly name = 'node-fs';
+  readonly capabilities = descriptorCapabilities({
+    writeNewFile: true,
+    linkedChains: 'node-fs issues every call on its own, on the thread pool',
+    cancelableCalls: 'libuv cannot stop a file system call it has queued',
+  });
   /** undefined until the first anonymous file tells whether O_TMPFILE works here. */
   private hasTmpfile: boolean | undefined = HAS_O_TMPFILE_VALUE ? undefined : false;
 
@@ -84,7 +78,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     return this.hasTmpfile;
   }
 
-  openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>, direct = false): undefined {
+  openExisting(filePath: string, mode: OpenMode, callback: FileCallback<number>, direct = false): undefined {
     expectPath('path', filePath);
     expectOpenMode('mode', mode);
     expectFunction('callback', callback);
@@ -93,7 +87,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     return undefined;
   }
 
-  createAnonymous(directory: string, callback: EngineCallback<number>): undefined {
+  createAnonymous(directory: string, callback: FileCallback<number>): undefined {
     expectPath('directory', directory);
     expectFunction('callback', callback);
     if (this.hasTmpfile === false) {
@@ -115,7 +109,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     return undefined;
   }
 
-  private createExclusiveThenUnlink(directory: string, callback: EngineCallback<number>): void {
+  private createExclusiveThenUnlink(directory: string, callback: FileCallback<number>): void {
     const name = path.join(directory, `.async-file-${randomBytes(9).toString('hex')}.tmp`);
     fs.open(name, O_CREAT | O_EXCL | O_RDWR, 0o600, (openError, fd) => {
       if (openError !== null) {
@@ -129,7 +123,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     });
   }
 
-  duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): undefined {
+  duplicate(fd: number, mode: OpenMode, callback: FileCallback<number>): undefined {
     expectFd('fd', fd);
     expectOpenMode('mode', mode);
     expectFunction('callback', callback);
@@ -147,7 +141,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     return undefined;
   }
 
-  close(fd: number, callback: EngineCallback<void>): undefined {
+  close(fd: number, callback: FileCallback<void>): undefined {
     expectFd('fd', fd);
     expectFunction('callback', callback);
     fs.close(fd, done(callback));
@@ -160,7 +154,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     offset: number,
     length: number,
     position: number,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
   ): undefined {
     expectIoCall(fd, buffer, offset, length, position);
     expectFunction('callback', callback);
@@ -179,7 +173,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     offset: number,
     length: number,
     position: number,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
   ): undefined {
     expectIoCall(fd, buffer, offset, length, position);
     expectFunction('callback', callback);
@@ -187,14 +181,14 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     return undefined;
   }
 
-  fstat(fd: number, callback: EngineCallback<FileStats>): undefined {
+  fstat(fd: number, callback: FileCallback<FileStats>): undefined {
     expectFd('fd', fd);
     expectFunction('callback', callback);
     fs.fstat(fd, callback);
     return undefined;
   }
 
-  truncate(fd: number, length: number, callback: EngineCallback<void>): undefined {
+  truncate(fd: number, length: number, callback: FileCallback<void>): undefined {
     expectFd('fd', fd);
     expectInteger('length', length, 0);
     expectFunction('callback', callback);
@@ -202,14 +196,14 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     return undefined;
   }
 
-  sync(fd: number, callback: EngineCallback<void>): undefined {
+  sync(fd: number, callback: FileCallback<void>): undefined {
     expectFd('fd', fd);
     expectFunction('callback', callback);
     fs.fsync(fd, done(callback));
     return undefined;
   }
 
-  link(fd: number, newPath: string, callback: EngineCallback<void>): undefined {
+  link(fd: number, newPath: string, callback: FileCallback<void>): undefined {
     expectFd('fd', fd);
     expectPath('newPath', newPath);
     expectFunction('callback', callback);
@@ -224,7 +218,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
       return undefined;
     }
     linkFollow(`/proc/self/fd/${fd}`, newPath, (result) => {
-      callback(result === 0 ? null : uringError(result, 'link', newPath), undefined);
+      callback(result === 0 ? null : systemError(result, 'link', newPath), undefined);
     });
     return undefined;
   }
@@ -239,7 +233,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     buffer: Uint8Array,
     offset: number,
     length: number,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
   ): undefined {
     expectPath('path', filePath);
     expectBufferRange(buffer, offset, length);
@@ -273,21 +267,21 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
     return undefined;
   }
 
-  stat(filePath: string, callback: EngineCallback<FileStats>): undefined {
+  stat(filePath: string, callback: FileCallback<FileStats>): undefined {
     expectPath('path', filePath);
     expectFunction('callback', callback);
     fs.stat(filePath, callback);
     return undefined;
   }
 
-  unlink(filePath: string, callback: EngineCallback<void>): undefined {
+  unlink(filePath: string, callback: FileCallback<void>): undefined {
     expectPath('path', filePath);
     expectFunction('callback', callback);
     fs.unlink(filePath, done(callback));
     return undefined;
   }
 
-  rename(from: string, to: string, callback: EngineCallback<void>): undefined {
+  rename(from: string, to: string, callback: FileCallback<void>): undefined {
     expectPath('from', from);
     expectPath('to', to);
     expectFunction('callback', callback);

@@ -1,25 +1,15 @@
-import { posix } from 'node:path';
 import {
-  WOULD_BLOCK,
-  type EngineCallback,
+  type FileCallback,
   type EngineRequest,
   type FileEngine,
   type FileStats,
   type OpenMode,
 } from '../file-engine.js';
 import { expectBufferRange, expectFd, expectInteger, expectOpenMode, expectPath } from '../internal/validate.js';
-import { CallRegistry, rememberRecent } from './scripted/call-registry.js';
-import { createErrnoError, isErrnoCode } from './scripted/errno-error.js';
-import { MemoryFileSystem } from './scripted/memory-file-system.js';
-import type { ScriptedCall } from './scripted/scripted-call.js';
-import {
-  resolveOptions,
-  type ResolvedScriptedEngineOptions,
-  type ScriptedEngineOptions,
-} from './scripted/scripted-engine-options.js';
-
-/** The bound of completeAll(): far above any sane test, low enough to stop a callback that loops forever. */
-const DEFAULT_COMPLETE_ALL_LIMIT = 10_000;
+import type { EngineCapabilities } from '../engine-capabilities.js';
+import { runNowCall } from './scripted/now-call.js';
+import { ScriptedEngineControls } from './scripted/scripted-engine-controls.js';
+import type { ScriptedEngineOptions } from './scripted/scripted-engine-options.js';
 
 /**
  * A deterministic FileEngine for tests: an in-memory file system whose calls complete when, and how, the test decides;
@@ -50,26 +40,11 @@ const DEFAULT_COMPLETE_ALL_LIMIT = 10_000;
  * engine.completeAll(); // logs: null 3
  * ```
  */
-export class ScriptedEngine implements FileEngine {
+export class ScriptedEngine extends ScriptedEngineControls implements FileEngine {
   /** Always `scripted`. */
   readonly name = 'scripted';
-  /** The calls that have not ended, in issue order (hung ones included). The engine owns it: read it, do not edit. */
-  readonly pendingCalls: readonly ScriptedCall[];
-  /**
-   * The most recent calls, in issue order: every call ever issued with `callHistory: Infinity`, else at least the last
-   * `callHistory` (default 10000), so that a long run keeps bounded memory. {@link callCount} counts them all.
-   */
-  readonly calls: readonly ScriptedCall[];
-  /** Readable descriptions of every safety violation seen; empty in a correct run. */
-  readonly violations: readonly string[];
-  /**
-   * The fast-path calls done at once (not declined), in order, as labels: `now read(fd 3, 4096 B @ 0)`; bounded as
-   * {@link calls} is.
-   */
-  readonly nowCalls: readonly string[] = [];
-  readonly #fs: MemoryFileSystem;
-  readonly #options: ResolvedScriptedEngineOptions;
-  readonly #registry: CallRegistry;
+  /** What it can do: the fast path (with `noWait` too), writeNewFile; no O_DIRECT; cancel unless `cancelable: false`. */
+  readonly capabilities: EngineCapabilities;
 
   /**
    * Creates an engine with an empty file system (only `/` exists).
@@ -78,97 +53,15 @@ export class ScriptedEngine implements FileEngine {
    * @throws TypeError or RangeError naming the option and the value received.
    */
   constructor(options?: ScriptedEngineOptions) {
-    this.#options = resolveOptions(options);
-    this.#fs = new MemoryFileSystem(this.#options.maxFileBytes);
-    this.#registry = new CallRegistry(this.#options, (fd) => this.#fs.openFile(fd));
-    this.pendingCalls = this.#registry.pending;
-    this.calls = this.#registry.all;
-    this.violations = this.#registry.violations;
-  }
-
-  /** How many calls were issued so far (all of them, whatever `calls` still holds). */
-  get callCount(): number {
-    return this.#registry.count;
-  }
-
-  /** How many descriptors are open now. */
-  get openDescriptorCount(): number {
-    return this.#fs.openCount;
-  }
-
-  /** The most descriptors that were open at the same time (a high-water mark). */
-  get maxOpenDescriptors(): number {
-    return this.#fs.maxOpenCount;
-  }
-
-  /**
-   * Adds a directory, and any missing ancestors, at once (not a call).
-   *
-   * @param path - an absolute path.
-   * @throws TypeError if the path is not absolute; Error if it or an ancestor is a file.
-   */
-  addDirectory(path: string): void {
-    this.#fs.addDirectory(path);
-  }
-
-  /**
-   * Sets a file's contents at once (not a call), creating it (mode 0644, nlink 1) and missing directories.
-   *
-   * @param path - an absolute path.
-   * @param data - the bytes, or a string written as UTF-8.
-   * @remarks An existing file keeps its inode: descriptors open on it see the new contents.
-   * @throws TypeError if the path is not absolute; Error if it is a directory.
-   */
-  writeFile(path: string, data: Uint8Array | string): void {
-    this.#fs.writeFile(path, data);
-  }
-
-  /**
-   * Reads a file's contents at once (not a call).
-   *
-   * @param path - the file's name.
-   * @returns a copy of the bytes, or undefined if no file has that name.
-   */
-  readFile(path: string): Buffer | undefined {
-    return this.#fs.readFile(path);
-  }
-
-  /**
-   * Lists a directory at once (not a call). Anonymous (unlinked) files do not show.
-   *
-   * @param path - the directory.
-   * @returns the names of its files and subdirectories, sorted.
-   * @throws Error if `path` is not a directory.
-   */
-  listDirectory(path: string): string[] {
-    return this.#fs.listDirectory(path);
-  }
-
-  /** @returns the descriptor numbers open now, ascending. */
-  openDescriptors(): number[] {
-    return this.#fs.descriptors();
-  }
-
-  /**
-   * Completes the oldest pending call that is not hung.
-   *
-   * @returns the call completed, or undefined if there was none.
-   * @remarks Its callback runs before completeNext() returns. Works under any completion policy.
-   */
-  completeNext(): ScriptedCall | undefined {
-    return this.#registry.completeNext();
-  }
-
-  /**
-   * Completes pending calls, oldest first, until none is left but hung ones, including calls that callbacks issue
-   * meanwhile.
-   *
-   * @param limit - the most calls to complete (default 10000): a guard against callbacks that issue calls forever.
-   * @returns how many calls it completed.
-   * @throws Error if `limit` calls were completed and more are pending; RangeError for a bad `limit`.
-   */
-  completeAll(limit: number = DEFAULT_COMPLETE_ALL_LIMIT): number {
-    return this.#registry.completeAll(limit);
+    super(options);
+    this.capabilities = {
+      syncCalls: true,
+      noWaitCalls: true,
+      directIo: 'the scripted engine has no O_DIRECT',
+      writeNewFile: true,
+      linkedChains: 'the scripted engine completes every call on its own',
+      cancelableCalls: this.options.cancelable ? true : 'the scripted engine was created with `cancelable: false`',
+    };
   }
 
   /**
@@ -179,11 +72,11 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: ENOENT, EISDIR (`open`, with `path`).
    */
-  openExisting(path: string, mode: OpenMode, callback: EngineCallback<number>): EngineRequest | undefined {
+  openExisting(path: string, mode: OpenMode, callback: FileCallback<number>): EngineRequest | undefined {
     expectPath('path', path);
     expectOpenMode('mode', mode);
     const spec = { kind: 'openExisting', syscall: 'open', args: `'${path}', ${mode}`, path } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.openExisting(path, mode));
+    return this.registry.issue(spec, callback, () => this.memory.openExisting(path, mode));
   }
 
   /**
@@ -194,10 +87,10 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: ENOENT, ENOTDIR (`open`, with `path`).
    */
-  createAnonymous(directory: string, callback: EngineCallback<number>): EngineRequest | undefined {
+  createAnonymous(directory: string, callback: FileCallback<number>): EngineRequest | undefined {
     expectPath('directory', directory);
     const spec = { kind: 'createAnonymous', syscall: 'open', args: `'${directory}'`, path: directory } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.createAnonymous(directory));
+    return this.registry.issue(spec, callback, () => this.memory.createAnonymous(directory));
   }
 
   /**
@@ -208,11 +101,11 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: EBADF (`open`).
    */
-  duplicate(fd: number, mode: OpenMode, callback: EngineCallback<number>): EngineRequest | undefined {
+  duplicate(fd: number, mode: OpenMode, callback: FileCallback<number>): EngineRequest | undefined {
     expectFd('fd', fd);
     expectOpenMode('mode', mode);
     const spec = { kind: 'duplicate', syscall: 'open', args: `fd ${fd}, ${mode}`, fd } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.duplicate(fd, mode));
+    return this.registry.issue(spec, callback, () => this.memory.duplicate(fd, mode));
   }
 
   /**
@@ -223,10 +116,10 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: EBADF (`close`).
    */
-  close(fd: number, callback: EngineCallback<void>): EngineRequest | undefined {
+  close(fd: number, callback: FileCallback<void>): EngineRequest | undefined {
     expectFd('fd', fd);
     const spec = { kind: 'close', syscall: 'close', args: `fd ${fd}`, fd } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.close(fd));
+    return this.registry.issue(spec, callback, () => this.memory.close(fd));
   }
 
   /**
@@ -243,11 +136,11 @@ export class ScriptedEngine implements FileEngine {
     offset: number,
     length: number,
     position: number,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
   ): EngineRequest | undefined {
     this.#expectIo(fd, buffer, offset, length, position);
     const spec = { kind: 'read', syscall: 'read', args: `fd ${fd}, ${length} B @ ${position}`, fd } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.read(fd, buffer, offset, length, position));
+    return this.registry.issue(spec, callback, () => this.memory.read(fd, buffer, offset, length, position));
   }
 
   /**
@@ -265,13 +158,13 @@ export class ScriptedEngine implements FileEngine {
     offset: number,
     length: number,
     position: number,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
   ): EngineRequest | undefined {
     this.#expectIo(fd, buffer, offset, length, position);
     const spec = { kind: 'write', syscall: 'write', args: `fd ${fd}, ${length} B @ ${position}`, fd } as const;
-    const { maxWriteBytes } = this.#options;
-    const execute = (): number => this.#fs.write(fd, buffer, offset, length, position, maxWriteBytes);
-    return this.#registry.issue(spec, callback, execute);
+    const { maxWriteBytes } = this.options;
+    const execute = (): number => this.memory.write(fd, buffer, offset, length, position, maxWriteBytes);
+    return this.registry.issue(spec, callback, execute);
   }
 
   /**
@@ -282,10 +175,10 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: EBADF (`fstat`).
    */
-  fstat(fd: number, callback: EngineCallback<FileStats>): EngineRequest | undefined {
+  fstat(fd: number, callback: FileCallback<FileStats>): EngineRequest | undefined {
     expectFd('fd', fd);
     const spec = { kind: 'fstat', syscall: 'fstat', args: `fd ${fd}`, fd } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.fstat(fd));
+    return this.registry.issue(spec, callback, () => this.memory.fstat(fd));
   }
 
   /**
@@ -296,11 +189,11 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: EBADF, EINVAL for a read-only descriptor, EFBIG past `maxFileBytes` (`ftruncate`).
    */
-  truncate(fd: number, length: number, callback: EngineCallback<void>): EngineRequest | undefined {
+  truncate(fd: number, length: number, callback: FileCallback<void>): EngineRequest | undefined {
     expectFd('fd', fd);
     expectInteger('length', length, 0);
     const spec = { kind: 'truncate', syscall: 'ftruncate', args: `fd ${fd}, ${length}`, fd } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.truncate(fd, length));
+    return this.registry.issue(spec, callback, () => this.memory.truncate(fd, length));
   }
 
   /**
@@ -311,10 +204,10 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: EBADF (`fsync`).
    */
-  sync(fd: number, callback: EngineCallback<void>): EngineRequest | undefined {
+  sync(fd: number, callback: FileCallback<void>): EngineRequest | undefined {
     expectFd('fd', fd);
     const spec = { kind: 'sync', syscall: 'fsync', args: `fd ${fd}`, fd } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.sync(fd));
+    return this.registry.issue(spec, callback, () => this.memory.sync(fd));
   }
 
   /**
@@ -325,11 +218,11 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: EBADF, EEXIST, ENOENT (`link`, with `path` newPath).
    */
-  link(fd: number, newPath: string, callback: EngineCallback<void>): EngineRequest | undefined {
+  link(fd: number, newPath: string, callback: FileCallback<void>): EngineRequest | undefined {
     expectFd('fd', fd);
     expectPath('newPath', newPath);
     const spec = { kind: 'link', syscall: 'link', args: `fd ${fd}, '${newPath}'`, fd, path: newPath } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.link(fd, newPath));
+    return this.registry.issue(spec, callback, () => this.memory.link(fd, newPath));
   }
 
   /**
@@ -340,10 +233,10 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: ENOENT (`stat`, with `path`).
    */
-  stat(path: string, callback: EngineCallback<FileStats>): EngineRequest | undefined {
+  stat(path: string, callback: FileCallback<FileStats>): EngineRequest | undefined {
     expectPath('path', path);
     const spec = { kind: 'stat', syscall: 'stat', args: `'${path}'`, path } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.stat(path));
+    return this.registry.issue(spec, callback, () => this.memory.stat(path));
   }
 
   /**
@@ -354,10 +247,10 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: ENOENT, EISDIR (`unlink`, with `path`).
    */
-  unlink(path: string, callback: EngineCallback<void>): EngineRequest | undefined {
+  unlink(path: string, callback: FileCallback<void>): EngineRequest | undefined {
     expectPath('path', path);
     const spec = { kind: 'unlink', syscall: 'unlink', args: `'${path}'`, path } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.unlink(path));
+    return this.registry.issue(spec, callback, () => this.memory.unlink(path));
   }
 
   /**
@@ -368,11 +261,11 @@ export class ScriptedEngine implements FileEngine {
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
    * Errors: ENOENT, EISDIR (`rename`, with `path` from and `dest` to).
    */
-  rename(from: string, to: string, callback: EngineCallback<void>): EngineRequest | undefined {
+  rename(from: string, to: string, callback: FileCallback<void>): EngineRequest | undefined {
     expectPath('from', from);
     expectPath('to', to);
     const spec = { kind: 'rename', syscall: 'rename', args: `'${from}', '${to}'`, path: from, dest: to } as const;
-    return this.#registry.issue(spec, callback, () => this.#fs.rename(from, to));
+    return this.registry.issue(spec, callback, () => this.memory.rename(from, to));
   }
 
   /**
@@ -389,39 +282,15 @@ export class ScriptedEngine implements FileEngine {
     buffer: Uint8Array,
     offset: number,
     length: number,
-    callback: EngineCallback<number>,
+    callback: FileCallback<number>,
   ): EngineRequest | undefined {
     expectPath('path', path);
     expectBufferRange(buffer, offset, length);
     const spec = { kind: 'writeNewFile', syscall: 'open', args: `'${path}', ${length} B`, path } as const;
-    return this.#registry.issue(spec, callback, () => {
-      const memory = this.#fs;
-      if (memory.exists(path)) throw createErrnoError('EEXIST', 'open', path);
-      let fd: number;
-      try {
-        fd = memory.createAnonymous(posix.dirname(path));
-      } catch {
-        throw createErrnoError('ENOENT', 'open', path);
-      }
-      try {
-        memory.link(fd, path);
-        let written: number;
-        try {
-          written = memory.write(fd, buffer, offset, length, 0, this.#options.maxWriteBytes);
-        } catch (error) {
-          memory.unlink(path); // all or nothing
-          throw error;
-        }
-        if (written < length) {
-          memory.unlink(path);
-          // short at the size limit: the next write would fail with EFBIG, which is what node-fs and io_uring report
-          throw createErrnoError(length > memory.maxFileBytes ? 'EFBIG' : 'EIO', 'write', path);
-        }
-        return written;
-      } finally {
-        memory.close(fd);
-      }
-    });
+    const { maxWriteBytes } = this.options;
+    return this.registry.issue(spec, callback, () =>
+      this.memory.writeNewFile(path, buffer, offset, length, maxWriteBytes),
+    );
   }
 
   /**
@@ -451,23 +320,8 @@ export class ScriptedEngine implements FileEngine {
     noWait: boolean,
   ): number {
     this.#expectIo(fd, buffer, offset, length, position);
-    const policy = this.#options.now;
-    const decision = typeof policy === 'function' ? policy({ kind, fd, length, position, noWait }) : policy;
-    if (decision === 'decline') return WOULD_BLOCK;
-    if (decision !== 'complete' && !isErrnoCode(decision)) {
-      throw new TypeError(
-        `Expected the \`now\` policy to return 'decline', 'complete' or an errno name, got \`${String(decision)}\``,
-      );
-    }
-    const label = `now ${kind}(fd ${fd}, ${length} B @ ${position})`;
-    rememberRecent(this.nowCalls as string[], label, this.#options.callHistory);
-    if (this.#fs.openFile(fd) === undefined) {
-      (this.violations as string[]).push(`${label} was done on descriptor ${fd}, which was not open`);
-    }
-    if (decision !== 'complete') throw createErrnoError(decision, kind);
-    return kind === 'read'
-      ? this.#fs.read(fd, buffer, offset, length, position)
-      : this.#fs.write(fd, buffer, offset, length, position, this.#options.maxWriteBytes);
+    const request = { kind, fd, length, position, noWait };
+    return runNowCall(this.memory, this.options, this.nowCalls, this.violations, request, buffer, offset);
   }
 
   #expectIo(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): void {

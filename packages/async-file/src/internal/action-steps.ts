@@ -1,10 +1,12 @@
+import type { FileCallback } from '../file-callback.js';
 import { WOULD_BLOCK, type EngineError, type FileEngine } from '../file-engine.js';
-import { defineStep, type ActionCallback, type ActionStep, type FileAction } from './file-action.js';
+import { defineStep, type ActionStep, type FileAction, type StepServices } from './file-action.js';
 import { detachedBufferError, ownFailure } from './engine-failure.js';
-import { readResult, reserveReadBuffer } from './read-buffer-pool.js';
 
-/** A step whose success changes nothing on the handle and needs no undo. */
-function plain(kind: string, run: (action: FileAction, engine: FileEngine, done: ActionCallback) => void): ActionStep {
+type Done = FileCallback<unknown>;
+
+/** A step whose success changes nothing on the handle and needs no undo: one engine call. */
+function plain(kind: string, run: ActionStep['run']): ActionStep {
   return defineStep({ kind, run });
 }
 
@@ -16,7 +18,7 @@ function closeDescriptor(_action: FileAction, result: unknown, engine: FileEngin
 function setOpenFile(action: FileAction, fd: number, engine: FileEngine): void {
   const handle = action.handle;
   if (handle === null) throw new Error('internal: an open action without a handle');
-  // the handle checks every later read and write against it (the manager checked the engine has the method); asked
+  // the handle checks every later read and write against it (the handle checked the engine's capability); asked
   // first, so that the handle is left as it was if the engine throws
   const alignment = action.direct ? engine.directIoAlignment!(fd) : null;
   handle.fd = fd;
@@ -26,35 +28,35 @@ function setOpenFile(action: FileAction, fd: number, engine: FileEngine): void {
 
 export const CREATE_ANONYMOUS: ActionStep = defineStep({
   kind: 'createAnonymousFile',
-  run: (action, engine, done) => (action.request = engine.createAnonymous(action.path, done)),
-  onSuccess: (action, result) => setOpenFile(action, result as number, action.scheduler.engine),
+  run: (action, { engine }, done) => (action.request = engine.createAnonymous(action.path, done)),
+  onSuccess: (action, services, result) => setOpenFile(action, result as number, services.engine),
   undo: closeDescriptor,
 });
 
 export const OPEN_EXISTING: ActionStep = defineStep({
   kind: 'openExistingFile',
-  run: (action, engine, done) =>
+  run: (action, { engine }, done) =>
     (action.request = engine.openExisting(action.path, action.mode, done, action.direct || undefined)),
-  onSuccess: (action, result) => setOpenFile(action, result as number, action.scheduler.engine),
+  onSuccess: (action, services, result) => setOpenFile(action, result as number, services.engine),
   undo: closeDescriptor,
 });
 
 export const DUPLICATE: ActionStep = defineStep({
   kind: 'duplicate',
-  run: (action, engine, done) => (action.request = engine.duplicate(action.fd, action.mode, done)),
-  onSuccess: (action, result) => {
+  run: (action, { engine }, done) => (action.request = engine.duplicate(action.fd, action.mode, done)),
+  onSuccess: (action, _services, result) => {
     const target = action.target;
     if (target === null) throw new Error('internal: duplicate without a target handle');
     target.fd = result as number;
     target.mode = action.mode;
-    return target;
+    return target.owner;
   },
   undo: closeDescriptor,
 });
 
 export const CREATE_HARD_LINK: ActionStep = defineStep({
   kind: 'createHardLink',
-  run: (action, engine, done) => (action.request = engine.link(action.fd, action.toPath, done)),
+  run: (action, { engine }, done) => (action.request = engine.link(action.fd, action.toPath, done)),
   undo: (action, _result, engine, done) => engine.unlink(action.toPath, () => done()),
 });
 
@@ -62,8 +64,8 @@ export const CREATE_HARD_LINK: ActionStep = defineStep({
  * Reserves the read's buffer unless the caller gave it (readInto), and checks the caller's is still whole: one detached
  * (or a resizable one shrunk) since the action was enqueued has fewer bytes than the read would fill.
  */
-function prepareRead(action: FileAction): Error | undefined {
-  const failure = reserveReadBuffer(action);
+function prepareRead(action: FileAction, services: StepServices): Error | undefined {
+  const failure = services.buffers.reserve(action);
   if (failure !== undefined) return failure;
   const available = (action.buffer as Uint8Array).length;
   if (available < action.bufferOffset + action.length) return detachedBufferError('read', action.length, available);
@@ -71,26 +73,27 @@ function prepareRead(action: FileAction): Error | undefined {
 }
 
 /** Issues a read into `action.buffer` (reserved first unless the caller gave it: readInto). */
-function runRead(action: FileAction, engine: FileEngine, done: ActionCallback): void {
-  const failure = prepareRead(action);
-  if (failure !== undefined) return action.scheduler.completeLater(action, failure, undefined);
+function runRead(action: FileAction, services: StepServices, done: Done): void {
+  const failure = prepareRead(action, services);
+  if (failure !== undefined) return services.completeLater(action, failure, undefined);
   const { fd, buffer, bufferOffset, length, position } = action;
-  action.request = engine.read(fd, buffer as Uint8Array, bufferOffset, length, position, done);
+  action.request = services.engine.read(fd, buffer as Uint8Array, bufferOffset, length, position, done);
 }
 
 /** The fast path of a read: readNow into `action.buffer` (reserved first unless the caller gave it). */
-function runReadNow(action: FileAction, engine: FileEngine, noWait: boolean): unknown {
-  const failure = prepareRead(action);
+function runReadNow(action: FileAction, services: StepServices, noWait: boolean): unknown {
+  const failure = prepareRead(action, services);
   if (failure !== undefined) throw ownFailure(failure);
   const { fd, buffer, bufferOffset, length, position } = action;
-  return engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
+  // the manager refused the fast path unless the engine declared `syncCalls`
+  return services.engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
 }
 
 export const READ: ActionStep = defineStep({
   kind: 'read',
   run: runRead,
   runNow: runReadNow,
-  onSuccess: (action, bytesRead) => readResult(action, bytesRead as number),
+  onSuccess: (action, services, bytesRead) => services.buffers.resultOf(action, bytesRead as number),
 });
 
 /**
@@ -118,7 +121,7 @@ function changedBuffer(action: FileAction, kind: string): EngineError | undefine
 }
 
 /** Issues one write of the bytes not written yet; returns the error instead if the buffer changed meanwhile. */
-function writeRest(action: FileAction, engine: FileEngine, done: ActionCallback): EngineError | undefined {
+function writeRest(action: FileAction, engine: FileEngine, done: Done): EngineError | undefined {
   const failure = changedBuffer(action, 'write');
   if (failure !== undefined) return failure;
   const buffer = action.buffer as Uint8Array;
@@ -133,14 +136,14 @@ function writeRest(action: FileAction, engine: FileEngine, done: ActionCallback)
  */
 export const WRITE: ActionStep = defineStep({
   kind: 'write',
-  probeSlot: 1,
-  run: (action, engine, done) => {
+  isWrite: true,
+  run: (action, services, done) => {
     // nothing to write: no engine call, and the callback still comes later, as for any action
-    if (action.length === 0) return action.scheduler.completeLater(action, null, 0);
-    const failure = writeRest(action, engine, done);
-    if (failure !== undefined) action.scheduler.completeLater(action, failure, undefined);
+    if (action.length === 0) return services.completeLater(action, null, 0);
+    const failure = writeRest(action, services.engine, done);
+    if (failure !== undefined) services.completeLater(action, failure, undefined);
   },
-  runNow: (action, engine, noWait) => {
+  runNow: (action, { engine }, noWait) => {
     const failure = changedBuffer(action, 'write');
     if (failure !== undefined) throw ownFailure(failure);
     const buffer = action.buffer as Uint8Array;
@@ -161,7 +164,7 @@ export const WRITE: ActionStep = defineStep({
     }
     return action.progress;
   },
-  proceed: (action, engine, done, written) => {
+  proceed: (action, { engine }, done, written) => {
     const length = action.length;
     if (length === 0) return undefined;
     if (written === 0) return noProgressError();
@@ -172,15 +175,15 @@ export const WRITE: ActionStep = defineStep({
   onSuccess: (action) => action.progress,
 });
 
-export const FSTAT: ActionStep = plain('stat', (action, engine, done) => {
+export const FSTAT: ActionStep = plain('stat', (action, { engine }, done) => {
   action.request = engine.fstat(action.fd, done);
 });
 
-export const TRUNCATE: ActionStep = plain('truncate', (action, engine, done) => {
+export const TRUNCATE: ActionStep = plain('truncate', (action, { engine }, done) => {
   action.request = engine.truncate(action.fd, action.length, done);
 });
 
-export const SYNC: ActionStep = plain('sync', (action, engine, done) => {
+export const SYNC: ActionStep = plain('sync', (action, { engine }, done) => {
   action.request = engine.sync(action.fd, done);
 });
 
@@ -188,29 +191,30 @@ export const SYNC: ActionStep = plain('sync', (action, engine, done) => {
 export const CLOSE: ActionStep = defineStep({
   kind: 'close',
   alwaysRuns: true,
-  run: (action, engine, done) => (action.request = engine.close(action.fd, done)),
+  run: (action, { engine }, done) => (action.request = engine.close(action.fd, done)),
 });
 
-export const STAT_PATH: ActionStep = plain('statPath', (action, engine, done) => {
+export const STAT_PATH: ActionStep = plain('statPath', (action, { engine }, done) => {
   action.request = engine.stat(action.path, done);
 });
 
-export const UNLINK: ActionStep = plain('unlink', (action, engine, done) => {
+export const UNLINK: ActionStep = plain('unlink', (action, { engine }, done) => {
   action.request = engine.unlink(action.path, done);
 });
 
-export const RENAME: ActionStep = plain('rename', (action, engine, done) => {
+export const RENAME: ActionStep = plain('rename', (action, { engine }, done) => {
   action.request = engine.rename(action.path, action.toPath, done);
 });
 
 /** writeNewFile: one engine call (io_uring: one linked chain); canceled after it succeeded, the new file is removed. */
 export const WRITE_NEW_FILE: ActionStep = defineStep({
   kind: 'writeNewFile',
-  run: (action, engine, done) => {
+  run: (action, services, done) => {
     const failure = changedBuffer(action, 'writeNewFile');
-    if (failure !== undefined) return action.scheduler.completeLater(action, failure, undefined);
+    if (failure !== undefined) return services.completeLater(action, failure, undefined);
     const buffer = action.buffer as Uint8Array;
-    action.request = engine.writeNewFile!(action.path, buffer, 0, buffer.length, done);
+    // the manager refused writeNewFile unless the engine declared it
+    action.request = services.engine.writeNewFile!(action.path, buffer, 0, buffer.length, done);
   },
   undo: (action, _result, engine, done) => engine.unlink(action.path, () => done()),
 });

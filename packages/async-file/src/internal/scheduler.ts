@@ -1,11 +1,12 @@
 import { AsyncOp } from 'async-op';
-import type { BufferAllocator } from '../buffer-pool.js';
-import { WOULD_BLOCK, type EngineError, type FileEngine } from '../file-engine.js';
+import type { FileCallback } from '../file-callback.js';
+import type { EngineError, FileEngine } from '../file-engine.js';
 import type { FileTraceEventType, FileTraceListener } from '../file-trace.js';
-import type { ActionSettlement, ActionSettlementOutcome } from '../action-settlement.js';
 import { ActionQueue } from './action-queue.js';
+import { DeferredDelivery, type CompletionReceiver } from './deferred-delivery.js';
 import { engineFailure } from './engine-failure.js';
 import {
+  ALLOCATOR_BUFFER,
   DELIVERING,
   EXECUTING,
   FINISHED,
@@ -13,21 +14,20 @@ import {
   QUEUED,
   UNDOING,
   WAITING,
-  type ActionCallback,
+  type ActionCanceler,
+  type ActionHandle,
   type ActionStep,
-  type HandleState,
+  type StepServices,
 } from './file-action.js';
-
-/** The default of `fastPathDelivery`: a later turn of the event loop. */
-function onNextTurn(deliver: () => void): void {
-  setImmediate(deliver);
-}
-
-/** The most calls in a row that skip the cache probe after it was declined (see HandleState.probeBackoff). */
-const MAX_PROBE_BACKOFF = 64;
+import { runFast } from './fast-path.js';
+import type { ReadBufferSource } from './read-buffer-source.js';
+import type { SchedulerSettings } from './scheduler-settings.js';
+import { settleCanceled } from './settle-canceled.js';
+import { traceEvent } from './trace-event.js';
+import { undoThen } from './undo-then.js';
 
 function cancelAction(action: FileAction): void {
-  action.scheduler.cancel(action);
+  action.canceler.cancel(action);
 }
 
 /**
@@ -47,46 +47,51 @@ function cancelAction(action: FileAction): void {
  *   and its completion waits in a batch delivered on a later turn (setImmediate by default), as an engine completion
  *   would arrive: never inside the call that enqueued it, cancelable until delivered, and chaining as usual.
  */
-export class Scheduler {
+export class Scheduler implements StepServices, CompletionReceiver, ActionCanceler {
   private readonly queue = new ActionQueue();
   private readonly freeSlots: number[];
   /** By slot: the action executing there, and the slot's engine callback (see reportTo). */
   private readonly executing: (FileAction | undefined)[] = [];
-  private readonly slotCallbacks: ActionCallback[] = [];
+  private readonly slotCallbacks: FileCallback<unknown>[] = [];
   private isPumping = false;
-  /** Set by AsyncFileManager.close(): user actions are refused from then on (an abort's close still runs). */
-  isClosed = false;
+  /** Set by refuseNewActions(): user actions are refused from then on (an abort's close still runs). */
+  private closed = false;
   private nextActionId = 1;
   private nextHandle = 1;
   /** Actions not finished yet (any phase), for whenIdle(). */
   private outstanding = 0;
   private idleWaiters: (() => void)[] = [];
-  /** Reads and writes up to this many bytes take the fast path (0: off); a handle may override it. */
-  syncThreshold = 0;
-  /** Whether the fast path asks the engine never to block (the cache probe). */
-  noWait = false;
-  /** Schedules the delivery of a batch of fast-path completions (the `fastPathDelivery` option). */
-  scheduleDelivery: (deliver: () => void) => void = onNextTurn;
-  /** Where read buffers come from (undefined: the built-in slabs). */
-  readBuffers: BufferAllocator | undefined = undefined;
-  /** The memory of read results that did not come from `readBuffers` though it is set (O_DIRECT reads). */
-  private readonly unpooledReadBuffers = new WeakSet<ArrayBufferLike>();
-  /**
-   * How many of those are tracked and not released yet: while none is, releaseBuffer() skips the WeakSet (about 30 ns
-   * per read). One the user never releases keeps it consulted, which is correct, only slower.
-   */
-  private unpooledCount = 0;
-  /** Completions waiting for delivery, as (action, error, result) triples, and whether a delivery turn is scheduled. */
-  private ready: unknown[] = [];
-  private spare: unknown[] = [];
-  private isDeliveryScheduled = false;
+  readonly concurrency: number;
+  readonly syncThreshold: number;
+  readonly noWait: boolean;
+  readonly buffers: ReadBufferSource;
+  private readonly trace: FileTraceListener | undefined;
+  /** Outcomes known at once, delivered on a later turn (a step's `services.completeLater`). */
+  private readonly deferred: DeferredDelivery;
 
+  /** @param engine - checked by the manager. @param settings - checked by the manager; read once, here. */
   constructor(
     readonly engine: FileEngine,
-    readonly concurrency: number,
-    private readonly trace: FileTraceListener | undefined,
+    settings: SchedulerSettings,
   ) {
+    const { concurrency } = settings;
+    this.concurrency = concurrency;
+    this.syncThreshold = settings.syncThreshold;
+    this.noWait = settings.noWait;
+    this.buffers = settings.buffers;
+    this.trace = settings.trace;
+    this.deferred = new DeferredDelivery(this, settings.scheduleDelivery);
     this.freeSlots = Array.from({ length: concurrency }, (_, index) => concurrency - 1 - index);
+  }
+
+  /** Whether refuseNewActions() was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** From now on the handles and the manager refuse new actions (AsyncFileManager.close()). */
+  refuseNewActions(): void {
+    this.closed = true;
   }
 
   nextHandleId(): number {
@@ -105,9 +110,30 @@ export class Scheduler {
     return this.outstanding;
   }
 
-  /** A new action; the caller sets its argument fields, then passes it to enqueue(). */
-  create(step: ActionStep, handle: HandleState | null, callback: ActionCallback | undefined): FileAction {
-    return new FileAction(this, this.nextActionId++, step, handle, callback);
+  /**
+   * A new action, with its handle's descriptor and mode as arguments (the handle's open file when it is enqueued:
+   * nothing can change them before); the caller sets the other argument fields, then passes it to enqueue().
+   */
+  create(step: ActionStep, handle: ActionHandle | null, callback: FileCallback<unknown> | undefined): FileAction {
+    const action = new FileAction(this, this.nextActionId++, step, handle, callback);
+    if (handle !== null) {
+      action.fd = handle.fd ?? -1;
+      action.mode = handle.mode;
+    }
+    return action;
+  }
+
+  /**
+   * Enqueues a close of its handle's descriptor (created with it): from now on the handle holds no open file, so no
+   * later action can target the descriptor.
+   */
+  enqueueClose(action: FileAction): AsyncOp<FileAction> {
+    const handle = action.handle;
+    if (handle !== null) {
+      handle.fd = null;
+      handle.alignment = null;
+    }
+    return this.enqueue(action);
   }
 
   /**
@@ -158,20 +184,15 @@ export class Scheduler {
     // a close always runs (it frees a descriptor); cancel only drops its callback
     if (action.step.alwaysRuns) return;
     if (action.phase === WAITING) {
-      // behind an earlier action of its handle (never the first): unlink it from the handle's list
-      let before = handle === null ? null : handle.firstAction;
-      while (before !== null && before.behind !== action) before = before.behind;
-      if (handle !== null && before !== null) {
-        before.behind = action.behind;
-        if (handle.lastAction === action) handle.lastAction = before;
-        action.behind = null;
+      // behind an earlier action of its handle (never the first): out of the handle's list, it never runs
+      if (handle !== null && handle.removeWaiting(action)) {
         action.phase = FINISHED;
-        this.settleCanceled(action, 'not-run', null, undefined);
+        settleCanceled(action, 'not-run', null, undefined);
         this.release(action);
       }
     } else if (action.phase === QUEUED) {
       this.queue.remove(action);
-      this.settleCanceled(action, 'not-run', null, undefined);
+      settleCanceled(action, 'not-run', null, undefined);
       this.finish(action);
     } else if (action.phase === EXECUTING) {
       const request = action.request;
@@ -215,11 +236,11 @@ export class Scheduler {
     action.phase = EXECUTING;
     action.slot = slot;
     this.emit('started', action);
-    if (action.fast && this.runNow(action)) return;
+    if (action.fast && runFast(this, action)) return;
     this.executing[slot] = action;
     const reports = action.reports;
     try {
-      action.step.run(action, this.engine, (this.slotCallbacks[slot] ??= this.reportTo(slot)));
+      action.step.run(action, this, (this.slotCallbacks[slot] ??= this.reportTo(slot)));
     } catch (thrown) {
       // A synchronous engine may have reported already, and what is thrown then comes from a callback further down
       // (it propagates, as from any engine callback). Otherwise the engine threw instead of reporting: that becomes
@@ -230,12 +251,12 @@ export class Scheduler {
   }
 
   /**
-   * The engine callback of a slot, made once: it reports to the action executing in the slot. One closure per slot
-   * instead of one per action saves about 20 ns per action. A report for a slot whose action is not executing (an
-   * engine that reports twice) throws; one that arrives after the slot went to another action cannot be told apart.
+   * The engine callback of a slot, made once: it reports to the action executing in the slot (one closure per slot,
+   * not one per action). A report for a slot whose action is not executing (an engine that reports twice) throws; one
+   * that arrives after the slot went to another action cannot be told apart.
    */
-  private reportTo(slot: number): ActionCallback {
-    const done: ActionCallback = (error, result) => {
+  private reportTo(slot: number): FileCallback<unknown> {
+    const done: FileCallback<unknown> = (error, result) => {
       const action = this.executing[slot];
       if (action === undefined || action.phase !== EXECUTING) {
         throw new Error(`internal: engine ${this.engine.name} reported in slot ${slot}, where no call is pending`);
@@ -246,7 +267,7 @@ export class Scheduler {
       if (error === null && proceed !== undefined) {
         let next: ReturnType<typeof proceed>;
         try {
-          next = proceed(action, this.engine, done, result);
+          next = proceed(action, this, done, result);
         } catch (thrown) {
           // as in start(): only a throw of the engine's next call is the action's error
           if (action.reports !== reports || action.phase !== EXECUTING) throw thrown;
@@ -260,113 +281,27 @@ export class Scheduler {
     return done;
   }
 
-  /** The fast path: does the action's work now; returns false if it must go the asynchronous way instead. */
-  private runNow(action: FileAction): boolean {
-    const handle = action.handle;
-    const kind = action.step.probeSlot; // read and readInto share the reads' back-off
-    const probe = handle === null ? null : handle.probeBackoff;
-    if (this.noWait && probe !== null && (probe[kind] ?? 0) > 0) {
-      probe[kind]--;
-      return false;
-    }
-    let result: unknown;
-    try {
-      result = (action.step.runNow as NonNullable<ActionStep['runNow']>)(action, this.engine, this.noWait);
-    } catch (error) {
-      this.completeLater(action, engineFailure(error, this.engine.name, action.step.kind), undefined);
-      return true;
-    }
-    if (result === WOULD_BLOCK) {
-      // A declined probe costs the JS thread a system call, and a missed read even starts the disk I/O from it (the
-      // kernel's readahead): on a file that is not cached, back off so that the loop stays free.
-      if (this.noWait && handle !== null) {
-        const state = (handle.probeBackoff ??= [0, 0, 0, 0]);
-        const backoff = Math.min(2 * (state[kind + 2] ?? 0) || 1, MAX_PROBE_BACKOFF);
-        state[kind + 2] = backoff;
-        state[kind] = backoff;
-      }
-      return false;
-    }
-    if (probe !== null) probe[kind + 2] = 0;
-    this.completeLater(action, null, result);
-    return true;
-  }
-
-  /**
-   * Records the outcome of an executing action whose work is already done (the fast path, a failed allocation, an
-   * empty write) for delivery on a later turn, with every other outcome recorded before the turn.
-   */
+  /** Records the outcome of an action whose work is done (no engine call) for a later turn (DeferredDelivery). */
   completeLater(action: FileAction, error: EngineError | Error | null, result: unknown): void {
-    this.ready.push(action, error, result);
-    if (!this.isDeliveryScheduled) {
-      this.isDeliveryScheduled = true;
-      this.scheduleDelivery(this.deliverReady);
-    }
+    this.deferred.completeLater(action, error, result);
   }
 
-  /**
-   * Delivers the outcomes recorded before this turn. Those recorded while it runs (a chained fast action) wait for the
-   * next turn, so a chain of fast actions yields to the event loop once per batch instead of running forever.
-   */
-  private readonly deliverReady = (): void => {
-    this.isDeliveryScheduled = false;
-    const batch = this.ready;
-    this.ready = this.spare;
-    let index = 0;
-    try {
-      while (index < batch.length) {
-        const action = batch[index] as FileAction;
-        const error = batch[index + 1] as EngineError | null;
-        const result = batch[index + 2];
-        index += 3;
-        this.onEngineDone(action, error, result);
-      }
-    } finally {
-      // a callback threw (it propagates, as from an engine callback): the rest of the batch goes first next turn
-      if (index < batch.length) {
-        this.ready = batch.slice(index).concat(this.ready);
-        if (!this.isDeliveryScheduled) {
-          this.isDeliveryScheduled = true;
-          this.scheduleDelivery(this.deliverReady);
-        }
-      }
-      batch.length = 0;
-      this.spare = batch;
-    }
-  };
-
-  /** Marks an O_DIRECT read's buffer as not the allocator's (when there is one), for releaseBuffer(). */
-  trackUnpooled(action: FileAction): void {
-    if (this.readBuffers === undefined) return;
-    this.unpooledReadBuffers.add((action.buffer as Uint8Array).buffer);
-    this.unpooledCount++;
-    action.unpooled = true;
-  }
-
-  /** Takes back a buffer trackUnpooled() marked: returns false for any other buffer. */
-  untrackUnpooled(buffer: Uint8Array): boolean {
-    if (this.unpooledCount === 0 || !this.unpooledReadBuffers.delete(buffer.buffer)) return false;
-    this.unpooledCount--;
-    return true;
-  }
-
-  private onEngineDone(action: FileAction, error: EngineError | null, result: unknown): void {
+  /** @internal The outcome of an executing action, from its engine callback or a deferred delivery. */
+  onEngineDone(action: FileAction, error: EngineError | null, result: unknown): void {
     this.emit('finished', action, error);
-    // a read buffer from the allocator goes back unless the user receives it (the engine is done with it now)
-    if ((action.pooled || action.unpooled) && (error !== null || action.isCanceled)) {
-      if (action.pooled) this.readBuffers?.release(action.buffer as Uint8Array);
-      else this.untrackUnpooled(action.buffer as Uint8Array);
-      action.pooled = action.unpooled = false;
+    // a read buffer that must go back does so unless the user receives it (the engine is done with it now)
+    if (action.bufferOrigin >= ALLOCATOR_BUFFER && (error !== null || action.isCanceled)) {
+      this.buffers.giveBack(action);
     }
     if (action.isCanceled) {
       action.phase = UNDOING;
       if (error === null) {
-        this.undoThen(action, result, (undone, isUndone) => {
-          this.settleCanceled(undone, isUndone ? 'undone' : 'succeeded', null, isUndone ? undefined : result);
+        undoThen(action, result, this.engine, this.onUndone, (undone, isUndone) => {
+          settleCanceled(undone, isUndone ? 'undone' : 'succeeded', null, isUndone ? undefined : result);
           this.finish(undone);
         });
       } else {
-        this.settleCanceled(action, error.code === 'ECANCELED' ? 'not-run' : 'failed', error, undefined);
+        settleCanceled(action, error.code === 'ECANCELED' ? 'not-run' : 'failed', error, undefined);
         this.finish(action);
       }
       return;
@@ -375,12 +310,12 @@ export class Scheduler {
     let value = result;
     if (error === null && onSuccess !== undefined) {
       try {
-        value = onSuccess(action, result);
+        value = onSuccess(action, this, result);
       } catch (thrown) {
         // the success cannot be applied (an engine call it makes threw): undo it, then fail the action with that
         action.phase = UNDOING;
         const failure = engineFailure(thrown, this.engine.name, action.step.kind);
-        this.undoThen(action, result, (undone) => this.deliver(undone, failure, undefined));
+        undoThen(action, result, this.engine, this.onUndone, (undone) => this.deliver(undone, failure, undefined));
         return;
       }
     }
@@ -391,7 +326,7 @@ export class Scheduler {
   private deliver(action: FileAction, error: EngineError | null, value: unknown): void {
     if (action.isCanceled) {
       // canceled while the success it could not apply was being undone
-      this.settleCanceled(action, error === null ? 'succeeded' : 'failed', error, error === null ? value : undefined);
+      settleCanceled(action, error === null ? 'succeeded' : 'failed', error, error === null ? value : undefined);
       return this.finish(action);
     }
     action.phase = DELIVERING;
@@ -405,48 +340,6 @@ export class Scheduler {
       }
     } finally {
       this.finish(action);
-    }
-  }
-
-  /**
-   * Tells a canceled action's `onSettled` (ManagerActionOptions.onSettledAfterCancel) what became of it, on a
-   * microtask: never inside cancel(), and queued before the action counts out, so it runs before whenIdle() resolves.
-   */
-  private settleCanceled(
-    action: FileAction,
-    outcome: ActionSettlementOutcome,
-    error: EngineError | null,
-    result: unknown,
-  ): void {
-    const listener = action.onSettled;
-    if (listener === undefined) return;
-    action.onSettled = undefined;
-    const settlement: ActionSettlement = { outcome, error, result };
-    queueMicrotask(() => listener(settlement));
-  }
-
-  /**
-   * Undoes a success the action may not keep (the step's undo: close an opened file, remove a created link), then
-   * calls `then` once, saying whether it was undone. An undo the engine refuses by throwing cannot be retried: `then`
-   * runs at once (the effect stays; a descriptor the engine would not close stays open), so the action still ends and
-   * its handle is not wedged. A step without an undo keeps its effect.
-   */
-  private undoThen(action: FileAction, result: unknown, then: (action: FileAction, isUndone: boolean) => void): void {
-    const undo = action.step.undo;
-    if (undo === undefined) return then(action, false);
-    let isDone = false;
-    try {
-      undo(action, result, this.engine, () => {
-        if (isDone) return;
-        isDone = true;
-        this.emit('undone', action);
-        then(action, true);
-      });
-    } catch (thrown) {
-      // reported already: the throw comes from what ran after it (a callback), and goes on up
-      if (isDone) throw thrown;
-      isDone = true;
-      then(action, false);
     }
   }
 
@@ -477,7 +370,7 @@ export class Scheduler {
         this.freeSlots.push(slot);
         this.pump();
       }
-      if (handle !== null) handle.onIdle();
+      if (handle !== null) handle.onLastActionFinished();
     }
   }
 
@@ -496,15 +389,9 @@ export class Scheduler {
   }
 
   private emit(type: FileTraceEventType, action: FileAction, error?: EngineError | null): void {
-    if (this.trace === undefined) return;
-    this.trace({
-      time: performance.now(),
-      type,
-      actionId: action.id,
-      action: action.step.kind,
-      handleId: action.handle === null ? undefined : action.handle.id,
-      slot: action.slot,
-      ...(error !== undefined && error !== null && error.code !== undefined ? { error: error.code } : {}),
-    });
+    if (this.trace !== undefined) traceEvent(this.trace, type, action, error);
   }
+
+  /** Traces an undo (undoThen's report). */
+  private readonly onUndone = (action: FileAction): void => this.emit('undone', action);
 }

@@ -3,7 +3,6 @@ import { after, before, describe, it } from 'mocha';
 import {
   AsyncFileManager,
   IoUringEngine,
-  NodeFsEngine,
   PromiseFileHandle,
   PromiseFileManager,
   ScriptedEngine,
@@ -11,22 +10,8 @@ import {
   type FileEngine,
 } from '../../src/index.js';
 import { expectArgumentError } from '../support/argument-error.js';
+import { disposeEngine, enginesUnderTest } from '../support/engines-under-test.js';
 import { rejectionOf } from '../support/step.js';
-
-/** The engines called directly, as a user of the FileEngine interface would: each must check what it is given. */
-function engines(): [string, () => FileEngine][] {
-  const list: [string, () => FileEngine][] = [
-    ['NodeFsEngine', () => new NodeFsEngine()],
-    ['ScriptedEngine', () => new ScriptedEngine({ completion: 'manual' })],
-  ];
-  // where io_uring is unavailable its engine cannot be called at all; the other two still run
-  const { engine } = selectEngine('auto');
-  if (engine instanceof IoUringEngine) {
-    engine.close();
-    list.push(['IoUringEngine', () => new IoUringEngine()]);
-  }
-  return list;
-}
 
 const noop = (): void => undefined;
 
@@ -180,15 +165,14 @@ const BAD_CALLS: readonly BadCall[] = [
 ];
 
 describe('the engines called directly', () => {
-  for (const [engineName, create] of engines()) {
+  // as a user of the FileEngine interface would: each engine must check what it is given
+  for (const { name: engineName, create } of enginesUnderTest()) {
     describe(engineName, () => {
       let engine: FileEngine;
       before(() => {
         engine = create();
       });
-      after(() => {
-        if (engine instanceof IoUringEngine) engine.close();
-      });
+      after(() => disposeEngine(engine));
 
       for (const bad of BAD_CALLS) {
         it(`should refuse ${bad.title} with a ${bad.type.name} naming \`${bad.name}\``, () => {

@@ -10,34 +10,22 @@ import {
   IoUringUnavailableError,
   NodeFsEngine,
   selectEngine,
-  type EngineCallback,
-  type EngineError,
   type FileStats,
 } from '../../src/index.js';
 import { descriptorTarget, descriptorsUnder } from '../support/descriptors.js';
+import { call, type Report } from '../support/engine-call.js';
 import { outcome, settlesWithin, step } from '../support/step.js';
 import { useTempDir } from '../support/temp-dir.js';
 
 /** Why the io_uring engine cannot run here, or undefined if it can (then every test below runs). */
 function unavailableReason(): string | undefined {
   try {
-    new IoUringEngine().close();
+    new IoUringEngine().shutdown();
     return undefined;
   } catch (error) {
     if (error instanceof IoUringUnavailableError) return error.reason;
     throw error;
   }
-}
-
-interface Report<T> {
-  readonly error: EngineError | null;
-  readonly result: T;
-}
-
-function call<T>(start: (callback: EngineCallback<T>) => unknown): Promise<Report<T>> {
-  return new Promise((resolve) => {
-    start((error, result) => resolve({ error, result }));
-  });
 }
 
 /** The open flags of `fd` (octal, from /proc/self/fdinfo). */
@@ -86,7 +74,7 @@ describe('IoUringEngine', function () {
   });
 
   afterEach(async () => {
-    engine.close();
+    engine.shutdown();
     // the ring is torn down once nothing is pending: one loop turn after the last completion
     await settlesWithin(
       (async () => {
@@ -102,8 +90,24 @@ describe('IoUringEngine', function () {
     const { engine: chosen, reason: why } = selectEngine('auto');
     expect(chosen).to.be.instanceOf(IoUringEngine);
     expect(why).to.equal('io_uring is available');
-    (chosen as IoUringEngine).close();
+    (chosen as IoUringEngine).shutdown();
     expect(selectEngine('node-fs').engine).to.be.instanceOf(NodeFsEngine);
+  });
+
+  it('should shut down with shutdown(), [Symbol.dispose]() and the deprecated close() without arguments', () => {
+    for (const shut of [
+      (ring: IoUringEngine) => ring.shutdown(),
+      (ring: IoUringEngine) => ring[Symbol.dispose](),
+      (ring: IoUringEngine) => ring.close(),
+    ]) {
+      const ring = new IoUringEngine();
+      expect(ring.info.closed).to.equal(false);
+      shut(ring);
+      // nothing pending: torn down at once; a second shutdown is a no-op
+      expect(ring.info.closed).to.equal(true);
+      ring.shutdown();
+      expect(() => ring.read(0, Buffer.alloc(1), 0, 1, 0, () => undefined)).to.throw(/ERR_IO_URING_CLOSED|closed/);
+    }
   });
 
   describe('calls', () => {
@@ -217,16 +221,6 @@ describe('IoUringEngine', function () {
       ]);
     });
 
-    it('should stat, rename and unlink by path', async () => {
-      const file = tmp.join('a.txt');
-      fs.writeFileSync(file, 'abc');
-      expect((await call<FileStats>((cb) => engine.stat(file, cb))).result.size).to.equal(3);
-      expect((await call<FileStats>((cb) => engine.stat(tmp.path, cb))).result.isDirectory()).to.equal(true);
-      expect((await call<void>((cb) => engine.rename(file, tmp.join('b.txt'), cb))).error).to.equal(null);
-      expect((await call<void>((cb) => engine.unlink(tmp.join('b.txt'), cb))).error).to.equal(null);
-      expect(fs.readdirSync(tmp.path)).to.deep.equal([]);
-    });
-
     it('should no longer count a request in info.live once its completion is being delivered', async () => {
       const file = tmp.join('live.txt');
       fs.writeFileSync(file, 'x');
@@ -258,7 +252,7 @@ describe('IoUringEngine', function () {
         buffers.forEach((buffer, i) => expect(buffer.every((byte) => byte === i)).to.equal(true));
         await call<void>((cb) => small.close(fd, cb));
       } finally {
-        small.close();
+        small.shutdown();
       }
     });
   });
@@ -378,7 +372,7 @@ describe('IoUringEngine', function () {
         expect(canceledTotal, 'the kernel canceled queued links in 20 rounds').to.be.greaterThan(0);
         await call<void>((cb) => immediate.close(fd, cb));
       } finally {
-        immediate.close();
+        immediate.shutdown();
       }
     });
 
@@ -401,7 +395,7 @@ describe('IoUringEngine', function () {
       let report: Report<number> | undefined;
       engine.read(fifoFd, Buffer.alloc(4), 0, 4, 0, (error, result) => (report = { error, result }));
       await new Promise((resolve) => setTimeout(resolve, 10));
-      engine.close();
+      engine.shutdown();
       expect(() => engine.fstat(fifoFd, () => undefined)).to.throw(/closed/);
       await settlesWithin(
         (async () => {
@@ -463,7 +457,7 @@ describe('IoUringEngine', function () {
         expect(await closed).to.deep.equal({ error: null, result: 0 });
         expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
       } finally {
-        immediate.close();
+        immediate.shutdown();
       }
     });
 
@@ -508,7 +502,7 @@ describe('IoUringEngine', function () {
         expect(immediate.info.directFree).to.equal(4);
         expect(descriptorsUnder(tmp.path)).to.deep.equal([]);
       } finally {
-        immediate.close();
+        immediate.shutdown();
       }
     });
 
@@ -546,10 +540,10 @@ describe('IoUringEngine', function () {
           const report = await call<number>((cb) => none.writeNewFile(tmp.join('g'), Buffer.from('abc'), 0, 3, cb));
           expect(report).to.deep.equal({ error: null, result: 3 });
         } finally {
-          none.close();
+          none.shutdown();
         }
       } finally {
-        small.close();
+        small.shutdown();
       }
     });
 

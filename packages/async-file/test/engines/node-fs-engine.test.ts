@@ -3,23 +3,10 @@ import os from 'node:os';
 import { expect } from 'chai';
 import { beforeEach, describe, it } from 'mocha';
 import { lnError, linkWithLn } from '../../src/engines/node-fs/link-with-ln.js';
-import { NodeFsEngine, type EngineCallback, type EngineError, type FileStats } from '../../src/index.js';
+import { NodeFsEngine, type FileCallback } from '../../src/index.js';
 import { descriptorTarget, descriptorsUnder } from '../support/descriptors.js';
+import { call, type Report } from '../support/engine-call.js';
 import { useTempDir } from '../support/temp-dir.js';
-
-/** What an engine call reported. */
-interface Report<T> {
-  readonly error: EngineError | null;
-  readonly result: T;
-}
-
-/** Runs one engine call, checks it returned undefined (node fs calls cannot be stopped) and resolves with its report. */
-function call<T>(start: (callback: EngineCallback<T>) => unknown): Promise<Report<T>> {
-  return new Promise((resolve) => {
-    const request = start((error, result) => resolve({ error, result }));
-    expect(request).to.equal(undefined);
-  });
-}
 
 async function closeAll(engine: NodeFsEngine, fds: readonly number[]): Promise<void> {
   for (const fd of fds) {
@@ -31,7 +18,7 @@ async function closeAll(engine: NodeFsEngine, fds: readonly number[]): Promise<v
 /** The two ways NodeFsEngine links a descriptor to a name. */
 const LINK_WAYS: readonly [
   string,
-  (engine: NodeFsEngine, fd: number, newPath: string, cb: EngineCallback<void>) => undefined,
+  (engine: NodeFsEngine, fd: number, newPath: string, cb: FileCallback<void>) => undefined,
 ][] = [
   ['(the addon)', (engine, fd, newPath, cb) => engine.link(fd, newPath, cb)],
   [
@@ -127,54 +114,13 @@ describe('NodeFsEngine', () => {
       expect(buffer.subarray(2, 6).toString()).to.equal('ello');
       await closeAll(engine, [opened.result, duplicated.result]);
     });
-
-    it('should never create a file', async () => {
-      const filePath = tmp.join('missing.txt');
-      const { error } = await call<number>((callback) => engine.openExisting(filePath, 'read-write', callback));
-      expect(error?.code).to.equal('ENOENT');
-      expect(error?.syscall).to.equal('open');
-      expect(fs.existsSync(filePath)).to.equal(false);
-    });
-  });
-
-  describe('write(), fstat(), truncate(), sync()', () => {
-    it('should do one positioned write, fstat, ftruncate and fsync', async () => {
-      const filePath = tmp.join('a.txt');
-      fs.writeFileSync(filePath, '');
-      const { result: fd } = await call<number>((callback) => engine.openExisting(filePath, 'read-write', callback));
-      const data = Buffer.from('xxabcxx');
-      expect(await call<number>((callback) => engine.write(fd, data, 2, 3, 4, callback))).to.deep.equal({
-        error: null,
-        result: 3,
-      });
-      expect(fs.readFileSync(filePath)).to.deep.equal(Buffer.from('\0\0\0\0abc'));
-      const stats = await call<FileStats>((callback) => engine.fstat(fd, callback));
-      expect(stats.error).to.equal(null);
-      expect(stats.result.size).to.equal(7);
-      expect((await call<void>((callback) => engine.truncate(fd, 2, callback))).error).to.equal(null);
-      expect(fs.statSync(filePath).size).to.equal(2);
-      expect(await call<void>((callback) => engine.sync(fd, callback))).to.deep.equal({
-        error: null,
-        result: undefined,
-      });
-      await closeAll(engine, [fd]);
-    });
-
-    it('should report EBADF for a closed descriptor', async () => {
-      const filePath = tmp.join('a.txt');
-      fs.writeFileSync(filePath, '');
-      const { result: fd } = await call<number>((callback) => engine.openExisting(filePath, 'read', callback));
-      await closeAll(engine, [fd]);
-      const { error } = await call<FileStats>((callback) => engine.fstat(fd, callback));
-      expect(error?.code).to.equal('EBADF');
-    });
   });
 
   // the same cases through both ways of linking: the addon's linkat (what the engine uses where the addon loads) and
   // `ln` in a child process (its fallback where the addon does not load)
   for (const [way, linkWith] of LINK_WAYS) {
     describe(`link() ${way}`, () => {
-      const link = (fd: number, newPath: string, callback: EngineCallback<void>): undefined =>
+      const link = (fd: number, newPath: string, callback: FileCallback<void>): undefined =>
         linkWith(engine, fd, newPath, callback);
       it('should name an unnamed file', async () => {
         const { result: fd } = await call<number>((callback) => engine.createAnonymous(tmp.path, callback));
@@ -323,22 +269,6 @@ describe('NodeFsEngine', () => {
       for (const [stderr, code] of cases) {
         expect(lnError({ code: 1 }, stderr, '/tmp/x').code, stderr).to.equal(code);
       }
-    });
-  });
-
-  describe('stat(), unlink(), rename()', () => {
-    it("should pass Node's own errors and results through", async () => {
-      const filePath = tmp.join('a.txt');
-      const renamed = tmp.join('b.txt');
-      fs.writeFileSync(filePath, 'abc');
-      expect((await call<FileStats>((callback) => engine.stat(filePath, callback))).result.size).to.equal(3);
-      expect((await call<void>((callback) => engine.rename(filePath, renamed, callback))).error).to.equal(null);
-      expect((await call<void>((callback) => engine.unlink(renamed, callback))).error).to.equal(null);
-      expect(fs.readdirSync(tmp.path)).to.deep.equal([]);
-      const missing = await call<void>((callback) => engine.unlink(renamed, callback));
-      expect(missing.error?.code).to.equal('ENOENT');
-      expect(missing.error?.syscall).to.equal('unlink');
-      expect(missing.error?.path).to.equal(renamed);
     });
   });
 });

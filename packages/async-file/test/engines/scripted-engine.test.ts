@@ -7,19 +7,9 @@ import { ScriptedEngine } from '../../src/engines/scripted-engine.js';
 import type { ScriptedCall } from '../../src/engines/scripted/scripted-call.js';
 import type { ScriptedEngineOptions } from '../../src/engines/scripted/scripted-engine-options.js';
 import type { EngineCallback, EngineError, FileStats, OpenMode } from '../../src/file-engine.js';
+import { callNow, type Report } from '../support/engine-call.js';
 
-interface Outcome<T> {
-  readonly error: EngineError | null;
-  readonly result: T;
-}
-
-/** Runs one call and returns what its callback received, which must be exactly once, before the call returned. */
-function callNow<T>(start: (callback: EngineCallback<T>) => unknown): Outcome<T> {
-  const received: Outcome<T>[] = [];
-  start((error, result) => received.push({ error, result }));
-  expect(received, 'callbacks before the call returned').to.have.length(1);
-  return received[0] as Outcome<T>;
-}
+type Outcome<T> = Report<T>;
 
 /** The result of a call that must succeed at once. */
 function valueOf<T>(start: (callback: EngineCallback<T>) => unknown): T {

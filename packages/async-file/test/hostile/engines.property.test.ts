@@ -2,15 +2,9 @@ import fs from 'node:fs';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
-import {
-  IoUringEngine,
-  NodeFsEngine,
-  selectEngine,
-  ScriptedEngine,
-  type EngineError,
-  type FileEngine,
-} from '../../src/index.js';
+import { REQUIRED_ENGINE_METHODS, ScriptedEngine, type EngineError, type FileEngine } from '../../src/index.js';
 import { descriptorsUnder } from '../support/descriptors.js';
+import { disposeEngine, enginesUnderTest } from '../support/engines-under-test.js';
 import { useTempDir } from '../support/temp-dir.js';
 import {
   expectContractHolds,
@@ -68,24 +62,7 @@ interface EngineCall {
 
 function callArbitrary(paths: HostilePaths): fc.Arbitrary<EngineCall> {
   return fc.record({
-    method: fc.constantFrom(
-      'openExisting',
-      'createAnonymous',
-      'duplicate',
-      'close',
-      'read',
-      'write',
-      'fstat',
-      'truncate',
-      'sync',
-      'link',
-      'stat',
-      'unlink',
-      'rename',
-      'writeNewFile',
-      'readNow',
-      'writeNow',
-    ),
+    method: fc.constantFrom<string>(...REQUIRED_ENGINE_METHODS, 'writeNewFile', 'readNow', 'writeNow'),
     fd: hostileFd,
     readPath: hostileReadPath(paths),
     writePath: hostileWritePath(paths),
@@ -194,21 +171,10 @@ async function runCall(engine: FileEngine, call: EngineCall, fd: unknown, what: 
   });
 }
 
-/** The engines that run on real descriptors here (io_uring where it is available). */
-function realEngines(): [string, () => FileEngine & { close?(): void }][] {
-  const list: [string, () => FileEngine][] = [['NodeFsEngine', () => new NodeFsEngine()]];
-  const { engine } = selectEngine('auto');
-  if (engine instanceof IoUringEngine) {
-    engine.close();
-    list.push(['IoUringEngine', () => new IoUringEngine()]);
-  }
-  return list as [string, () => FileEngine & { close?(): void }][];
-}
-
 describe('the engines called directly with hostile arguments (real files)', () => {
   const tmp = useTempDir();
 
-  for (const [name, create] of realEngines()) {
+  for (const { name, create } of enginesUnderTest().filter((entry) => entry.isOnRealFiles)) {
     it(`${name}: should refuse exactly the bad arguments, and call back once for the rest`, async () => {
       const paths = makeHostilePaths(tmp.path);
       const fifoFd = fs.openSync(paths.fifo, fs.constants.O_RDWR | fs.constants.O_NONBLOCK);
@@ -246,7 +212,7 @@ describe('the engines called directly with hostile arguments (real files)', () =
           { numRuns: RUNS },
         );
       } finally {
-        if (engine instanceof IoUringEngine) engine.close();
+        disposeEngine(engine);
         fs.closeSync(fifoFd);
       }
     });

@@ -268,7 +268,7 @@ describe('AsyncFileManager containment of engine failures (scripted engine)', ()
         directIoAlignment: () => {
           throw thrown;
         },
-        directIoUnavailable: () => undefined,
+        capabilities: { ...new ScriptedEngine().capabilities, directIo: true },
       },
     );
     const delivery = await enqueueAndWait((cb) =>

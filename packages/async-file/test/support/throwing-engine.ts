@@ -1,7 +1,7 @@
-import type { FileEngine } from '../../src/index.js';
+import type { EngineMethodName, FileEngine } from '../../src/index.js';
 
 /** An engine method a test can make throw. */
-export type EngineMethod = Exclude<keyof FileEngine, 'name'>;
+export type EngineMethod = EngineMethodName;
 
 /** A FileEngine that delegates to another and throws, from the methods a test names, instead of calling it. */
 export interface ThrowingEngine {

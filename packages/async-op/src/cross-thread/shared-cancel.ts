@@ -1,8 +1,15 @@
 import type { AsyncOp } from '../async-op.js';
 import type { CancelRegistration } from '../cancel-registration.js';
 import { CancelSlotReleasedError } from './cancel-slot-released-error.js';
-import type { CancelSlotTable } from './cancel-slot-table.js';
 import type { SharedCancelDescriptor } from './shared-cancel-descriptor.js';
+
+/** What a SharedCancel needs of its table (CancelSlotTable): the slots' memory and their three operations. */
+export interface CancelSlotOwner {
+  readonly buffer: SharedArrayBuffer;
+  cancelSlot(index: number, generation: number, reason: unknown): void;
+  isSlotCanceled(index: number, generation: number): boolean;
+  releaseSlot(index: number): void;
+}
 
 /**
  * The owner's handle on one slot of a {@link CancelSlotTable}: the link from one operation's cancel to the threads
@@ -17,11 +24,11 @@ import type { SharedCancelDescriptor } from './shared-cancel-descriptor.js';
 export class SharedCancel {
   /** Post this to the thread that runs the operation; see {@link SharedCancelFollower.follow}. */
   readonly descriptor: SharedCancelDescriptor;
-  private table: CancelSlotTable | null;
+  private table: CancelSlotOwner | null;
   private registration: CancelRegistration | null = null;
 
   /** @internal Made by CancelSlotTable.share(). */
-  constructor(table: CancelSlotTable, index: number, generation: number) {
+  constructor(table: CancelSlotOwner, index: number, generation: number) {
     this.table = table;
     this.descriptor = Object.freeze({ buffer: table.buffer, index, generation });
   }
@@ -29,7 +36,7 @@ export class SharedCancel {
   /** @internal Links the op: its cancel marks the slot (at once if it was canceled already). */
   attach(op: AsyncOp<unknown>): void {
     const { index, generation } = this.descriptor;
-    const table = this.table as CancelSlotTable;
+    const table = this.table as CancelSlotOwner;
     this.registration = op.onCancel((reason) => {
       table.cancelSlot(index, generation, reason);
     });
@@ -69,7 +76,7 @@ export class SharedCancel {
     this.release();
   }
 
-  private live(action: string): CancelSlotTable {
+  private live(action: string): CancelSlotOwner {
     if (this.table === null) throw new CancelSlotReleasedError(action);
     return this.table;
   }

@@ -1,5 +1,4 @@
 import { CancelCallbackError } from '../cancel-callback-error.js';
-import type { CancelRegistration } from '../cancel-registration.js';
 import type { Clock } from '../clock.js';
 import { isTraced, traceCancelRequested, traceCompleted, traceReleased } from './channels.js';
 import { explicitReason, parentReason } from './reasons.js';
@@ -16,6 +15,14 @@ export interface Upstream {
 export interface ListNode {
   prev: ListNode | null;
   next: ListNode | null;
+}
+
+/** A node of a record's list that is an onCancel() registration (CancelRegistration implements it). */
+export interface RegistrationNode extends ListNode {
+  /** Takes the node out of its list. */
+  unlink(): void;
+  /** Runs the registration for `firing`, the record being canceled. */
+  fire(firing: OpRecord): void;
 }
 
 // `bits` packs the state, four flags and the reference count into one small integer (one field, not six). It stays a
@@ -213,7 +220,7 @@ function runCancelImpl(record: OpRecord): unknown[] | null {
 function fireRegistrations(record: OpRecord, errors: unknown[] | null): unknown[] | null {
   let node: ListNode | null;
   while ((node = record.next) !== record && node !== null) {
-    const registration = node as CancelRegistration;
+    const registration = node as RegistrationNode;
     registration.unlink();
     try {
       registration.fire(record);
@@ -275,7 +282,7 @@ function endObservedOp(record: OpRecord): void {
   }
 }
 
-export function register(record: OpRecord, registration: CancelRegistration): void {
+export function register(record: OpRecord, registration: RegistrationNode): void {
   const tail = record.prev as ListNode;
   registration.prev = tail;
   registration.next = record;

@@ -1,5 +1,6 @@
 import { describeValue } from 'async-op';
 import { expectInteger } from '../../internal/validate.js';
+import { NativeErrorCode } from '../../native-error-code.js';
 
 /** Options of {@link IoUringEngine}. */
 export interface IoUringEngineOptions {
@@ -22,9 +23,16 @@ export interface IoUringEngineOptions {
   readonly directDescriptors?: number | undefined;
 }
 
-/** Thrown by `new IoUringEngine()` where io_uring cannot be used; `reason` says why in one line. */
+/**
+ * Thrown by `new IoUringEngine()` where io_uring cannot be used; `reason` says why in one line.
+ *
+ * @remarks Synchronous, before anything is opened; `selectEngine('auto')` catches it and falls back to node-fs.
+ */
 export class IoUringUnavailableError extends Error {
-  readonly code = 'ERR_IO_URING_UNAVAILABLE';
+  /** Always `ERR_IO_URING_UNAVAILABLE`. */
+  readonly code: typeof NativeErrorCode.IO_URING_UNAVAILABLE = NativeErrorCode.IO_URING_UNAVAILABLE;
+
+  /** @param reason - why, in one line (the kernel's, the addon loader's). */
   constructor(readonly reason: string) {
     super(`io_uring is unavailable: ${reason}`);
     this.name = 'IoUringUnavailableError';

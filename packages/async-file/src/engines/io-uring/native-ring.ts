@@ -1,7 +1,7 @@
 import { loadNativeAddonModule } from '../../internal/native-addon.js';
 
 /**
- * The native ring of the io_uring engine (native/src/uring_ring.cc), one per engine. Every request method returns the
+ * The native ring of the io_uring engine (native/src/uring_ring.cc; its methods: native/src/uring_bindings.cc), one per engine. Every request method returns the
  * request's slot; its completion arrives later as a (slot, result) pair in the shared completions array, with ONE call
  * of `dispatch(count)` per batch. A result below 0 is -errno.
  */

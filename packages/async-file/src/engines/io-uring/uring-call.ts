@@ -1,4 +1,4 @@
-import type { EngineCallback, EngineRequest } from '../../file-engine.js';
+import type { FileCallback, EngineRequest } from '../../file-engine.js';
 import type { NativeRing } from './native-ring.js';
 
 /** How a completion's result becomes the callback's arguments. */
@@ -25,7 +25,7 @@ export class UringCall implements EngineRequest {
     private readonly ring: NativeRing,
     readonly kind: ResultKind,
     readonly syscall: string,
-    readonly callback: EngineCallback<never>,
+    readonly callback: FileCallback<never>,
     readonly path?: string,
     readonly dest?: string,
   ) {}
@@ -43,7 +43,7 @@ export const HIDDEN_CLASS_KEEPER: UringCall = new UringCall(
   null as unknown as NativeRing,
   NUMBER,
   'read',
-  (() => undefined) as EngineCallback<never>,
+  (() => undefined) as FileCallback<never>,
 );
 
 /** A call made of several requests (createAnonymous's fallback): cancel reaches the current one, and stops the rest. */

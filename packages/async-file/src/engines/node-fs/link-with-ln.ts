@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
-import type { EngineCallback, EngineError } from '../../file-engine.js';
-import { uringError } from '../io-uring/errors.js';
+import type { FileCallback, EngineError } from '../../file-engine.js';
+import { systemError } from '../../internal/errno-error.js';
 
 /**
  * glibc's strerror() texts, as `ln` prints them after its own message, and the errno each stands for: every error
@@ -47,7 +47,7 @@ export function lnErrno(stderr: string): number {
 export function lnError(error: { readonly code?: unknown }, stderr: string, newPath: string): EngineError {
   const spawnCode = typeof error.code === 'string' ? ERRNO[error.code] : undefined;
   const result = spawnCode !== undefined ? -spawnCode : lnErrno(stderr);
-  const engineError = uringError(result, 'link', newPath);
+  const engineError = systemError(result, 'link', newPath);
   if (spawnCode !== undefined) engineError.message += ' (spawning ln failed)';
   return engineError;
 }
@@ -57,7 +57,7 @@ export function lnError(error: { readonly code?: unknown }, stderr: string, newP
  * the fallback of NodeFsEngine.link where the native addon does not load. Costs a process spawn; the error is the
  * errno `ln` reports (read from its message under LC_ALL=C), or the spawn's.
  */
-export function linkWithLn(fd: number, newPath: string, callback: EngineCallback<void>): void {
+export function linkWithLn(fd: number, newPath: string, callback: FileCallback<void>): void {
   // LC_ALL=C: the error is read from ln's message, which must not be translated
   const options = { env: { ...process.env, LC_ALL: 'C' } };
   execFile('ln', ['-L', '-T', '--', `/proc/${process.pid}/fd/${fd}`, newPath], options, (error, _stdout, stderr) => {

@@ -1,4 +1,4 @@
-import type { EngineCallback, EngineRequest } from '../../file-engine.js';
+import type { FileCallback, EngineRequest } from '../../file-engine.js';
 import { expectFunction, expectInteger } from '../../internal/validate.js';
 import type { OpenFile } from './memory-file-system.js';
 import { requestCancel, ScriptedCall, type ScriptedCallHost, type ScriptedCallKind } from './scripted-call.js';
@@ -68,7 +68,7 @@ export class CallRegistry {
    * @remarks With the `sync` policy the callback runs before issue() returns.
    * @throws TypeError if `callback` is not a function (then nothing is recorded).
    */
-  issue<T>(spec: CallSpec, callback: EngineCallback<T>, execute: () => T): EngineRequest | undefined {
+  issue<T>(spec: CallSpec, callback: FileCallback<T>, execute: () => T): EngineRequest | undefined {
     expectFunction('callback', callback);
     const { kind, syscall, fd, path, dest } = spec;
     const id = this.#nextId++;

@@ -234,6 +234,41 @@ export class MemoryFileSystem {
     this.#names.set(to, inode);
   }
 
+  /**
+   * Creates `path` exclusively, writes `buffer[offset, offset + length)` at position 0 and closes it; all or nothing:
+   * a failure removes the file again (a short write reports EFBIG past `maxFileBytes`, else EIO).
+   *
+   * @returns `length`.
+   * @throws EEXIST or ENOENT (a missing directory) as `open`; EIO or EFBIG as `write`.
+   */
+  writeNewFile(path: string, buffer: Uint8Array, offset: number, length: number, maxWriteBytes: number): number {
+    if (this.exists(path)) fail('EEXIST', 'open', path);
+    let fd: number;
+    try {
+      fd = this.createAnonymous(posix.dirname(path));
+    } catch {
+      fail('ENOENT', 'open', path);
+    }
+    try {
+      this.link(fd, path);
+      let written: number;
+      try {
+        written = this.write(fd, buffer, offset, length, 0, maxWriteBytes);
+      } catch (error) {
+        this.unlink(path); // all or nothing
+        throw error;
+      }
+      if (written < length) {
+        this.unlink(path);
+        // short at the size limit: the next write would fail with EFBIG, which is what node-fs and io_uring report
+        fail(length > this.maxFileBytes ? 'EFBIG' : 'EIO', 'write', path);
+      }
+      return written;
+    } finally {
+      this.close(fd);
+    }
+  }
+
   #expectOpen(fd: number, syscall: string, path?: string): OpenFile {
     return this.#descriptors.get(fd) ?? fail('EBADF', syscall, path);
   }

@@ -1,10 +1,15 @@
-import type { EngineError, FileEngine } from '../../file-engine.js';
+import type { EngineError, EngineMethodName } from '../../file-engine.js';
 import { describeValue } from 'async-op';
 import { createErrnoError, isErrnoCode, isErrnoError } from './errno-error.js';
-import type { CancelDelivery } from './scripted-engine-options.js';
+
+/**
+ * When a canceled call reports ECANCELED: `sync` inside cancel(), before it returns; `deferred` at the call's next
+ * completion (by the policy or the test), like a kernel that answers a cancel request with a completion.
+ */
+export type CancelDelivery = 'sync' | 'deferred';
 
 /** Which engine method issued a call: `openExisting`, `write`, `rename`, ... */
-export type ScriptedCallKind = Exclude<keyof FileEngine, 'name'>;
+export type ScriptedCallKind = EngineMethodName;
 
 /**
  * Where a call stands: `pending` until it ends; then `completed` (complete() ran it: its outcome may still be an

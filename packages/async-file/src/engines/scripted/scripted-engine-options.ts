@@ -1,7 +1,7 @@
 import { describeValue } from 'async-op';
 import { expectInteger } from '../../internal/validate.js';
 import { DEFAULT_MAX_FILE_BYTES } from './memory-file-system.js';
-import type { ScriptedCall } from './scripted-call.js';
+import type { CancelDelivery, ScriptedCall } from './scripted-call.js';
 
 /**
  * When the engine completes a call: `sync` inside the call, before it returns; `async` in a later macrotask
@@ -10,11 +10,7 @@ import type { ScriptedCall } from './scripted-call.js';
  */
 export type CompletionPolicy = 'sync' | 'async' | 'manual' | ((call: ScriptedCall) => void);
 
-/**
- * When a canceled call reports ECANCELED: `sync` inside cancel(), before it returns; `deferred` at the call's next
- * completion (by the policy or the test), like a kernel that answers a cancel request with a completion.
- */
-export type CancelDelivery = 'sync' | 'deferred';
+export type { CancelDelivery } from './scripted-call.js';
 
 /** One fast-path call (readNow or writeNow) as the `now` policy sees it. */
 export interface NowRequest {
