@@ -34,16 +34,15 @@ export interface AtomicSaveModuleOptions {
   /** Any LL module (real or fake cancel). Not owned: open it first, close it last. */
   readonly lower: CancellableModule<FileJobRequest, FileJobValue>;
   /**
-   * The deadline of the temporary file's removal after a cancel or a failure, in ms; default 10,000. The removal is
-   * shielded from the chain's own cancel; this deadline is what bounds it.
+   * The deadline of the temporary file's removal after a cancel or a failure, in ms; default `Infinity` (none: the
+   * removal waits for the LL's unlink, one system call). The removal is shielded from the chain's own cancel; this
+   * deadline is what bounds it. When it passes, the unlink is canceled (still queued, it never runs) and the chain
+   * reports its outcome, the temporary file possibly left behind.
    */
   readonly cleanupTimeoutMs?: number | undefined;
   /** The clock of that deadline; default `systemClock` (real time). */
   readonly clock?: Clock | undefined;
 }
-
-/** The default deadline of the removal of a temporary file. */
-const CLEANUP_TIMEOUT_MS = 10_000;
 
 type Step = 'write' | 'sync' | 'rename' | 'remove-temporary';
 
@@ -79,8 +78,9 @@ let temporaryCounter = 0;
  * the temporary file if it was written (an `unlink` through the LL module) and reports `canceled` with its own
  * reason. A failure does the same and reports `error`. The removal runs in a shielded op of its own (label
  * `ml-chain remove <file>`): the chain's op is canceled by then, and a step that followed it would be canceled at
- * once; the shield keeps the chain's cancel out, and the removal's own deadline (`cleanupTimeoutMs`) bounds it. A cancel that reaches `rename` while the system call executes
- * cannot stop it: the target may then hold the new data though the result is `canceled` (never a partial file).
+ * once; the shield keeps the chain's cancel out, and the removal's own deadline (`cleanupTimeoutMs`, if given)
+ * bounds it. A cancel that reaches `rename` while the system call executes cannot stop it: the target may then hold
+ * the new data though the result is `canceled` (never a partial file).
  * Over fake cancel, the write step's canceled callback comes at once and the LL's cleanup removes what the write
  * created.
  *
@@ -101,7 +101,7 @@ export class AtomicSaveModule extends CancellableModuleBase<AtomicSaveRequest, F
     super('ml-chain');
     expectLowerModule(options);
     this.lower = options.lower;
-    this.cleanupTimeoutMs = expectTimeoutMs('options.cleanupTimeoutMs', options.cleanupTimeoutMs ?? CLEANUP_TIMEOUT_MS);
+    this.cleanupTimeoutMs = expectTimeoutMs('options.cleanupTimeoutMs', options.cleanupTimeoutMs ?? Infinity);
     this.clock = expectClock('options.clock', options.clock);
   }
 

@@ -23,10 +23,11 @@ export interface PassThroughModuleOptions<Request, Value> {
  * @remarks
  * The lower op follows this module's op: a cancel reaches it with a reason of kind `parent` whose `cause` is the
  * caller's reason. The result is the lower one's (a `canceled` one with this op's own reason), so the timing of a
- * canceled callback is the lower module's: inside cancel() over fake cancel, once the work stopped over real cancel. The key steps are the module kit's startForwarded (numbered there, and on
- * docs/samples/ml-pass-through.md): create the op and take the callback's reference before the lower start; store
- * the lower op unless its callback already ran; in the callback, drop the lower reference, win complete(), release
- * the callback's reference, call back, count out.
+ * canceled callback is the lower module's: inside cancel() over fake cancel, once the work stopped over real cancel.
+ * The key steps are the module kit's startForwarded (numbered there, and on docs/samples/ml-pass-through.md): create
+ * the op and take the callback's reference before the lower start; store the lower op (and make it follow this one)
+ * unless its callback already ran; in the callback, drop the lower reference, win complete(), release the callback's
+ * reference, call back, count out.
  */
 export class PassThroughModule<Request, Value> extends CancellableModuleBase<Request, Value> {
   private readonly lower: CancellableModule<Request, Value>;

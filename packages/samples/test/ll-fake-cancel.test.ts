@@ -1,3 +1,4 @@
+import { ManualClock } from 'async-op';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,16 +90,25 @@ describe(sampleLabel('ll-fake-cancel'), () => {
       expect(stack.engine.listDirectory('/data')).to.deep.equal([]);
     });
 
-    it('should keep a delayed call pending after cancel until its timer fires', async () => {
-      stack = scriptedStack('fake');
-      stack.settings.delayNext(2);
+    it('should keep a delayed call pending after cancel until its timer fires, and be released only then', async () => {
+      const clock = new ManualClock();
+      stack = scriptedStack('fake', {}, 4, undefined, clock);
+      stack.settings.delayNext(60_000);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'unlink', path: '/data/x' }, job.callback);
+      let isOver = false;
+      const over = op.whenReleased().then(() => (isOver = true));
       op.cancel();
       op.release();
       expect(job.results.map((r) => r.status)).to.deep.equal(['canceled']);
       expect(stack.ll.pendingCount).to.equal(1);
-      await stack.ll.close();
+      // canceled was reported, but the work (the "real completion" the timer stands for) is not over yet
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(isOver).to.equal(false);
+      const closed = stack.ll.close();
+      clock.advance(60_000);
+      await over;
+      await closed;
       expect(stack.ll.pendingCount).to.equal(0);
       // the real job was never started
       expect(stack.engine.calls).to.have.length(0);
@@ -131,9 +141,13 @@ describe(sampleLabel('ll-fake-cancel'), () => {
       const read = recorder<FileJobValue>();
       const op = ll.start({ kind: 'read-file', path: source, chunkSize: 4096 }, read.callback);
       await delay(1);
+      // whenReleased() resolves once the job let go of the op: its read in flight finished and its file is closed
+      const isOver = op.whenReleased();
       const isCanceled = op.cancel();
       op.release();
       if (isCanceled) expect(read.results.map((r) => r.status)).to.deep.equal(['canceled']);
+      await isOver;
+      expect(ll.pendingCount).to.equal(0);
       await ll.close();
       expect(read.results).to.have.length(1);
     });

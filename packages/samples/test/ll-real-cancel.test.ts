@@ -1,3 +1,4 @@
+import { ManualClock } from 'async-op';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -125,13 +126,16 @@ describe(sampleLabel('ll-real-cancel'), () => {
     });
 
     it('should clear a delay timer on cancel and report canceled at once', async () => {
-      stack = scriptedStack('real');
+      const clock = new ManualClock();
+      stack = scriptedStack('real', {}, 4, undefined, clock);
       stack.settings.delayNext(10_000);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'unlink', path: '/data/x' }, job.callback);
+      expect(clock.pendingTimers).to.equal(1);
       op.cancel();
       expect(job.results.map((r) => r.status)).to.deep.equal(['canceled']);
       expect(stack.ll.pendingCount).to.equal(0);
+      expect(clock.pendingTimers).to.equal(0);
       op.release();
     });
 
