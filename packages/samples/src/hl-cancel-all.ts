@@ -55,7 +55,11 @@ export class CancelAllModule<Request, Value> extends CancellableModuleBase<Reque
     super('hl-cancel-all');
     expectLowerModule(options);
     this.lower = options.lower;
-    this.timeoutMs = expectTimeoutMs('options.timeoutMs', options.timeoutMs ?? Infinity);
+    // the default for undefined only: null is a wrong type, refused like any other
+    this.timeoutMs = expectTimeoutMs(
+      'options.timeoutMs',
+      options.timeoutMs === undefined ? Infinity : options.timeoutMs,
+    );
     this.clock = expectClock('options.clock', options.clock);
   }
 

@@ -101,7 +101,11 @@ export class AtomicSaveModule extends CancellableModuleBase<AtomicSaveRequest, F
     super('ml-chain');
     expectLowerModule(options);
     this.lower = options.lower;
-    this.cleanupTimeoutMs = expectTimeoutMs('options.cleanupTimeoutMs', options.cleanupTimeoutMs ?? Infinity);
+    const { cleanupTimeoutMs } = options;
+    this.cleanupTimeoutMs = expectTimeoutMs(
+      'options.cleanupTimeoutMs',
+      cleanupTimeoutMs === undefined ? Infinity : cleanupTimeoutMs,
+    );
     this.clock = expectClock('options.clock', options.clock);
   }
 
