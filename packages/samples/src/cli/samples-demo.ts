@@ -1,4 +1,4 @@
-import { LeakTracker, type AsyncOp } from 'async-op';
+import { LeakTracker, systemClock, type AsyncOp } from 'async-op';
 import { AsyncFileManager } from 'async-op-file';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { RetryModule } from '../ml-retries.js';
 import { HighLevelModule } from '../hl.js';
 import { CancelAllModule } from '../hl-cancel-all.js';
 import { describeLeaks, isClean, leakReport, type LeakReport } from './leak-report.js';
+import { CancelWatch, describeReason, reasonChain } from './reason-chain.js';
 import type { SampleId } from '../sample-names.js';
 import { Timeline } from './timeline.js';
 
@@ -20,6 +21,8 @@ export interface SampleRun {
   readonly results: readonly string[];
   readonly timeline: Timeline;
   readonly leaks: LeakReport;
+  /** The reason of the op canceled last (the lowest one), link by link down to where the cancellation started. */
+  readonly reasonChain: readonly string[];
   /** Every operation reported `canceled` and nothing leaked. */
   readonly isCanceledCleanly: boolean;
 }
@@ -118,15 +121,20 @@ export const SAMPLE_DEMOS: readonly SampleDemo[] = [
   },
   {
     name: 'hl',
-    explain: 'HL over the atomic save: the operation handed to users, canceled by its caller',
+    explain:
+      'HL over the atomic save over retries, with a deadline of 40 ms (real time): the LL reports EAGAIN once, the ' +
+      'retry waits 100 ms, and the deadline fires in that wait; each op beneath is canceled as its parent',
     build: (manager) => {
-      const ll = new RealCancelFileModule({ manager }) as AnyModule;
-      const chain = new AtomicSaveModule({ lower: ll as never }) as AnyModule;
-      return stackOf(ll, chain, new HighLevelModule({ lower: chain }) as AnyModule);
+      const ll = new RealCancelFileModule({
+        manager,
+        testSettings: new LowLevelTestSettings().reportRetryable(1),
+      }) as AnyModule;
+      const retries = new RetryModule({ lower: ll, baseDelayMs: 100 }) as AnyModule;
+      const chain = new AtomicSaveModule({ lower: retries as never }) as AnyModule;
+      return stackOf(ll, retries, chain, new HighLevelModule({ lower: chain, timeoutMs: 40 }) as AnyModule);
     },
     request: saveRequest,
     operations: 1,
-    cancelAfterChunks: 3,
   },
   {
     name: 'hl-cancel-all',
@@ -148,6 +156,7 @@ export const SAMPLE_NAMES: readonly SampleId[] = SAMPLE_DEMOS.map((demo) => demo
 
 function describeResult(result: Result<unknown>): string {
   if (result.status === 'ok') return 'ok';
+  if (result.status === 'canceled') return `canceled (${describeReason(result.error)})`;
   const error = result.error as { code?: unknown; message?: unknown } | undefined;
   return `${result.status} (${String(error?.code ?? error?.message ?? error)})`;
 }
@@ -156,6 +165,7 @@ function describeResult(result: Result<unknown>): string {
 export async function runSample(demo: SampleDemo, directory: string): Promise<SampleRun> {
   const mark = LeakTracker.mark();
   const timeline = new Timeline();
+  const watch = new CancelWatch(timeline);
   let chunksDone = 0;
   let cancel: (() => void) | undefined;
   const manager = new AsyncFileManager({
@@ -195,21 +205,32 @@ export async function runSample(demo: SampleDemo, directory: string): Promise<Sa
     } else {
       for (const [index, op] of ops.entries()) {
         timeline.add(demo.name, `cancel() #${index} called`);
-        const won = op.cancel('demo cancel');
+        const won = op.cancel();
         timeline.add(demo.name, `cancel() #${index} returned ${won}`);
       }
     }
   };
-  const timer = demo.cancelAfterMs === undefined ? undefined : setTimeout(() => cancel?.(), demo.cancelAfterMs);
+  const delay = demo.cancelAfterMs ?? Infinity;
+  const timer = systemClock.setTimer(() => cancel?.(), delay, undefined);
   await Promise.all(delivered);
-  clearTimeout(timer);
+  systemClock.clearTimer(timer);
   for (const op of ops) op.release();
   for (const module of [...stack.modules].reverse()) await module.close();
   await manager.whenIdle();
+  watch.stop();
   const leaks = leakReport(mark, directory, []);
   timeline.add(demo.name, describeLeaks(leaks));
   const isCanceledCleanly = results.length === demo.operations && results.every((status) => status === 'canceled');
-  return { name: demo.name, results, timeline, leaks, isCanceledCleanly: isCanceledCleanly && isClean(leaks) };
+  const lowest = watch.canceled.at(-1);
+  const chain = lowest === undefined ? [] : [`"${lowest.label}":`, ...reasonChain(lowest.reason)];
+  return {
+    name: demo.name,
+    results,
+    timeline,
+    leaks,
+    reasonChain: chain,
+    isCanceledCleanly: isCanceledCleanly && isClean(leaks),
+  };
 }
 
 /** A fresh subdirectory of `root` for one demo. */
