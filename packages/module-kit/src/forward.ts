@@ -1,4 +1,5 @@
-import { AsyncOp, describeValue } from 'async-op';
+import { AsyncOp, describeValue, type Clock } from 'async-op';
+import { followUpper, parentReasonOf, releaseLower } from './lower-op.js';
 import { ModuleLifecycle } from './module-lifecycle.js';
 import type { CancellableModule, Result, StartCallback } from './module-types.js';
 import { expectCallback } from './option-validators.js';
@@ -15,6 +16,8 @@ export interface ForwardContext extends TrackingLinks<ForwardContext> {
   lower: AsyncOp<unknown> | null;
   /** Whether the lower callback ran (possibly before the lower start() returned). */
   hasCalledBack: boolean;
+  /** Whether the lower op follows this one (else the cancel implementation passes a cancel on). */
+  isFollowing: boolean;
   /** The callback's reference to this op, released just before the callback. */
   readonly own: AsyncOp<ForwardContext>;
   /** A cancel-all module's tracked reference, until the completion or the sweep releases it (null without `track`). */
@@ -40,13 +43,21 @@ export interface ForwardOptions<R, V> {
   readonly track?: ((op: AsyncOp<ForwardContext>) => AsyncOp<ForwardContext>) | undefined;
   /** A cancel-all module: removes `tracked` from its list; startForwarded releases it right after. */
   readonly untrack?: ((tracked: AsyncOp<ForwardContext>) => void) | undefined;
+  /** The op's label, for the diagnostics tree and the origin of its reasons (e.g. from {@link operationLabel}). */
+  readonly label?: string | undefined;
+  /** A deadline relative to now, in ms (not with `deadline`): when it passes, the op is canceled with kind `deadline`. */
+  readonly timeoutMs?: number | undefined;
+  /** An absolute deadline on `clock` (not with `timeoutMs`). */
+  readonly deadline?: number | undefined;
+  /** The clock of the deadline; default async-op's `systemClock`. */
+  readonly clock?: Clock | undefined;
 }
 
-/** The cancel implementation: pass the cancel (and its reason) to the lower op, if it is stored yet. */
+/** The cancel implementation: only for a lower op that could not follow this one (see step 6). */
 function cancelForwarded(context: ForwardContext): void {
-  // only while the lower op is pending; if it is not stored yet (cancel from inside the lower start), step 6 of
-  // startForwarded passes the cancel on once it is
-  context.lower?.cancel(context.own.reason);
+  // a following lower op is canceled by the link itself; if it is not stored yet (cancel from inside the lower
+  // start), step 6 of startForwarded reaches it once it is
+  if (!context.isFollowing) context.lower?.cancel(parentReasonOf(context.own));
 }
 
 /** A hook of the options: a function or undefined. @throws TypeError naming the value. */
@@ -85,6 +96,11 @@ function untrackOnce<R, V>(context: ForwardContext, untrack: ForwardOptions<R, V
   tracked.release();
 }
 
+/** The lower result, with this op's own reason when this op was canceled and the lower one reports `canceled`. */
+function reportedResult<V>(own: AsyncOp<ForwardContext>, result: Result<V>): Result<V> {
+  return result.status === 'canceled' && own.isCanceled ? { status: 'canceled', error: own.reason } : result;
+}
+
 /** The mapped result; a mapping that throws makes the result an `error` with what it threw (still one callback). */
 function mapSafely<V>(mapResult: (result: Result<V>) => Result<V>, result: Result<V>): Result<V> {
   try {
@@ -98,52 +114,63 @@ function mapSafely<V>(mapResult: (result: Result<V>) => Result<V>, result: Resul
  * Starts an operation that passes through to ONE operation of the lower module: the key steps of a forwarding
  * start function (ML pass-through, HL, HL cancel-all), numbered in the source.
  *
- * @param options - the lower module, the lifecycle, the request, the callback, the result mapping, and for a
- *   cancel-all module the tracking hooks.
+ * @param options - the lower module, the lifecycle, the request, the callback, the result mapping; the op's label and
+ *   deadline (`timeoutMs` or `deadline`, on `clock`); for a cancel-all module the tracking hooks.
  * @returns the caller's reference (`op.context` is the {@link ForwardContext}); cancel it to cancel the lower
- *   operation with the same reason.
- * @throws TypeError for bad options (nothing started then); whatever the lower start() throws: then the callback is
- *   never called, the operation is counted out again, and every reference taken is given back.
+ *   operation, which follows it (its reason: kind `parent`, `cause` this op's reason).
+ * @throws TypeError for bad options, RangeError for a NaN or negative deadline setting (nothing started then); whatever
+ *   the lower start() throws: then the callback is never called, the operation is counted out again, and every
+ *   reference taken is given back.
  * @remarks
  * The caller's module checks its own callback and calls `lifecycle.admit()` first (step 1). The callback comes
  * exactly once, when the lower one does: before startForwarded returns if the lower module calls back at once, inside
  * cancel() over a fake-cancel module, after the work stopped over a real-cancel one. A cancel made while the lower
- * start runs (from a synchronous callback) is passed down as soon as that start returns. References: startForwarded
- * keeps one for the callback (released just before it), one to the lower op (released when the lower callback ran),
- * and with `track` the tracked one; the caller owns the one returned.
+ * start runs (from a synchronous callback) is passed down as soon as that start returns. A deadline cancels the op
+ * from its clock's timer (never inside startForwarded), like a cancel() with a `DeadlineExceededError`. A `canceled`
+ * result carries this op's own reason when this op was canceled (the lower module's reason otherwise). References:
+ * startForwarded keeps one for the callback (released just before it), one to the lower op (released when the lower
+ * callback ran; a canceled lower op still cleaning up keeps one of this op until it is released, see
+ * {@link releaseLower}), and with `track` the tracked one; the caller owns the one returned.
  */
 // #region start-forwarded
 export function startForwarded<R, V>(options: ForwardOptions<R, V>): AsyncOp<ForwardContext> {
   expectForwardOptions(options);
   const { lower, lifecycle, request, callback, mapResult, untrack } = options;
   // 1. (the caller) validated the callback and checked the module is open
-  // 2. create the op and take the callback's reference BEFORE the lower start: its callback may come first
+  // 2. create the op, with its label and deadline, and take the callback's reference BEFORE the lower start: its
+  //    callback may come first
   const context = {
     lower: null,
     hasCalledBack: false,
+    isFollowing: false,
     own: null,
     tracked: null,
     previousTracked: null,
     nextTracked: null,
   } as unknown as { -readonly [K in keyof ForwardContext]: ForwardContext[K] };
-  const op = AsyncOp.create<ForwardContext>({ context, cancel: cancelForwarded });
-  context.own = op.ref();
+  const { label, timeoutMs, deadline, clock } = options;
+  const op = AsyncOp.create<ForwardContext>({ context, cancel: cancelForwarded, label, timeoutMs, deadline, clock });
+  context.own = op.ref('callback');
   // 3. (cancel-all) track the op before the lower start: a sweep from a synchronous callback must find it
   if (options.track !== undefined) context.tracked = options.track(op);
   lifecycle.begin();
   const onLower = (result: Result<V>): void => {
-    // 7. the lower op finished: drop our reference to it (if stored yet; else step 5 drops it)
+    // 7. the lower op finished: drop our reference to it (if stored yet; else step 5 drops it). A canceled one may
+    //    still clean up (fake cancel): releaseLower keeps this op referenced until it is released
     context.hasCalledBack = true;
-    context.lower?.release();
+    const finished = context.lower;
     context.lower = null;
+    if (finished !== null) releaseLower(finished, context.own);
     // 8. complete() is the exactly-once guard; from here on a cancel runs nothing
     if (!context.own.complete()) return;
     // 9. untrack (cancel-all): the entry is released exactly once, here or by the sweep, whichever comes first
     untrackOnce(context, untrack);
-    // 10. release the callback's reference BEFORE calling back, then count the operation out after it returned
+    // 10. a canceled op reports its own reason (the lower op's is the `parent` reason derived from it); release the
+    //     callback's reference BEFORE calling back, then count the operation out after it returned
+    const reported = reportedResult(context.own, result);
     context.own.release();
     try {
-      callback(mapSafely(mapResult, result));
+      callback(mapSafely(mapResult, reported));
     } finally {
       lifecycle.end();
     }
@@ -163,11 +190,13 @@ export function startForwarded<R, V>(options: ForwardOptions<R, V>): AsyncOp<For
   }
   // 5. store the lower op before returning, unless its callback already ran: then it is finished, drop it now
   if (context.hasCalledBack) {
-    lowerOp.release();
+    releaseLower(lowerOp, op);
   } else {
     context.lower = lowerOp;
-    // 6. a cancel that arrived during the lower start (a sweep from a synchronous callback) found nothing to cancel
-    if (op.isCanceled) lowerOp.cancel(op.reason);
+    // 6. the lower op follows this one: a cancel or deadline reaches it with kind `parent`, and a cancel that came
+    //    during the lower start (a sweep from a synchronous callback) reaches it now, inside followUpper()
+    context.isFollowing = followUpper(lowerOp, op);
+    if (!context.isFollowing && op.isCanceled) lowerOp.cancel(parentReasonOf(op));
   }
   return op;
 }

@@ -1,4 +1,4 @@
-import { describeValue } from 'async-op';
+import { describeValue, systemClock, type Clock } from 'async-op';
 import type { CancellableModule } from './module-types.js';
 
 /** The longest delay Node's timers take, 2^31-1 ms (about 24.8 days): a longer one fires after 1 ms instead. */
@@ -87,4 +87,50 @@ export function expectLowerModule(options: unknown): asserts options is {
   ) {
     throw new TypeError(`Expected \`options.lower\` to be a CancellableModule, got ${describeValue(lower)}`);
   }
+}
+
+/**
+ * Checks a timeout option: milliseconds from now, `Infinity` for none.
+ *
+ * @param name - how the error message names the option, e.g. `options.timeoutMs`.
+ * @param value - the value received.
+ * @returns the value.
+ * @throws TypeError naming the value when it is not a number; RangeError naming it when it is NaN or negative.
+ * @remarks Synchronous. Any delay is accepted, however long: the clocks of async-op run a delay past 2^31-1 ms as a
+ *   chain of timers, so unlike a bare setTimeout() a long timeout never fires early.
+ */
+export function expectTimeoutMs(name: string, value: unknown): number {
+  expectName(name);
+  const expected = `Expected \`${name}\` to be a number of milliseconds >= 0 (Infinity for none)`;
+  if (typeof value !== 'number') throw new TypeError(`${expected}, got ${describeValue(value)}`);
+  if (Number.isNaN(value) || value < 0) throw new RangeError(`${expected}, got ${describeValue(value)}`);
+  return value;
+}
+
+/**
+ * Checks a clock option: an object with now(), setTimer() and clearTimer(), as async-op's `Clock`.
+ *
+ * @param name - how the error message names the option, e.g. `options.clock`.
+ * @param value - the value received; undefined means the default.
+ * @returns the clock, or `systemClock` (real time) for undefined.
+ * @throws TypeError naming the value received.
+ * @remarks Synchronous; reads the three methods once each (nothing is called). Every timer of a module goes through
+ *   its clock, so a test gives it a `ManualClock` and never sleeps.
+ */
+export function expectClock(name: string, value: unknown): Clock {
+  expectName(name);
+  if (value === undefined) return systemClock;
+  const clock = value as Partial<Record<keyof Clock, unknown>> | null;
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    typeof clock?.now !== 'function' ||
+    typeof clock.setTimer !== 'function' ||
+    typeof clock.clearTimer !== 'function'
+  ) {
+    throw new TypeError(
+      `Expected \`${name}\` to be a Clock (an object with now(), setTimer() and clearTimer()), got ${describeValue(value)}`,
+    );
+  }
+  return value as Clock;
 }

@@ -1,4 +1,4 @@
-import { AsyncOp, describeValue, isCanceledError } from 'async-op';
+import { AsyncOp, describeValue, isCanceledError, type Clock } from 'async-op';
 import { ModuleLifecycle } from './module-lifecycle.js';
 import type { Result, StartCallback } from './module-types.js';
 import { expectCallback } from './option-validators.js';
@@ -22,6 +22,14 @@ export interface TaskOptions {
    * {@link isRetryableError}); default: none, every failure is `error`. A predicate that throws counts as false.
    */
   readonly isRetryable?: ((error: unknown) => boolean) | undefined;
+  /** The op's label, for the diagnostics tree and the origin of its reasons (e.g. from `operationLabel()`). */
+  readonly label?: string | undefined;
+  /** A deadline relative to now, in ms (not with `deadline`): when it passes, the body's signal aborts with a timeout. */
+  readonly timeoutMs?: number | undefined;
+  /** An absolute deadline on `clock` (not with `timeoutMs`). */
+  readonly deadline?: number | undefined;
+  /** The clock of the deadline; default async-op's `systemClock`. */
+  readonly clock?: Clock | undefined;
 }
 
 /** @returns the checked options. @throws TypeError naming the first wrong field. */
@@ -40,7 +48,8 @@ function readTaskOptions(options: unknown): TaskOptions {
       `Expected \`options.isRetryable\` to be a function or undefined, got ${describeValue(isRetryable)}`,
     );
   }
-  return { lifecycle, isRetryable } as TaskOptions;
+  const { label, timeoutMs, deadline, clock } = options as TaskOptions;
+  return { lifecycle, isRetryable, label, timeoutMs, deadline, clock } as TaskOptions;
 }
 
 /** What the body's rejection means: `canceled` only if a cancel came AND the body ended because of it. */
@@ -62,14 +71,18 @@ function failureOf<V>(own: AsyncOp<undefined>, error: unknown, isRetryable: Task
  *
  * @param body - the work; called once, synchronously, with the op's AbortSignal.
  * @param callback - called exactly once with the result, never inside startTask() nor inside cancel().
- * @param options - a module's `lifecycle` to count the task in and out; which errors are `isRetryable`.
+ * @param options - a module's `lifecycle` to count the task in and out; which errors are `isRetryable`; the op's
+ *   `label` and deadline (`timeoutMs` or `deadline`, on `clock`).
  * @returns the caller's reference: cancel() aborts the body's signal with the reason; release it once.
- * @throws TypeError for a `body` or `callback` that is not a function, or bad options; nothing started then.
+ * @throws TypeError for a `body` or `callback` that is not a function, or bad options; RangeError for a NaN or
+ *   negative deadline setting; nothing started then.
  * @remarks
  * The result is what the body did, decided when it settles: `ok` with the value it resolved with; `canceled` (with the
  * cancel reason) only if a cancel came and the body rejected with that reason or a cancellation error; otherwise
  * `error` (or `error-can-retry`). So a cancel that arrives after the body's last effect (a file linked into place)
- * does not turn a done operation into `canceled`: the body resolves, and the result says `ok`. A body that throws
+ * does not turn a done operation into `canceled`: the body resolves, and the result says `ok`. A deadline aborts the
+ * signal from its clock's timer with a `DeadlineExceededError` (named `TimeoutError`, as `AbortSignal.timeout()`'s
+ * reason), so a body that lets the rejection through ends `canceled` with it. A body that throws
  * synchronously is a rejection like any other. The callback comes in a later microtask than the body's settlement,
  * after every `finally` and `await using` of the body ran: real cancel. References: startTask keeps one reference for
  * the callback and releases it just before calling back; the caller owns the one returned. A callback that throws
@@ -84,10 +97,11 @@ export function startTask<V>(
   // 1. check everything before anything starts: a throw leaves nothing behind and never calls back
   if (typeof body !== 'function') throw new TypeError(`Expected \`body\` to be a function, got ${describeValue(body)}`);
   expectCallback(callback);
-  const { lifecycle, isRetryable } = readTaskOptions(options);
-  // 2. create the op and take the callback's reference: the body's end, not the caller, releases it
-  const op = AsyncOp.create<undefined>({ context: undefined });
-  const own = op.ref();
+  const { lifecycle, isRetryable, label, timeoutMs, deadline, clock } = readTaskOptions(options);
+  // 2. create the op (its label, its deadline) and take the callback's reference: the body's end, not the caller,
+  //    releases it
+  const op = AsyncOp.create<undefined>({ context: undefined, label, timeoutMs, deadline, clock });
+  const own = op.ref('callback');
   lifecycle?.begin();
   // 3. run the body now with the op's signal (its first action is enqueued before startTask returns); a throw is a
   //    rejection like any other

@@ -1,4 +1,4 @@
-import { type AsyncOp } from 'async-op';
+import { type AsyncOp, CanceledError, DeadlineExceededError, ManualClock, cancelKindOf, isDeadlineError } from 'async-op';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
@@ -47,14 +47,139 @@ describe('startForwarded()', () => {
     op.release();
   });
 
-  it('should pass a cancel down with its reason, and report what the lower reports', () => {
+  it('should cancel the lower op as its parent (kind parent, cause the reason), and report its own reason', () => {
+    const { lower, lifecycle, results } = setUp();
+    lower.cancelReports = true;
+    const op = startForwarded({
+      lower,
+      lifecycle,
+      request: 1,
+      callback: (r) => results.push(r),
+      mapResult: (r) => r,
+      label: 'upper 1',
+    });
+    expect(op.cancel('why')).to.equal(true);
+    const [lowerReason] = lower.calls[0]?.cancels ?? [];
+    expect(lowerReason).to.be.instanceOf(CanceledError);
+    expect(lowerReason).to.include({ kind: 'parent', origin: 'upper 1', cause: 'why' });
+    // the lower module reported its own reason; the caller gets the one it gave
+    expect(results).to.deep.equal([{ status: 'canceled', error: 'why' }]);
+    op.release();
+  });
+
+  it('should keep the lower reason of a canceled result when this op was not canceled', () => {
+    const { lower, lifecycle, results } = setUp();
+    const op = startForwarded({ lower, lifecycle, request: 1, callback: (r) => results.push(r), mapResult: (r) => r });
+    lower.calls[0]?.end({ status: 'canceled', error: 'closed beneath' });
+    expect(results).to.deep.equal([{ status: 'canceled', error: 'closed beneath' }]);
+    op.release();
+  });
+
+  it('should cancel the op at its deadline on its clock, from the timer, with the lower op following', () => {
+    const { lower, lifecycle, results } = setUp();
+    lower.cancelReports = true;
+    const clock = new ManualClock();
+    const op = startForwarded({
+      lower,
+      lifecycle,
+      request: 1,
+      callback: (r) => results.push(r),
+      mapResult: (r) => r,
+      label: 'save',
+      timeoutMs: 3_600_000,
+      clock,
+    });
+    // the lower op follows: it reports the deadline it is bound by, without a timer of its own
+    expect(lower.calls[0]?.op.deadline).to.equal(3_600_000);
+    expect(clock.pendingTimers).to.equal(1);
+    clock.advance(3_599_999);
+    expect(results).to.deep.equal([]);
+    clock.advance(1);
+    const error = results[0]?.error;
+    expect(results[0]?.status).to.equal('canceled');
+    expect(error).to.be.instanceOf(DeadlineExceededError);
+    expect(cancelKindOf(error)).to.equal('deadline');
+    const lowerReason = lower.calls[0]?.cancels[0];
+    expect(cancelKindOf(lowerReason)).to.equal('parent');
+    expect(isDeadlineError(lowerReason)).to.equal(true);
+    expect(lowerReason).to.have.property('cause', error);
+    op.release();
+  });
+
+  it('should clear the deadline when the lower op completes first', () => {
+    const { lower, lifecycle, results } = setUp();
+    const clock = new ManualClock();
+    const op = startForwarded({
+      lower,
+      lifecycle,
+      request: 1,
+      callback: (r) => results.push(r),
+      mapResult: (r) => r,
+      deadline: 50,
+      clock,
+    });
+    lower.calls[0]?.end({ status: 'ok', value: 'v' });
+    expect(clock.pendingTimers).to.equal(0);
+    clock.advance(100);
+    expect(results).to.deep.equal([{ status: 'ok', value: 'v' }]);
+    op.release();
+  });
+
+  it('should refuse bad deadline settings before anything is created or counted', () => {
+    const { lower, lifecycle } = setUp();
+    const good: ForwardOptions<number, string> = {
+      lower,
+      lifecycle,
+      request: 1,
+      callback: () => undefined,
+      mapResult: (r) => r,
+    };
+    expect(() => startForwarded({ ...good, timeoutMs: -1 })).to.throw(RangeError, /timeoutMs/);
+    expect(() => startForwarded({ ...good, deadline: Number.NaN })).to.throw(RangeError, /deadline/);
+    expect(() => startForwarded({ ...good, timeoutMs: 1, deadline: 1 })).to.throw(TypeError, /not both/);
+    expect(() => startForwarded({ ...good, clock: {} as never })).to.throw(TypeError, /clock/);
+    expect(() => startForwarded({ ...good, label: 7 as never })).to.throw(TypeError, /label/);
+    expect(lower.calls).to.have.length(0);
+    expect(lifecycle.pendingCount).to.equal(0);
+  });
+
+  it('should pass the cancel on itself to a lower op that already follows a source of its own', () => {
+    const { lower, lifecycle, results } = setUp();
+    const own = new AbortController();
+    lower.onStart = (call) => call.op.follow(own.signal);
+    const op = startForwarded({
+      lower,
+      lifecycle,
+      request: 1,
+      callback: (r) => results.push(r),
+      mapResult: (r) => r,
+      label: 'upper',
+    });
+    expect(op.context.isFollowing).to.equal(false);
+    op.cancel('stop');
+    const lowerReason = lower.calls[0]?.cancels[0];
+    expect(lowerReason).to.include({ kind: 'parent', origin: 'upper', cause: 'stop' });
+    lower.calls[0]?.end({ status: 'canceled', error: lowerReason });
+    expect(results).to.deep.equal([{ status: 'canceled', error: 'stop' }]);
+    op.release();
+  });
+
+  it('should resolve whenReleased() only once a canceled lower op is released (its cleanup done)', async () => {
     const { lower, lifecycle, results } = setUp();
     lower.cancelReports = true;
     const op = startForwarded({ lower, lifecycle, request: 1, callback: (r) => results.push(r), mapResult: (r) => r });
-    expect(op.cancel('why')).to.equal(true);
-    expect(lower.calls[0]?.cancels).to.deep.equal(['why']);
-    expect(results).to.deep.equal([{ status: 'canceled', error: 'why' }]);
+    // the lower op's work goes on after its canceled callback (fake cancel): a reference of its own keeps it
+    const cleanup = lower.calls[0]?.op.ref('cleanup') as AsyncOp<unknown>;
+    let isOver = false;
+    const ended = op.whenReleased().then(() => (isOver = true));
+    op.cancel();
     op.release();
+    expect(results.map((r) => r.status)).to.deep.equal(['canceled']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(isOver).to.equal(false);
+    cleanup.release();
+    await ended;
+    expect(isOver).to.equal(true);
   });
 
   it('should pass on a cancel made during the lower start as soon as that start returned', () => {
@@ -74,8 +199,9 @@ describe('startForwarded()', () => {
       },
       untrack: () => undefined,
     });
-    expect(lower.calls[0]?.cancels).to.deep.equal(['sweep']);
-    lower.calls[0]?.end({ status: 'canceled', error: 'sweep' });
+    expect(lower.calls[0]?.cancels).to.have.length(1);
+    expect(lower.calls[0]?.cancels[0]).to.include({ kind: 'parent', cause: 'sweep' });
+    lower.calls[0]?.end({ status: 'canceled', error: lower.calls[0].cancels[0] });
     expect(results).to.deep.equal([{ status: 'canceled', error: 'sweep' }]);
     op.release();
   });

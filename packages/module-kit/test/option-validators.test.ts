@@ -1,11 +1,14 @@
+import { ManualClock, systemClock } from 'async-op';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
 import {
   expectCallback,
+  expectClock,
   expectInteger,
   expectLowerModule,
   expectObject,
+  expectTimeoutMs,
   MAX_TIMER_DELAY_MS,
 } from '../src/option-validators.js';
 import { anyValue, edgeNumbers, expectRefusal } from './support/hostile.js';
@@ -88,6 +91,33 @@ describe('option validators', () => {
       expectRefusal(() => expectLowerModule(null), 'options', null);
       for (const lower of [undefined, null, 1, 'module', {}, { start: () => undefined }, { close: () => undefined }]) {
         expectRefusal(() => expectLowerModule({ lower }), 'options.lower', lower);
+      }
+    });
+  });
+
+  describe('expectTimeoutMs()', () => {
+    it('should accept any number >= 0, Infinity and past 2^31-1 included, and refuse the rest naming it', () => {
+      fc.assert(
+        fc.property(anyValue, (value) => {
+          const isValid = typeof value === 'number' && value >= 0;
+          if (isValid) expect(expectTimeoutMs('options.timeoutMs', value)).to.equal(value);
+          else expectRefusal(() => expectTimeoutMs('options.timeoutMs', value), 'options.timeoutMs', value);
+        }),
+      );
+      expect(expectTimeoutMs('t', 2 ** 32)).to.equal(2 ** 32);
+      expect(expectTimeoutMs('t', Infinity)).to.equal(Infinity);
+    });
+  });
+
+  describe('expectClock()', () => {
+    it('should return the clock, systemClock for undefined, and refuse anything without the three methods', () => {
+      const clock = new ManualClock();
+      expect(expectClock('options.clock', clock)).to.equal(clock);
+      expect(expectClock('options.clock', undefined)).to.equal(systemClock);
+      const custom = { now: () => 0, setTimer: () => 1, clearTimer: () => undefined };
+      expect(expectClock('options.clock', custom)).to.equal(custom);
+      for (const bad of [null, 0, 'clock', {}, { now: () => 0, setTimer: () => 1 }, () => undefined]) {
+        expectRefusal(() => expectClock('options.clock', bad), 'options.clock', bad);
       }
     });
   });

@@ -1,4 +1,4 @@
-import { CanceledError } from 'async-op';
+import { CanceledError, DeadlineExceededError, ManualClock, cancelKindOf } from 'async-op';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';
@@ -23,6 +23,38 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
 }
 
 describe('startTask()', () => {
+  it("should give the op its label and deadline: at the deadline the body's signal aborts with a timeout", async () => {
+    const clock = new ManualClock();
+    const results: Result<number>[] = [];
+    const op = startTask(
+      (signal) =>
+        new Promise<number>((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+      (result) => results.push(result),
+      { label: 'task 1', timeoutMs: 3_600_000, clock },
+    );
+    expect(op.label).to.equal('task 1');
+    expect(op.deadline).to.equal(3_600_000);
+    clock.advance(3_600_000);
+    await settle();
+    expect(results).to.have.length(1);
+    expect(results[0]?.status).to.equal('canceled');
+    expect(results[0]?.error).to.be.instanceOf(DeadlineExceededError);
+    expect(cancelKindOf(results[0]?.error)).to.equal('deadline');
+    expect(results[0]?.error).to.have.property('origin', 'task 1');
+    op.release();
+  });
+
+  it('should refuse bad deadline settings before running the body', () => {
+    let runs = 0;
+    const body = (): number => ++runs;
+    expect(() => startTask(body, () => undefined, { timeoutMs: -1 })).to.throw(RangeError, /timeoutMs/);
+    expect(() => startTask(body, () => undefined, { clock: 'now' as never })).to.throw(TypeError, /clock/);
+    expect(() => startTask(body, () => undefined, { label: 1 as never })).to.throw(TypeError, /label/);
+    expect(runs).to.equal(0);
+  });
+
   it('should run the body at once with an unaborted signal, and report its value as ok, later', async () => {
     const order: string[] = [];
     const results: Result<number>[] = [];

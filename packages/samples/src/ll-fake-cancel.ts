@@ -5,6 +5,7 @@ import {
   createFileJob,
   expectCallback,
   expectLowLevelOptions,
+  operationLabel,
   parseFileJobRequest,
   type FileJobRequest,
   type FileJobValue,
@@ -67,8 +68,9 @@ export class FakeCancelFileModule extends CancellableModuleBase<FileJobRequest, 
     const op = AsyncOp.create<FakeCancelContext>({
       context: context as FakeCancelContext,
       cancel: (ctx) => this.cancelJob(ctx),
+      label: operationLabel(this.name, checked),
     });
-    const own = (context.own = op.ref());
+    const own = (context.own = op.ref('callback, then the cleanup'));
     // 3. store the job before starting it: a cancel (even from inside a synchronous callback) must reach it
     context.job = createFileJob(this.options, checked, (result) => this.onJobEnd(own, callback, result));
     // 4. count the operation in: it ends once BOTH the callback ran and the job ended (cleaned up)

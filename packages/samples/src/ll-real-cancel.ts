@@ -5,6 +5,7 @@ import {
   createFileJob,
   expectCallback,
   expectLowLevelOptions,
+  operationLabel,
   parseFileJobRequest,
   type FileJobRequest,
   type FileJobValue,
@@ -67,8 +68,12 @@ export class RealCancelFileModule extends CancellableModuleBase<FileJobRequest, 
     this.lifecycle.admit();
     // 2. create the op and take the callback's reference BEFORE the job starts: the job may end before start returns
     const context: { job: Job | null; own: AsyncOp<RealCancelContext> | null } = { job: null, own: null };
-    const op = AsyncOp.create<RealCancelContext>({ context: context as RealCancelContext, cancel: cancelRealJob });
-    const own = (context.own = op.ref());
+    const op = AsyncOp.create<RealCancelContext>({
+      context: context as RealCancelContext,
+      cancel: cancelRealJob,
+      label: operationLabel(this.name, checked),
+    });
+    const own = (context.own = op.ref('callback'));
     // 3. store the job in the context before starting it: from now on a cancel can reach it
     context.job = createFileJob(this.options, checked, (result) => this.deliver(own, callback, result));
     this.lifecycle.begin();

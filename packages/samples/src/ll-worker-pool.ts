@@ -3,6 +3,8 @@ import {
   CancellableModuleBase,
   expectCallback,
   isRetryableError,
+  operationLabel,
+  shutdownReason,
   type Result,
   type StartCallback,
 } from 'async-op-module-kit';
@@ -146,8 +148,9 @@ export class WorkerPoolModule extends CancellableModuleBase<HashRequest, HashVal
     const op = AsyncOp.create<PoolTask>({
       context: context as unknown as PoolTask,
       cancel: (task) => this.cancel(task),
+      label: operationLabel(this.name, request),
     });
-    const task = Object.assign(context, { own: op.ref() }) as PoolTask;
+    const task = Object.assign(context, { own: op.ref('callback') }) as PoolTask;
     // 3. count it in and queue it BEFORE dispatching: a sweep (cancelAll) must find it
     this.lifecycle.begin();
     this.pending.add(task);
@@ -162,11 +165,19 @@ export class WorkerPoolModule extends CancellableModuleBase<HashRequest, HashVal
   /**
    * Cancels every pending task (queued or running), and any started while it runs.
    *
+   * @param reason - the cancel reason given to each; default a CanceledError of kind `shutdown` whose `origin` is
+   *   this module's name (created only if there is something to cancel).
    * @returns how many tasks it canceled.
    * @remarks Synchronous: queued tasks call back inside it; running ones once their worker stopped.
    */
   cancelAll(reason?: unknown): number {
+    return this.sweep(reason, 'cancelAll');
+  }
+
+  /** cancelAll() and close(): `cause` names the shutdown reason made when none is given. */
+  private sweep(given: unknown, cause: 'close' | 'cancelAll'): number {
     let canceled = 0;
+    let reason = given;
     let found = true;
     while (found) {
       found = false;
@@ -174,6 +185,7 @@ export class WorkerPoolModule extends CancellableModuleBase<HashRequest, HashVal
         // a cancel before this one may have delivered it (its callback released the reference), or started others
         if (!this.pending.has(task) || task.own.isCanceled) continue;
         found = true;
+        reason ??= shutdownReason(this.name, cause);
         if (task.own.cancel(reason)) canceled++;
       }
     }
@@ -189,8 +201,9 @@ export class WorkerPoolModule extends CancellableModuleBase<HashRequest, HashVal
   override close(): Promise<void> {
     // 1. refuse new starts FIRST: a callback run by the sweep cannot start more work
     const drained = super.close();
-    // 2. cancel everything: queued tasks report at once, running ones once their worker stopped
-    this.cancelAll();
+    // 2. cancel everything, with a reason that says so (kind `shutdown`, origin this module): queued tasks report at
+    //    once, running ones once their worker stopped
+    this.sweep(undefined, 'close');
     // 3. once every callback ran, shut the threads down: each closes what it owns, then exits (a thread terminated
     //    from outside could not close its files); unless the module was opened again meanwhile
     return drained.then(() => this.stopWorkers());

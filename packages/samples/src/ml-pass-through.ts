@@ -5,6 +5,7 @@ import {
   expectCallback,
   expectLowerModule,
   mapRetryableToError,
+  operationLabel,
   startForwarded,
   type CancellableModule,
   type StartCallback,
@@ -20,12 +21,13 @@ export interface PassThroughModuleOptions<Request, Value> {
  * ML module that passes each operation through to ONE lower operation, mapping `error-can-retry` to `error`.
  *
  * @remarks
- * Cancel passes through to the lower op (with the same reason); the result, including `canceled`, is the lower
- * one's, so the timing of a canceled callback is the lower module's: inside cancel() over fake cancel, once the work
- * stopped over real cancel. The key steps are the module kit's startForwarded (numbered there, and on
- * docs/samples/ml-pass-through.md): create the op and take the callback's reference before the lower start; store
- * the lower op unless its callback already ran; in the callback, drop the lower reference, win complete(), release
- * the callback's reference, call back, count out.
+ * The lower op follows this module's op: a cancel reaches it with a reason of kind `parent` whose `cause` is the
+ * caller's reason. The result is the lower one's (a `canceled` one with this op's own reason), so the timing of a
+ * canceled callback is the lower module's: inside cancel() over fake cancel, once the work stopped over real cancel.
+ * The key steps are the module kit's startForwarded (numbered there, and on docs/samples/ml-pass-through.md): create
+ * the op and take the callback's reference before the lower start; store the lower op (and make it follow this one)
+ * unless its callback already ran; in the callback, drop the lower reference, win complete(), release the callback's
+ * reference, call back, count out.
  */
 export class PassThroughModule<Request, Value> extends CancellableModuleBase<Request, Value> {
   private readonly lower: CancellableModule<Request, Value>;
@@ -50,6 +52,7 @@ export class PassThroughModule<Request, Value> extends CancellableModuleBase<Req
       request,
       callback,
       mapResult: mapRetryableToError,
+      label: operationLabel(this.name, request),
     });
   }
   // #endregion

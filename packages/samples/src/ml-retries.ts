@@ -1,11 +1,16 @@
 // #region module
-import { AsyncOp } from 'async-op';
+import { AsyncOp, type Clock } from 'async-op';
 import {
   CancellableModuleBase,
   expectCallback,
+  expectClock,
   expectInteger,
   expectLowerModule,
+  followUpper,
   MAX_TIMER_DELAY_MS,
+  operationLabel,
+  parentReasonOf,
+  releaseLower,
   type CancellableModule,
   type Result,
   type StartCallback,
@@ -24,6 +29,8 @@ export interface RetryModuleOptions<Request, Value> {
   readonly baseDelayMs?: number;
   /** The longest wait between attempts, in ms: an integer from 0 to 2^31-1. Default 1000. */
   readonly maxDelayMs?: number;
+  /** The clock the backoff waits on; default `systemClock` (real time). Tests give a `ManualClock`. */
+  readonly clock?: Clock | undefined;
 }
 
 interface RetryContext<Request, Value> {
@@ -32,8 +39,11 @@ interface RetryContext<Request, Value> {
   attempts: number;
   /** The current attempt's lower op, once its start returned and until its callback. */
   lower: AsyncOp<unknown> | null;
-  /** The backoff timer, while waiting between attempts. */
-  timer: NodeJS.Timeout | null;
+  /** Whether the current attempt's op follows this one (else the cancel implementation passes the cancel on). */
+  isFollowing: boolean;
+  /** Whether the module waits between attempts; `timer` is then the clock's handle of the wait. */
+  isWaiting: boolean;
+  timer: unknown;
   readonly own: AsyncOp<RetryContext<Request, Value>>;
   readonly request: Request;
   readonly callback: StartCallback<Value>;
@@ -44,9 +54,10 @@ interface RetryContext<Request, Value> {
  * exponential backoff, up to `maxAttempts`; the last `error-can-retry` is reported as `error`.
  *
  * @remarks
- * Cancel stops it at any point: during an attempt it is passed to the lower op (the attempt's `canceled` is then
- * reported, with the lower module's timing); during the backoff wait it clears the timer and reports `canceled` at
- * once, from inside cancel(). No attempt starts after a cancel. A retry whose start throws (the lower module closed
+ * Cancel stops it at any point: during an attempt it reaches the lower op, which follows this one (kind `parent`; the
+ * attempt's `canceled` is then reported, with the lower module's timing, and this op's own reason); during the backoff
+ * wait it clears the timer and reports `canceled` at once, from inside cancel(). No attempt starts after a cancel.
+ * The backoff waits on the module's clock. A retry whose start throws (the lower module closed
  * meanwhile) ends the operation with that error, releasing the callback's reference (defect (b) of the C original
  * leaked it).
  */
@@ -55,10 +66,12 @@ export class RetryModule<Request, Value> extends CancellableModuleBase<Request, 
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly clock: Clock;
 
   /**
-   * @throws TypeError/RangeError for bad options, naming the value received: a delay above 2^31-1 ms is refused (Node
-   *   would fire its timer after 1 ms), as are NaN, infinities, negative and fractional numbers.
+   * @throws TypeError/RangeError for bad options, naming the value received: a delay above 2^31-1 ms is refused (a
+   *   bare Node timer would fire after 1 ms), as are NaN, infinities, negative and fractional numbers, and a `clock`
+   *   that is not a Clock.
    */
   constructor(options: RetryModuleOptions<Request, Value>) {
     super('ml-retries');
@@ -69,6 +82,7 @@ export class RetryModule<Request, Value> extends CancellableModuleBase<Request, 
     this.maxAttempts = expectInteger('options.maxAttempts', maxAttempts, 1, Number.MAX_SAFE_INTEGER);
     this.baseDelayMs = expectInteger('options.baseDelayMs', baseDelayMs, 0, MAX_TIMER_DELAY_MS);
     this.maxDelayMs = expectInteger('options.maxDelayMs', maxDelayMs, 0, MAX_TIMER_DELAY_MS);
+    this.clock = expectClock('options.clock', options.clock);
   }
 
   /** See {@link CancellableModuleBase.start}. The request is validated by the lower module (its throw passes through). */
@@ -82,13 +96,19 @@ export class RetryModule<Request, Value> extends CancellableModuleBase<Request, 
       epoch: 0,
       attempts: 0,
       lower: null,
-      timer: null,
+      isFollowing: false,
+      isWaiting: false,
+      timer: undefined,
       own: null,
       request,
       callback,
     } as unknown as RetryContext<Request, Value>;
-    const op = AsyncOp.create<RetryContext<Request, Value>>({ context, cancel: (ctx) => this.cancelAttempt(ctx) });
-    (context as { own: AsyncOp<RetryContext<Request, Value>> }).own = op.ref();
+    const op = AsyncOp.create<RetryContext<Request, Value>>({
+      context,
+      cancel: (ctx) => this.cancelAttempt(ctx),
+      label: operationLabel(this.name, request),
+    });
+    (context as { own: AsyncOp<RetryContext<Request, Value>> }).own = op.ref('callback');
     this.lifecycle.begin();
     try {
       // 3. the first attempt; if it throws, the caller gets the throw and no callback
@@ -111,9 +131,11 @@ export class RetryModule<Request, Value> extends CancellableModuleBase<Request, 
     // 4. remember the epoch, start, and store the op only if its callback has not run yet (else it is finished)
     const epoch = context.epoch;
     const lowerOp = this.lower.start(context.request, (result) => this.onAttempt(context, result));
-    if (context.epoch !== epoch) return lowerOp.release();
+    if (context.epoch !== epoch) return releaseLower(lowerOp, context.own);
     context.lower = lowerOp;
-    if (context.own.isCanceled) lowerOp.cancel(context.own.reason);
+    // the attempt follows this op: a cancel reaches it (kind `parent`), one made during its start reaches it now
+    context.isFollowing = followUpper(lowerOp, context.own);
+    if (!context.isFollowing && context.own.isCanceled) lowerOp.cancel(parentReasonOf(context.own));
   }
   // #endregion
 
@@ -122,11 +144,14 @@ export class RetryModule<Request, Value> extends CancellableModuleBase<Request, 
   private onAttempt(context: RetryContext<Request, Value>, result: Result<Value>): void {
     // 5. advance the epoch first, then drop the finished attempt's op (null if its start has not returned yet)
     context.epoch++;
-    context.lower?.release();
+    const finished = context.lower;
     context.lower = null;
-    // 6. retry only a retryable error, with attempts left, and no cancel observed
+    if (finished !== null) releaseLower(finished, context.own);
+    // 6. retry only a retryable error, with attempts left, and no cancel observed; the wait is on the module's clock
     if (result.status === 'error-can-retry' && context.attempts < this.maxAttempts && !context.own.isCanceled) {
-      context.timer = setTimeout(() => this.onBackoffEnd(context), this.backoffMs(context.attempts));
+      context.isWaiting = true;
+      const wait = this.backoffMs(context.attempts);
+      context.timer = this.clock.setTimer(() => this.onBackoffEnd(context), wait, undefined);
       return;
     }
     // a cancel observed here wins over a retryable error: report canceled, start nothing
@@ -146,7 +171,8 @@ export class RetryModule<Request, Value> extends CancellableModuleBase<Request, 
 
   // #region on-backoff-end
   private onBackoffEnd(context: RetryContext<Request, Value>): void {
-    context.timer = null;
+    context.isWaiting = false;
+    context.timer = undefined;
     try {
       // 7. the next attempt (a cancel during the wait cleared the timer, so none starts after a cancel)
       this.attempt(context);
@@ -161,21 +187,28 @@ export class RetryModule<Request, Value> extends CancellableModuleBase<Request, 
   /** The cancel implementation. */
   private cancelAttempt(context: RetryContext<Request, Value>): void {
     // 9. waiting between attempts: stop the timer and report canceled now, from inside cancel()
-    if (context.timer !== null) {
-      clearTimeout(context.timer);
-      context.timer = null;
+    if (context.isWaiting) {
+      context.isWaiting = false;
+      this.clock.clearTimer(context.timer);
+      context.timer = undefined;
       return this.deliver(context, { status: 'canceled', error: context.own.reason });
     }
-    // 10. during an attempt: pass the cancel on; its callback reports the outcome (and step 6 retries no more)
-    context.lower?.cancel(context.own.reason);
+    // 10. during an attempt, the attempt's op follows this one and is canceled by the link; its callback reports the
+    //     outcome (and step 6 retries no more). Only an op that could not follow gets the cancel from here
+    if (!context.isFollowing) context.lower?.cancel(parentReasonOf(context.own));
   }
 
   private deliver(context: RetryContext<Request, Value>, result: Result<Value>): void {
-    // 11. complete() is the exactly-once guard; release the callback's reference, call back, count out
+    // 11. complete() is the exactly-once guard; a canceled op reports its own reason (the attempt's is the `parent`
+    //     reason derived from it); release the callback's reference, call back, count out
     if (!context.own.complete()) return;
+    const reported =
+      result.status === 'canceled' && context.own.isCanceled
+        ? { status: 'canceled' as const, error: context.own.reason }
+        : result;
     context.own.release();
     try {
-      context.callback(result);
+      context.callback(reported);
     } finally {
       this.lifecycle.end();
     }

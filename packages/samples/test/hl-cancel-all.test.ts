@@ -1,3 +1,4 @@
+import { ManualClock } from 'async-op';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,8 +25,11 @@ describe(sampleLabel('hl-cancel-all'), () => {
       let ml: PassThroughModule<FileJobRequest, FileJobValue>;
       let hl: CancelAllModule<FileJobRequest, FileJobValue>;
 
+      let clock: ManualClock;
+
       function build(completion: 'sync' | 'manual' = 'sync', concurrency = 4): ScriptedStack {
-        const built = scriptedStack(variant, { completion }, concurrency);
+        clock = new ManualClock();
+        const built = scriptedStack(variant, { completion }, concurrency, undefined, clock);
         stack = built;
         ml = new PassThroughModule({ lower: built.ll });
         ml.open();
@@ -130,8 +134,12 @@ describe(sampleLabel('hl-cancel-all'), () => {
           hl.start({ kind: 'unlink', path: '/data/a' }, a.callback),
           hl.start({ kind: 'unlink', path: '/data/b' }, b.callback),
         ];
-        await hl.close().then(() => order.push('closed'));
-        // the sweep cancels the newest first (what waits in a queue is withdrawn before what holds a slot)
+        const closed = hl.close().then(() => order.push('closed'));
+        // the sweep cancels the newest first (what waits in a queue is withdrawn before what holds a slot); over
+        // fake cancel both callbacks came inside close(), and the delayed call waits for its timer (cleanup)
+        expect(order).to.deep.equal(['b', 'a']);
+        clock.advance(20);
+        await closed;
         expect(order).to.deep.equal(['b', 'a', 'closed']);
         expect(() => hl.start({ kind: 'unlink', path: '/data/a' }, () => {})).to.throw(ModuleClosedError);
         for (const op of ops) op.release();

@@ -1,5 +1,5 @@
 import { mochaCheckAfterEach } from 'async-op-race-kit';
-import { isCanceledError } from 'async-op';
+import { isCanceledError, ManualClock } from 'async-op';
 import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import { type FileJobValue, sampleLabel } from '../src/index.js';
@@ -110,16 +110,25 @@ describe(sampleLabel('ll-fake-cancel'), () => {
       expect(read.results).to.have.length(1);
     });
 
-    it('should keep a delayed call pending after cancel until its timer fires', async () => {
-      stack = scriptedStack('ll-fake-cancel');
-      stack.settings.delayNext(2);
+    it('should keep a delayed call pending after cancel until its timer fires, and be released only then', async () => {
+      const clock = new ManualClock();
+      stack = scriptedStack('ll-fake-cancel', {}, 4, undefined, clock);
+      stack.settings.delayNext(60_000);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'unlink', path: '/data/x' }, job.callback);
+      let isOver = false;
+      const over = op.whenReleased().then(() => (isOver = true));
       op.cancel();
       op.release();
       expect(job.results.map((r) => r.status)).to.deep.equal(['canceled']);
       expect(stack.ll.pendingCount).to.equal(1);
-      await stack.ll.close();
+      // canceled was reported, but the work (the "real completion" the timer stands for) is not over yet
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(isOver).to.equal(false);
+      const closed = stack.ll.close();
+      clock.advance(60_000);
+      await over;
+      await closed;
       expect(stack.ll.pendingCount).to.equal(0);
       // the real job was never started
       expect(stack.engine.calls).to.have.length(0);

@@ -1,4 +1,5 @@
 import { mochaCheckAfterEach } from 'async-op-race-kit';
+import { ManualClock } from 'async-op';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -129,13 +130,16 @@ describe(sampleLabel('ll-real-cancel'), () => {
     });
 
     it('should clear a delay timer on cancel and report canceled at once', async () => {
-      stack = scriptedStack('ll-real-cancel');
+      const clock = new ManualClock();
+      stack = scriptedStack('ll-real-cancel', {}, 4, undefined, clock);
       stack.settings.delayNext(10_000);
       const job = recorder<FileJobValue>();
       const op = stack.ll.start({ kind: 'unlink', path: '/data/x' }, job.callback);
+      expect(clock.pendingTimers).to.equal(1);
       op.cancel();
       expect(job.results.map((r) => r.status)).to.deep.equal(['canceled']);
       expect(stack.ll.pendingCount).to.equal(0);
+      expect(clock.pendingTimers).to.equal(0);
       op.release();
     });
 

@@ -1,9 +1,20 @@
+import { ManualClock, cancelKindOf } from 'async-op';
 import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
 import { ModuleClosedError, RetryModule, type FileJobRequest, type FileJobValue, sampleLabel } from '../src/index.js';
 import { closeFailsAfterClosing } from './support/failing-close.js';
-import { LL_VARIANTS, delay, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
+import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
+
+/** A manual clock that records the delay of every timer set on it. */
+class RecordingClock extends ManualClock {
+  readonly delays: number[] = [];
+
+  override setTimer<A>(callback: (argument: A) => void, delayMs: number, argument: A): unknown {
+    this.delays.push(delayMs);
+    return super.setTimer(callback, delayMs, argument);
+  }
+}
 
 describe(sampleLabel('ml-retries'), () => {
   it('should reject bad options', () => {
@@ -46,21 +57,43 @@ describe(sampleLabel('ml-retries'), () => {
     for (let i = 0; i < attempts; i++) {
       settings.completeNextSynchronously({ status: 'error-can-retry', error: new Error('scripted') });
     }
-    const delays: unknown[] = [];
-    sinon.stub(globalThis, 'setTimeout').callsFake(((callback: () => void, ms?: number) => {
-      delays.push(ms);
-      queueMicrotask(callback);
-      return { unref: () => undefined };
-    }) as never);
+    const clock = new RecordingClock();
     // base 0: with 2^(attempts - 1) unbounded, attempt 1026 would wait 0 * Infinity = NaN ms
-    const ml = new RetryModule({ lower: ll, maxAttempts: attempts, baseDelayMs: 0 });
+    const ml = new RetryModule({ lower: ll, maxAttempts: attempts, baseDelayMs: 0, clock });
     ml.open();
     const job = recorder<FileJobValue>();
     ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
+    // each wait is a timer on the module's clock: run them one after the other, no real time passes
+    while (clock.runToNextDeadline());
     expect((await job.result).status).to.equal('error');
-    sinon.restore();
-    expect(delays).to.have.length(attempts - 1);
-    expect(delays.filter((ms) => !Number.isInteger(ms))).to.deep.equal([]);
+    expect(clock.delays).to.have.length(attempts - 1);
+    expect(clock.delays.filter((ms) => !Number.isInteger(ms) || ms > 2 ** 31 - 1)).to.deep.equal([]);
+    await shutDown(manager, [ml, ll]);
+  });
+
+  it('should wait base * 2^(n-1) ms on its clock, at most maxDelayMs, and start no attempt before', async () => {
+    const { ll, manager, settings } = scriptedStack('ll-real-cancel');
+    for (let i = 0; i < 4; i++) {
+      settings.completeNextSynchronously({ status: 'error-can-retry', error: new Error('EAGAIN') });
+    }
+    const clock = new RecordingClock();
+    const ml = new RetryModule({ lower: ll, baseDelayMs: 100, maxDelayMs: 300, clock });
+    ml.open();
+    const start = sinon.spy(ll, 'start');
+    const job = recorder<FileJobValue>();
+    ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
+    // each attempt reports at once; only the clock moves the module on, one wait at a time
+    for (const [index, due] of [100, 300, 600, 900].entries()) {
+      expect(start.callCount).to.equal(index + 1);
+      clock.advance(due - clock.now() - 1);
+      expect(start.callCount, 'no attempt before its time').to.equal(index + 1);
+      clock.advance(1);
+    }
+    // the fifth attempt is the real unlink of a missing file: a permanent error
+    expect((await job.result).status).to.equal('error');
+    expect(clock.delays).to.deep.equal([100, 200, 300, 300]);
+    expect(clock.now()).to.equal(900);
+    expect(start.callCount).to.equal(5);
     await shutDown(manager, [ml, ll]);
   });
 
@@ -69,10 +102,18 @@ describe(sampleLabel('ml-retries'), () => {
       let stack: ScriptedStack | undefined;
       let ml: RetryModule<FileJobRequest, FileJobValue>;
 
-      function build(options: { maxAttempts?: number; baseDelayMs?: number } = {}): ScriptedStack {
+      /** The clock of the backoff (the LL's scripted delays stay on real time: 0 ms, a later turn). */
+      let clock: ManualClock;
+
+      /** By default the clock jumps to the next wait whenever nothing else is pending; `manual`: the test moves it. */
+      function build(
+        options: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; isManual?: boolean } = {},
+      ): ScriptedStack {
         const built = scriptedStack(variant);
         stack = built;
-        ml = new RetryModule({ lower: built.ll, baseDelayMs: 0, ...options });
+        const { isManual = false, ...retryOptions } = options;
+        clock = new ManualClock({ autoAdvance: !isManual });
+        ml = new RetryModule({ lower: built.ll, baseDelayMs: 0, clock, ...retryOptions });
         ml.open();
         return built;
       }
@@ -100,7 +141,7 @@ describe(sampleLabel('ml-retries'), () => {
         });
         let failures = 0;
         stack = built;
-        ml = new RetryModule({ lower: built.ll, baseDelayMs: 1 });
+        ml = new RetryModule({ lower: built.ll, baseDelayMs: 1, clock: new ManualClock({ autoAdvance: true }) });
         ml.open();
         built.engine.writeFile('/data/a', 'x');
         const job = recorder<FileJobValue>();
@@ -153,19 +194,38 @@ describe(sampleLabel('ml-retries'), () => {
         op.release();
       });
 
-      it('should cancel during the backoff wait: canceled at once, no further attempt', async () => {
-        const { settings, ll } = build({ baseDelayMs: 10_000 });
+      it('should cancel during the backoff wait: canceled at once, no further attempt, no timer left', async () => {
+        const { settings, ll } = build({ baseDelayMs: 10_000, maxDelayMs: 10_000, isManual: true });
         const start = sinon.spy(ll, 'start');
-        settings.reportRetryable(1);
+        settings.completeNextSynchronously({ status: 'error-can-retry', error: new Error('EAGAIN') });
         const job = recorder<FileJobValue>();
         const op = ml.start({ kind: 'unlink', path: '/data/a' }, job.callback);
-        await delay(2); // the first attempt reported error-can-retry: the module waits
+        // the first attempt reported error-can-retry: the module waits on its clock
+        expect(clock.pendingTimers).to.equal(1);
+        clock.advance(9_999);
         expect(job.results).to.have.length(0);
         op.cancel('enough');
         op.release();
         expect(job.results).to.deep.equal([{ status: 'canceled', error: 'enough' }]);
-        await delay(2);
+        expect(clock.pendingTimers).to.equal(0);
+        clock.advance(60_000);
         expect(start.callCount).to.equal(1);
+      });
+
+      it('should cancel each attempt as its parent (kind parent) and report the caller its own reason', async () => {
+        const { settings, ll } = build();
+        const start = sinon.spy(ll, 'start');
+        settings.hangNext();
+        const job = recorder<FileJobValue>();
+        const op = ml.start({ kind: 'unlink', path: '/data/a' }, job.callback);
+        const attempt = start.firstCall.returnValue;
+        const seen = attempt.ref('test');
+        op.cancel('enough');
+        op.release();
+        expect(await job.result).to.deep.equal({ status: 'canceled', error: 'enough' });
+        expect(cancelKindOf(seen.reason)).to.equal('parent');
+        expect(seen.reason).to.include({ cause: 'enough', origin: 'ml-retries unlink a' });
+        seen.release();
       });
 
       it('should cancel during an attempt and not retry', async () => {
@@ -181,13 +241,13 @@ describe(sampleLabel('ml-retries'), () => {
       });
 
       it('defect (b): a retry that fails to start reports error and releases the callback reference', async () => {
-        const { settings, ll } = build({ baseDelayMs: 5 });
-        settings.reportRetryable(1);
+        const { settings, ll } = build({ baseDelayMs: 5, isManual: true });
+        settings.completeNextSynchronously({ status: 'error-can-retry', error: new Error('EAGAIN') });
         const job = recorder<FileJobValue>();
         ml.start({ kind: 'unlink', path: '/data/a' }, job.callback).release();
-        await delay(1);
         // the LL closes during the backoff: the retry's start throws ModuleClosedError
         await ll.close();
+        clock.advance(5);
         const result = await job.result;
         expect(result.status).to.equal('error');
         expect(result.error).to.be.instanceOf(ModuleClosedError);

@@ -4,6 +4,7 @@ import { parseFileJobRequest, type FileJobRequest } from './file-job-request.js'
 import { FileJob } from './file-job.js';
 import type { Job, JobEnd } from './job.js';
 import { expectLowLevelOptions, type LowLevelModuleOptions } from './low-level-options.js';
+import type { LowLevelTestSettings } from './low-level-test-settings.js';
 
 /**
  * Creates the job of one low-level start(): the next scripted outcome of `options.testSettings` if one is queued,
@@ -15,7 +16,7 @@ import { expectLowLevelOptions, type LowLevelModuleOptions } from './low-level-o
  * @returns the job, not started.
  * @throws TypeError/RangeError for bad options, request or onEnd, naming the value received (nothing is consumed
  *   from the settings then).
- * @remarks A scripted job reports its outcome at once (`sync`), after a delay on Node's timers, never (`hang`), or runs
+ * @remarks A scripted job reports its outcome at once (`sync`), after a delay on the settings' clock, never (`hang`), or runs
  *   the real job after a delay; a cancel during the delay ends it `canceled` at once.
  */
 export function createFileJob(options: LowLevelModuleOptions, request: FileJobRequest, onEnd: JobEnd): Job {
@@ -25,6 +26,6 @@ export function createFileJob(options: LowLevelModuleOptions, request: FileJobRe
   expectCallback(onEnd);
   const outcome = testSettings?.take();
   if (outcome === undefined) return new FileJob(manager, copy, onEnd);
-  const delayMs = testSettings?.completionDelayMs ?? 0;
-  return new ScriptedJob(outcome, delayMs, (end) => new FileJob(manager, copy, end), onEnd);
+  const { completionDelayMs, clock } = testSettings as LowLevelTestSettings;
+  return new ScriptedJob(outcome, completionDelayMs, clock, (end) => new FileJob(manager, copy, end), onEnd);
 }

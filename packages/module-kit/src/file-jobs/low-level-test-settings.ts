@@ -1,6 +1,6 @@
-import { describeValue } from 'async-op';
+import { describeValue, type Clock } from 'async-op';
 import type { Result } from '../module-types.js';
-import { expectInteger, expectObject, MAX_TIMER_DELAY_MS } from '../option-validators.js';
+import { expectClock, expectInteger, expectObject, MAX_TIMER_DELAY_MS } from '../option-validators.js';
 import type { FileJobValue } from './file-job-request.js';
 
 /**
@@ -20,6 +20,12 @@ export interface ScriptedOutcome {
   readonly delayMs?: number;
   /** Never complete unless canceled. */
   readonly hang?: boolean;
+}
+
+/** What {@link LowLevelTestSettings} takes. */
+export interface LowLevelTestSettingsOptions {
+  /** The clock of the scripted delays; default async-op's `systemClock`. Tests give a `ManualClock`. */
+  readonly clock?: Clock | undefined;
 }
 
 /** The most outcomes a settings object holds at once: far above any test, low enough to refuse a runaway count. */
@@ -73,7 +79,8 @@ function copyOutcome(outcome: unknown): ScriptedOutcome {
  * Shared by both low-level variants: with real cancel, a cancel during a delay clears the timer and reports canceled;
  * with fake cancel it reports canceled at once and the timer's expiry is the "real completion" that cleans up. Give
  * the same settings object to the module at creation and keep a reference in the test to script it. Outcomes are
- * checked and copied when queued. The delays run on Node's timers.
+ * checked and copied when queued. The delays run on the settings' `clock` (real time by default): with a
+ * `ManualClock`, a delayed outcome waits until the test advances it.
  *
  * @example
  * ```ts
@@ -81,13 +88,24 @@ function copyOutcome(outcome: unknown): ScriptedOutcome {
  * ```
  */
 export class LowLevelTestSettings {
+  /** The clock the scripted delays run on. */
+  readonly clock: Clock;
   #completionDelayMs = 0;
   /** The outcomes; those before `#head` were taken already (dropped in bulk, so that take() is O(1)). */
   #queue: ScriptedOutcome[] = [];
   #head = 0;
 
   /**
-   * The delay of outcomes that give a result without `sync` or `delayMs`, in ms. Default 0 (a setTimeout(0)).
+   * @param options - `clock`: what the scripted delays run on (default real time).
+   * @throws TypeError for options that are not an object or a `clock` that is not a Clock.
+   */
+  constructor(options: LowLevelTestSettingsOptions = {}) {
+    this.clock = expectClock('options.clock', expectObject('options', options)['clock']);
+  }
+
+  /**
+   * The delay of outcomes that give a result without `sync` or `delayMs`, in ms. Default 0 (a timer of 0 ms on the
+   * clock: a later turn, never inside start()).
    *
    * @throws (when set) TypeError/RangeError unless an integer from 0 to 2^31-1.
    */

@@ -1,3 +1,4 @@
+import type { Clock } from 'async-op';
 import type { FileJobValue } from '../file-jobs/file-job-request.js';
 import type { Job, JobEnd } from '../file-jobs/job.js';
 import type { ScriptedOutcome } from '../file-jobs/low-level-test-settings.js';
@@ -5,10 +6,11 @@ import type { Result } from '../module-types.js';
 
 /**
  * A job that follows a {@link ScriptedOutcome}: reports a fixed result (at once, or after a delay), hangs, or runs
- * the real job after a delay.
+ * the real job after a delay. The delays run on the settings' clock, so a test on a ManualClock never sleeps.
  */
 export class ScriptedJob implements Job {
-  private timer: NodeJS.Timeout | null = null;
+  /** The clock's handle of the pending delay, null when none is pending. */
+  private timer: unknown = null;
   private inner: Job | null = null;
   private isAbandoned = false;
   private hasEnded = false;
@@ -17,11 +19,13 @@ export class ScriptedJob implements Job {
   /**
    * @param outcome - what to do.
    * @param delayMs - the delay when the outcome gives a result but no delay of its own.
+   * @param clock - the clock of the delay.
    * @param createReal - creates the real job (for outcomes without a result).
    */
   constructor(
     private readonly outcome: ScriptedOutcome,
     private readonly delayMs: number,
+    private readonly clock: Clock,
     private readonly createReal: (onEnd: JobEnd) => Job,
     private readonly onEnd: JobEnd,
   ) {}
@@ -35,13 +39,13 @@ export class ScriptedJob implements Job {
     if (outcome.hang === true) return;
     if (outcome.result !== undefined && outcome.sync === true) return this.end(outcome.result);
     const delay = outcome.delayMs ?? (outcome.result === undefined ? 0 : this.delayMs);
-    this.timer = setTimeout(() => this.expire(), delay);
+    this.timer = this.clock.setTimer(() => this.expire(), delay, undefined);
   }
 
   abort(reason: unknown): void {
     if (this.hasEnded) return;
     if (this.inner !== null) return this.inner.abort(reason);
-    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimer(this.timer);
     this.timer = null;
     this.end({ status: 'canceled', error: reason });
   }

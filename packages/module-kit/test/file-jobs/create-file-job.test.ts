@@ -1,3 +1,4 @@
+import { ManualClock } from 'async-op';
 import { AsyncFileManager, ScriptedEngine } from 'async-op-file';
 import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from 'mocha';
@@ -11,13 +12,15 @@ describe('createFileJob()', () => {
   let engine: ScriptedEngine;
   let manager: AsyncFileManager;
   let settings: LowLevelTestSettings;
+  let clock: ManualClock;
   let ends: Result<FileJobValue>[];
 
   beforeEach(() => {
     engine = new ScriptedEngine({ completion: 'async' });
     engine.addDirectory('/d');
     manager = new AsyncFileManager({ engine });
-    settings = new LowLevelTestSettings();
+    clock = new ManualClock();
+    settings = new LowLevelTestSettings({ clock });
     ends = [];
   });
 
@@ -44,7 +47,7 @@ describe('createFileJob()', () => {
   });
 
   it('should end a hung or delayed outcome canceled at once on abort, and never start its real job', async () => {
-    settings.hangNext().delayNext(1);
+    settings.hangNext().delayNext(1_000);
     const hung = createFileJob({ manager, testSettings: settings }, unlink, (end) => ends.push(end));
     const delayed = createFileJob({ manager, testSettings: settings }, unlink, (end) => ends.push(end));
     hung.start();
@@ -55,18 +58,39 @@ describe('createFileJob()', () => {
       { status: 'canceled', error: 'a' },
       { status: 'canceled', error: 'b' },
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // the abort cleared the delay's timer: however far the clock goes, no real job starts
+    expect(clock.pendingTimers).to.equal(0);
+    clock.advance(10_000);
+    await manager.whenIdle();
     expect(engine.calls).to.have.length(0);
   });
 
-  it('should run the real job after a delay outcome', async () => {
-    settings.delayNext(1);
+  it("should run the real job after a delay outcome, on the settings' clock", async () => {
+    settings.delayNext(60_000);
     createFileJob({ manager, testSettings: settings }, unlink, (end) => ends.push(end)).start();
+    clock.advance(59_999);
+    await manager.whenIdle();
     expect(engine.calls).to.have.length(0);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    clock.advance(1);
     await manager.whenIdle();
     expect(engine.calls.map((call) => call.kind)).to.deep.equal(['unlink']);
     expect(ends).to.have.length(1);
+  });
+
+  it('should report a delayed result when the clock reaches it, not before', () => {
+    settings.push({ result: { status: 'ok', value: { bytes: 1 } }, delayMs: 500 });
+    settings.completionDelayMs = 0;
+    createFileJob({ manager, testSettings: settings }, unlink, (end) => ends.push(end)).start();
+    // even a delay of 0 comes from the clock's timer, never inside start()
+    settings.push({ result: { status: 'error', error: 'e' } });
+    createFileJob({ manager, testSettings: settings }, unlink, (end) => ends.push(end)).start();
+    expect(ends).to.deep.equal([]);
+    clock.advance(0);
+    expect(ends.map((end) => end.status)).to.deep.equal(['error']);
+    clock.advance(499);
+    expect(ends).to.have.length(1);
+    clock.advance(1);
+    expect(ends.map((end) => end.status)).to.deep.equal(['error', 'ok']);
   });
 
   it('should refuse bad options, request or onEnd naming the value, consuming no outcome', () => {

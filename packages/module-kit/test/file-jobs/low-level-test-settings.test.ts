@@ -1,3 +1,4 @@
+import { ManualClock, systemClock } from 'async-op';
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import { LowLevelTestSettings, MAX_SCRIPTED_OUTCOMES } from '../../src/file-jobs/low-level-test-settings.js';
@@ -17,6 +18,16 @@ describe('LowLevelTestSettings', () => {
     expect(settings.take()?.result?.status).to.equal('error-can-retry');
     expect(settings.take()?.result?.error).to.have.property('code', 'EAGAIN');
     expect(settings.take()).to.equal(undefined);
+  });
+
+  it('should run its delays on the clock it is given (real time by default), and refuse what is not a clock', () => {
+    expect(new LowLevelTestSettings().clock).to.equal(systemClock);
+    const clock = new ManualClock();
+    expect(new LowLevelTestSettings({ clock }).clock).to.equal(clock);
+    expectRefusal(() => new LowLevelTestSettings(null as never), 'options', null);
+    for (const bad of [1, {}, { now: () => 0 }, 'clock']) {
+      expectRefusal(() => new LowLevelTestSettings({ clock: bad as never }), 'options.clock', bad);
+    }
   });
 
   it('should refuse outcomes of the wrong shape, queuing nothing of the call', () => {

@@ -113,6 +113,8 @@ async function samples(root: string, names: readonly string[]): Promise<boolean>
     console.log(`== sample ${index + 1}/${chosen.length}: ${demo.name}: ${demo.explain}`);
     const run = await runSample(demo, demoDirectory(root, demo.name));
     for (const line of run.timeline.format()) console.log(`  ${line}`);
+    if (run.reasonChain.length > 0) console.log(`  reason chain of the op canceled last:`);
+    for (const line of run.reasonChain) console.log(`    ${line}`);
     console.log(`  result: ${run.results.join(', ')} -> ${run.isCanceledCleanly ? 'canceled cleanly' : 'FAILED'}\n`);
     isOk &&= run.isCanceledCleanly;
   }

@@ -1,4 +1,4 @@
-import { LeakTracker, type AsyncOp } from 'async-op';
+import { LeakTracker, systemClock, type AsyncOp } from 'async-op';
 import { AsyncFileManager } from 'async-op-file';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { LowLevelTestSettings, type AtomicSaveRequest, type FileJobRequest, type
 import { buildStack, createFileLowLevel, writeRequest, type BuiltStack } from '../stacks/build-stack.js';
 import { FILE_STACKS, hasLayer, stackNamed, type FileLowLevelName } from '../stacks/sample-stacks.js';
 import { describeLeaks, isClean, leakReport, type LeakReport } from './leak-report.js';
+import { CancelWatch, describeReason, reasonChain } from './reason-chain.js';
 import type { SampleId } from '../sample-names.js';
 import { Timeline } from './timeline.js';
 
@@ -15,6 +16,8 @@ export interface SampleRun {
   readonly results: readonly string[];
   readonly timeline: Timeline;
   readonly leaks: LeakReport;
+  /** The reason of the op canceled last (the lowest one), link by link down to where the cancellation started. */
+  readonly reasonChain: readonly string[];
   /** Every operation reported `canceled` and nothing leaked. */
   readonly isCanceledCleanly: boolean;
 }
@@ -30,8 +33,10 @@ interface SampleDemo {
   readonly testSettings?: () => LowLevelTestSettings;
   /** The retry module's wait before the first retry. */
   readonly baseDelayMs?: number;
+  /** The HL module's deadline for each operation, in ms from its start (real time). */
+  readonly timeoutMs?: number;
   readonly operations: number;
-  /** Cancel when this many write chunks finished (or after `cancelAfterMs`). */
+  /** Cancel when this many write chunks finished (or after `cancelAfterMs`; or never: the HL's deadline does). */
   readonly cancelAfterChunks?: number;
   readonly cancelAfterMs?: number;
   /** Cancel through module.close() instead of op.cancel() (cancel-all). */
@@ -87,11 +92,15 @@ export const SAMPLE_DEMOS: readonly SampleDemo[] = [
   },
   {
     name: 'hl',
-    explain: 'HL over the atomic save: the operation handed to users, canceled by its caller',
-    stack: 'hl/ml-chain',
+    explain:
+      'HL over the atomic save over retries, with a deadline of 40 ms (real time): the LL reports EAGAIN once, the ' +
+      'retry waits 100 ms, and the deadline fires in that wait; each op beneath is canceled as its parent',
+    stack: 'hl/ml-chain/ml-retries',
     lowLevel: 'll-real-cancel',
+    testSettings: () => new LowLevelTestSettings().reportRetryable(1),
+    baseDelayMs: 100,
+    timeoutMs: 40,
     operations: 1,
-    cancelAfterChunks: 3,
   },
   {
     name: 'hl-cancel-all',
@@ -108,7 +117,8 @@ export const SAMPLE_DEMOS: readonly SampleDemo[] = [
 function buildDemo(demo: SampleDemo, manager: AsyncFileManager): BuiltStack<FileJobRequest | AtomicSaveRequest> {
   const ll = createFileLowLevel(demo.lowLevel, manager, demo.testSettings?.());
   const retries = demo.baseDelayMs === undefined ? {} : { baseDelayMs: demo.baseDelayMs };
-  return buildStack(stackNamed(FILE_STACKS, demo.stack), ll, { retries });
+  const hl = demo.timeoutMs === undefined ? {} : { timeoutMs: demo.timeoutMs };
+  return buildStack(stackNamed(FILE_STACKS, demo.stack), ll, { retries, hl });
 }
 
 /** The request of operation `index`: a 4 MiB file written in 64 KiB chunks (saved atomically through the chain). */
@@ -123,6 +133,7 @@ export const SAMPLE_NAMES: readonly string[] = SAMPLE_DEMOS.map((demo) => demo.n
 
 function describeResult(result: Result<unknown>): string {
   if (result.status === 'ok') return 'ok';
+  if (result.status === 'canceled') return `canceled (${describeReason(result.error)})`;
   const error = result.error as { code?: unknown; message?: unknown } | undefined;
   return `${result.status} (${String(error?.code ?? error?.message ?? error)})`;
 }
@@ -131,6 +142,7 @@ function describeResult(result: Result<unknown>): string {
 export async function runSample(demo: SampleDemo, directory: string): Promise<SampleRun> {
   const mark = LeakTracker.mark();
   const timeline = new Timeline();
+  const watch = new CancelWatch(timeline);
   let chunksDone = 0;
   let cancel: (() => void) | undefined;
   const manager = new AsyncFileManager({
@@ -169,21 +181,32 @@ export async function runSample(demo: SampleDemo, directory: string): Promise<Sa
     } else {
       for (const [index, op] of ops.entries()) {
         timeline.add(demo.name, `cancel() #${index} called`);
-        const won = op.cancel('demo cancel');
+        const won = op.cancel();
         timeline.add(demo.name, `cancel() #${index} returned ${won}`);
       }
     }
   };
-  const timer = demo.cancelAfterMs === undefined ? undefined : setTimeout(() => cancel?.(), demo.cancelAfterMs);
+  const delay = demo.cancelAfterMs ?? Infinity;
+  const timer = systemClock.setTimer(() => cancel?.(), delay, undefined);
   await Promise.all(delivered);
-  clearTimeout(timer);
+  systemClock.clearTimer(timer);
   for (const op of ops) op.release();
   for (const module of stack.modules) await module.close();
   await manager.whenIdle();
+  watch.stop();
   const leaks = leakReport(mark, directory, []);
   timeline.add(demo.name, describeLeaks(leaks));
   const isCanceledCleanly = results.length === demo.operations && results.every((status) => status === 'canceled');
-  return { name: demo.name, results, timeline, leaks, isCanceledCleanly: isCanceledCleanly && isClean(leaks) };
+  const lowest = watch.canceled.at(-1);
+  const chain = lowest === undefined ? [] : [`"${lowest.label}":`, ...reasonChain(lowest.reason)];
+  return {
+    name: demo.name,
+    results,
+    timeline,
+    leaks,
+    reasonChain: chain,
+    isCanceledCleanly: isCanceledCleanly && isClean(leaks),
+  };
 }
 
 /** A fresh subdirectory of `root` for one demo. */

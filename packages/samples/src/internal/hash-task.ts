@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { SharedCancelFollower } from 'async-op';
+import { systemClock, type SharedCancelFollower } from 'async-op';
 import { PromiseFileHandle, type AsyncFileManager } from 'async-op-file';
+import { delay } from 'async-op-module-kit';
 import { chunkSizeOf, type HashRequest, type HashValue } from '../hash-request.js';
 import type { PoolTraceEventType } from '../worker-pool-trace.js';
 
@@ -100,7 +100,8 @@ async function hashFile(
     chunks++;
     if (request.pauseMs !== undefined && request.pauseMs > 0) {
       trace('pause-started', String(request.pauseMs));
-      await sleep(request.pauseMs, undefined, options);
+      // on this thread's own real clock: a clock object (a test's ManualClock) cannot cross to a worker thread
+      await delay(request.pauseMs, { clock: systemClock, signal: options.signal });
     }
   }
 }

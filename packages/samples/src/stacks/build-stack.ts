@@ -4,7 +4,7 @@ import type { CancellableModule, FileJobRequest, LowLevelTestSettings } from '..
 import { AtomicSaveModule, type AtomicSaveRequest } from '../ml-chain.js';
 import { CancelAllModule } from '../hl-cancel-all.js';
 import { FakeCancelFileModule } from '../ll-fake-cancel.js';
-import { HighLevelModule } from '../hl.js';
+import { HighLevelModule, type HighLevelModuleOptions } from '../hl.js';
 import { PassThroughModule } from '../ml-pass-through.js';
 import { RealCancelFileModule } from '../ll-real-cancel.js';
 import { RetryModule, type RetryModuleOptions } from '../ml-retries.js';
@@ -20,6 +20,8 @@ export type LayerFactories = { readonly [Name in SampleLayerName]: (lower: Stack
 export interface BuildStackOptions {
   /** The retry module's options (its `lower` excepted). */
   readonly retries?: Omit<RetryModuleOptions<unknown, unknown>, 'lower'> | undefined;
+  /** The HL module's options (its `lower` excepted): a deadline for every operation, say. */
+  readonly hl?: Omit<HighLevelModuleOptions<unknown, unknown>, 'lower'> | undefined;
   /** Layers made otherwise (a deliberately broken variant, in the pitfall ladder). */
   readonly layers?: Partial<LayerFactories> | undefined;
 }
@@ -43,8 +45,12 @@ export interface BuiltStack<Request = unknown, Value = unknown> {
  * The samples' layers, as factories.
  *
  * @param retries - the retry module's options.
+ * @param hl - the HL module's options.
  */
-export function sampleLayers(retries: BuildStackOptions['retries'] = {}): LayerFactories {
+export function sampleLayers(
+  retries: BuildStackOptions['retries'] = {},
+  hl: BuildStackOptions['hl'] = {},
+): LayerFactories {
   const lowerOf = (lower: StackModule): CancellableModule<unknown, unknown> =>
     lower as unknown as CancellableModule<unknown, unknown>;
   return {
@@ -52,7 +58,7 @@ export function sampleLayers(retries: BuildStackOptions['retries'] = {}): LayerF
     'ml-chain': (lower) =>
       new AtomicSaveModule({ lower: lower as unknown as CancellableModule<FileJobRequest, never> }) as StackModule,
     'ml-retries': (lower) => new RetryModule({ ...retries, lower: lowerOf(lower) }) as StackModule,
-    hl: (lower) => new HighLevelModule({ lower: lowerOf(lower) }) as StackModule,
+    hl: (lower) => new HighLevelModule({ ...hl, lower: lowerOf(lower) }) as StackModule,
     'hl-cancel-all': (lower) => new CancelAllModule({ lower: lowerOf(lower) }) as StackModule,
   };
 }
@@ -71,7 +77,7 @@ export function buildStack<Request = unknown, Value = unknown>(
   lowLevel: StackModule,
   options: BuildStackOptions = {},
 ): BuiltStack<Request, Value> {
-  const layers = { ...sampleLayers(options.retries), ...options.layers };
+  const layers = { ...sampleLayers(options.retries, options.hl), ...options.layers };
   const modules: StackModule[] = [lowLevel];
   if (lowLevel.state !== 'open') lowLevel.open();
   let top = lowLevel;

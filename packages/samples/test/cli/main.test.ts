@@ -117,6 +117,18 @@ describe('async-op-demo (the demo CLI)', () => {
     expect(headers.map((line) => line.split(': ')[1])).to.deep.equal(['hl', 'll-real-cancel']);
   });
 
+  it('should show the HL deadline canceling each op beneath, and the reason chain down to the deadline', () => {
+    const { status, stdout, stderr } = demo('samples', 'hl');
+    expect(status, stderr).to.equal(0);
+    expect(stdout).to.match(/"hl doc-0\.txt" canceled: TimeoutError: kind deadline/);
+    expect(stdout).to.match(/"ml-chain save doc-0\.txt" canceled: TimeoutError: kind parent/);
+    expect(stdout).to.match(/callback #0: canceled \(TimeoutError: kind deadline/);
+    const chain = stdout.slice(stdout.indexOf('reason chain of the op canceled last:'));
+    expect(chain, stdout).to.match(/^reason chain[^\n]*\n\s+"ml-retries write-file [^"]+":\n/);
+    expect(chain).to.match(/<- caused by TimeoutError: kind deadline, origin "hl doc-0\.txt", a deadline\n/);
+    expect(stdout).to.contain('result: canceled -> canceled cleanly');
+  });
+
   it('should run explore from what the package ships: its ladder imports nothing outside the package', () => {
     const dist = fileURLToPath(new URL('../../src/', import.meta.url));
     const outside: string[] = [];

@@ -5,7 +5,7 @@ import {
   type ScriptedCall,
   type ScriptedEngineOptions,
 } from 'async-op-file';
-import type { AsyncOp } from 'async-op';
+import type { AsyncOp, Clock } from 'async-op';
 import { expect } from 'chai';
 import {
   createFileLowLevel,
@@ -47,17 +47,21 @@ export interface ScriptedStack {
   readonly ll: LowLevelModule;
 }
 
-/** Builds and opens an LL module over a new scripted engine (given to the manager through `wrapEngine`, if given). */
+/**
+ * Builds and opens an LL module over a new scripted engine (given to the manager through `wrapEngine`, if given); the
+ * scripted delays of its test settings run on `clock` (default real time).
+ */
 export function scriptedStack(
   variant: LowLevelVariant,
   engineOptions: ScriptedEngineOptions = {},
   concurrency = 4,
   wrapEngine: (engine: ScriptedEngine) => FileEngine = (engine) => engine,
+  clock?: Clock,
 ): ScriptedStack {
   const engine = new ScriptedEngine(engineOptions);
   engine.addDirectory('/data');
   const manager = new AsyncFileManager({ engine: wrapEngine(engine), concurrency });
-  const settings = new LowLevelTestSettings();
+  const settings = new LowLevelTestSettings({ clock });
   const ll = createLowLevel(variant, manager, settings);
   ll.open();
   return { engine, manager, settings, ll };
