@@ -30,10 +30,6 @@ export const KNOWN_CIRCLES: readonly KnownBreach[] = [
     reason:
       "the record emits its lifecycle events through the channels, which read the record back; op-record reads the live binding `isTraced` on the hot path, so untangling them is a change of AsyncOp's hot path, to be made with the async-op benchmark group",
   },
-  {
-    what: 'packages/samples/src/file-job-request.ts -> packages/samples/src/internal/read-file-job-request.ts -> packages/samples/src/file-job-request.ts',
-    reason: "a type-only back edge in the samples' request types, which the module kit restructures",
-  },
 ];
 
 /**

@@ -22,8 +22,11 @@ export interface OperationOptions {
 
 /** The checked {@link OperationOptions}, with the module's default timeout applied: ready for the op's creation. */
 export interface OperationSettings {
+  /** The op's deadline in ms from its creation; undefined when `deadline` is given or there is none. */
   readonly timeoutMs: number | undefined;
+  /** The op's deadline as a time of the module's clock; undefined when relative or none. */
   readonly deadline: number | undefined;
+  /** The op's label, for diagnostics and reason origins. */
   readonly label: string | undefined;
 }
 

@@ -1,4 +1,11 @@
-import { type AsyncOp, CanceledError, DeadlineExceededError, ManualClock, cancelKindOf, isDeadlineError } from 'async-op';
+import {
+  type AsyncOp,
+  CanceledError,
+  DeadlineExceededError,
+  ManualClock,
+  cancelKindOf,
+  isDeadlineError,
+} from 'async-op';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { describe, it } from 'mocha';

@@ -9,7 +9,7 @@ export { moduleRaceProperty } from './module-race-property.js';
 export type { ModuleRaceContext, ModuleRaceOptions, OperationContext } from './module-race-property.js';
 export { RaceEngine } from './race-engine.js';
 export type { RaceEngineOptions } from './race-engine.js';
-export { describeRaceFailure, RaceFailure } from './race-failure.js';
+export { describeRaceFailure, RaceErrorCode, RaceFailure } from './race-failure.js';
 export { isSweeping, statusOf } from './race-module.js';
 export type { RaceModule, SweepingModule } from './race-module.js';
 export { assertRace, DEFAULT_RACE_RUNS, raceParameters } from './race-parameters.js';

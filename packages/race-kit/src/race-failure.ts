@@ -4,13 +4,27 @@ import { describeScenario, type RaceScenario } from './race-scenario.js';
 const MAX_LOG_LINES = 200;
 
 /**
+ * The permanent error codes of the race kit. Messages may change; codes never do.
+ *
+ * @remarks Check `error.code` rather than `instanceof`: codes keep working across duplicate package copies. See
+ *   docs/reference/error-codes.md.
+ */
+export const RaceErrorCode = {
+  /** A race property's run broke an invariant ({@link RaceFailure}). */
+  RACE_BROKEN: 'ERR_RACE_BROKEN',
+} as const;
+
+/** One of the values of {@link RaceErrorCode}. */
+export type RaceErrorCode = (typeof RaceErrorCode)[keyof typeof RaceErrorCode];
+
+/**
  * The error a race property throws when a run broke an invariant. Its message lists the broken invariants, the
  * scenario, and the kit's log of the run; fast-check adds its own report (the seed, the path, and the scheduler's
  * tasks in the order they ran) around it.
  */
 export class RaceFailure extends Error {
   /** Always `ERR_RACE_BROKEN`. */
-  readonly code = 'ERR_RACE_BROKEN';
+  readonly code = RaceErrorCode.RACE_BROKEN;
 
   /**
    * @param violations - the broken invariants, one line each.

@@ -4,7 +4,7 @@ export { CancelAllModule } from './hl-cancel-all.js';
 export type { CancelAllModuleOptions } from './hl-cancel-all.js';
 export { FakeCancelFileModule } from './ll-fake-cancel.js';
 export { HighLevelModule } from './hl.js';
-export type { HighLevelModuleOptions } from './hl.js';
+export type { HighLevelModuleOptions, RunOptions } from './hl.js';
 export { PassThroughModule } from './ml-pass-through.js';
 export type { PassThroughModuleOptions } from './ml-pass-through.js';
 export { RealCancelFileModule } from './ll-real-cancel.js';

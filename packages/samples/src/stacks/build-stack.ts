@@ -1,6 +1,6 @@
 import type { AsyncFileManager } from 'async-op-file';
-// types through the package's public surface (erased: no import cycle); classes from their own files
-import type { CancellableModule, FileJobRequest, LowLevelTestSettings } from '../index.js';
+// the kit's types from the kit; the samples' classes from their own files
+import type { CancellableModule, FileJobRequest, LowLevelTestSettings } from 'async-op-module-kit';
 import { AtomicSaveModule, type AtomicSaveRequest } from '../ml-chain.js';
 import { CancelAllModule } from '../hl-cancel-all.js';
 import { FakeCancelFileModule } from '../ll-fake-cancel.js';

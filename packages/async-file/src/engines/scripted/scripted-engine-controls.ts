@@ -31,11 +31,11 @@ export abstract class ScriptedEngineControls {
    * {@link calls} is.
    */
   readonly nowCalls: readonly string[] = [];
-  /** The in-memory file system the calls act on. */
+  /** The in-memory file system the calls act on (the engine's own state, for its subclass). @internal */
   protected readonly memory: MemoryFileSystem;
-  /** The options, resolved. */
+  /** The options, resolved. @internal */
   protected readonly options: ResolvedScriptedEngineOptions;
-  /** Every call issued, and the pending ones. */
+  /** Every call issued, and the pending ones. @internal */
   protected readonly registry: CallRegistry;
 
   /**
