@@ -46,8 +46,10 @@ const CLOSE: Start<undefined, undefined, undefined, void> = (handle, _, __, ___,
  * @remarks
  * Each method enqueues the callback action and settles when its callback arrives. With `{ signal }`, an abort cancels
  * the action with the signal's reason; a cancel that came too late to stop the action still resolves with its value
- * (nothing it produced is lost), otherwise the promise rejects with `signal.reason` unchanged. Every argument and
- * state error (TypeError, RangeError, FileStateError, FeatureUnavailableError), a bad `options` or `signal` included,
+ * (nothing it produced is lost), otherwise the promise rejects with `signal.reason` unchanged, at once (an
+ * already-aborted signal rejects without enqueuing anything). Any number of pending actions add one 'abort' listener
+ * to a signal between them, and a settled action leaves nothing on it. An action canceled by the handle's abort()
+ * rejects with the cancel's CanceledError (`ERR_CANCELED`). Every argument and state error (TypeError, RangeError, FileStateError, FeatureUnavailableError), a bad `options` or `signal` included,
  * rejects the promise: no method throws, as with Node's fs/promises. One action at a time per handle, as with
  * callbacks: await each before starting the next.
  *
@@ -127,7 +129,7 @@ export class PromiseFileHandle implements AsyncDisposable {
     return this.handle.whenSettled();
   }
 
-  /** See AsyncFileHandle.abort(). */
+  /** See AsyncFileHandle.abort(); the pending action's promise rejects with a CanceledError (`ERR_CANCELED`). */
   abort(): void {
     this.handle.abort();
   }
