@@ -5,7 +5,10 @@
  * read, and into one buffer per lane); small files opened, written 4 KiB and closed through PromiseFileHandle against
  * fs.promises open/write/close; and new files written whole through PromiseFileManager.writeNewFile against
  * fs.promises.writeFile with `{ signal, flag: 'wx' }`. fs.promises FileHandle methods take no signal: the baselines
- * check it before each call, as users do. Run through `npm run bench -- promise-facade` (a fresh process).
+ * check it before each call, as users do. The floor, in the same run: callback fs (what the default engine calls)
+ * with one Promise per call, for reads into one buffer per lane and for the small files: what any Promise API over
+ * the thread pool costs at least, so the ratio floor / fs.promises is the most such an API can reach. Run through
+ * `npm run bench -- promise-facade` (a fresh process).
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -33,8 +36,8 @@ import {
   ROUNDS,
 } from '../lib/promise-facade/constants.js';
 import { createCase, fileCase, openHandles } from '../lib/promise-facade/cases.js';
-import { facadeReads, fspReads } from '../lib/promise-facade/facade-reads.js';
-import { facadeCreates, facadeFiles, fspCreates, fspFiles } from '../lib/promise-facade/facade-writes.js';
+import { facadeReads, floorReads, fspReads } from '../lib/promise-facade/facade-reads.js';
+import { facadeCreates, facadeFiles, floorFiles, fspCreates, fspFiles } from '../lib/promise-facade/facade-writes.js';
 
 const GROUP = 'promise-facade';
 /** Shares of the budget by which the reads' and the files' timed rounds must have ended (the rest: cleanup). */
@@ -71,6 +74,8 @@ async function main(): Promise<void> {
     cleanups.push(() => Promise.all([...handles, ...autoHandles].map((handle) => handle.close())));
     const fileHandle = await fsp.open(file, 'r');
     cleanups.push(() => fileHandle.close());
+    const fd = fs.openSync(file, 'r');
+    cleanups.push(async () => fs.closeSync(fd));
     const reads = (phase: RunPhase): number => (phase === 'timed' ? READS_PER_RUN : READS_PER_WARMUP_RUN);
     const readCases: AsyncRunCase[] = [
       { name: NAMES.readsFacade, role: 'subject', run: (p) => facadeReads(handles, offsets, reads(p), false) },
@@ -83,6 +88,7 @@ async function main(): Promise<void> {
       },
       { name: NAMES.readsFsp, role: 'baseline', run: (p) => fspReads(fileHandle, offsets, reads(p), false) },
       { name: NAMES.readsFspInto, role: 'baseline', run: (p) => fspReads(fileHandle, offsets, reads(p), true) },
+      { name: NAMES.readsFloor, role: 'baseline', run: (p) => floorReads(fd, offsets, reads(p)) },
     ];
     const readOptions = { warmupRuns: 1, minRounds: ROUNDS.min, maxRounds: ROUNDS.max, log, label: 'reads' };
     collect(
@@ -93,17 +99,18 @@ async function main(): Promise<void> {
     // small files: existing empty files (made untimed, in a fresh directory per run), and new files
     const filesRoot = path.join(temp.path, 'files');
     fs.mkdirSync(filesRoot);
-    const pools = ['facade', 'auto', 'fsp'].map((label) => new FileSetPool(filesRoot, label));
+    const pools = ['facade', 'auto', 'fsp', 'floor'].map((label) => new FileSetPool(filesRoot, label));
     for (const pool of pools) {
       pool.create('warmup', FILES_PER_WARMUP_RUN);
       for (let round = 0; round < quickRounds(ROUNDS.min, ROUNDS.max).max; round++) pool.create('timed', FILES_PER_RUN);
     }
     log(`empty files ready after ${Math.round(performance.now() - started)} ms`);
-    const [facadePool, autoPool, fspPool] = pools as [FileSetPool, FileSetPool, FileSetPool];
+    const [facadePool, autoPool, fspPool, floorPool] = pools as [FileSetPool, FileSetPool, FileSetPool, FileSetPool];
     const fileCases: AsyncRunCase[] = [
       fileCase(NAMES.filesFacade, 'subject', facadePool, (paths) => facadeFiles(files, paths)),
       fileCase(NAMES.filesFacadeAuto, 'subject', autoPool, (paths) => facadeFiles(autoFiles, paths)),
       fileCase(NAMES.filesFsp, 'baseline', fspPool, fspFiles),
+      fileCase(NAMES.filesFloor, 'baseline', floorPool, floorFiles),
       createCase(NAMES.createsFacade, 'subject', filesRoot, 'facade', (paths) => facadeCreates(files, paths)),
       createCase(NAMES.createsFacadeAuto, 'subject', filesRoot, 'auto', (paths) => facadeCreates(autoFiles, paths)),
       createCase(NAMES.createsFsp, 'baseline', filesRoot, 'fsp', fspCreates),
@@ -124,6 +131,11 @@ async function main(): Promise<void> {
     ...pairs([NAMES.readsFacadeInto, NAMES.readsFacadeAutoInto], NAMES.readsFspInto),
     ...pairs([NAMES.filesFacade, NAMES.filesFacadeAuto], NAMES.filesFsp),
     ...pairs([NAMES.createsFacade, NAMES.createsFacadeAuto], NAMES.createsFsp),
+    // the floor: how near the facade is to it (the same buffer work), and how far above fs.promises it lies
+    ...pairs([NAMES.readsFacadeInto, NAMES.readsFacadeAutoInto], NAMES.readsFloor),
+    ...pairs([NAMES.readsFloor], NAMES.readsFspInto),
+    ...pairs([NAMES.filesFacade, NAMES.filesFacadeAuto], NAMES.filesFloor),
+    ...pairs([NAMES.filesFloor], NAMES.filesFsp),
   ]);
   const speedup = (subject: string, baseline: string): number => ratios.speedupVs[subject]?.[baseline] ?? 0;
   const goals = [
@@ -146,7 +158,17 @@ async function main(): Promise<void> {
       'x',
     ),
   ];
+  const floorNote = (what: string, floor: number, facade: number): string =>
+    `${what}: the floor (callback fs, one Promise per call) is ${floor}x fs.promises in this run: a Promise API ` +
+    `that calls the thread pool once per action gets at most that far${floor < 2 ? ' (below the 2x goal)' : ''}; ` +
+    `the facade on the default engine runs at ${facade}x the floor`;
   notes.push(
+    floorNote(
+      'reads into one buffer',
+      speedup(NAMES.readsFloor, NAMES.readsFspInto),
+      speedup(NAMES.readsFacadeInto, NAMES.readsFloor),
+    ),
+    floorNote('small files', speedup(NAMES.filesFloor, NAMES.filesFsp), speedup(NAMES.filesFacade, NAMES.filesFloor)),
     `new files: PromiseFileManager.writeNewFile ${speedup(NAMES.createsFacade, NAMES.createsFsp)}x ` +
       `fs.promises.writeFile (default engine), ${speedup(NAMES.createsFacadeAuto, NAMES.createsFsp)}x on 'auto' ` +
       '(not a goal: writeFile is not a FileHandle method, but it is what users call to save a small file)',
@@ -167,6 +189,7 @@ async function main(): Promise<void> {
         offsets: `4 KiB-aligned, mulberry32 seed 0x${SEED.toString(16)}, the same for every case and run`,
         facade: `${LANES} PromiseFileHandles opened on the file, one lane each, awaiting each read before the next`,
         baseline: `one fs.promises FileHandle, ${LANES} lanes, signal.throwIfAborted() before each read`,
+        floor: `callback fs.read on one descriptor, ${LANES} lanes, one Promise per read, one buffer per lane`,
       },
       files: {
         filesPerRun: FILES_PER_RUN,

@@ -18,9 +18,13 @@ export const NAMES = {
   readsFacadeAutoInto: "reads: PromiseFileHandle readInto(buffer, offset, { signal }) (engine 'auto'), 64 handles",
   readsFsp: 'reads: fs.promises FileHandle.read into a new 4 KiB Buffer, signal checked before each, 64 in flight',
   readsFspInto: 'reads: fs.promises FileHandle.read into one buffer per lane, signal checked before each, 64 in flight',
+  readsFloor:
+    'reads: floor: callback fs.read into one buffer per lane, one Promise per read, signal checked before each, 64 in flight',
   filesFacade: 'files: PromiseFileHandle open+write 4 KiB+close with { signal } (default engine), 64 in flight',
   filesFacadeAuto: "files: PromiseFileHandle open+write 4 KiB+close with { signal } (engine 'auto'), 64 in flight",
   filesFsp: 'files: fs.promises open+FileHandle.write 4 KiB+close, signal checked before each, 64 in flight',
+  filesFloor:
+    'files: floor: callback fs.open+fs.write 4 KiB+fs.close, one Promise per call, signal checked before each, 64 in flight',
   createsFacade: 'new files: PromiseFileManager.writeNewFile(path, 4 KiB, { signal }) (default engine), 64 in flight',
   createsFacadeAuto:
     "new files: PromiseFileManager.writeNewFile(path, 4 KiB, { signal }) (engine 'auto'), 64 in flight",

@@ -9,6 +9,7 @@ import fsp from 'node:fs/promises';
 import type { PromiseFileManager } from 'async-op-file';
 import { LANES } from '../workload.js';
 import { PAYLOAD, shortWrite } from '../async-file/payload.js';
+import { closeOnce, openOnce, writeOnce } from './floor-calls.js';
 
 const { O_WRONLY } = fs.constants;
 
@@ -46,6 +47,25 @@ export function fspFiles(paths: readonly string[]): Promise<number> {
       if (bytesWritten !== PAYLOAD.length) throw shortWrite(bytesWritten);
     } finally {
       await file.close();
+    }
+  });
+}
+
+/**
+ * The floor: each existing empty file through callback fs.open, fs.write 4 KiB and fs.close, each wrapped in one
+ * Promise and awaited, the signal checked before each step.
+ */
+export function floorFiles(paths: readonly string[]): Promise<number> {
+  const { signal } = new AbortController();
+  return inLanes(paths, async (path) => {
+    signal.throwIfAborted();
+    const fd = await openOnce(path);
+    try {
+      signal.throwIfAborted();
+      const written = await writeOnce(fd);
+      if (written !== PAYLOAD.length) throw shortWrite(written);
+    } finally {
+      await closeOnce(fd);
     }
   });
 }
