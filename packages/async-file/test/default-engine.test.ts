@@ -1,20 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
-import { ENGINE_ENV, IoUringEngine, IoUringUnavailableError } from '../src/index.js';
+import { ENGINE_ENV } from '../src/index.js';
+import { ioUringUnavailableReason } from './support/io-uring-availability.js';
 
 const INDEX_URL = new URL('../src/index.js', import.meta.url).href;
-
-/** Why io_uring cannot run here, or undefined. */
-function ioUringUnavailable(): string | undefined {
-  try {
-    new IoUringEngine().shutdown();
-    return undefined;
-  } catch (error) {
-    if (error instanceof IoUringUnavailableError) return error.reason;
-    throw error;
-  }
-}
 
 /**
  * Runs `script` (ESM, with AsyncFileManager, NodeFsEngine in scope) in a fresh Node process whose ASYNC_FILE_ENGINE is
@@ -33,7 +23,7 @@ const DEFAULT_MANAGER = `const m = new AsyncFileManager(); console.log(m.engineN
 
 describe(`the default engine: the environment variable ${ENGINE_ENV}`, function () {
   this.timeout(20_000);
-  const unavailable = ioUringUnavailable();
+  const unavailable = ioUringUnavailableReason();
 
   it('should be node-fs when the variable is unset or empty', () => {
     expect(inChild(undefined, DEFAULT_MANAGER)).to.equal('node-fs | the default engine');

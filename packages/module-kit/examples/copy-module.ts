@@ -3,7 +3,7 @@
 // #region copy-module
 import type { AsyncOp } from 'async-op';
 import type { AsyncFileManager } from 'async-op-file';
-import { CancellableModuleBase, expectCallback, type StartCallback } from 'async-op-module-kit';
+import { CancellableModuleBase, deliverResult, expectCallback, type StartCallback } from 'async-op-module-kit';
 import { startChunkedCopy } from './chunked-copy.js';
 
 /** Copies files in chunks; close() resolves once every copy has called back. */
@@ -20,13 +20,8 @@ export class CopyModule extends CancellableModuleBase<{ readonly from: string; r
     //    callback then waits for it; a start that throws is counted out at once
     this.lifecycle.begin();
     try {
-      return startChunkedCopy(this.manager, request, (result) => {
-        try {
-          callback(result);
-        } finally {
-          this.lifecycle.end();
-        }
-      });
+      // 3. deliverResult counts out even when the callback throws, and raises that error uncaught, never here
+      return startChunkedCopy(this.manager, request, (result) => deliverResult(callback, result, this.lifecycle));
     } catch (error) {
       this.lifecycle.end();
       throw error;

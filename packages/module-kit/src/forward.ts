@@ -1,4 +1,6 @@
 import { AsyncOp, describeValue, type Clock } from 'async-op';
+import { deliverResult } from './deliver-result.js';
+import { raiseUncaught } from './internal/raise-uncaught.js';
 import { followUpper, parentReasonOf, releaseLower } from './lower-op.js';
 import { ModuleLifecycle } from './module-lifecycle.js';
 import type { CancellableModule, Result, StartCallback } from './module-types.js';
@@ -167,19 +169,23 @@ export function startForwarded<R, V>(options: ForwardOptions<R, V>): AsyncOp<For
     untrackOnce(context, untrack);
     // 10. a canceled op reports its own reason (the lower op's is the `parent` reason derived from it); release the
     //     callback's reference BEFORE calling back, then count the operation out after it returned
+    //     (what the callback throws is raised uncaught: in the lower module's delivery, maybe inside the lower start
+    //     of step 4, it would make that module, or step 4's catch, release and count out a second time)
     const reported = reportedResult(context.own, result);
     context.own.release();
-    try {
-      callback(mapSafely(mapResult, reported));
-    } finally {
-      lifecycle.end();
-    }
+    deliverResult(callback, mapSafely(mapResult, reported), lifecycle);
   };
   let lowerOp: AsyncOp<unknown>;
   try {
     // 4. start the lower operation
     lowerOp = lower.start(request, onLower);
   } catch (error) {
+    // a lower module that called back and then threw broke its contract: the callback ran and everything taken in
+    // 2-3 was given back by it (step 10), so this op stands and the error goes where the callback's would
+    if (context.hasCalledBack) {
+      raiseUncaught(error);
+      return op;
+    }
     // the lower refused: its callback never runs; give back everything taken in 2-3
     untrackOnce(context, untrack);
     context.own.complete();

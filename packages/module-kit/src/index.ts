@@ -1,5 +1,6 @@
 export { CancellableModuleBase } from './cancellable-module-base.js';
 export { delay } from './delay.js';
+export { deliverResult } from './deliver-result.js';
 export type { DelayOptions } from './delay.js';
 export { startForwarded } from './forward.js';
 export type { ForwardContext, ForwardOptions } from './forward.js';

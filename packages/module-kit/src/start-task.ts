@@ -1,4 +1,5 @@
 import { AsyncOp, describeValue, isCanceledError, type Clock } from 'async-op';
+import { deliverResult } from './deliver-result.js';
 import { ModuleLifecycle } from './module-lifecycle.js';
 import type { Result, StartCallback } from './module-types.js';
 import { expectCallback } from './option-validators.js';
@@ -86,7 +87,7 @@ function failureOf<V>(own: AsyncOp<undefined>, error: unknown, isRetryable: Task
  * synchronously is a rejection like any other. The callback comes in a later microtask than the body's settlement,
  * after every `finally` and `await using` of the body ran: real cancel. References: startTask keeps one reference for
  * the callback and releases it just before calling back; the caller owns the one returned. A callback that throws
- * is raised as an unhandled rejection, after the task was counted out.
+ * is raised as an uncaught exception, after the task was counted out (see {@link deliverResult}).
  */
 // #region start-task
 export function startTask<V>(
@@ -116,11 +117,7 @@ export function startTask<V>(
       // 5. complete() closes the op; release the callback's reference BEFORE calling back, count out after it
       own.complete();
       own.release();
-      try {
-        callback(result);
-      } finally {
-        lifecycle?.end();
-      }
+      deliverResult(callback, result, lifecycle);
     });
   return op;
 }

@@ -15,6 +15,7 @@ import type { Result } from '../src/module-types.js';
 import { mapRetryableToError } from '../src/retryable-error.js';
 import { expectRefusal } from './support/hostile.js';
 import { ManualLower } from './support/manual-lower.js';
+import { captureUncaught } from './support/uncaught.js';
 
 function setUp(): { lower: ManualLower; lifecycle: ModuleLifecycle; results: Result<string>[] } {
   const lifecycle = new ModuleLifecycle('upper');
@@ -234,6 +235,51 @@ describe('startForwarded()', () => {
     expect(results).to.deep.equal([]);
     expect(untracked).to.have.length(1);
     expect(lifecycle.pendingCount).to.equal(0);
+  });
+
+  it('should return the op and raise the error uncaught when the callback throws inside the lower start', async () => {
+    const { lower, lifecycle, results } = setUp();
+    lower.onStart = (call) => call.end({ status: 'ok', value: 'now' });
+    const thrown = new Error('from the callback');
+    const untracked: unknown[] = [];
+    let op: AsyncOp<ForwardContext> | undefined;
+    const uncaught = await captureUncaught(() => {
+      op = startForwarded({
+        lower,
+        lifecycle,
+        request: 1,
+        callback: (r) => {
+          results.push(r);
+          throw thrown;
+        },
+        mapResult: (r) => r,
+        track: (tracked) => tracked.ref(),
+        untrack: (entry) => untracked.push(entry),
+      });
+    });
+    expect(uncaught).to.deep.equal([thrown]);
+    expect(results).to.deep.equal([{ status: 'ok', value: 'now' }]);
+    expect(untracked).to.have.length(1);
+    expect(lifecycle.pendingCount).to.equal(0);
+    expect(op?.isReleased).to.equal(false);
+    op?.release();
+  });
+
+  it('should return the op and raise the error uncaught when the lower start throws after calling back', async () => {
+    const { lower, lifecycle, results } = setUp();
+    const broken = new Error('the lower module broke its contract');
+    lower.onStart = (call) => {
+      call.end({ status: 'ok', value: 'now' });
+      throw broken;
+    };
+    let op: AsyncOp<ForwardContext> | undefined;
+    const uncaught = await captureUncaught(() => {
+      op = startForwarded({ lower, lifecycle, request: 1, callback: (r) => results.push(r), mapResult: (r) => r });
+    });
+    expect(uncaught).to.deep.equal([broken]);
+    expect(results).to.deep.equal([{ status: 'ok', value: 'now' }]);
+    expect(lifecycle.pendingCount).to.equal(0);
+    op?.release();
   });
 
   it('should untrack and release the tracked reference once on completion, and not when a sweep took it first', () => {

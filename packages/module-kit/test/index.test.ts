@@ -20,6 +20,7 @@ describe('async-op-module-kit (the package entry)', () => {
       'TrackingList',
       'createFileJob',
       'delay',
+      'deliverResult',
       'expectBytes',
       'expectCallback',
       'expectChunkSize',

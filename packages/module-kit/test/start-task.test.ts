@@ -7,6 +7,7 @@ import type { Result } from '../src/module-types.js';
 import { isRetryableError } from '../src/retryable-error.js';
 import { startTask } from '../src/start-task.js';
 import { expectRefusal } from './support/hostile.js';
+import { captureUncaught } from './support/uncaught.js';
 
 /** Resolves after every microtask queued so far, and those they queue (a macrotask later). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -220,6 +221,28 @@ describe('startTask()', () => {
     expect(order).to.deep.equal(['callback returns: closing, 1 pending', 'closed']);
     expect(lifecycle.pendingCount).to.equal(0);
     op.release();
+  });
+
+  it('should count the task out and raise what the callback throws as an uncaught exception', async () => {
+    const lifecycle = new ModuleLifecycle('m');
+    lifecycle.open();
+    const thrown = new Error('from the callback');
+    const calls: Result<number>[] = [];
+    const uncaught = await captureUncaught(async () => {
+      const op = startTask(
+        () => 7,
+        (result) => {
+          calls.push(result);
+          throw thrown;
+        },
+        { lifecycle },
+      );
+      op.release();
+      await settle();
+    });
+    expect(uncaught).to.deep.equal([thrown]);
+    expect(calls).to.deep.equal([{ status: 'ok', value: 7 }]);
+    expect(lifecycle.pendingCount).to.equal(0);
   });
 
   it('should refuse a bad body, callback or options, naming the value, and start nothing', () => {

@@ -17,6 +17,12 @@ export interface RaceEngineOptions {
   readonly log?: ((line: string) => void) | undefined;
 }
 
+/** The error a faulty call fails with: a close EIO (nothing retries one: its descriptor is gone), else EAGAIN or EIO. */
+function faultOf(call: ScriptedCall, script: EngineScript): string {
+  if (call.kind === 'close') return 'EIO';
+  return script.isRetryable(call.id) ? 'EAGAIN' : 'EIO';
+}
+
 /**
  * async-file's ScriptedEngine and a manager over it, driven by fast-check's scheduler as an {@link EngineScript}
  * says: each call completes inside the call (sync), in a task of the scheduler (`complete("#3 write(...)")`, through
@@ -27,7 +33,8 @@ export interface RaceEngineOptions {
  * TIMING: a completion runs its callbacks synchronously inside `call.complete()`, so in the task that completes it
  * (or inside the engine call, for a sync one). {@link RaceEngine.onCompletion} listeners run right after a completion
  * in a scheduled task, and in a microtask after a sync one (once the code that issued the call has returned: the
- * first point where the user's code could run). A close is never failed (a real close frees its descriptor too).
+ * first point where the user's code could run). A faulty close fails with EIO, never EAGAIN (nothing retries a
+ * close), and releases its descriptor all the same, as on Linux.
  */
 export class RaceEngine {
   /** The engine, with an empty file system but `/`. */
@@ -75,12 +82,7 @@ export class RaceEngine {
         void complete(call.label).then(() => this.#completeNow(call));
       },
       now: () => (script.isFastNow(++fastCalls) ? 'complete' : 'decline'),
-      inject: (call) =>
-        script.hasFaults && call.kind !== 'close' && script.isFaulty(call.id)
-          ? script.isRetryable(call.id)
-            ? 'EAGAIN'
-            : 'EIO'
-          : undefined,
+      inject: (call) => (script.hasFaults && script.isFaulty(call.id) ? faultOf(call, script) : undefined),
     });
     this.manager = new AsyncFileManager({
       engine: this.engine,

@@ -5,7 +5,7 @@ import type { EngineScript } from './engine-script.js';
 import { RaceEngine } from './race-engine.js';
 import { describeError, RaceViolations } from './race-violations.js';
 import { routeTimersThroughScheduler } from './scheduled-timers.js';
-import { catchUnhandledRejections } from './internal/unhandled-rejections.js';
+import { catchProcessErrors } from './internal/process-errors.js';
 import { settleScheduler } from './settle-scheduler.js';
 
 /** What {@link RaceSession} takes besides the scheduler and the engine script. */
@@ -24,8 +24,9 @@ export interface RaceSessionOptions {
  * @remarks
  * Create it at the start of a run and call {@link RaceSession.dispose} in a `finally`: while it lives, `setTimeout`
  * goes through the scheduler, {@link reportRaceError} reports to it, and an unhandled promise rejection (a module's
- * promise continuation that threw) is a violation of the run instead of a crash or a failure of whatever test runs
- * (the process's own listeners are set aside meanwhile). It turns the LeakTracker on if it was off
+ * promise continuation that threw) or an uncaught exception (a callback's error that a module raised where nobody can
+ * catch it) is a violation of the run instead of a crash or a failure of whatever test runs (the process's own
+ * listeners are set aside meanwhile). It turns the LeakTracker on if it was off
  * (and back off at the end), so "every reference released" is checked for the module under test, provided the
  * module and the kit load the same copy of async-op.
  */
@@ -45,6 +46,7 @@ export class RaceSession {
   readonly #restoreTimers: () => void;
   readonly #deactivate: () => void;
   readonly #restoreRejections: () => void;
+  readonly #restoreUncaught: () => void;
 
   /**
    * @param s - the run's scheduler.
@@ -73,8 +75,13 @@ export class RaceSession {
     this.#restoreTimers = routeTimersThroughScheduler(s, (error) =>
       this.violations.add(`a timer callback threw ${describeError(error)}`),
     );
-    this.#restoreRejections = catchUnhandledRejections((reason) =>
+    this.#restoreRejections = catchProcessErrors('unhandledRejection', (reason) =>
       this.violations.add(`a promise was rejected and nobody handled it: ${describeError(reason)}`),
+    );
+    // a module raises a callback's error where no caller can catch it (module kit's deliverResult): the module's
+    // failure, or the failure of the module above it, whose callback that was
+    this.#restoreUncaught = catchProcessErrors('uncaughtException', (error) =>
+      this.violations.add(`an uncaught exception: ${describeError(error)}`),
     );
   }
 
@@ -137,10 +144,14 @@ export class RaceSession {
     return list(operationDirectory(this.root, n), '').sort();
   }
 
-  /** Restores the timers and the unhandled-rejection listeners, ends {@link reportRaceError}'s target, and turns the LeakTracker off if it turned it on. */
+  /**
+   * Restores the timers and the unhandled-rejection and uncaught-exception listeners, ends {@link reportRaceError}'s
+   * target, and turns the LeakTracker off if it turned it on.
+   */
   dispose(): void {
     this.#restoreTimers();
     this.#restoreRejections();
+    this.#restoreUncaught();
     this.#deactivate();
     if (!this.#wasTracking) LeakTracker.disable();
   }

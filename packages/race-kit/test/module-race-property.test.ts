@@ -13,6 +13,7 @@ import {
   LeavesInputOpen,
   NeverCallsBackOnCancel,
   RefusesAfterStarting,
+  ThrowsWhereNobodyCatches,
 } from './support/broken-copy-modules.js';
 
 type CopyRace = ModuleRaceOptions<CopyRequest, CopyOutcome>;
@@ -84,6 +85,11 @@ const BROKEN: readonly BrokenCase[] = [
     // about one run in thirty lands in the window: 100 runs miss it about once in thirty suites, 1,000 runs with odds
     // below 1e-12
     numRuns: 1000,
+  },
+  {
+    Module: ThrowsWhereNobodyCatches,
+    invariant: 'nothing thrown where nobody can catch it',
+    symptom: /an uncaught exception: Error: raised where nobody can catch it/,
   },
   {
     Module: ClosesBeforeCallbacks,

@@ -3,6 +3,7 @@ import { AsyncOp } from 'async-op';
 import {
   CancellableModuleBase,
   createFileJob,
+  deliverResult,
   expectCallback,
   expectLowLevelOptions,
   operationLabel,
@@ -76,9 +77,10 @@ export class FakeCancelFileModule extends CancellableModuleBase<FileJobRequest, 
     // 4. count the operation in: it ends once BOTH the callback ran and the job ended (cleaned up)
     this.lifecycle.begin();
     try {
-      // 5. start the job; it may end (and call back) before this returns
+      // 5. start the job; it may end (and call back) before this returns (the callback's error never comes out here)
       context.job.start();
     } catch (error) {
+      // the first action refused to start: the callback has not run and never will; give back what 2-4 took
       own.complete();
       own.release();
       op.release();
@@ -102,15 +104,12 @@ export class FakeCancelFileModule extends CancellableModuleBase<FileJobRequest, 
     //    may free a slot (canceling another operation) that the queued action would otherwise take
     job?.withdraw(reason);
     // the callback's reference is NOT released here: the job still runs and keeps it until its cleanup (step 9)
-    try {
-      // 7. report canceled from inside cancel()
-      callback({ status: 'canceled', error: reason });
-    } finally {
-      // 8. AFTER the callback: let the job clean up once the action in flight finished. Its end (maybe right now:
-      //    a withdrawn rename, a call that would never complete) counts the operation out; doing that before the
-      //    callback would let close() resolve with a callback still to come
-      job?.abandon(reason);
-    }
+    // 7. report canceled from inside cancel() (what the callback throws is raised uncaught: the cleanup must run)
+    deliverResult(callback, { status: 'canceled', error: reason });
+    // 8. AFTER the callback: let the job clean up once the action in flight finished. Its end (maybe right now: a
+    //    withdrawn rename, a call that would never complete) counts the operation out; doing that before the
+    //    callback would let close() resolve with a callback still to come
+    job?.abandon(reason);
   }
   // #endregion
 
@@ -124,12 +123,11 @@ export class FakeCancelFileModule extends CancellableModuleBase<FileJobRequest, 
     const isDelivery = own.complete();
     // 10. the job is over: release the callback's reference (once, on either path) before calling back
     own.release();
-    try {
-      if (isDelivery) callback(result);
-    } finally {
-      // 11. count the operation out after its callback (or its cleanup): a close() from a callback waits for it
-      this.lifecycle.end();
-    }
+    // 11. count the operation out after its callback (or its cleanup): a close() from a callback waits for it. What
+    //     the callback throws must not reach the job, nor start()'s catch when this runs inside start() (a second
+    //     release): deliverResult raises it as an uncaught exception instead
+    if (isDelivery) deliverResult(callback, result, this.lifecycle);
+    else this.lifecycle.end();
   }
   // #endregion
 }

@@ -3,6 +3,7 @@ import { AsyncOp } from 'async-op';
 import {
   CancellableModuleBase,
   createFileJob,
+  deliverResult,
   expectCallback,
   expectLowLevelOptions,
   operationLabel,
@@ -78,10 +79,10 @@ export class RealCancelFileModule extends CancellableModuleBase<FileJobRequest, 
     context.job = createFileJob(this.options, checked, (result) => this.deliver(own, callback, result));
     this.lifecycle.begin();
     try {
-      // 4. start the job; it may call deliver() before this returns
+      // 4. start the job; it may call deliver() before this returns (whose callback's error never comes out here)
       context.job.start();
     } catch (error) {
-      // 5. the first action refused to start: the callback will never run; give back everything taken in 2-3
+      // 5. the first action refused to start: the callback has not run and never will; give back what 2-3 took
       own.complete();
       own.release();
       op.release();
@@ -102,12 +103,10 @@ export class RealCancelFileModule extends CancellableModuleBase<FileJobRequest, 
     if (!own.complete()) return;
     // 7. release the callback's reference BEFORE calling back: the callback may release the caller's too
     own.release();
-    try {
-      callback(result);
-    } finally {
-      // 8. count the operation out after its callback returned: a close() from inside the callback waits for it
-      this.lifecycle.end();
-    }
+    // 8. call back, then count the operation out (a close() from inside the callback waits for it). What the callback
+    //    throws must not reach the job, nor start()'s step 5 when this runs inside start(): that would release and
+    //    count out a second time. deliverResult raises it as an uncaught exception instead
+    deliverResult(callback, result, this.lifecycle);
   }
   // #endregion
 }

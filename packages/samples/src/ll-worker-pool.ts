@@ -1,6 +1,7 @@
 import { AsyncOp, CancelSlotTable, CrossThreadChannel, CrossThreadExitError, describeValue } from 'async-op';
 import {
   CancellableModuleBase,
+  deliverResult,
   expectCallback,
   isRetryableError,
   operationLabel,
@@ -275,12 +276,17 @@ export class WorkerPoolModule extends CancellableModuleBase<HashRequest, HashVal
     this.pending.delete(task);
     // release the callback's reference BEFORE calling back, count the task out AFTER (close() waits for the callback)
     task.own.release();
-    try {
-      this.trace('callback', task.id, task.worker?.id ?? 0, result.status);
-      task.callback(result);
-    } finally {
-      this.lifecycle.end();
-    }
+    // what the callback (or the trace listener) throws is raised uncaught: inside start() or a dispatch it would
+    // undo the task twice
+    const callback = task.callback;
+    deliverResult(
+      (delivered: Result<HashValue>) => {
+        this.trace('callback', task.id, task.worker?.id ?? 0, delivered.status);
+        callback(delivered);
+      },
+      result,
+      this.lifecycle,
+    );
   }
   // #endregion
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { AsyncOp, describeValue, type Clock } from 'async-op';
 import {
   CancellableModuleBase,
+  deliverResult,
   expectBytes,
   expectCallback,
   expectChunkSize,
@@ -262,11 +263,9 @@ export class AtomicSaveModule extends CancellableModuleBase<AtomicSaveRequest, F
     // 10. complete() is the exactly-once guard; release the callback's reference, call back, count out
     if (!context.own.complete()) return;
     context.own.release();
-    try {
-      context.callback(result);
-    } finally {
-      this.lifecycle.end();
-    }
+    // what the callback throws is raised uncaught: it must not reach the lower module's delivery (or the first
+    // step's start, whose catch would release and count out a second time)
+    deliverResult(context.callback, result, this.lifecycle);
   }
 }
 

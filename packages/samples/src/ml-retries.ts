@@ -2,6 +2,7 @@
 import { AsyncOp, type Clock } from 'async-op';
 import {
   CancellableModuleBase,
+  deliverResult,
   expectCallback,
   expectClock,
   expectInteger,
@@ -207,11 +208,9 @@ export class RetryModule<Request, Value> extends CancellableModuleBase<Request, 
         ? { status: 'canceled' as const, error: context.own.reason }
         : result;
     context.own.release();
-    try {
-      context.callback(reported);
-    } finally {
-      this.lifecycle.end();
-    }
+    // what the callback throws is raised uncaught: it must not reach the lower module's delivery (or the first
+    // step's start, whose catch would release and count out a second time)
+    deliverResult(context.callback, reported, this.lifecycle);
   }
 }
 // #endregion

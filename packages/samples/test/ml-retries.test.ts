@@ -3,7 +3,6 @@ import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import sinon from 'sinon';
 import { ModuleClosedError, RetryModule, type FileJobRequest, type FileJobValue, sampleLabel } from '../src/index.js';
-import { closeFailsAfterClosing } from './support/failing-close.js';
 import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
 
 /** A manual clock that records the delay of every timer set on it. */
@@ -151,7 +150,7 @@ describe(sampleLabel('ml-retries'), () => {
       });
 
       it('should not retry a write-file whose close failed (EINTR) after its name existed: ok, no EEXIST', async () => {
-        const built = scriptedStack(variant, {}, 4, (engine) => closeFailsAfterClosing(engine, 'EINTR'));
+        const built = scriptedStack(variant, { inject: (call) => (call.kind === 'close' ? 'EINTR' : undefined) });
         stack = built;
         ml = new RetryModule({ lower: built.ll, baseDelayMs: 0 });
         ml.open();

@@ -12,6 +12,7 @@ import {
   type SampleStack,
 } from '../src/index.js';
 import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
+import { captureUncaught } from './support/uncaught.js';
 
 /** Builds `stack` of the registry over the scripted LL (retries without a wait). */
 function build(scripted: ScriptedStack, stack: SampleStack): BuiltStack<unknown, FileJobValue> {
@@ -48,6 +49,27 @@ describe('every stack of the registry, over each file LL', () => {
           built.top.start(requestFor(stack, 'a.txt'), job.callback).release();
           expect(job.results).to.deep.equal([{ status: 'ok', value: { bytes: 5 } }]);
           expect(scripted.engine.readFile('/data/a.txt')?.toString()).to.equal('a.txt');
+        });
+
+        it('should return from start() and raise the error uncaught when the callback throws inside it', async () => {
+          scripted = scriptedStack(lowLevel);
+          const top = (built = build(scripted, stack)).top;
+          const thrown = new Error('thrown by the callback');
+          const statuses: string[] = [];
+          const uncaught = await captureUncaught(() => {
+            const op = top.start(requestFor(stack, 'e.txt'), (result) => {
+              statuses.push(result.status);
+              throw thrown;
+            });
+            expect(top.pendingCount).to.equal(0);
+            op.release();
+          });
+          expect(uncaught).to.deep.equal([thrown]);
+          expect(statuses).to.deep.equal(['ok']);
+          // docs/reference/contract.md, 'Cancellable modules': the stack is intact and still works
+          const next = recorder<FileJobValue>();
+          top.start(requestFor(stack, 'f.txt'), next.callback).release();
+          expect(next.results.map((result) => result.status)).to.deep.equal(['ok']);
         });
 
         it('should report canceled exactly once for a call that never completes', async () => {

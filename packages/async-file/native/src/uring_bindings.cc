@@ -169,8 +169,8 @@ napi_value RingNew(napi_env env, napi_callback_info info) {
   uv_unref(reinterpret_cast<uv_handle_t*>(&h->prepare));
   uv_unref(reinterpret_cast<uv_handle_t*>(&h->check));
 
-  napi_add_env_cleanup_hook(env, EnvCleanup, r);
-  r->cleanup_hook = true;
+  // async: the environment must wait for libuv to close the handles before it unloads the addon (see Handles)
+  napi_add_async_cleanup_hook(env, EnvCleanup, h, &h->cleanup_hook);
   if (napi_wrap(env, self, r, Finalize, nullptr, nullptr) != napi_ok || DefineMethods(env, self, r) != napi_ok) {
     napi_throw_error(env, kErrIoUringNapi, "napi_wrap or napi_define_properties failed");
     return nullptr;

@@ -293,7 +293,11 @@ void OnPoll(uv_poll_t* handle, int status, int /*events*/) {
 
 void CloseHandle(uv_handle_t* h) {
   Handles* handles = static_cast<Handles*>(h->data);
-  if (--handles->open == 0) delete handles;
+  if (--handles->open > 0) return;
+  // the last handle is closed: nothing of the addon runs for this ring any more, the environment may go (removing a
+  // hook that is running is how it reports that it finished)
+  if (handles->cleanup_hook != nullptr) napi_remove_async_cleanup_hook(handles->cleanup_hook);
+  delete handles;
 }
 
 void Destroy(Ring* r) {
@@ -329,15 +333,15 @@ void Destroy(Ring* r) {
   r->async_context = nullptr;
 }
 
-void EnvCleanup(void* data) {
-  Ring* r = static_cast<Ring*>(data);
-  r->cleanup_hook = false;
-  Destroy(r);
+void EnvCleanup(napi_async_cleanup_hook_handle /*hook*/, void* data) {
+  Handles* h = static_cast<Handles*>(data);
+  // a ring still up is torn down now, which closes its handles; one destroyed before (closed, or collected) has
+  // closed them already. Either way CloseHandle finishes this hook once libuv has closed the last one
+  if (h->ring != nullptr) Destroy(h->ring);
 }
 
-void Finalize(napi_env env, void* data, void* /*hint*/) {
+void Finalize(napi_env /*env*/, void* data, void* /*hint*/) {
   Ring* r = static_cast<Ring*>(data);
-  if (r->cleanup_hook) napi_remove_env_cleanup_hook(env, EnvCleanup, r);
   Destroy(r);
   delete r;
 }

@@ -112,16 +112,20 @@ struct Ring {
   unsigned completions_pairs = 0;
   napi_async_context async_context = nullptr;
   Handles* handles = nullptr;
-  bool in_dispatch = false, closing = false, destroyed = false, hooks_started = false, cleanup_hook = false;
+  bool in_dispatch = false, closing = false, destroyed = false, hooks_started = false;
   uint64_t batches = 0, enters = 0, completions_total = 0;
 };
 
+// The ring's libuv handles. They outlive the Ring until libuv has closed them (uv_close is asynchronous), and hold
+// the environment's async cleanup hook until then: a worker's environment waits for it before it unloads the addon,
+// whose CloseHandle libuv would otherwise call from unmapped code (terminate() of a worker with a ring open).
 struct Handles {
   uv_poll_t poll;
   uv_prepare_t prepare;
   uv_check_t check;
   Ring* ring;
   int open = 0;
+  napi_async_cleanup_hook_handle cleanup_hook = nullptr;
 };
 
 // Whether `n` more SQEs fit in the submission ring.
@@ -170,8 +174,9 @@ void Destroy(Ring* r);
 // Node's loop: the eventfd is readable (completions arrived).
 void OnPoll(uv_poll_t* handle, int status, int events);
 
-// The environment's cleanup hook, and the Ring object's finalizer.
-void EnvCleanup(void* data);
+// The environment's async cleanup hook (its data: the Handles): tears the ring down, and finishes once libuv closed
+// the handles. And the Ring object's finalizer.
+void EnvCleanup(napi_async_cleanup_hook_handle hook, void* data);
 void Finalize(napi_env env, void* data, void* hint);
 
 }  // namespace uring

@@ -45,7 +45,9 @@ const ECANCELED = -125;
  * Cancel is real: a request not yet submitted, or still queued in the kernel, never executes and reports ECANCELED; one
  * the kernel already started (or completed during submission, as cached reads do) reports its real outcome, and the
  * manager undoes it. Descriptors are opened with O_CLOEXEC. Call {@link close} (or `using`) when done: pending
- * requests are canceled, and the ring is closed once they have all reported. At process exit the ring is closed anyway.
+ * requests are canceled, and the ring is closed once they have all reported. At process exit the ring is closed anyway,
+ * and so it is when the worker thread that made it exits or is terminated (its environment waits until the ring's
+ * libuv handles are closed before it unloads the addon).
  */
 export class IoUringEngine extends DescriptorEngine implements FileEngine, Disposable {
   readonly name = 'io_uring';

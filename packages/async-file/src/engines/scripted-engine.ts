@@ -114,7 +114,8 @@ export class ScriptedEngine extends ScriptedEngineControls implements FileEngine
    * @returns a request whose cancel() ends the call with ECANCELED while it is pending; undefined if not cancelable.
    * @throws TypeError or RangeError for a bad argument; the callback is then never called.
    * @remarks The effect applies when the call completes; the callback runs once, per the completion policy.
-   * Errors: EBADF (`close`).
+   * Errors: EBADF (`close`). An injected failure (`inject`, `call.fail()`) still releases the descriptor, as a close
+   * on Linux does whatever it reports, and then reports the error.
    */
   close(fd: number, callback: FileCallback<void>): EngineRequest | undefined {
     expectFd('fd', fd);

@@ -7,26 +7,15 @@ import {
   AsyncFileManager,
   FileTraceRecorder,
   IoUringEngine,
-  IoUringUnavailableError,
   NodeFsEngine,
   selectEngine,
   type FileStats,
 } from '../../src/index.js';
 import { descriptorTarget, descriptorsUnder } from '../support/descriptors.js';
 import { call, type Report } from '../support/engine-call.js';
+import { ioUringUnavailableReason } from '../support/io-uring-availability.js';
 import { outcome, settlesWithin, step } from '../support/step.js';
 import { useTempDir } from '../support/temp-dir.js';
-
-/** Why the io_uring engine cannot run here, or undefined if it can (then every test below runs). */
-function unavailableReason(): string | undefined {
-  try {
-    new IoUringEngine().shutdown();
-    return undefined;
-  } catch (error) {
-    if (error instanceof IoUringUnavailableError) return error.reason;
-    throw error;
-  }
-}
 
 /** The open flags of `fd` (octal, from /proc/self/fdinfo). */
 function fdFlags(fd: number): number {
@@ -40,7 +29,8 @@ function makeFifo(file: string): void {
   execFileSync('mkfifo', ['-m', '600', file]);
 }
 
-const reason = unavailableReason();
+// why the io_uring engine cannot run here, or undefined if it can (then every test below runs)
+const reason = ioUringUnavailableReason();
 
 describe('IoUringEngine', function () {
   if (reason !== undefined) {

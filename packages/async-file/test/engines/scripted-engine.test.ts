@@ -781,6 +781,34 @@ describe('ScriptedEngine', () => {
       expect((callback.firstCall.args[0] as EngineError).code).to.equal('ENOSPC');
     });
 
+    it('should release the descriptor of a close it fails, and still report the error (as Linux does)', () => {
+      const engine = setUp({ inject: (call) => (call.kind === 'close' ? 'EINTR' : undefined) });
+      const fd = open(engine);
+      expect(engine.openDescriptorCount).to.equal(1);
+      const { error } = callNow<void>((callback) => engine.close(fd, callback));
+      expectErrno(error as EngineError, 'EINTR', 'close');
+      expect(engine.calls.at(-1)?.state).to.equal('failed');
+      expect(engine.openDescriptorCount).to.equal(0);
+      // the number is free: a read on it fails with EBADF, and the next open may take it
+      expect(callNow<number>((callback) => engine.read(fd, Buffer.alloc(1), 0, 1, 0, callback)).error).to.include({
+        code: 'EBADF',
+      });
+      expect(open(engine)).to.equal(fd);
+    });
+
+    it('should release the descriptor when the test fails a close with call.fail()', () => {
+      const engine = setUp({ completion: 'manual' });
+      engine.openExisting('/dir/a.txt', 'read', () => {});
+      engine.completeNext();
+      const fd = engine.calls[0]?.result as number;
+      const callback = sinon.spy();
+      engine.close(fd, callback);
+      engine.pendingCalls[0]?.fail('EIO');
+      expectErrno(callback.firstCall.args[0] as EngineError, 'EIO', 'close');
+      expect(engine.openDescriptorCount).to.equal(0);
+      expect(engine.violations).to.deep.equal([]);
+    });
+
     it('should throw a TypeError if it returns something that is not an errno name', () => {
       const engine = setUp({ completion: 'manual', inject: () => 'oops' });
       engine.stat('/dir', () => {});

@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from 'mocha';
 import { CopyModule } from '../../examples/copy-module.js';
 import { ModuleClosedError, type Result } from '../../src/index.js';
+import { captureUncaught } from '../support/uncaught.js';
 
 describe('examples/copy-module.ts: CopyModule on real files', () => {
   let directory: string;
@@ -43,6 +44,25 @@ describe('examples/copy-module.ts: CopyModule on real files', () => {
     expect(module.pendingCount).to.equal(0);
     expect(fs.readFileSync(path.join(directory, 'b.txt'), 'utf8')).to.equal('aaa');
     expect(() => module.start({ from: 'x', to: 'y' }, () => undefined)).to.throw(ModuleClosedError);
+  });
+
+  it('should count a copy out whose callback throws, and raise the error uncaught', async () => {
+    const module = new CopyModule(manager);
+    module.open();
+    const thrown = new Error('from the callback');
+    const results: Result<number>[] = [];
+    const uncaught = await captureUncaught(async () => {
+      const op = module.start({ from: path.join(directory, 'a.txt'), to: path.join(directory, 'c.txt') }, (result) => {
+        results.push(result);
+        throw thrown;
+      });
+      op.release();
+      await module.close();
+    });
+    expect(uncaught).to.deep.equal([thrown]);
+    expect(results).to.deep.equal([{ status: 'ok', value: 3 }]);
+    expect(module.pendingCount).to.equal(0);
+    expect(module.state).to.equal('closed');
   });
 
   it('should count nothing in for a start that throws', () => {

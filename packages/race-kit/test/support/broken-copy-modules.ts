@@ -97,3 +97,14 @@ export class RefusesAfterStarting extends CopyModule {
     return op;
   }
 }
+
+/** Fails one of its steps where nobody can catch it (as a module raises a callback's error): an uncaught exception. */
+export class ThrowsWhereNobodyCatches extends CopyModule {
+  protected override link(job: CopyJob): void {
+    // MISTAKE: an error thrown from a microtask of its own reaches no caller, only the process
+    queueMicrotask(() => {
+      throw new Error('raised where nobody can catch it');
+    });
+    super.link(job);
+  }
+}

@@ -6,8 +6,8 @@
  * before start returns".
  *
  * Symptom: when the lower operation completes synchronously (inside its start), the callback finds no reference to
- * complete and release: it throws a TypeError out of the lower module, the start fails with that error although the
- * work was done, and the caller never gets its callback.
+ * complete and release: it throws a TypeError, which the lower module raises as an uncaught exception (a callback's
+ * error never enters a module), the work is done, and the caller never gets its callback.
  */
 import { AsyncOp } from 'async-op';
 import type { FileJobValue, StartCallback } from '../index.js';

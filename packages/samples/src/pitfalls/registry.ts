@@ -71,8 +71,8 @@ export const PITFALLS: readonly Pitfall[] = [
     name: 'callback-reference-after-start',
     description:
       'ML pass-through takes the callback reference after starting the lower op (breaks forward.ts step 2): a ' +
-      'synchronous completion finds no reference, throws out of start, and never calls back.',
-    symptom: /start of op\d+ threw/,
+      'synchronous completion finds no reference, throws (an uncaught exception), and never calls back.',
+    symptom: /op\d+ called back 0 time\(s\)/,
     broken: passThrough((...args) => new CallbackReferenceAfterStart(...args)),
     control: passThrough((...args) => new ForwardCopy(...args)),
     property: propertyOver({ stacks: ['ml-pass-through'] }),

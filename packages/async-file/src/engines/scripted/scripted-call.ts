@@ -13,7 +13,8 @@ export type ScriptedCallKind = EngineMethodName;
 
 /**
  * Where a call stands: `pending` until it ends; then `completed` (complete() ran it: its outcome may still be an
- * error such as EBADF), `failed` (an injected error, no effect) or `canceled` (reported ECANCELED, no effect).
+ * error such as EBADF), `failed` (an injected error, no effect, except that a failed close still releases its
+ * descriptor, as on Linux) or `canceled` (reported ECANCELED, no effect).
  */
 export type ScriptedCallState = 'pending' | 'completed' | 'failed' | 'canceled';
 
@@ -166,7 +167,7 @@ export class ScriptedCall {
   }
 
   /**
-   * Ends the call with an injected error and no effect.
+   * Ends the call with an injected error and no effect; a close still releases its descriptor (as on Linux).
    *
    * @param code - an errno name: `EIO`, `ENOSPC`, `EAGAIN`, ...
    * @remarks
@@ -206,7 +207,17 @@ export class ScriptedCall {
 
   #fail(code: unknown, subject: string): void {
     if (!isErrnoCode(code)) throw this.#codeError(code, subject);
-    (this.#init as ScriptedCallInit).touch();
+    const init = this.#init as ScriptedCallInit;
+    init.touch();
+    // on Linux a close releases its descriptor whatever it reports (EINTR, EIO): a failed close frees it all the
+    // same, or a test would see a descriptor held that a real engine had let go (its own EBADF changes nothing)
+    if (this.kind === 'close') {
+      try {
+        init.execute();
+      } catch (thrown) {
+        if (!isErrnoError(thrown)) throw thrown;
+      }
+    }
     this.#settle('failed', this.#errorOf(code), undefined);
   }
 

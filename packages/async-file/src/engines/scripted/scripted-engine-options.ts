@@ -35,7 +35,8 @@ export interface ScriptedEngineOptions {
   readonly completion?: CompletionPolicy | undefined;
   /**
    * Consulted each time a call is about to complete (whoever completes it): return an errno name (`EIO`, `ENOSPC`) to
-   * fail the call with that error and no effect, or undefined to let it take effect.
+   * fail the call with that error and no effect, or undefined to let it take effect. A close still releases its
+   * descriptor (as on Linux, whatever a close reports), then reports the error.
    */
   readonly inject?: ((call: ScriptedCall) => string | undefined) | undefined;
   /** Whether calls return an EngineRequest that can cancel them. Default true; false returns undefined like node-fs. */
