@@ -12,7 +12,11 @@ function demo(...args: string[]): { status: number | null; stdout: string; stder
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('async-op-demo (the demo CLI)', () => {
+describe('async-op-demo (the demo CLI)', function () {
+  // each test starts the CLI as a new process, some of them a dozen times: on a loaded machine that alone can pass the
+  // suite's default timeout (this is no speed check; a hang still fails, at the spawn's own 60 s limit)
+  this.timeout(180_000);
+
   it('should show chaining, cancel every sample cleanly and leak nothing, end to end', () => {
     const { status, stdout, stderr } = demo();
     expect(status, stderr).to.equal(0);
