@@ -19,6 +19,8 @@ module.exports = {
     'packages/async-file/dist/test/direct-io.test.js',
     'packages/async-file/dist/test/write-new-file.test.js',
     'packages/async-file/dist/test/action-settlement.test.js',
+    'packages/async-file/dist/test/file-action-channels.test.js',
+    'packages/async-file/dist/test/file-trace.test.js',
     'packages/async-file/dist/test/hostile/file-handle.property.test.js',
     'packages/async-file/dist/test/hostile/file-manager.property.test.js',
     'packages/module-kit/dist/test/examples/chunked-copy.test.js',
