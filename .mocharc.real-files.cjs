@@ -21,6 +21,7 @@ module.exports = {
     'packages/async-file/dist/test/action-settlement.test.js',
     'packages/async-file/dist/test/file-action-channels.test.js',
     'packages/async-file/dist/test/file-trace.test.js',
+    'packages/async-file/dist/test/otel-bridge.test.js',
     'packages/async-file/dist/test/hostile/file-handle.property.test.js',
     'packages/async-file/dist/test/hostile/file-manager.property.test.js',
     'packages/module-kit/dist/test/examples/chunked-copy.test.js',
