@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import fs from 'node:fs';
-import { AsyncFileChannels, AsyncFileManager, type FileActionEvent } from '../src/index.js';
+import { AsyncFileChannels, AsyncFileManager, ScriptedEngine, type FileActionEvent } from '../src/index.js';
 import { ChannelRecorder, type ChannelKey, type RecordedEvent } from './support/channel-recorder.js';
 import { DEFAULT_ENGINE } from './support/default-engine.js';
 import { EXPECTED_CALLS, SCENARIO, idOf, runScenario, type ScenarioAction } from './support/lifecycle-scenario.js';
@@ -207,5 +207,43 @@ describe(`AsyncFileManager lifecycle channels (${DEFAULT_ENGINE}, real files)`, 
         }
       });
     }
+  });
+});
+
+describe('AsyncFileManager lifecycle channels (scripted engine)', () => {
+  it('should report, for a write canceled between its chunks, the bytes its chunks wrote (they stay)', async () => {
+    // writes of at most 2 bytes each, completed one by one, by an engine that cannot stop a call (like node-fs)
+    const engine = new ScriptedEngine({ completion: 'manual', cancelable: false, maxWriteBytes: 2 });
+    engine.writeFile('/file', '');
+    const manager = new AsyncFileManager({ concurrency: 1, engine });
+    using recorder = new ChannelRecorder(manager.id);
+    const handle = manager.newFileHandle();
+    const opened = step<void>((callback) => handle.openExistingFile('/file', 'write', callback));
+    engine.completeAll();
+    await opened;
+    const op = handle.write(Buffer.from('abcdef'), 0, () => expect.fail('a canceled write called back'));
+    engine.completeNext(); // 'ab' written: the next chunk is issued
+    op.cancel(); // while 'cd' is in flight
+    op.release();
+    engine.completeAll(); // 'cd' written; no further chunk after cancel
+    await handle.whenSettled();
+    expect(engine.readFile('/file')?.toString()).to.equal('abcd');
+    const write = recorder.events.filter((event) => event.actionId === 2);
+    expect(
+      write.map(({ channel, requestedBytes, transferredBytes, outcome }) => [
+        channel,
+        requestedBytes,
+        transferredBytes,
+        outcome,
+      ]),
+    ).to.deep.equal([
+      ['queued', 6, undefined, undefined],
+      ['started', 6, undefined, undefined],
+      ['canceled', 6, undefined, undefined],
+      ['settled', 6, 4, 'succeeded'],
+    ]);
+    const closed = step<void>((callback) => handle.close(callback));
+    engine.completeAll();
+    await closed;
   });
 });
