@@ -51,7 +51,7 @@ export interface FileActionEvent {
   readonly handleId: number | undefined;
   /** The engine's name: `node-fs`, `io_uring`, `scripted`, or what a custom engine declares. */
   readonly engine: string;
-  /** The worker slot (0 .. concurrency - 1) running the action; -1 before it started and after it ended. */
+  /** The worker slot (0 .. concurrency - 1) running the action; -1 before it started (a queued action canceled). */
   readonly slot: number;
   /** The bytes asked for (read, readInto, write, writeNewFile); undefined for the other actions. */
   readonly requestedBytes: number | undefined;
