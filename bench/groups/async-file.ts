@@ -21,6 +21,7 @@ import { readOffsets, runReadsSection } from '../lib/async-file/cached-reads.js'
 import { NAMES } from '../lib/async-file/constants.js';
 import { createFileSets, type FileSets } from '../lib/async-file/file-sets.js';
 import { ignore } from '../lib/async-file/ignore.js';
+import { runChannelsSection } from '../lib/async-file/channel-cost.js';
 import { runCancelSection } from '../lib/async-file/queued-cancel.js';
 import { newSectionContext, runCleanups } from '../lib/section-context.js';
 import { SECTION_WEIGHTS, selectedSections, type Section } from '../lib/async-file/selected-sections.js';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
       endPhase('createFileSets');
     }
     let readFile: { readonly path: string; readonly offsets: Int32Array } | undefined;
-    if (sections.includes('reads') || sections.includes('cancel')) {
+    if (sections.some((section) => section === 'reads' || section === 'cancel' || section === 'channels')) {
       const file = path.join(temp.path, 'reads.bin');
       createCachedReadFile(file, READ_FILE_BYTES);
       readFile = { path: file, offsets: readOffsets() };
@@ -96,6 +97,8 @@ async function main(): Promise<void> {
         await runReadsSection(context, readFile.path, readFile.offsets, deadline);
       } else if (section === 'cancel' && readFile !== undefined) {
         cancelGoalValue = await runCancelSection(context, readFile.path, readFile.offsets, deadline);
+      } else if (section === 'channels' && readFile !== undefined) {
+        await runChannelsSection(context, readFile.path, readFile.offsets, deadline);
       }
       endPhase(section);
     }
@@ -132,6 +135,7 @@ async function main(): Promise<void> {
     { subject: NAMES.readsManager, baseline: NAMES.readsCallbackOp, metrics: ['time'] },
     { subject: NAMES.readsStubManager, baseline: NAMES.readsStubEngine, metrics: ['time'] },
     { subject: NAMES.readsStubManagerInto, baseline: NAMES.readsStubEngine, metrics: ['time'] },
+    { subject: NAMES.channelsAsBuilt, baseline: NAMES.channelsStripped, metrics: ['time'] },
   ];
   const comparisons = allComparisons.filter((comparison) => has(comparison.subject) && has(comparison.baseline));
 
@@ -164,6 +168,17 @@ async function main(): Promise<void> {
           'fresh 256 KiB-slab memory per read reads/s (the same memory work, 64 in flight)',
         speedup(reports, NAMES.readsManager, NAMES.readsCallbackSlab),
         0.9,
+        'x',
+      ),
+    );
+  }
+  if (has(NAMES.channelsAsBuilt) && has(NAMES.channelsStripped)) {
+    goals.push(
+      goalAtLeast(
+        'file action channels, nobody subscribed: manager readInto on the stub engine, as built reads/s / channel ' +
+          'points stripped reads/s (fresh copies, same rounds)',
+        speedup(reports, NAMES.channelsAsBuilt, NAMES.channelsStripped),
+        0.98,
         'x',
       ),
     );

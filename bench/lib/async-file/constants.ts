@@ -39,6 +39,10 @@ export const NAMES = {
   readsStubEngine: 'reads: the stub engine alone (read() does no I/O, one batch per turn), 64 in flight',
   readsPromises: 'reads: fs.promises FileHandle.read, 64 in flight',
   readsSync: 'reads: readSync loop',
+  channelsAsBuilt:
+    'channels: manager readInto on a stub engine, 64 handles chaining, channel points as built, nobody subscribed (fresh copy)',
+  channelsStripped:
+    'channels: manager readInto on a stub engine, 64 handles chaining, channel points stripped (fresh copy)',
   cancel: 'cancel: manager cancel() of a queued read (concurrency 1)',
   cancelEnqueue: 'cancel: manager enqueue of a read queued behind a busy slot',
 } as const;

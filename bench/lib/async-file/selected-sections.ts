@@ -1,9 +1,15 @@
 /** The sections of the `async-file` group, in the order they run, and the choice of them through the environment. */
 
-export const SECTIONS = ['files', 'unnamed', 'reads', 'cancel'] as const;
+export const SECTIONS = ['files', 'unnamed', 'reads', 'cancel', 'channels'] as const;
 export type Section = (typeof SECTIONS)[number];
 /** Share of the timing span each section may use (of those selected). */
-export const SECTION_WEIGHTS: Record<Section, number> = { files: 0.35, unnamed: 0.15, reads: 0.4, cancel: 0.1 };
+export const SECTION_WEIGHTS: Record<Section, number> = {
+  files: 0.35,
+  unnamed: 0.15,
+  reads: 0.4,
+  cancel: 0.1,
+  channels: 0.1,
+};
 /** Environment variable selecting sections (comma-separated; default all): for profiling one part. */
 const ENV_SECTIONS = 'ASYNC_FILE_SECTIONS';
 

@@ -90,6 +90,14 @@ export class AsyncFileManager {
     this.buffers.release(buffer);
   }
 
+  /**
+   * This manager's id, unique in the process: the `managerId` of its trace events and of the messages on
+   * {@link AsyncFileChannels}.
+   */
+  get id(): number {
+    return this.scheduler.events.managerId;
+  }
+
   /** The engine's name: `node-fs`, `scripted`, ... */
   get engineName(): string {
     return this.scheduler.engine.name;

@@ -14,6 +14,8 @@ export { FeatureUnavailableError } from './feature-unavailable-error.js';
 export { FileActionError, FileActionErrorCode } from './file-action-error.js';
 export { asyncFileErrorCodes } from './error-registry.js';
 export type { ActionSettlement, ActionSettlementOutcome, ManagerActionOptions } from './action-settlement.js';
+export { AsyncFileChannels } from './file-action-channels.js';
+export type { FileActionEvent } from './file-action-channels.js';
 export { FileTraceRecorder } from './file-trace.js';
 export type { FileTraceEvent, FileTraceEventType, FileTraceListener } from './file-trace.js';
 export { DescriptorEngine } from './engines/descriptor-engine.js';

@@ -10,6 +10,7 @@ import {
   sumFirstBytesInto,
   writeBlockDirect,
 } from '../examples/fast-paths.js';
+import { readIntoThenGiveUp, renameThenCancel } from '../examples/await-canceled-work.js';
 import { readStart, readStartWithPromises } from '../examples/read-a-file.js';
 import { AsyncFileManager, PromiseFileHandle, type AsyncFileHandle, type BufferPool } from '../src/index.js';
 
@@ -105,5 +106,48 @@ describe("the README's example code", () => {
     const bytes = fs.readFileSync(file);
     expect(bytes[4095]).to.equal(1);
     expect(bytes.subarray(4096).every((byte) => byte === 0)).to.equal(true);
+  });
+});
+
+describe("the troubleshooting guide's example code (examples/await-canceled-work.ts, real files)", () => {
+  let directory: string;
+
+  beforeEach(() => {
+    directory = fs.mkdtempSync(path.join(os.tmpdir(), 'async-file-await-'));
+  });
+
+  afterEach(() => fs.rmSync(directory, { recursive: true, force: true }));
+
+  it('readIntoThenGiveUp() should resolve once the canceled read is over: the buffer no longer changes', async () => {
+    const file = path.join(directory, 'data.txt');
+    fs.writeFileSync(file, 'hello');
+    const manager = new AsyncFileManager({ concurrency: 1 });
+    const handle = manager.newFileHandle();
+    await new Promise<void>((resolve, reject) =>
+      handle.openExistingFile(file, 'read', (error) => (error ? reject(error) : resolve())).release(),
+    );
+    const buffer = Buffer.alloc(5, '#');
+    await readIntoThenGiveUp(handle, buffer);
+    expect(manager.pendingCount).to.equal(0);
+    const settled = buffer.toString();
+    // the engine read the bytes (node-fs cannot stop it) or stopped the read before it ran (io_uring)
+    expect(['hello', '#####']).to.include(settled);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(buffer.toString()).to.equal(settled);
+    await handle[Symbol.asyncDispose]();
+  });
+
+  it('renameThenCancel() should tell whether the canceled rename took effect, as the file system shows', async () => {
+    const from = path.join(directory, 'from.txt');
+    const to = path.join(directory, 'to.txt');
+    fs.writeFileSync(from, 'x');
+    const manager = new AsyncFileManager({ concurrency: 1 });
+    const outcome = await renameThenCancel(manager, from, to);
+    await manager.whenIdle();
+    expect(['succeeded', 'not-run']).to.include(outcome);
+    expect(fs.existsSync(to)).to.equal(outcome === 'succeeded');
+    expect(fs.existsSync(from)).to.equal(outcome === 'not-run');
+    // node-fs cannot stop a system call it issued: the rename, executing when canceled, ran
+    if (manager.engineName === 'node-fs') expect(outcome).to.equal('succeeded');
   });
 });

@@ -78,6 +78,7 @@ describe('AsyncFileHandle cancel and abort', () => {
         'read started',
         'read canceled',
         'read finished',
+        'read settled',
         'close started',
         'close finished',
         'close callback',

@@ -5,7 +5,20 @@ import { ActionOwnership, ownerFromPath } from '../src/index.js';
 
 /** The trace events of action `id` (`action`, on handle `handleId`, or a manager-level action). */
 function eventsOf(id: number, action: string, handleId?: number): (type: FileTraceEvent['type']) => FileTraceEvent {
-  return (type) => ({ time: 0, type, actionId: id, action, handleId, slot: 0 });
+  return (type) => ({
+    time: 0,
+    type,
+    managerId: 1,
+    actionId: id,
+    action,
+    handleId,
+    engine: 'scripted',
+    slot: 0,
+    requestedBytes: undefined,
+    transferredBytes: undefined,
+    error: undefined,
+    outcome: undefined,
+  });
 }
 
 /** Feeds `ownership` the enqueued and started events of action `id` on handle `handleId`, then its engine call. */

@@ -91,6 +91,7 @@ function runReadNow(action: FileAction, services: StepServices, noWait: boolean)
 
 export const READ: ActionStep = defineStep({
   kind: 'read',
+  transfersBytes: true,
   run: runRead,
   runNow: runReadNow,
   onSuccess: (action, services, bytesRead) => services.buffers.resultOf(action, bytesRead as number),
@@ -102,6 +103,7 @@ export const READ: ActionStep = defineStep({
  */
 export const READ_INTO: ActionStep = defineStep({
   kind: 'readInto',
+  transfersBytes: true,
   run: runRead,
   runNow: runReadNow,
 });
@@ -137,6 +139,7 @@ function writeRest(action: FileAction, engine: FileEngine, done: Done): EngineEr
 export const WRITE: ActionStep = defineStep({
   kind: 'write',
   isWrite: true,
+  transfersBytes: true,
   run: (action, services, done) => {
     // nothing to write: no engine call, and the callback still comes later, as for any action
     if (action.length === 0) return services.completeLater(action, null, 0);
@@ -209,6 +212,7 @@ export const RENAME: ActionStep = plain('rename', (action, { engine }, done) => 
 /** writeNewFile: one engine call (io_uring: one linked chain); canceled after it succeeded, the new file is removed. */
 export const WRITE_NEW_FILE: ActionStep = defineStep({
   kind: 'writeNewFile',
+  transfersBytes: true,
   run: (action, services, done) => {
     const failure = changedBuffer(action, 'writeNewFile');
     if (failure !== undefined) return services.completeLater(action, failure, undefined);

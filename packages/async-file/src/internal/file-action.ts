@@ -55,6 +55,8 @@ export interface ActionStep {
   readonly isWrite: boolean;
   /** A close: it runs even when canceled (it frees a descriptor); cancel only drops its callback. */
   readonly alwaysRuns: boolean;
+  /** It moves `length` bytes (read, readInto, write, writeNewFile): lifecycle events report requested and transferred. */
+  readonly transfersBytes: boolean;
   /** Issues the engine call(s); reports once through `done`. */
   readonly run: (action: FileAction, services: StepServices, done: FileCallback<unknown>) => void;
   /**
@@ -96,6 +98,7 @@ export function defineStep(parts: StepParts): ActionStep {
     kind: parts.kind,
     isWrite: parts.isWrite ?? false,
     alwaysRuns: parts.alwaysRuns ?? false,
+    transfersBytes: parts.transfersBytes ?? false,
     run: parts.run,
     proceed: parts.proceed,
     onSuccess: parts.onSuccess,

@@ -1,7 +1,14 @@
 import { AsyncOp } from 'async-op';
 import type { FileCallback } from '../file-callback.js';
 import type { EngineError, FileEngine } from '../file-engine.js';
-import type { FileTraceEventType, FileTraceListener } from '../file-trace.js';
+import {
+  ActionEvents,
+  canceledChannel,
+  completedChannel,
+  queuedChannel,
+  startedChannel,
+  undoneChannel,
+} from './action-events.js';
 import { ActionQueue } from './action-queue.js';
 import { DeferredDelivery, type CompletionReceiver } from './deferred-delivery.js';
 import { engineFailure } from './engine-failure.js';
@@ -20,10 +27,9 @@ import {
   type StepServices,
 } from './file-action.js';
 import { runFast } from './fast-path.js';
+import { OutstandingCount } from './outstanding-count.js';
 import type { ReadBufferSource } from './read-buffer-source.js';
 import type { SchedulerSettings } from './scheduler-settings.js';
-import { settleCanceled } from './settle-canceled.js';
-import { traceEvent } from './trace-event.js';
 import { undoThen } from './undo-then.js';
 
 function cancelAction(action: FileAction): void {
@@ -46,6 +52,8 @@ function cancelAction(action: FileAction): void {
  * - The fast path (`syncThresholdBytes`): an action marked `fast` does its work at once when it starts, in its slot,
  *   and its completion waits in a batch delivered on a later turn (setImmediate by default), as an engine completion
  *   would arrive: never inside the call that enqueued it, cancelable until delivered, and chaining as usual.
+ * - Each lifecycle point goes to the `trace` listener and to the diagnostics channels from one place (ActionEvents),
+ *   built only for whoever listens; neither can throw into the bookkeeping.
  */
 export class Scheduler implements StepServices, CompletionReceiver, ActionCanceler {
   private readonly queue = new ActionQueue();
@@ -59,13 +67,13 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
   private nextActionId = 1;
   private nextHandle = 1;
   /** Actions not finished yet (any phase), for whenIdle(). */
-  private outstanding = 0;
-  private idleWaiters: (() => void)[] = [];
+  private readonly outstanding = new OutstandingCount();
   readonly concurrency: number;
+  /** Where each lifecycle point goes (the trace listener, the diagnostics channels); `events.managerId` is its id. */
+  readonly events: ActionEvents;
   readonly syncThreshold: number;
   readonly noWait: boolean;
   readonly buffers: ReadBufferSource;
-  private readonly trace: FileTraceListener | undefined;
   /** Outcomes known at once, delivered on a later turn (a step's `services.completeLater`). */
   private readonly deferred: DeferredDelivery;
 
@@ -76,10 +84,10 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
   ) {
     const { concurrency } = settings;
     this.concurrency = concurrency;
+    this.events = new ActionEvents(engine.name, settings.trace);
     this.syncThreshold = settings.syncThreshold;
     this.noWait = settings.noWait;
     this.buffers = settings.buffers;
-    this.trace = settings.trace;
     this.deferred = new DeferredDelivery(this, settings.scheduleDelivery);
     this.freeSlots = Array.from({ length: concurrency }, (_, index) => concurrency - 1 - index);
   }
@@ -107,7 +115,7 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
   }
 
   get outstandingCount(): number {
-    return this.outstanding;
+    return this.outstanding.value;
   }
 
   /**
@@ -144,8 +152,8 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
     const { handle, callback } = action;
     const op = AsyncOp.create({ context: action, cancel: cancelAction });
     action.own = op.ref();
-    this.outstanding++;
-    this.emit('enqueued', action);
+    this.outstanding.value++;
+    this.events.emit('enqueued', queuedChannel, action, null, undefined, undefined);
     if (handle === null) {
       this.submitOrRelease(action, op);
     } else {
@@ -180,19 +188,19 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
     const handle = action.handle;
     if (handle !== null && handle.pending === action) handle.pending = null;
     action.isCanceled = true;
-    this.emit('canceled', action);
+    this.events.emit('canceled', canceledChannel, action, null, undefined, undefined);
     // a close always runs (it frees a descriptor); cancel only drops its callback
     if (action.step.alwaysRuns) return;
     if (action.phase === WAITING) {
       // behind an earlier action of its handle (never the first): out of the handle's list, it never runs
       if (handle !== null && handle.removeWaiting(action)) {
         action.phase = FINISHED;
-        settleCanceled(action, 'not-run', null, undefined);
+        this.events.settle(action, 'not-run', null, undefined);
         this.release(action);
       }
     } else if (action.phase === QUEUED) {
       this.queue.remove(action);
-      settleCanceled(action, 'not-run', null, undefined);
+      this.events.settle(action, 'not-run', null, undefined);
       this.finish(action);
     } else if (action.phase === EXECUTING) {
       const request = action.request;
@@ -209,8 +217,7 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
   }
 
   whenIdle(): Promise<void> {
-    if (this.outstanding === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.outstanding.whenZero();
   }
 
   private submit(action: FileAction): void {
@@ -235,7 +242,7 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
   private start(action: FileAction, slot: number): void {
     action.phase = EXECUTING;
     action.slot = slot;
-    this.emit('started', action);
+    this.events.emit('started', startedChannel, action, null, undefined, undefined);
     if (action.fast && runFast(this, action)) return;
     this.executing[slot] = action;
     const reports = action.reports;
@@ -288,7 +295,7 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
 
   /** @internal The outcome of an executing action, from its engine callback or a deferred delivery. */
   onEngineDone(action: FileAction, error: EngineError | null, result: unknown): void {
-    this.emit('finished', action, error);
+    this.events.emit('finished', null, action, error, result, undefined);
     // a read buffer that must go back does so unless the user receives it (the engine is done with it now)
     if (action.bufferOrigin >= ALLOCATOR_BUFFER && (error !== null || action.isCanceled)) {
       this.buffers.giveBack(action);
@@ -297,11 +304,11 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
       action.phase = UNDOING;
       if (error === null) {
         undoThen(action, result, this.engine, this.onUndone, (undone, isUndone) => {
-          settleCanceled(undone, isUndone ? 'undone' : 'succeeded', null, isUndone ? undefined : result);
+          this.events.settle(undone, isUndone ? 'undone' : 'succeeded', null, isUndone ? undefined : result);
           this.finish(undone);
         });
       } else {
-        settleCanceled(action, error.code === 'ECANCELED' ? 'not-run' : 'failed', error, undefined);
+        this.events.settle(action, error.code === 'ECANCELED' ? 'not-run' : 'failed', error, undefined);
         this.finish(action);
       }
       return;
@@ -326,18 +333,19 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
   private deliver(action: FileAction, error: EngineError | null, value: unknown): void {
     if (action.isCanceled) {
       // canceled while the success it could not apply was being undone
-      settleCanceled(action, error === null ? 'succeeded' : 'failed', error, error === null ? value : undefined);
+      this.events.settle(action, error === null ? 'succeeded' : 'failed', error, error === null ? value : undefined);
       return this.finish(action);
     }
     action.phase = DELIVERING;
     const handle = action.handle;
     if (handle !== null && handle.pending === action) handle.pending = null;
     try {
+      const callback = action.callback;
       // complete() is the exactly-once guard: it fails only if the op was completed some other way (never here)
-      if (action.callback !== undefined && action.own?.complete() === true) {
-        this.emit('callback', action);
-        action.callback(error, error === null ? value : undefined);
-      }
+      const isCalling = callback !== undefined && action.own?.complete() === true;
+      // an abort's close has no callback: it still publishes `completed` (only the trace's `callback` needs one)
+      this.events.emit(isCalling ? 'callback' : null, completedChannel, action, error, value, undefined);
+      if (isCalling) callback(error, error === null ? value : undefined);
     } finally {
       this.finish(action);
     }
@@ -381,17 +389,10 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
     action.own = null;
     own.complete();
     own.release();
-    if (--this.outstanding === 0 && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const resolve of waiters) resolve();
-    }
+    this.outstanding.decrement();
   }
 
-  private emit(type: FileTraceEventType, action: FileAction, error?: EngineError | null): void {
-    if (this.trace !== undefined) traceEvent(this.trace, type, action, error);
-  }
-
-  /** Traces an undo (undoThen's report). */
-  private readonly onUndone = (action: FileAction): void => this.emit('undone', action);
+  /** Reports an undo (undoThen's report). */
+  private readonly onUndone = (action: FileAction): void =>
+    this.events.emit('undone', undoneChannel, action, null, undefined, undefined);
 }

@@ -35,7 +35,7 @@ describe('AsyncFileManager cancel phases (scripted engine)', () => {
         engine.completeAll();
         await manager.whenIdle();
         sinon.assert.notCalled(callback);
-        expect(lifecycle(recorder, 2)).to.deep.equal(['enqueued', 'canceled']);
+        expect(lifecycle(recorder, 2)).to.deep.equal(['enqueued', 'canceled', 'settled']);
         expect(engine.calls.map((call) => call.kind)).to.deep.equal(['createAnonymous', 'close']);
       });
 
@@ -53,8 +53,8 @@ describe('AsyncFileManager cancel phases (scripted engine)', () => {
         const skipped = options.cancelable;
         expect(lifecycle(recorder, 1)).to.deep.equal(
           skipped
-            ? ['enqueued', 'started', 'canceled', 'finished']
-            : ['enqueued', 'started', 'canceled', 'finished', 'undone'],
+            ? ['enqueued', 'started', 'canceled', 'finished', 'settled']
+            : ['enqueued', 'started', 'canceled', 'finished', 'undone', 'settled'],
         );
         expect(engine.calls.map((call) => `${call.kind}:${call.state}`)).to.deep.equal(
           skipped ? ['openExisting:canceled'] : ['openExisting:completed', 'close:completed'],
@@ -118,7 +118,7 @@ describe('AsyncFileManager cancel phases (scripted engine)', () => {
         await settling;
         const skipped = options.cancelable;
         expect(buffer.toString()).to.equal(skipped ? '#####' : 'hello');
-        expect(lifecycle(recorder, 2)).to.deep.equal(['enqueued', 'started', 'canceled', 'finished']);
+        expect(lifecycle(recorder, 2)).to.deep.equal(['enqueued', 'started', 'canceled', 'finished', 'settled']);
         sinon.assert.notCalled(callback);
         handle.close(() => undefined).release();
         engine.completeAll();

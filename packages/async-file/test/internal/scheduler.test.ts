@@ -208,6 +208,7 @@ describe(`AsyncFileManager scheduling (${DEFAULT_ENGINE}, real files)`, () => {
         'canceled',
         'finished',
         ...undo,
+        'settled',
       ]);
       expect(descriptorsUnder(directory)).to.deep.equal([]);
       expect(handle.isOpen).to.equal(false);
