@@ -13,7 +13,7 @@ export type ActionSettlementOutcome = 'not-run' | 'failed' | 'succeeded' | 'undo
 /** The last word on a canceled action: see {@link ActionSettlementOutcome}. */
 export interface ActionSettlement {
   readonly outcome: ActionSettlementOutcome;
-  /** `failed`: the error; else null. */
+  /** `failed`: the error; `not-run` when the engine stopped the call: its ECANCELED error; else null. */
   readonly error: EngineError | null;
   /** `succeeded`: the result the callback would have received; else undefined. */
   readonly result: unknown;
