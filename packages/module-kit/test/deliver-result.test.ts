@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import { deliverResult } from '../src/deliver-result.js';
 import { ModuleLifecycle } from '../src/module-lifecycle.js';
-import { captureUncaught } from './support/uncaught.js';
+import { captureUncaught } from 'async-op-race-kit';
 
 function openLifecycle(): ModuleLifecycle {
   const lifecycle = new ModuleLifecycle('m');

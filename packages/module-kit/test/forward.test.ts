@@ -15,7 +15,7 @@ import type { Result } from '../src/module-types.js';
 import { mapRetryableToError } from '../src/retryable-error.js';
 import { expectRefusal } from './support/hostile.js';
 import { ManualLower } from './support/manual-lower.js';
-import { captureUncaught } from './support/uncaught.js';
+import { captureUncaught } from 'async-op-race-kit';
 
 function setUp(): { lower: ManualLower; lifecycle: ModuleLifecycle; results: Result<string>[] } {
   const lifecycle = new ModuleLifecycle('upper');

@@ -7,7 +7,7 @@ import type { Result } from '../src/module-types.js';
 import { isRetryableError } from '../src/retryable-error.js';
 import { startTask } from '../src/start-task.js';
 import { expectRefusal } from './support/hostile.js';
-import { captureUncaught } from './support/uncaught.js';
+import { captureUncaught } from 'async-op-race-kit';
 
 /** Resolves after every microtask queued so far, and those they queue (a macrotask later). */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,3 +1,4 @@
+export { captureUncaught } from './capture-uncaught.js';
 export { ActionOwnership, operationDirectory, ownerFromPath } from './action-ownership.js';
 export { describeEngineScript, engineScript } from './engine-script.js';
 export type { EngineScript, EngineScriptOptions, IntegerRange, SyncCalls } from './engine-script.js';

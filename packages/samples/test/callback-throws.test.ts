@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { afterEach, describe, it } from 'mocha';
 import type { FileJobRequest, FileJobValue, Result } from '../src/index.js';
 import { LL_VARIANTS, scriptedStack, shutDownScripted, type ScriptedStack } from './support/stack.js';
-import { captureUncaught } from './support/uncaught.js';
+import { captureUncaught } from 'async-op-race-kit';
 
 const DATA = Buffer.from('0123456789abcdefghij');
 

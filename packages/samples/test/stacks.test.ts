@@ -12,7 +12,7 @@ import {
   type SampleStack,
 } from '../src/index.js';
 import { LL_VARIANTS, recorder, scriptedStack, shutDown, type ScriptedStack } from './support/stack.js';
-import { captureUncaught } from './support/uncaught.js';
+import { captureUncaught } from 'async-op-race-kit';
 
 /** Builds `stack` of the registry over the scripted LL (retries without a wait). */
 function build(scripted: ScriptedStack, stack: SampleStack): BuiltStack<unknown, FileJobValue> {

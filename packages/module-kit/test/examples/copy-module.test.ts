@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { afterEach, beforeEach, describe, it } from 'mocha';
 import { CopyModule } from '../../examples/copy-module.js';
 import { ModuleClosedError, type Result } from '../../src/index.js';
-import { captureUncaught } from '../support/uncaught.js';
+import { captureUncaught } from 'async-op-race-kit';
 
 describe('examples/copy-module.ts: CopyModule on real files', () => {
   let directory: string;
