@@ -29,6 +29,7 @@ import {
   labelOf,
   moreOf,
   reasonOf,
+  referenceCount,
   register,
   RUNNING,
   signalOf,
@@ -121,6 +122,11 @@ export abstract class AsyncOp<C = unknown> {
 
   /** Whether this reference was released. Never throws. */
   abstract get isReleased(): boolean;
+
+  /** How many references of the op are live, this one included. @throws AsyncOpReleasedError if released. */
+  get referenceCount(): number {
+    return referenceCount(this.live('referenceCount'));
+  }
 
   /** The label given to create(), if any. @throws AsyncOpReleasedError on a released reference. */
   get label(): string | undefined {
@@ -442,13 +448,11 @@ function keepNothing(): void {
 /**
  * @internal One live instance of each reference class, for as long as this module lives.
  *
- * @remarks
- * V8 keeps the hidden classes (maps) of a class's instances only while one of them is alive. A full garbage collection
- * that finds none (every op finished, as between two bursts of work) frees them, and with them every optimized
- * function that relied on them (`--trace-deopt` says "weak objects"): the next ops run in slower code until V8 has
- * optimized it again. The same holds for the classes an op uses only sometimes (a signal's follower, a child link),
- * which made following a signal after a full GC run unoptimized. bench/checks/hidden-class-keepers.ts guards it, and
- * bench/probes/gc-rewarm.js measures what it saves (figures in bench/journal/async-op.md).
+ * @remarks V8 keeps the hidden classes (maps) of a class's instances only while one of them is alive. A full GC that
+ * finds none (every op finished, as between two bursts of work) frees them, and with them every optimized function
+ * that relied on them (`--trace-deopt` says "weak objects"), so the next ops ran in slower code until re-optimized; the
+ * same held for the classes an op uses only sometimes (a signal's follower, a child link). Guarded by
+ * bench/checks/hidden-class-keepers.ts; bench/probes/gc-rewarm.js measures what it saves (bench/journal/async-op.md).
  */
 export const HIDDEN_CLASS_KEEPERS: readonly AsyncOp<unknown>[] = (() => {
   const first = new FirstReference<unknown>({}, keepNothing as Hook, undefined);

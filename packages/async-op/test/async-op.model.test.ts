@@ -50,7 +50,10 @@ function checkInvariants(model: Model, real: Real): void {
   expect(real.context.cancelRuns).to.equal(model.cancelRuns).and.to.be.at.most(1);
   expect(real.context.cancelAfterComplete).to.equal(false);
   const live = real.references.find((reference) => !reference.isReleased);
-  if (live !== undefined) expect(live.state).to.equal(model.state);
+  if (live !== undefined) {
+    expect(live.state).to.equal(model.state);
+    expect(live.referenceCount).to.equal(model.count);
+  }
 }
 
 class RefCommand implements fc.Command<Model, Real> {

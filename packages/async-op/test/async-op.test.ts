@@ -225,6 +225,16 @@ describe('AsyncOp', () => {
       second.release();
     });
 
+    it('should count the live references of the op on every reference, and refuse the count on a released one', () => {
+      const first = AsyncOp.create({ context: null });
+      const second = first.ref();
+      expect([first.referenceCount, second.referenceCount]).to.deep.equal([2, 2]);
+      first.release();
+      expect(second.referenceCount).to.equal(1);
+      expectReleasedError(() => first.referenceCount);
+      second.release();
+    });
+
     it('should throw ERR_ASYNC_OP_RELEASED on a second release without running dispose again', () => {
       const dispose = sinon.spy();
       const op = AsyncOp.create({ context: null, dispose });

@@ -47,18 +47,19 @@ export function parentReasonOf(upper: AsyncOp<unknown>): CanceledError {
  * Gives back this module's reference to a lower op whose callback ran. If the lower op was canceled, its work may
  * still be running (a fake cancel reports at once and cleans up when the real completion arrives): the upper op then
  * keeps a reference of its own until the lower op's last reference is released, so that `upper.whenReleased()`
- * resolves only once the work beneath is really over.
+ * resolves only once the work beneath is really over (nothing is taken when this reference is the lower op's last).
  *
  * @param lower - this module's reference to the lower op; released here, once.
  * @param upper - a reference to this module's op (a new reference is taken from it when needed). If it was released
  *   already (the operation delivered its result inside the lower start), only `lower` is released.
  * @throws AsyncOpReleasedError if `lower` was released already.
  * @remarks The release of `lower` is synchronous; the upper op's extra reference (held by "a canceled lower
- *   operation's cleanup") is released in a microtask after the lower op's last release. An op that was not canceled
- *   costs nothing more than its release.
+ *   operation's cleanup") is released in a microtask after the lower op's last release. An op that was not canceled,
+ *   or whose work let go of it already, costs nothing more than its release.
  */
 export function releaseLower(lower: AsyncOp<unknown>, upper: AsyncOp<unknown>): void {
-  if (upper.isReleased || !lower.isCanceled) return lower.release();
+  // nobody else holds the lower op: this release is its last, and there is nothing to wait for
+  if (upper.isReleased || !lower.isCanceled || lower.referenceCount === 1) return lower.release();
   const released = lower.whenReleased();
   const hold = upper.ref("a canceled lower operation's cleanup");
   lower.release();

@@ -115,6 +115,16 @@ describe('lower-op', () => {
       expect(isUpperOver).to.equal(true);
     });
 
+    it('should take nothing of the upper op when a canceled lower op has no other holder', () => {
+      const upper = AsyncOp.create({ context: null });
+      const lower = AsyncOp.create({ context: null });
+      lower.cancel();
+      releaseLower(lower, upper);
+      expect(lower.isReleased).to.equal(true);
+      expect(upper.referenceCount).to.equal(1);
+      upper.release();
+    });
+
     it('should only release the lower op when the upper reference was released already', () => {
       const upper = AsyncOp.create({ context: null });
       const lower = AsyncOp.create({ context: null });
