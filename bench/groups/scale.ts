@@ -9,7 +9,7 @@ import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { computeRatios } from '../lib/ratios.js';
 import type { GroupReport } from '../lib/report.js';
 import { cancelAllSweep } from '../lib/scale/cancel-all-sweep.js';
-import { spread, timeScaleCase, type ScaleOptions } from '../lib/scale/scale-run.js';
+import { spread, timeScaleCase, WARMUP_OPS, type ScaleOptions } from '../lib/scale/scale-run.js';
 import { reportsOf } from '../lib/scale/scale-reports.js';
 import { signalFollowers } from '../lib/scale/signal-followers.js';
 
@@ -54,7 +54,10 @@ async function main(): Promise<void> {
         'the sizes interleaved in each round, smallest first; small sizes repeat until they reach 3,000,000 operations ' +
         '(cancel-all) or 1,000,000 (followers), at most 30 repetitions, each size at least once; no extra repetition ' +
         'after the deadline',
-      warmup: '3 untimed runs at the smallest size',
+      warmup:
+        `untimed: ${WARMUP_OPS.toLocaleString('en-US')} operations (at least 3 runs) at the smallest size, then one run ` +
+        'at each larger size (so that V8 decides its pretenuring as it would for that size), unless projected past 90% ' +
+        'of the budget',
       projection:
         'a size whose first repetition is projected (the smaller size ns/op x100 per tenfold size: n² per op) to end ' +
         'past 90% of the budget is not run; it is reported with the projected ns/op, so its goal is not met',
@@ -64,7 +67,9 @@ async function main(): Promise<void> {
       cancelAll:
         'CancelAllModule over a lower module whose operations hang until canceled (cancel delivers at once); ' +
         'one shared reason, each caller reference released right after start()',
-      followers: 'create + follow(signal) for all n, then complete + release for all n; one AbortController per run',
+      followers:
+        'create + follow(signal) for all n, then complete + release for all n, repeated in one timed run until ' +
+        '100,000 operations (smaller sizes run several batches); one AbortController per run',
       phaseMs: { cancelAll: Math.round(sweepDone - started), followers: Math.round(performance.now() - sweepDone) },
     },
     cases,

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
-import { spread, timeScaleCase, type ScaleCase, type ScaleOptions } from '../lib/scale/scale-run.js';
+import { spread, timeScaleCase, WARMUP_OPS, type ScaleCase, type ScaleOptions } from '../lib/scale/scale-run.js';
 
 /** A case that records which sizes it ran, and does almost nothing. */
 function recordingCase(ran: number[]): ScaleCase<number> {
@@ -22,10 +22,11 @@ function options(hardDeadline: number): ScaleOptions {
 }
 
 describe('bench scale', () => {
-  it('should run every size once, after a warm-up at the smallest, when time allows', () => {
+  it('should run every size once, after a warm-up at the smallest and once at each larger, when time allows', () => {
     const ran: number[] = [];
     const points = timeScaleCase(recordingCase(ran), options(Infinity));
-    expect(ran).to.deep.equal([10, 10, 10, 10, 100, 1000]);
+    const warmup = [...new Array<number>(WARMUP_OPS / 10).fill(10), 100, 1000];
+    expect(ran).to.deep.equal([...warmup, 10, 100, 1000]);
     expect(points.map((point) => [point.n, point.samples.length, point.projected])).to.deep.equal([
       [10, 1, undefined],
       [100, 1, undefined],
@@ -36,6 +37,7 @@ describe('bench scale', () => {
   it('should not run a size projected past the hard deadline, and report it with the projection (x100 per decade)', () => {
     const ran: number[] = [];
     const points = timeScaleCase(recordingCase(ran), options(performance.now() - 1));
+    // neither the warm-up nor the measurement ran the larger sizes
     expect(ran.filter((n) => n !== 10)).to.deep.equal([]);
     const [smallest, middle, largest] = points;
     expect(middle?.projected?.fromN).to.equal(10);

@@ -39,6 +39,9 @@ export interface ScalePoint {
 /** How much the cost per op may grow per tenfold size when projecting a run's length (n² per op). */
 const PROJECTED_GROWTH_PER_DECADE = 100;
 
+/** Untimed operations at the smallest size before the first timed repetition (at least 3 runs). */
+export const WARMUP_OPS = 100_000;
+
 /** How many repetitions each size gets: sizes run at least `minRepetitions` times, small ones more. */
 export interface ScaleOptions {
   readonly minRepetitions: number;
@@ -61,16 +64,38 @@ function heapUsed(): number {
 }
 
 /**
- * Measures a case at each of its sizes, the sizes interleaved within each round (smallest first), after an untimed
- * warm-up at the smallest size.
+ * The untimed warm-up: {@link WARMUP_OPS} operations at the smallest size (at least 3 runs), then one run at each
+ * larger size, smallest first, unless it is projected (n² per op, as in {@link timeScaleCase}) to end past
+ * `hardDeadline`.
+ *
+ * @remarks Why every size: V8 decides from what survives whether an allocation site allocates straight into the old
+ * generation (pretenuring). Warmed at 10^4 only, a million pending ops were made in the young generation and scattered
+ * by its copying; the sweep over them then ran 2.5x slower per op than over the same million made after a warm-up at
+ * that size (the same 2.5x as with `--no-allocation-site-pretenuring`): a heap-layout cost, not the sweep's own.
  */
-export function timeScaleCase<State>(scaleCase: ScaleCase<State>, options: ScaleOptions): ScalePoint[] {
-  const warmupSize = scaleCase.sizes[0] ?? 1000;
-  for (let i = 0; i < 3; i++) {
-    const state = scaleCase.setup(warmupSize);
-    scaleCase.run(state);
-    scaleCase.teardown(state);
+function warmUp<State>(scaleCase: ScaleCase<State>, hardDeadline: number): void {
+  let previous: { n: number; nsPerOp: number } | undefined;
+  for (const [index, n] of scaleCase.sizes.entries()) {
+    if (previous !== undefined) {
+      const projectedNs = previous.nsPerOp * PROJECTED_GROWTH_PER_DECADE ** Math.log10(n / previous.n) * n;
+      if (performance.now() + projectedNs / 1e6 > hardDeadline) return;
+    }
+    // enough untimed operations at the smallest size for V8 to optimize the timed code (3 runs of 1,000 left the
+    // first timed repetitions unoptimized, twice as slow per op as the larger sizes)
+    const runs = index === 0 ? Math.max(3, Math.ceil(WARMUP_OPS / n)) : 1;
+    for (let i = 0; i < runs; i++) {
+      const state = scaleCase.setup(n);
+      const started = process.hrtime.bigint();
+      const ops = scaleCase.run(state);
+      previous = { n, nsPerOp: Number(process.hrtime.bigint() - started) / ops };
+      scaleCase.teardown(state);
+    }
   }
+}
+
+/** Measures a case at each of its sizes, the sizes interleaved within each round (smallest first), after {@link warmUp}. */
+export function timeScaleCase<State>(scaleCase: ScaleCase<State>, options: ScaleOptions): ScalePoint[] {
+  warmUp(scaleCase, options.hardDeadline);
   const samples = new Map<number, number[]>(scaleCase.sizes.map((n) => [n, []]));
   const heap = new Map<number, number[]>(scaleCase.sizes.map((n) => [n, []]));
   const wanted = (n: number): number =>
