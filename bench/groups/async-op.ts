@@ -350,7 +350,9 @@ async function main(): Promise<void> {
       },
       phaseMs,
       followOneSignal: {
-        what: 'N ops follow one fresh AbortSignal (all pending at once), then each completes and is released; ns per follower',
+        what:
+          'N ops follow one fresh AbortSignal (all pending at once), then each completes and is released, in batches ' +
+          'until 100,000 followers per sample; ns per follower',
         results: followScale.map((result: FollowScaleResult) => ({
           followers: result.followers,
           nsPerFollower: roundSummary(result.nsPerFollower),
@@ -399,7 +401,7 @@ async function main(): Promise<void> {
     ],
     notes: [
       `${NAMES.timeoutAny}: AbortSignal.timeout() timers are unref'd and live until they fire (${DEADLINE_MS} ms); AsyncOp's deadline timer is cleared by complete().`,
-      'instrumentation cost: two fresh copies of the compiled code, one as built and one with every diagnostics_channel check and leak-tracker lookup replaced by a constant, timed interleaved in one run; medians of the per-round ratios.',
+      'instrumentation cost: two fresh copies of the compiled code, one as built and one with every diagnostics_channel check and leak-tracker lookup replaced by a constant, timed interleaved in one run with a control (a second copy as built: what the method reads for the same code); medians of the per-round ratios.',
       `${NAMES.abortCancel} also runs one listener; ${NAMES.cancel} has none (as specified).`,
       `${NAMES.anyListen}: the timed parent signal keeps growing over the run, as a long-lived parent would.`,
     ],
