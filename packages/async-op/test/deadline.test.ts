@@ -39,10 +39,14 @@ describe('AsyncOp deadlines', () => {
       expect(clock.pendingTimers).to.equal(0);
       op.release();
     };
-    scenario(); // the first run also loads and compiles; the hour is timed on the second
-    const started = performance.now();
-    scenario();
-    expect(performance.now() - started).to.be.lessThan(10);
+    scenario(); // the first run also loads and compiles; the hour is timed on the next ones
+    // the best of three: a loaded machine may preempt one run, while a clock that really waited would fail all three
+    const timings = [0, 1, 2].map(() => {
+      const started = performance.now();
+      scenario();
+      return performance.now() - started;
+    });
+    expect(Math.min(...timings)).to.be.lessThan(10);
   });
 
   it('should fire a deadline beyond 2^31-1 ms at its time on the manual clock', () => {
