@@ -3,14 +3,7 @@ import { CancelRegistration, type CancelCallback } from './cancel-registration.j
 import { systemClock, type Clock } from './clock.js';
 import { describeValue } from './describe-value.js';
 import { isTraced, traceCreate } from './internal/channels.js';
-import {
-  invalidCallback,
-  invalidHolder,
-  invalidHooks,
-  invalidOptions,
-  isHook,
-  releasedError,
-} from './internal/argument-errors.js';
+import { invalidCallback, invalidHolder, invalidHooks, invalidOptions, isHook } from './internal/argument-errors.js';
 import { applySettings, expectClock, expectTime, readSettings } from './internal/create-settings.js';
 import { followAbortSignal, followParent } from './internal/follow-source.js';
 import { clockOf, effectiveDeadlineOf, setDeadline } from './internal/deadline.js';
@@ -20,11 +13,8 @@ import {
   completeOp,
   COMPLETED,
   createReleased,
-  dropReference,
   extrasOf,
-  FIRST_RELEASED,
   OBSERVED,
-  INITIAL_BITS,
   isCanceled,
   labelOf,
   moreOf,
@@ -34,14 +24,12 @@ import {
   RUNNING,
   signalOf,
   stateOf,
-  type Extras,
-  type Hook,
-  type ListNode,
   type OpRecord,
 } from './internal/op-record.js';
 import { lateRegistration } from './internal/late-registration.js';
+import { defineReferenceClasses, keepHiddenClasses } from './internal/reference-classes.js';
 import { isObserved } from './internal/observed.js';
-import { trackReleased, tracker } from './internal/tracking.js';
+import { tracker } from './internal/tracking.js';
 
 const STATE_NAMES: readonly AsyncOpState[] = ['running', 'canceling', 'completed'];
 
@@ -95,7 +83,7 @@ export abstract class AsyncOp<C = unknown> {
       options.clock === undefined &&
       !isObserved
     ) {
-      return new FirstReference<C>(context, cancel, dispose);
+      return new FirstReference(context, cancel, dispose) as AsyncOp<C>;
     }
     return createWithSettings(options);
   }
@@ -220,7 +208,7 @@ export abstract class AsyncOp<C = unknown> {
     if (holder !== undefined && typeof holder !== 'string') throw invalidHolder(holder);
     const record = this.live('ref()');
     addReference(record);
-    return new SharedReference<C>(record, holder);
+    return new SharedReference(record, holder) as AsyncOp<C>;
   }
 
   /**
@@ -354,7 +342,7 @@ export abstract class AsyncOp<C = unknown> {
 /** create() with a label, deadline, clock or shield, or while tracing or leak tracking is on. */
 function createWithSettings<C>(options: AsyncOpOptions<C>): AsyncOp<C> {
   const settings = readSettings(options);
-  const op = new FirstReference<C>(options.context, options.cancel, options.dispose);
+  const op = new FirstReference(options.context, options.cancel, options.dispose);
   if (isObserved) {
     op.bits |= OBSERVED;
     extrasOf(op);
@@ -362,88 +350,12 @@ function createWithSettings<C>(options: AsyncOpOptions<C>): AsyncOp<C> {
   if (tracker !== null) tracker.created(op, op, undefined);
   applySettings(op, settings);
   if (isTraced) traceCreate(op);
-  return op;
+  return op as AsyncOp<C>;
 }
 
-/**
- * The first reference of an op is also its shared record: one object where a separate record would cost 32 more
- * bytes per op. Its own release is a flag in `bits`; the record lives on while other references hold it.
- */
-class FirstReference<C> extends AsyncOp<C> implements OpRecord {
-  // Assigned in the constructor, not as class fields: fields would add an initializer function to every create(),
-  // and V8 inlines create() into the caller (dropping the options object) only while the whole path is small.
-  declare bits: number;
-  declare prev: ListNode | null;
-  declare next: ListNode | null;
-  declare extras: Extras | null;
-  declare readonly ctx: unknown;
-  declare readonly cancelImpl: Hook;
-  declare readonly disposeImpl: Hook;
-
-  constructor(ctx: unknown, cancelImpl: Hook, disposeImpl: Hook) {
-    super();
-    this.bits = INITIAL_BITS;
-    this.prev = this;
-    this.next = this;
-    this.extras = null;
-    (this as { ctx: unknown }).ctx = ctx;
-    (this as { cancelImpl: Hook }).cancelImpl = cancelImpl;
-    (this as { disposeImpl: Hook }).disposeImpl = disposeImpl;
-    // the leak tracker hears of it from create(): the common path stays small enough for V8 to inline
-  }
-
-  protected live(action: string): OpRecord {
-    if ((this.bits & FIRST_RELEASED) !== 0) throw releasedError(action);
-    return this;
-  }
-
-  get isReleased(): boolean {
-    return (this.bits & FIRST_RELEASED) !== 0;
-  }
-
-  release(): void {
-    const bits = this.bits;
-    // one test for both rare cases: a second release, an op the leak tracker follows
-    if ((bits & (FIRST_RELEASED | OBSERVED)) !== 0) {
-      if ((bits & FIRST_RELEASED) !== 0) throw releasedError('release()');
-      trackReleased(this);
-    }
-    this.bits = bits | FIRST_RELEASED;
-    dropReference(this);
-  }
-}
-
-/** Every reference after the first: a pointer to the record, cleared on release. */
-class SharedReference<C> extends AsyncOp<C> {
-  private record: OpRecord | null;
-
-  constructor(record: OpRecord, holder: string | undefined) {
-    super();
-    this.record = record;
-    if (tracker !== null) tracker.created(this, record, holder);
-  }
-
-  protected live(action: string): OpRecord {
-    const record = this.record;
-    if (record === null) throw releasedError(action);
-    return record;
-  }
-
-  get isReleased(): boolean {
-    return this.record === null;
-  }
-
-  release(): void {
-    const record = this.live('release()');
-    this.record = null;
-    if (tracker !== null) trackReleased(this);
-    dropReference(record);
-  }
-}
-
-function keepNothing(): void {
-  // the cancel hook of the hidden-class keeper below, never called
-}
+// the reference classes extend AsyncOp, so they are made here, once AsyncOp exists (internal/reference-classes.ts)
+const REFERENCE_CLASSES = defineReferenceClasses(AsyncOp);
+const { FirstReference, SharedReference } = REFERENCE_CLASSES;
 
 /**
  * @internal One live instance of each reference class, for as long as this module lives.
@@ -454,12 +366,4 @@ function keepNothing(): void {
  * same held for the classes an op uses only sometimes (a signal's follower, a child link). Guarded by
  * bench/checks/hidden-class-keepers.ts; bench/probes/gc-rewarm.js measures what it saves (bench/journal/async-op.md).
  */
-export const HIDDEN_CLASS_KEEPERS: readonly AsyncOp<unknown>[] = (() => {
-  const first = new FirstReference<unknown>({}, keepNothing as Hook, undefined);
-  // the classes an op may come to use, each kept alive through `first`: its extras and more (a label), a signal's
-  // follower and fan-out (it follows a signal that never aborts), and a child link (a second op follows it)
-  moreOf(first).label = 'hidden-class keeper';
-  first.follow(new AbortController().signal);
-  new FirstReference<unknown>({}, keepNothing as Hook, undefined).follow(first);
-  return [first, new SharedReference<unknown>(first, undefined)];
-})();
+export const HIDDEN_CLASS_KEEPERS: readonly AsyncOp<unknown>[] = keepHiddenClasses(REFERENCE_CLASSES);
