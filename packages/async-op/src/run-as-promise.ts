@@ -36,10 +36,10 @@ export interface RunAsPromiseOptions {
  *   its contract, so its outcome is not trusted.
  * - The reference returned by `start` is released when the callback has arrived.
  * - The op `start` returns follows the signal (`op.follow(signal)`): any number of pending calls add one 'abort'
- *   listener to a signal between them, and a settled call leaves nothing on it, as long as its op completed, was
- *   canceled or had its last reference released by then (the link lives as long as the running op). An op that
- *   already follows a signal or a parent op cannot follow another source: the call then listens to the signal itself,
- *   one listener until the callback arrives.
+ *   listener to a signal between them, and a settled call leaves nothing on it (an op still running after its
+ *   callback, held by its module, stops following it then). An op that already follows a signal or a parent op
+ *   cannot follow another source: the call then listens to the signal itself, one listener until the callback
+ *   arrives.
  *
  * @example
  * ```ts

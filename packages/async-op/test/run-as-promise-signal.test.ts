@@ -141,6 +141,27 @@ describe('runAsPromise() and runAsPromiseRejectingOnCancel() with one signal for
         }
       });
 
+      it('should leave the signal once settled even when the op still runs, held by its module', async () => {
+        const controller = new AbortController();
+        const { signal } = controller;
+        const held = AsyncOp.create({ context: null });
+        // the module calls back first and completes later: the caller's reference is not the op's last
+        const value = await run<number>(
+          (callback) => {
+            setImmediate(() => callback(null, 8));
+            return held.ref();
+          },
+          { signal },
+        );
+        expect(value).to.equal(8);
+        expect(getEventListeners(signal, 'abort')).to.have.length(0);
+        // the call is over: its signal no longer reaches the op
+        controller.abort();
+        expect(held.isCanceled).to.equal(false);
+        held.complete();
+        held.release();
+      });
+
       it('should remove its own listener once the callback came, on the fallback path', async () => {
         const parent = AsyncOp.create({ context: null });
         const { signal } = new AbortController();

@@ -2,6 +2,7 @@ import { ChildLink } from './child-link.js';
 import {
   cancelOp,
   COMPLETED,
+  extrasOf,
   follow,
   isCanceled,
   register,
@@ -43,4 +44,12 @@ export function followAbortSignal(record: OpRecord, signal: AbortSignal): void {
   if (record.extras?.more?.isShielded === true || stateOf(record) !== RUNNING) return;
   if (signal.aborted) cancelOp(record, signal.reason);
   else follow(record, followSignal(record, signal));
+}
+
+/** Stops a running op following its signal (a no-op for an op that follows none): as its completion would. */
+export function leaveFollowedSignal(record: OpRecord): void {
+  const upstream = upstreamOf(record);
+  if (upstream === null || stateOf(record) !== RUNNING) return;
+  extrasOf(record).upstream = null;
+  upstream.detach();
 }

@@ -1,4 +1,4 @@
-import type { AsyncOp } from '../async-op.js';
+import { leaveSignal, type AsyncOp } from '../async-op.js';
 import { isCanceledError } from '../canceled-error.js';
 import { describeValue } from '../describe-value.js';
 
@@ -10,6 +10,13 @@ const WAITING = 1;
 const SETTLED = 2;
 /** start() returned something that is not a live reference: the promise rejected, the callback is ignored. */
 const IGNORING = 3;
+
+/** The signal reaches the op neither way (no signal, not yet, or only the abort during start). */
+const UNLINKED = 0;
+/** The op follows the signal: the signal's one fan-out listener cancels it. */
+const FOLLOWING = 1;
+/** The op already followed a source: this run is a listener of the signal, removed when it settles. */
+const LISTENING = 2;
 
 /** The run whose promise is being constructed: Promise executors run synchronously, so one slot is enough. */
 let constructing: PromiseRun<unknown> | null = null;
@@ -27,11 +34,12 @@ function ignore(): void {}
  * One runAsPromise() call in flight: its promise, the start function's AsyncOp reference, and the callback.
  *
  * @remarks
- * The op follows the signal (`op.follow(signal)`), so any number of pending calls add one 'abort' listener to a signal
- * between them, and a settled call leaves nothing on it (the link goes when the op completes, is canceled or is
- * finally released). An op that already follows a source cannot follow a second one: then this run is the signal's
- * listener itself (`handleEvent`), until it settles. The rejecting variant registers `op.onCancel`, so that a winning
- * cancel, whoever made it, settles the promise: its start function never calls back after that.
+ * The op follows the signal (`op.follow(signal)`), so any number of pending calls add one 'abort' listener to a
+ * signal between them, and a settled call leaves nothing on it (the link goes when the op completes or is canceled,
+ * and at the settlement for an op its module still runs). An op that already follows a source cannot follow a second
+ * one: then this run is the signal's listener itself (`handleEvent`), until it settles. The rejecting variant
+ * registers `op.onCancel`, so that a winning cancel, whoever made it, settles the promise: its start function never
+ * calls back after that.
  */
 export class PromiseRun<T> {
   resolve: (value: T) => void = ignore;
@@ -45,8 +53,8 @@ export class PromiseRun<T> {
   private hasEarlyOutcome = false;
   private earlyError: unknown = undefined;
   private earlyValue: T | undefined = undefined;
-  /** Set only when the op could not follow the signal and this run listens to it instead. */
-  private isListening = false;
+  /** How the signal reaches the op: it follows it (FOLLOWING), or this run listens (LISTENING), or neither. */
+  private link = UNLINKED;
 
   constructor(
     private readonly signal: AbortSignal | undefined,
@@ -100,9 +108,10 @@ export class PromiseRun<T> {
   private followOrListen(op: AsyncOp<unknown>, signal: AbortSignal): void {
     try {
       op.follow(signal);
+      this.link = FOLLOWING;
     } catch {
       // the op already follows a signal or a parent op: listen as one listener of our own until settled
-      this.isListening = true;
+      this.link = LISTENING;
       signal.addEventListener('abort', this);
     }
   }
@@ -135,9 +144,11 @@ export class PromiseRun<T> {
 
   private settle(): void {
     this.phase = SETTLED;
-    if (this.isListening) (this.signal as AbortSignal).removeEventListener('abort', this);
     const op = this.op;
     this.op = null;
+    // an op its module holds running past the callback would keep following: the signal must keep nothing of it
+    if (this.link === FOLLOWING) leaveSignal(op as AsyncOp<unknown>);
+    else if (this.link === LISTENING) (this.signal as AbortSignal).removeEventListener('abort', this);
     // releasing inside the op's own cancel is allowed: its end then waits for the end of that cancel
     op?.release();
   }
