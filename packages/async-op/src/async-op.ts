@@ -12,7 +12,7 @@ import {
   releasedError,
 } from './internal/argument-errors.js';
 import { applySettings, expectClock, expectTime, readSettings } from './internal/create-settings.js';
-import { followAbortSignal, followParent, leaveFollowedSignal } from './internal/follow-source.js';
+import { followAbortSignal, followParent } from './internal/follow-source.js';
 import { clockOf, effectiveDeadlineOf, setDeadline } from './internal/deadline.js';
 import {
   addReference,
@@ -45,9 +45,6 @@ import { trackReleased, tracker } from './internal/tracking.js';
 
 const STATE_NAMES: readonly AsyncOpState[] = ['running', 'canceling', 'completed'];
 
-/** The record behind a reference, for this module's functions outside the class (`live` is protected). */
-let liveRecord: (op: AsyncOp<unknown>, action: string) => OpRecord;
-
 /**
  * One reference to a shared, reference-counted asynchronous operation.
  *
@@ -70,10 +67,6 @@ let liveRecord: (op: AsyncOp<unknown>, action: string) => OpRecord;
 export abstract class AsyncOp<C = unknown> {
   /** @internal Returns the record, or throws AsyncOpReleasedError naming `action` if this reference was released. */
   protected abstract live(action: string): OpRecord;
-
-  static {
-    liveRecord = (op, action) => op.live(action);
-  }
 
   /**
    * Creates an operation and returns its first reference; the state is `running`.
@@ -356,15 +349,6 @@ export abstract class AsyncOp<C = unknown> {
   [Symbol.dispose](): void {
     this.release();
   }
-}
-
-/**
- * @internal Makes a running op stop following the signal it follows, for runAsPromise once its call settled: the op's
- * module may hold it running past its callback, and the caller's signal must then keep nothing of it. A no-op for an
- * op that completed or was canceled (it no longer follows anything), and for another copy's op.
- */
-export function leaveSignal(op: AsyncOp<unknown>): void {
-  if (op instanceof AsyncOp) leaveFollowedSignal(liveRecord(op, 'leaveSignal()'));
 }
 
 /** create() with a label, deadline, clock or shield, or while tracing or leak tracking is on. */

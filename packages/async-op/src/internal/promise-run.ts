@@ -1,6 +1,8 @@
-import { leaveSignal, type AsyncOp } from '../async-op.js';
+import { AsyncOp } from '../async-op.js';
 import { isCanceledError } from '../canceled-error.js';
 import { describeValue } from '../describe-value.js';
+import { leaveFollowedSignal } from './follow-source.js';
+import type { OpRecord } from './op-record.js';
 
 /** start() is running: a callback now is held until start() returned something valid. */
 const STARTING = 0;
@@ -152,6 +154,16 @@ export class PromiseRun<T> {
     // releasing inside the op's own cancel is allowed: its end then waits for the end of that cancel
     op?.release();
   }
+}
+
+/** What every reference of this copy has: `live` is protected, for the package's own internals such as this one. */
+interface RecordHolder {
+  live(action: string): OpRecord;
+}
+
+/** Makes a running op of this copy stop following its signal (an op of another copy keeps it until it ends). */
+function leaveSignal(op: AsyncOp<unknown>): void {
+  if (op instanceof AsyncOp) leaveFollowedSignal((op as unknown as RecordHolder).live('leaveSignal()'));
 }
 
 /** A live AsyncOp reference from this copy of the package or another (checked by shape, not instanceof). */
