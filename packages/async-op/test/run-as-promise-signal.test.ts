@@ -248,3 +248,21 @@ describe('runAsPromise() and a released reference', () => {
     }
   });
 });
+
+describe('runAsPromise() and a callback called twice', () => {
+  it('should keep the first outcome and throw at the second call, before or after start() returned', async () => {
+    for (const isEarly of [true, false]) {
+      let callback: NodeCallback<number> = () => {};
+      const promise = runAsPromise<number>((given) => {
+        callback = given;
+        const op = AsyncOp.create({ context: null });
+        op.complete();
+        if (isEarly) given(null, 1);
+        return op;
+      });
+      if (!isEarly) callback(null, 1);
+      expect(() => callback(null, 2)).to.throw(Error, 'the start function called its callback more than once');
+      expect(await promise).to.equal(1);
+    }
+  });
+});

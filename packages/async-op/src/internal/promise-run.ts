@@ -183,3 +183,9 @@ function describeReturn(value: unknown): string {
   const isReleasedOp = typeof value === 'object' && value !== null && (value as { isReleased?: unknown }).isReleased;
   return isReleasedOp === true ? 'a released AsyncOp reference' : describeValue(value);
 }
+
+/**
+ * @internal One PromiseRun alive for as long as this module: a full GC that finds no call pending would free its hidden
+ * class, and with it the optimized code of every call's path (see HIDDEN_CLASS_KEEPERS in async-op.ts).
+ */
+export const HIDDEN_CLASS_KEEPER: unknown = new PromiseRun<unknown>(undefined, false);
