@@ -46,7 +46,11 @@ export function followAbortSignal(record: OpRecord, signal: AbortSignal): void {
   else follow(record, followSignal(record, signal));
 }
 
-/** Stops a running op following its signal (a no-op for an op that follows none): as its completion would. */
+/**
+ * Stops a running op that follows a signal following it, as its completion would (a no-op for an op that follows
+ * nothing or no longer runs). For an op known to follow a signal: a parent link would be dropped too, where completion
+ * keeps it for diagnostics.
+ */
 export function leaveFollowedSignal(record: OpRecord): void {
   const upstream = upstreamOf(record);
   if (upstream === null || stateOf(record) !== RUNNING) return;
