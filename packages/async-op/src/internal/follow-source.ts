@@ -2,6 +2,7 @@ import { ChildLink } from './child-link.js';
 import {
   cancelOp,
   COMPLETED,
+  extrasOf,
   follow,
   isCanceled,
   register,
@@ -43,4 +44,16 @@ export function followAbortSignal(record: OpRecord, signal: AbortSignal): void {
   if (record.extras?.more?.isShielded === true || stateOf(record) !== RUNNING) return;
   if (signal.aborted) cancelOp(record, signal.reason);
   else follow(record, followSignal(record, signal));
+}
+
+/**
+ * Stops a running op that follows a signal following it, as its completion would (a no-op for an op that follows
+ * nothing or no longer runs). For an op known to follow a signal: a parent link would be dropped too, where completion
+ * keeps it for diagnostics.
+ */
+export function leaveFollowedSignal(record: OpRecord): void {
+  const upstream = upstreamOf(record);
+  if (upstream === null || stateOf(record) !== RUNNING) return;
+  extrasOf(record).upstream = null;
+  upstream.detach();
 }
