@@ -87,8 +87,7 @@ describe('AsyncFileManager under fast-check scheduler (scripted engine)', () => 
             },
             // faults on every kind but unlink (here only an undo unlinks: the writeNewFile invariant below holds where
             // the undo can run, which a failed unlink prevents); a failed close frees its descriptor, as on Linux
-            inject: (call) =>
-              faultsOn && call.kind !== 'unlink' && isFaulty(call.id) ? 'EIO' : undefined,
+            inject: (call) => (faultsOn && call.kind !== 'unlink' && isFaulty(call.id) ? 'EIO' : undefined),
             // the fast path: each read or write under the threshold completes at once, goes the slow way, or fails
             now: () => fast.now(nowCount++),
             // an engine that can stop a pending call (io_uring), or one that cannot (node-fs): then cancel means undo
