@@ -150,6 +150,12 @@ export async function runReadsSection(
       run: (phase) => callbackReads(fd, offsets, readsPerRun(phase)),
     },
     {
+      // the same code as the case above: how far apart two identical cases land is this run's resolution
+      name: NAMES.readsCallbackControl,
+      role: 'baseline',
+      run: (phase) => callbackReads(fd, offsets, readsPerRun(phase)),
+    },
+    {
       name: NAMES.readsCallbackAlloc,
       role: 'baseline',
       run: (phase) => callbackReadsFresh(fd, offsets, readsPerRun(phase), 'buffer'),

@@ -16,8 +16,11 @@ export const FILE_ALLOCATION_SETS = 4;
 
 export const NAMES = {
   filesManager: 'files: manager (node-fs) open+write 4 KiB+close, concurrency 64',
+  filesManagerLanes:
+    'files: manager (node-fs) open+write 4 KiB+close, 64 handles each taking its next file from its close callback',
   filesAuto: "files: manager (engine 'auto') open+write 4 KiB+close, concurrency 64",
   filesCallback: 'files: callback fs open/write/close, 64 in flight',
+  filesCallbackControl: 'files: callback fs open/write/close, 64 in flight (control: the same case again)',
   filesPromises: 'files: fs.promises FileHandle open/write/close, 64 in flight',
   filesSync: 'files: sync loop openSync/writeSync/closeSync',
   tmpManager: 'unnamed files: manager createAnonymousFile+write+close, concurrency 64',
@@ -28,6 +31,7 @@ export const NAMES = {
   readsAuto: "reads: manager (engine 'auto') read 4 KiB, 64 handles chaining",
   readsAutoInto: "reads: manager (engine 'auto') readInto one 4 KiB buffer per handle, 64 handles chaining",
   readsCallback: 'reads: callback fs.read, 64 in flight, one buffer per lane',
+  readsCallbackControl: 'reads: callback fs.read, 64 in flight, one buffer per lane (control: the same case again)',
   readsCallbackAlloc: 'reads: callback fs.read, 64 in flight, new 4 KiB Buffer per read',
   readsCallbackSlab:
     "reads: callback fs.read, 64 in flight, into fresh 256 KiB-slab memory per read (the manager's default)",

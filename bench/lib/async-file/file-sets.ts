@@ -56,9 +56,9 @@ export class FileSetPool {
   }
 }
 
-/** The file sets of the four small-file cases (manager, callback, promises, sync) and what creating them took. */
+/** The file sets of the small-file cases (in the order of the section's cases) and what creating them took. */
 export interface FileSets {
-  readonly pools: readonly [FileSetPool, FileSetPool, FileSetPool, FileSetPool, FileSetPool];
+  readonly pools: readonly [FileSetPool, FileSetPool, FileSetPool, FileSetPool, FileSetPool, FileSetPool, FileSetPool];
   readonly rounds: number;
   readonly filesCreated: number;
   readonly creationMs: number;
@@ -74,6 +74,8 @@ export function createFileSets(context: SectionContext, deadline: number, maxFil
     new FileSetPool(filesRoot, 'promises'),
     new FileSetPool(filesRoot, 'sync'),
     new FileSetPool(filesRoot, 'auto'),
+    new FileSetPool(filesRoot, 'manager-lanes'),
+    new FileSetPool(filesRoot, 'callback-control'),
   ] as const;
   let filesCreated = 0;
   const createRound = (phase: RunPhase, count: number): void => {

@@ -10,8 +10,11 @@ export function shortWrite(written: number): Error {
   return new Error(`short write: ${written} of ${BLOCK} bytes`);
 }
 
-/** Writes PAYLOAD to the handle's open file, chained, then its close: counts the file done, or fails the run. */
-export function writePayloadThenClose(handle: AsyncFileHandle, latch: RunLatch): void {
+/**
+ * Writes PAYLOAD to the handle's open file, chained, then its close: counts the file done (then calls `then`, if
+ * given and more files are to be done), or fails the run.
+ */
+export function writePayloadThenClose(handle: AsyncFileHandle, latch: RunLatch, then?: () => void): void {
   handle
     .write(PAYLOAD, 0, (writeError, written) => {
       const error = writeError ?? (written === BLOCK ? null : shortWrite(written));
@@ -23,7 +26,7 @@ export function writePayloadThenClose(handle: AsyncFileHandle, latch: RunLatch):
       handle
         .close((closeError) => {
           if (closeError !== null) latch.fail(closeError);
-          else latch.complete();
+          else if (latch.complete()) then?.();
         })
         .release();
     })

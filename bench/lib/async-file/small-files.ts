@@ -1,11 +1,12 @@
 /**
  * Section `files` of the `async-file` group: small files, each opened (existing, empty, write-only), written 4 KiB at
- * 0 and closed, through the manager against callback fs, fs.promises and a sync loop; every run writes into its own
+ * 0 and closed, through the manager (all enqueued at once, or in lanes as callback fs runs) against callback fs,
+ * fs.promises and a sync loop; every run writes into its own
  * fresh set of files (file-sets.ts).
  */
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import { AsyncFileManager } from 'async-op-file';
+import { AsyncFileManager, type AsyncFileHandle } from 'async-op-file';
 import { RunLatch } from '../random-reads.js';
 import { BLOCK, LANES } from '../workload.js';
 import { autoNote, newAutoManager } from '../auto-manager.js';
@@ -25,6 +26,28 @@ import type { SectionContext } from '../section-context.js';
 import { timeSectionCases } from './time-section-cases.js';
 
 const { O_WRONLY } = fs.constants;
+
+/**
+ * LANES handles, each doing one file at a time and taking the next from its close's callback: the shape of the callback
+ * fs lanes (the same files in flight, the same memory held), so this case and callback fs do the same work.
+ */
+function managerLaneFiles(manager: AsyncFileManager, paths: readonly string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const latch = new RunLatch(paths.length, resolve, reject);
+    let next = 0;
+    const lane = (handle: AsyncFileHandle): void => {
+      const filePath = paths[next++];
+      if (filePath === undefined) return;
+      handle
+        .openExistingFile(filePath, 'write', (openError) => {
+          if (openError !== null) return latch.fail(openError);
+          writePayloadThenClose(handle, latch, () => lane(handle));
+        })
+        .release();
+    };
+    for (let i = 0; i < LANES; i++) lane(manager.newFileHandle());
+  });
+}
 
 /** Every file is its own handle, all enqueued at once: the manager bounds concurrency; write and close are chained. */
 function managerFiles(manager: AsyncFileManager, paths: readonly string[]): Promise<number> {
@@ -120,11 +143,14 @@ export async function runFilesSection(context: SectionContext, sets: FileSets, d
   const manager = new AsyncFileManager({ concurrency: LANES });
   const auto = newAutoManager({ concurrency: LANES });
   context.cleanups.push(() => auto.close());
-  const [managerPool, callbackPool, promisesPool, syncPool, autoPool] = sets.pools;
+  const [managerPool, callbackPool, promisesPool, syncPool, autoPool, managerLanesPool, controlPool] = sets.pools;
   const cases: AsyncRunCase[] = [
     fileCase(NAMES.filesManager, 'subject', managerPool, (paths) => managerFiles(manager, paths)),
+    fileCase(NAMES.filesManagerLanes, 'subject', managerLanesPool, (paths) => managerLaneFiles(manager, paths)),
     fileCase(NAMES.filesAuto, 'subject', autoPool, (paths) => managerFiles(auto, paths)),
     fileCase(NAMES.filesCallback, 'baseline', callbackPool, callbackFiles),
+    // the same code as the case above: how far apart two identical cases land is this run's resolution
+    fileCase(NAMES.filesCallbackControl, 'baseline', controlPool, callbackFiles),
     fileCase(NAMES.filesPromises, 'baseline', promisesPool, promiseFiles),
     fileCase(NAMES.filesSync, 'baseline', syncPool, (paths) => Promise.resolve(syncFiles(paths))),
   ];
@@ -157,6 +183,11 @@ export async function runFilesSection(context: SectionContext, sets: FileSets, d
     creationPerSecond: Math.round((sets.filesCreated / sets.creationMs) * 1000),
     timedRoundsPrepared: sets.rounds,
     filesChecked,
-    manager: `all files enqueued at once (one handle each), concurrency ${LANES}; write and close chained from callbacks`,
+    manager:
+      `two cases, concurrency ${LANES}: every file enqueued at once (one handle each: the manager's FIFO holds the ` +
+      `rest), and ${LANES} handles in lanes, each opening its next file from its close's callback (the shape of the ` +
+      `callback fs lanes, so the same files are in flight and the same memory is held: the goal's case); write and ` +
+      'close chained from callbacks in both',
+    control: 'callback fs timed twice (the same code) to show how far apart two identical cases land in one run',
   };
 }
