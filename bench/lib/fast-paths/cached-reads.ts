@@ -149,6 +149,12 @@ export async function timeCachedReads(
       run: (p) => syncReadsDeliveredLater(fd, offsets, readsPerRun(p), true),
     },
     {
+      // the same code as the case above: how far apart two identical cases land is this run's resolution
+      name: NAMES.floorLaterOpControl,
+      role: 'baseline',
+      run: (p) => syncReadsDeliveredLater(fd, offsets, readsPerRun(p), true),
+    },
+    {
       name: NAMES.floorMicrotaskOp,
       role: 'baseline',
       run: (p) => syncReadsDeliveredLater(fd, offsets, readsPerRun(p), true, queueMicrotask),

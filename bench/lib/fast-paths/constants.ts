@@ -22,6 +22,8 @@ export const NAMES = {
   floorLater: "reads: the contract's floor: readSync, delivered on a later turn in batches, 64 lanes",
   floorLaterOp:
     "reads: the contract's floor: readSync + an AsyncOp per read, delivered on a later turn in batches, 64 lanes",
+  floorLaterOpControl:
+    "reads: the contract's floor: readSync + an AsyncOp per read, delivered on a later turn in batches, 64 lanes (control: the same case again)",
   floorMicrotaskOp:
     "reads: the contract's floor, delivered on a microtask instead: readSync + an AsyncOp per read, 64 lanes",
   uncachedProbe: 'uncached: manager syncThresholdBytes 4096 + cacheProbe, 32 handles',
