@@ -137,6 +137,14 @@ export interface FileEngine {
   /** With capability `syncCalls`: one positioned write done at once, as {@link readNow} (it may write fewer bytes). */
   writeNow?(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number;
   /**
+   * Optional, with capability `noWaitCalls`: whether every byte of `[position, position + length)` of the file open at
+   * `fd` is in the page cache now, asked without reading it (it must start no I/O and never block), or undefined when
+   * the engine cannot tell here. After a declined `noWait` read, the cache probe asks this before it tries a read of
+   * the same handle at once again, instead of skipping reads blindly (a declined read may start the disk read from the
+   * calling thread; this never does).
+   */
+  isCached?(fd: number, position: number, length: number): boolean | undefined;
+  /**
    * With capability `directIo` (O_DIRECT): the alignment direct I/O on the file open at `fd` requires, in bytes: of buffer
    * addresses (`memory`) and of file offsets and lengths (`offset`). Done at once, on the calling thread.
    */

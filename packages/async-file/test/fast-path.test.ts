@@ -8,6 +8,8 @@ import {
   CACHE_PROBE_ENV,
   FileErrorCode,
   FeatureUnavailableError,
+  type FileActionError,
+  FileActionErrorCode,
   IoUringEngine,
   NodeFsEngine,
   SYNC_THRESHOLD_ENV,
@@ -30,11 +32,11 @@ const nativeIo = loadNativeIo();
 /** A new engine of this run's kind (npm test runs this file on node-fs and on io_uring), spied on. */
 function spiedEngine(): FileEngine {
   const engine = DEFAULT_ENGINE === 'io_uring' ? new IoUringEngine() : new NodeFsEngine();
-  for (const name of ['read', 'write', 'readNow', 'writeNow'] as const) sinon.spy(engine, name);
+  for (const name of ['read', 'write', 'readNow', 'writeNow', 'isCached'] as const) sinon.spy(engine, name);
   return engine;
 }
 
-function callCount(engine: FileEngine, name: 'read' | 'write' | 'readNow' | 'writeNow'): number {
+function callCount(engine: FileEngine, name: 'read' | 'write' | 'readNow' | 'writeNow' | 'isCached'): number {
   return (engine[name] as unknown as sinon.SinonSpy).callCount;
 }
 
@@ -240,19 +242,28 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
       expect(offset, `${hits} evicted blocks were still cached`).to.be.at.least(0);
       const probes = callCount(engine, 'readNow');
       expect(callCount(engine, 'read')).to.equal(1);
-      // after a miss the next read skips the probe (the back-off); the one after probes, and the data is cached now
-      const skipped = await step<Buffer>((cb) => handle.read(offset, 4 * KiB, cb));
-      expect(callCount(engine, 'readNow')).to.equal(probes);
-      expect(callCount(engine, 'read')).to.equal(2);
+      expect(callCount(engine, 'isCached'), 'no question before a probe declined').to.equal(0);
+      // after a miss the handle backs off: the next read asks whether its bytes are cached now (the engine's read put
+      // them there), finds them, and reads at once
       const again = await step<Buffer>((cb) => handle.read(offset, 4 * KiB, cb));
-      expect(skipped.equals(first as Buffer) && again.equals(first as Buffer)).to.equal(true);
+      expect(again.equals(first as Buffer)).to.equal(true);
+      expect(callCount(engine, 'isCached')).to.equal(1);
       expect(callCount(engine, 'readNow')).to.equal(probes + 1);
-      expect(callCount(engine, 'read')).to.equal(2);
+      expect(callCount(engine, 'read')).to.equal(1);
       await step<void>((cb) => handle.close(cb));
     });
 
-    it('should back off from probing a file that is not cached, and probe again once it is', async () => {
+    /**
+     * Reads blocks of an evicted file one at a time through a spied engine and checks every read against the rule of
+     * the back-off, given each probe's and each question's real answer (the page cache decides, and a block can stay
+     * cached after the eviction now and then): a handle probes until a probe declines; it then backs off, and while
+     * it does, a read asks the engine whether its bytes are cached (isCached) and probes only if they are, using up
+     * none of the back-off; where the engine cannot tell (`canTell` false: no isCached), the next 1, then 2, 4, ...
+     * reads skip the probe blindly. A probe that succeeds ends the back-off.
+     */
+    async function checkBackoff(canTell: boolean): Promise<void> {
       const spied = spiedEngine();
+      if (!canTell) Object.defineProperty(spied, 'isCached', { value: undefined });
       engine = spied;
       manager = new AsyncFileManager({ engine: spied, syncThresholdBytes: 4 * KiB, cacheProbe: true });
       const file = tmp.join('big.bin');
@@ -260,23 +271,26 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
       const handle = await openHandle(manager, file, 'read');
       // no readahead on this descriptor: each probe misses exactly the block it asks for
       expect(nativeIo.io?.fadvise(openDescriptorOf(handle), 0, 0, FADVISE.RANDOM)).to.equal(0);
-      // the rule, checked read by read against each probe's real outcome (the page cache decides, and a block can stay
-      // cached after the eviction now and then): a declined probe makes the next 1, then 2, 4, ... reads of its kind
-      // skip the probe and go to the engine; a probe that succeeds resets that, and the next read probes again
       const probes = spied.readNow as unknown as sinon.SinonSpy;
+      const questions = canTell ? (spied.isCached as unknown as sinon.SinonSpy) : undefined;
       let skips = 0;
       let backoff = 0;
       let engineReads = 0;
       const outcomes: string[] = [];
       const readAt = async (offset: number): Promise<void> => {
-        const before = probes.callCount;
+        const probesBefore = probes.callCount;
+        const questionsBefore = questions?.callCount ?? 0;
         await step<Buffer>((cb) => handle.read(offset, 4 * KiB, cb));
-        const probed = probes.callCount > before;
-        expect(probed, `read ${outcomes.length + 1} probes: ${outcomes.join(' ')}`).to.equal(skips === 0);
+        const probed = probes.callCount > probesBefore;
+        const asked = questions !== undefined && questions.callCount > questionsBefore;
+        const answer: unknown = asked ? questions?.lastCall.returnValue : undefined;
+        const context = `read ${outcomes.length + 1}: ${outcomes.join(' ')}`;
+        expect(asked, `${context} (asked)`).to.equal(skips > 0 && canTell);
+        expect(probed, `${context} (probed)`).to.equal(skips === 0 || answer === true);
         if (!probed) {
-          skips--;
+          if (answer !== false) skips--;
           engineReads++;
-          outcomes.push('skip');
+          outcomes.push(answer === false ? 'wait' : 'skip');
         } else if (probes.lastCall.returnValue === WOULD_BLOCK) {
           backoff = Math.min(2 * backoff || 1, 64);
           skips = backoff;
@@ -284,28 +298,85 @@ describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => 
           outcomes.push('miss');
         } else {
           backoff = 0;
+          skips = 0;
           outcomes.push('hit');
         }
         expect(callCount(spied, 'read'), outcomes.join(' ')).to.equal(engineReads);
       };
+      const count = (outcome: string): number => outcomes.filter((each) => each === outcome).length;
       for (let index = 0; index < 6; index++) await readAt(index * 1024 * KiB);
-      // evicted blocks: the probes missed (all of them, but for a block the eviction left behind) and backed off
-      expect(outcomes.filter((outcome) => outcome === 'miss').length, outcomes.join(' ')).to.be.at.least(2);
-      expect(outcomes.filter((outcome) => outcome === 'skip').length, outcomes.join(' ')).to.be.at.least(1);
-      // block 0 is cached now: once the skips are used up, every probe reads it at once
+      // evicted blocks: the first probe missed; after it, a handle that can ask probes no evicted block again (no disk
+      // read started from the JS thread), a blind one probes again once its skips are used up
+      expect(outcomes[0], outcomes.join(' ')).to.equal('miss');
+      if (canTell) expect(count('miss') + count('skip'), outcomes.join(' ')).to.equal(1);
+      else expect(count('miss'), outcomes.join(' ')).to.be.at.least(2);
+      expect(count(canTell ? 'wait' : 'skip'), outcomes.join(' ')).to.be.at.least(canTell ? 3 : 1);
+      // block 0 is cached now: a handle that can ask reads it at once the first time; a blind one once its skips are
+      // used up
       outcomes.length = 0;
       for (let index = 0; index < 6; index++) await readAt(0);
-      expect(
-        outcomes.filter((outcome) => outcome !== 'skip'),
-        outcomes.join(' '),
-      )
-        .to.include('hit')
-        .and.not.include('miss');
       expect(outcomes.at(-1)).to.equal('hit');
-      // the hits reset the back-off: the next miss skips one read only, then the probe is back
+      if (canTell) expect(outcomes, outcomes.join(' ')).to.deep.equal(Array(6).fill('hit'));
+      else expect(count('miss') + count('wait'), outcomes.join(' ')).to.equal(0);
+      // the hits ended the back-off: the next evicted block is probed, then the handle backs off again
       outcomes.length = 0;
       for (const mib of [6, 7, 7.5]) await readAt(mib * 1024 * KiB);
-      expect(outcomes.slice(0, 2), outcomes.join(' ')).to.deep.equal(['miss', 'skip']);
+      expect(outcomes.slice(0, 2), outcomes.join(' ')).to.deep.equal(['miss', canTell ? 'wait' : 'skip']);
+      await step<void>((cb) => handle.close(cb));
+    }
+
+    it('should back off from probing a file that is not cached, and probe again as soon as it is', async () => {
+      // this kernel must answer (cachestat, Linux 6.5+): else the handle would back off blindly, checked below
+      const io = nativeIo.io;
+      const file = tmp.join('cached.bin');
+      fs.writeFileSync(file, Buffer.alloc(4 * KiB, 1));
+      const fd = fs.openSync(file, 'r');
+      try {
+        expect(io?.isCached?.(fd, 0, 4 * KiB), 'cachestat on this kernel').to.equal(1);
+      } finally {
+        fs.closeSync(fd);
+      }
+      await checkBackoff(true);
+    });
+
+    it('should back off blindly (1, 2, 4, ... reads) on an engine that cannot tell what is cached', async () => {
+      await checkBackoff(false);
+    });
+
+    it('should fail the read whose isCached() throws with ERR_FILE_ENGINE_FAILED, and go on reading after it', async () => {
+      // declines every probe, so that the handle backs off and asks isCached(), which throws
+      class ThrowingCacheQuery extends NodeFsEngine {
+        override readNow(...args: Parameters<NodeFsEngine['readNow']>): number {
+          return args[5] ? WOULD_BLOCK : super.readNow(...args);
+        }
+        override isCached(): boolean | undefined {
+          throw new Error('cache query failed');
+        }
+      }
+      manager = new AsyncFileManager({
+        engine: new ThrowingCacheQuery(),
+        syncThresholdBytes: 4 * KiB,
+        cacheProbe: true,
+      });
+      const file = tmp.join('a.bin');
+      fs.writeFileSync(file, 'data');
+      const handle = await openHandle(manager, file, 'read');
+      expect((await step<Buffer>((cb) => handle.read(0, 4, cb))).toString()).to.equal('data');
+      const callback = sinon.spy();
+      await new Promise<void>((resolve) => {
+        handle
+          .read(0, 4, (error, bytes) => {
+            callback(error, bytes);
+            resolve();
+          })
+          .release();
+      });
+      sinon.assert.calledOnce(callback);
+      const [error] = callback.firstCall.args as [FileActionError | null];
+      expect(error?.code).to.equal(FileActionErrorCode.ENGINE_FAILED);
+      expect(error?.message).to.include('cache query failed');
+      // the slot and the handle moved on: the next read asks again, fails again, and a close still works
+      expect((await stepError<Buffer>((cb) => handle.read(0, 4, cb))).code).to.equal(FileActionErrorCode.ENGINE_FAILED);
       await step<void>((cb) => handle.close(cb));
     });
 

@@ -2,6 +2,8 @@
 //   - preadNoWait / pwriteNoWait: preadv2 / pwritev2 with RWF_NOWAIT, so a read whose data is not in the page cache
 //     (or a write that would have to wait for the disk or a lock) fails with -EAGAIN instead of blocking the thread;
 //     the caller then falls back to the asynchronous path. No retry on -EAGAIN here: that is the caller's decision.
+//   - isCached: whether a range of a file is in the page cache (cachestat), asked without reading it: a declined
+//     preadv2 may start the disk read from the JS thread, cachestat never starts any I/O.
 //   - fadvise: posix_fadvise, to make the page cache hold (or drop) what the fast path relies on.
 //   - directIoAlignment / alignmentGap: what O_DIRECT needs (statx STATX_DIOALIGN) and how far a buffer is from it.
 // Results are numbers, -errno on failure, never exceptions: the fast path tries and falls back, and an exception per
@@ -17,7 +19,14 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>  // with _GNU_SOURCE: statx(), and the kernel's struct statx (linux/stat.h, has stx_dio_*)
+#include <sys/syscall.h>
 #include <sys/uio.h>   // with _GNU_SOURCE: preadv2(), pwritev2(), RWF_NOWAIT
+#include <unistd.h>
+
+#ifndef __NR_cachestat
+// Linux 6.5 added cachestat after the architectures' syscall tables were unified: it is 451 on every one of them.
+#define __NR_cachestat 451
+#endif
 
 #include <string>
 
@@ -77,6 +86,54 @@ napi_value TransferNoWait(napi_env env, napi_callback_info info, bool is_write) 
 
 napi_value PreadNoWait(napi_env env, napi_callback_info info) { return TransferNoWait(env, info, false); }
 napi_value PwriteNoWait(napi_env env, napi_callback_info info) { return TransferNoWait(env, info, true); }
+
+// The kernel's struct cachestat_range and struct cachestat (linux/mman.h of Linux 6.5+; declared here so that older
+// headers build, and the call then reports -ENOSYS at run time on an older kernel).
+struct CachestatRange {
+  uint64_t off;
+  uint64_t len;
+};
+struct Cachestat {
+  uint64_t nr_cache;
+  uint64_t nr_dirty;
+  uint64_t nr_writeback;
+  uint64_t nr_evicted;
+  uint64_t nr_recently_evicted;
+};
+
+// isCached(fd, position, length): 1 if every page of [position, position + length) that lies within the file is in the
+// page cache, 0 if one is not, -errno when the kernel cannot tell (-ENOSYS before Linux 6.5, -EPERM where it refuses
+// the query for this file, -EBADF). cachestat walks the cache under RCU: it starts no I/O and never sleeps.
+napi_value IsCached(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  size_t argc = 3;
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int64_t fd, position, length;
+  if (!GetInteger(env, argv[0], "fd", 0, INT32_MAX, &fd) ||
+      !GetInteger(env, argv[1], "position", 0, kMaxSafeInteger, &position) ||
+      !GetInteger(env, argv[2], "length", 0, kMaxSafeInteger, &length)) {
+    return nullptr;
+  }
+  if (length == 0) return NewNumber(env, 1);  // nothing to read (and a zero length would mean "to the end")
+  const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+  const uint64_t first = (uint64_t)position / page;
+  uint64_t last = ((uint64_t)position + (uint64_t)length - 1) / page;
+  CachestatRange range = {first * page, (last - first + 1) * page};
+  Cachestat stat = {};
+  long result;
+  do {
+    result = syscall(__NR_cachestat, (int)fd, &range, &stat, 0);
+  } while (result < 0 && errno == EINTR);
+  if (result < 0) return NewNumber(env, -errno);
+  if (stat.nr_cache >= last - first + 1) return NewNumber(env, 1);
+  // a page past the end of the file is never cached, and a read there returns nothing: only the file's pages count
+  struct stat file = {};
+  if (fstat((int)fd, &file) != 0) return NewNumber(env, -errno);
+  const uint64_t size = file.st_size > 0 ? (uint64_t)file.st_size : 0;
+  if ((uint64_t)position >= size) return NewNumber(env, 1);
+  last = (size - 1) / page < last ? (size - 1) / page : last;
+  return NewNumber(env, stat.nr_cache >= last - first + 1 ? 1 : 0);
+}
 
 // fadvise(fd, offset, length, advice): posix_fadvise with kAdvice[advice]. Returns 0 or -errno. (posix_fadvise returns
 // the error number itself and leaves errno alone.)
@@ -154,6 +211,7 @@ napi_status RegisterSyncIo(napi_env env, napi_value exports) {
   napi_property_descriptor functions[] = {
       {"preadNoWait", nullptr, PreadNoWait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"pwriteNoWait", nullptr, PwriteNoWait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"isCached", nullptr, IsCached, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"fadvise", nullptr, Fadvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"directIoAlignment", nullptr, DirectIoAlignment, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"alignmentGap", nullptr, AlignmentGap, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

@@ -4,8 +4,8 @@
 
 #include <node_api.h>
 
-// Adds preadNoWait, pwriteNoWait, fadvise, directIoAlignment and alignmentGap to `exports`. On failure an exception
-// is pending, so the require() of the addon throws it.
+// Adds preadNoWait, pwriteNoWait, isCached, fadvise, directIoAlignment and alignmentGap to `exports`. On failure an
+// exception is pending, so the require() of the addon throws it.
 napi_status RegisterSyncIo(napi_env env, napi_value exports);
 
 #endif  // ASYNC_FILE_SYNC_IO_H_

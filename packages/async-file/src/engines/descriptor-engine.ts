@@ -83,6 +83,18 @@ export abstract class DescriptorEngine {
   }
 
   /**
+   * Whether `[position, position + length)` of the file open at `fd` is in the page cache: see FileEngine.isCached.
+   * cachestat(2) through the addon; undefined where it cannot tell (no addon, Linux before 6.5, a file the kernel
+   * will not answer for).
+   */
+  isCached(fd: number, position: number, length: number): boolean | undefined {
+    const query = noNativeIo() === undefined ? nativeIo().isCached : undefined;
+    if (query === undefined) return undefined;
+    const result = query(fd, position, length);
+    return result < 0 ? undefined : result === 1;
+  }
+
+  /**
    * Why `noWait` calls (the cache probe) are unavailable (the native addon cannot be loaded), or undefined.
    *
    * @deprecated Read `capabilities.noWaitCalls` (true, or the same reason).

@@ -18,22 +18,18 @@ export interface FastPathServices extends StepServices {
  *
  * @remarks A declined probe costs the JS thread a system call, and a missed read even starts the disk I/O from it (the
  * kernel's readahead): on a file that is not cached, the handle backs off (see ProbeBackoff) so that the loop stays
- * free. What the step throws is the action's error, delivered later like any completion.
+ * free. While it backs off, a read asks the engine whether its bytes are cached now (`isCached`: no I/O, no wait) and
+ * tries at once only when they are; an engine that cannot tell leaves the back-off blind (the next 1, 2, 4, ... reads
+ * skip the probe). What the step throws is the action's error, delivered later like any completion.
  */
 export function runFast(services: FastPathServices, action: FileAction): boolean {
   const handle = action.handle;
   const noWait = services.noWait;
   const isWrite = action.step.isWrite; // read and readInto share the reads' back-off
-  let probe: ProbeBackoff | null = null;
-  if (noWait && handle !== null) {
-    probe = isWrite ? handle.writeProbe : handle.readProbe;
-    if (probe !== null && probe.skips > 0) {
-      probe.skips--;
-      return false;
-    }
-  }
+  const probe = noWait && handle !== null ? (isWrite ? handle.writeProbe : handle.readProbe) : null;
   let result: unknown;
   try {
+    if (probe !== null && probe.skips > 0 && !mayTryNow(services, action, probe, isWrite)) return false;
     result = (action.step.runNow as NonNullable<ActionStep['runNow']>)(action, services, noWait);
   } catch (error) {
     services.completeLater(action, engineFailure(error, services.engine.name, action.step.kind), undefined);
@@ -41,17 +37,30 @@ export function runFast(services: FastPathServices, action: FileAction): boolean
   }
   if (result === WOULD_BLOCK) {
     if (noWait && handle !== null) {
-      if (probe === null) {
-        probe = new ProbeBackoff();
-        if (isWrite) handle.writeProbe = probe;
-        else handle.readProbe = probe;
+      let backoff = probe;
+      if (backoff === null) {
+        backoff = new ProbeBackoff();
+        if (isWrite) handle.writeProbe = backoff;
+        else handle.readProbe = backoff;
       }
-      probe.backoff = Math.min(2 * probe.backoff || 1, MAX_PROBE_BACKOFF);
-      probe.skips = probe.backoff;
+      backoff.backoff = Math.min(2 * backoff.backoff || 1, MAX_PROBE_BACKOFF);
+      backoff.skips = backoff.backoff;
     }
     return false;
   }
-  if (probe !== null) probe.backoff = 0;
+  if (probe !== null) probe.backoff = probe.skips = 0;
   services.completeLater(action, null, result);
   return true;
+}
+
+/**
+ * Whether an action of a handle that backs off may try the probe now: a read whose engine can tell whether its bytes
+ * are cached (without starting I/O) tries only if they are, and waits for them without using up the back-off; any
+ * other call uses up one skip (the blind back-off). What `isCached` throws is the action's error (runFast).
+ */
+function mayTryNow(services: FastPathServices, action: FileAction, probe: ProbeBackoff, isWrite: boolean): boolean {
+  const cached = isWrite ? undefined : services.engine.isCached?.(action.fd, action.position, action.length);
+  if (cached === true) return true;
+  if (cached !== false) probe.skips--; // undefined (or anything but a boolean): the engine cannot tell
+  return false;
 }

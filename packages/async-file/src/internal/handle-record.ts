@@ -2,7 +2,11 @@ import type { DirectIoAlignment, OpenMode } from '../file-engine.js';
 
 /** The cache probe's back-off for one kind of call (reads, or writes) on one handle. */
 export class ProbeBackoff {
-  /** How many next calls of this kind skip the probe and go the asynchronous way at once. */
+  /**
+   * Above 0 while backing off after a declined probe: how many next calls of this kind skip the probe and go the
+   * asynchronous way at once (a read whose engine can tell whether its bytes are cached asks that instead, and uses
+   * none of them).
+   */
   skips = 0;
   /** What the next declined probe sets `skips` to: doubles with each decline up to a bound, 0 after a probe succeeds. */
   backoff = 0;

@@ -30,6 +30,17 @@ export interface NativeIo {
    */
   pwriteNoWait(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   /**
+   * Whether every page of `[position, position + length)` that lies within the file open at `fd` is in the page cache
+   * (cachestat(2)): asked without reading anything, so it never starts I/O and never waits. Absent from builds older
+   * than it.
+   *
+   * @returns 1 if they all are (and for a length of 0, or a range past the end of the file), 0 if one is not, or -errno
+   *   when the kernel cannot tell: -ENOSYS (-38) before Linux 6.5, -EPERM (-1) where it refuses the query for this file,
+   *   -EBADF (-9) for a closed descriptor.
+   * @throws TypeError if a number is not a number; RangeError if it is not an integer or is negative.
+   */
+  readonly isCached?: (fd: number, position: number, length: number) => number;
+  /**
    * posix_fadvise of `[offset, offset + length)` (`length` 0: to the end of the file).
    *
    * @param advice - one of {@link FADVISE} (mapped to this architecture's POSIX_FADV_* value in C++).

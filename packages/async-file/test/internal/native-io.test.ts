@@ -131,6 +131,63 @@ describe('NativeIo', function () {
     });
   });
 
+  describe('isCached()', () => {
+    const isCached = (fd: number, position: number, length: number): number => {
+      if (io.isCached === undefined) throw new Error('this build of the addon has no isCached');
+      return io.isCached(fd, position, length);
+    };
+
+    it('should tell cached pages from dropped ones, and read nothing itself (cachestat)', () => {
+      const file = tmp.join('cachestat');
+      writeDurable(file, pattern(4 * MiB));
+      withFd(file, 'r', (fd) => {
+        fs.readFileSync(file);
+        expect(isCached(fd, 0, 4 * MiB)).to.equal(1);
+        expect(isCached(fd, MiB + 100, 8192)).to.equal(1);
+        // dropped: every question about them says so, and asking (unlike a declined RWF_NOWAIT read) starts no read:
+        // the pages are still missing after many questions
+        let answers = '';
+        for (let attempt = 0; attempt < 5 && !answers.endsWith('0'); attempt++) {
+          expect(io.fadvise(fd, 0, 0, FADVISE.DONTNEED)).to.equal(0);
+          answers += String(isCached(fd, 2 * MiB, 4096));
+        }
+        expect(answers.at(-1), `answers: ${answers}`).to.equal('0');
+        for (let question = 0; question < 100; question++) expect(isCached(fd, 2 * MiB, 4096)).to.equal(0);
+        expect(io.preadNoWait(fd, Buffer.alloc(4096), 0, 4096, 2 * MiB)).to.equal(EAGAIN);
+        // one page cached again among dropped ones: the range is not all cached
+        fs.readSync(fd, Buffer.alloc(4096), 0, 4096, 3 * MiB);
+        expect(isCached(fd, 3 * MiB, 4096)).to.equal(1);
+        expect(isCached(fd, 3 * MiB - 4096, 8192)).to.equal(0);
+      });
+    });
+
+    it('should count only the pages of the file: 1 past its end and for a length of 0', () => {
+      const file = tmp.join('short');
+      writeDurable(file, pattern(100));
+      withFd(file, 'r', (fd) => {
+        fs.readFileSync(file);
+        // a 4 KiB read at 50 reaches past the end (and past its only page): only that page counts
+        expect(isCached(fd, 50, 8192)).to.equal(1);
+        expect(isCached(fd, 4096 * 3, 4096)).to.equal(1);
+        expect(isCached(fd, 2 ** 53 - 2, 1)).to.equal(1);
+        expect(isCached(fd, 0, 0)).to.equal(1);
+        expect(io.fadvise(fd, 0, 0, FADVISE.DONTNEED)).to.equal(0);
+        expect(isCached(fd, 50, 8192)).to.equal(0);
+      });
+    });
+
+    it('should return -EBADF (-9) for a closed descriptor, and refuse bad numbers naming them', () => {
+      expect(isCached(BAD_FD, 0, 4096)).to.equal(EBADF);
+      expectArgumentError(() => isCached(-1, 0, 1), RangeError, 'fd', '`-1` (number)');
+      expectArgumentError(() => isCached(2 ** 31, 0, 1), RangeError, 'fd', '`2147483648` (number)');
+      expectArgumentError(() => isCached(BAD_FD, Number.NaN, 1), RangeError, 'position', '`NaN` (number)');
+      expectArgumentError(() => isCached(BAD_FD, 2 ** 53, 1), RangeError, 'position', '`9007199254740992` (number)');
+      expectArgumentError(() => isCached(BAD_FD, 0, -1), RangeError, 'length', '`-1` (number)');
+      expectArgumentError(() => isCached(BAD_FD, 0, '1' as never), TypeError, 'length', '`"1"` (string)');
+      expectArgumentError(() => isCached(BAD_FD, 0, Infinity), RangeError, 'length', '`Infinity` (number)');
+    });
+  });
+
   describe('fadvise()', () => {
     it('should return 0 for every advice on a regular file', () => {
       const file = tmp.join('advised');
