@@ -7,6 +7,9 @@ export interface FastPathCounters {
   /** Fast-path attempts (readNow calls) and how many of them declined (WOULD_BLOCK: not in the page cache). */
   readonly attempts: number;
   readonly declined: number;
+  /** Questions whether a read's bytes are cached (isCached, asked while a handle backs off), and how many said yes. */
+  readonly questions: number;
+  readonly cachedAnswers: number;
 }
 
 /**
@@ -17,6 +20,8 @@ export function countingEngine(Base: DescriptorEngineClass, io: NativeIo): new (
   return class CountingEngine extends Base implements FastPathCounters {
     attempts = 0;
     declined = 0;
+    questions = 0;
+    cachedAnswers = 0;
 
     override openExisting(filePath: string, mode: OpenMode, callback: EngineCallback<number>): undefined {
       super.openExisting(filePath, mode, (error, fd) => {
@@ -38,6 +43,13 @@ export function countingEngine(Base: DescriptorEngineClass, io: NativeIo): new (
       const result = super.readNow(fd, buffer, offset, length, position, noWait);
       if (result === WOULD_BLOCK) this.declined++;
       return result;
+    }
+
+    override isCached(fd: number, position: number, length: number): boolean | undefined {
+      this.questions++;
+      const answer = super.isCached(fd, position, length);
+      if (answer === true) this.cachedAnswers++;
+      return answer;
     }
   };
 }

@@ -46,6 +46,8 @@ export interface UncachedRun {
   readonly cachedAtStart: number;
   readonly attempts: number;
   readonly declined: number;
+  readonly questions: number;
+  readonly cachedAnswers: number;
 }
 
 /** One case of section 2 and its runs. */
@@ -159,7 +161,7 @@ export async function measureUncachedLoopDelay(io: NativeIo, context: SectionCon
         uncachedFd,
         permutation.subarray(sampleIndex, sampleIndex + RESIDENCY_SAMPLE),
       );
-      const { attempts = 0, declined = 0 } = benchCase.engine ?? {};
+      const { attempts = 0, declined = 0, questions = 0, cachedAnswers = 0 } = benchCase.engine ?? {};
       forceGc();
       const histogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
       histogram.enable();
@@ -176,6 +178,8 @@ export async function measureUncachedLoopDelay(io: NativeIo, context: SectionCon
         cachedAtStart,
         attempts: (benchCase.engine?.attempts ?? 0) - attempts,
         declined: (benchCase.engine?.declined ?? 0) - declined,
+        questions: (benchCase.engine?.questions ?? 0) - questions,
+        cachedAnswers: (benchCase.engine?.cachedAnswers ?? 0) - cachedAnswers,
       };
       benchCase.runs.push(run);
       log(`${benchCase.name}: ${JSON.stringify(run)}`);
@@ -216,7 +220,8 @@ export function reportUncachedLoopDelay(uncachedCases: readonly UncachedCase[]):
         `${run.reads} reads in ${run.ms} ms (${Math.round((run.reads * 1000) / run.ms).toLocaleString('en-US')}/s), ` +
         `loop delay beyond the 1 ms interval p50 ${run.p50Ms} / p99 ${run.p99Ms} / max ${run.maxMs} ms, ` +
         `${run.cachedAtStart}/${RESIDENCY_SAMPLE} sampled blocks cached at start, ` +
-        `fast path: ${run.attempts} attempts, ${run.declined} declined`,
+        `fast path: ${run.attempts} attempts, ${run.declined} declined, ${run.questions} isCached questions ` +
+        `(${run.cachedAnswers} cached)`,
     );
     output.notes.push(`${benchCase.name}: ${runs.join('; ')}`);
   }
