@@ -27,8 +27,10 @@ export const PROMISE_CALL_COMPARISONS: readonly Comparison[] = [
   { subject: PROMISE_CALL_NAMES.pending, baseline: PROMISE_CALL_NAMES.pendingByHand, metrics: ['time'] },
 ];
 
-/** Calls per run: a multiple of PENDING_CALLS, few enough that an allocation run fits in the young generation. */
+/** Calls per timed run: a multiple of PENDING_CALLS. */
 const CALLS_PER_RUN = quickOr(20_000, 2_000);
+/** Calls per allocation run: at 1-2 KB per call (promises, closures, an op), well within the 64 MB young generation. */
+const ALLOCATION_CALLS = quickOr(10_000, 2_000);
 const ALLOCATION_REPETITIONS = quickOr(5, 2);
 
 /**
@@ -95,7 +97,7 @@ async function pendingCallsByHand(signal: AbortSignal, calls: number): Promise<n
   return sum;
 }
 
-/** A case of `calls` calls per run, checked: every call resolved with its value, none lost. */
+/** A case of `calls` calls per run (ALLOCATION_CALLS in an allocation run), checked: each call resolved with 1. */
 function promiseCase(
   name: string,
   role: 'subject' | 'baseline',
@@ -105,10 +107,11 @@ function promiseCase(
   return {
     name,
     role,
-    run: async () => {
-      const sum = await loop(calls);
-      if (sum !== calls) throw new Error(`${name}: ${sum} of ${calls} calls resolved with their value`);
-      return calls;
+    run: async (phase) => {
+      const count = phase === 'allocation' ? ALLOCATION_CALLS : calls;
+      const sum = await loop(count);
+      if (sum !== count) throw new Error(`${name}: ${sum} of ${count} calls resolved with their value`);
+      return count;
     },
   };
 }
@@ -170,6 +173,7 @@ export async function measurePromiseCalls(log: (line: string) => void, deadline:
         'signal (Promise.all); each case on its own long-lived signal that never aborts; the options object made ' +
         'once per case',
       callsPerRun: CALLS_PER_RUN,
+      callsPerAllocationRun: ALLOCATION_CALLS,
       warmupRuns: timing.warmupRuns,
       rounds: timings[0]?.samples.length ?? 0,
       allocationRepetitions: ALLOCATION_REPETITIONS,
