@@ -16,6 +16,7 @@ import {
   noop,
 } from '../lib/async-op/children.js';
 import { measureInstrumentationCost } from '../lib/async-op/instrumentation-cost.js';
+import { measurePromiseCalls, PROMISE_CALL_COMPARISONS } from '../lib/async-op/promise-calls.js';
 import { CancellationTokenSource } from 'vscode-jsonrpc';
 import type { BenchCase } from '../lib/bench-case.js';
 import { goalAtLeast, goalAtMost } from '../lib/goals.js';
@@ -271,7 +272,11 @@ async function main(): Promise<void> {
   }
   const followDone = performance.now();
 
-  // 5. The cost of the instrumentation points nobody listens to: this build against a copy without them, interleaved.
+  // 5. runAsPromise with a signal, one call at a time and many pending, against the promise written by hand.
+  const promiseCalls = await measurePromiseCalls(log, followDone + budgetMs * 0.08);
+  const promiseCallsDone = performance.now();
+
+  // 6. The cost of the instrumentation points nobody listens to: this build against a copy without them, interleaved.
   const instrumentation = await measureInstrumentationCost(log, performance.now() + budgetMs * 0.12);
 
   const phaseMs = {
@@ -279,11 +284,12 @@ async function main(): Promise<void> {
     allocation: Math.round(allocationDone - timingDone),
     retained: Math.round(retainedDone - allocationDone),
     followOneSignal: Math.round(followDone - retainedDone),
-    instrumentation: Math.round(performance.now() - followDone),
+    promiseCalls: Math.round(promiseCallsDone - followDone),
+    instrumentation: Math.round(performance.now() - promiseCallsDone),
   };
   log(`phases (ms): ${JSON.stringify(phaseMs)}`);
 
-  const caseReports: CaseReport[] = timings.map((timed) => {
+  const syncReports: CaseReport[] = timings.map((timed) => {
     const allocation = allocations.get(timed.name);
     if (allocation === undefined) throw new Error(`No allocation reading for ${timed.name}`);
     const role = cases.find((benchCase) => benchCase.name === timed.name)?.role ?? 'subject';
@@ -310,6 +316,8 @@ async function main(): Promise<void> {
       },
     };
   });
+
+  const caseReports = [...syncReports, ...promiseCalls.reports];
 
   const byName = (name: string): CaseReport => {
     const found = caseReports.find((report) => report.name === name);
@@ -359,12 +367,14 @@ async function main(): Promise<void> {
           repetitions: result.repetitions,
         })),
       },
+      promiseCalls: promiseCalls.method,
       instrumentationCost: instrumentation.report,
       liveTimersAfterDeadlineOps: timersLeft,
-      callbacks: 'every listener/callback in every case is the same module-level no-op function',
+      callbacks:
+        'every listener/callback in every synchronous case is the same module-level no-op function (the runAsPromise cases: promiseCalls)',
     },
     cases: caseReports,
-    ratios: computeRatios(caseReports, COMPARISONS),
+    ratios: computeRatios(caseReports, [...COMPARISONS, ...PROMISE_CALL_COMPARISONS]),
     goals: [
       goalAtMost(`${NAMES.listen}: median ns/op`, listen.nsPerOp.median, 30, 'ns/op'),
       // 1 B of tolerance: the heapUsed reading of a batch carries a fraction of a byte per op of noise

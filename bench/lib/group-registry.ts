@@ -13,7 +13,7 @@ export const GROUPS: readonly GroupInfo[] = [
   {
     name: 'async-op',
     description:
-      'AsyncOp create/onCancel/cancel/follow and deadlines against AbortController, AbortSignal.any + AbortSignal.timeout, vscode-jsonrpc and @esfx/canceltoken; many ops following one signal; the cost of unused tracing and diagnostics',
+      'AsyncOp create/onCancel/cancel/follow and deadlines against AbortController, AbortSignal.any + AbortSignal.timeout, vscode-jsonrpc and @esfx/canceltoken; many ops following one signal; runAsPromise with a signal (one call at a time, 100 pending) against a hand-written promise with its own abort listener; the cost of unused tracing and diagnostics',
     budgetMs: 180_000,
     checks: ['hidden-class-keepers'],
   },

@@ -2,9 +2,10 @@
  * The report of one timed case of the `async-file` group: the common case figures plus ops/s, CPU time and context
  * switches per operation.
  */
+import { asyncCaseReport } from '../async-case-report.js';
 import type { Allocation } from '../measure-allocation.js';
 import type { CaseReport } from '../report.js';
-import { round, roundSummary, type Summary } from '../stats.js';
+import { roundSummary, type Summary } from '../stats.js';
 import type { AsyncCaseTiming } from '../time-async-runs.js';
 
 /** A case report with the throughput and process-wide figures of its timed runs. */
@@ -22,18 +23,7 @@ export function caseReport(
   allocation: Allocation | undefined,
 ): AsyncFileCaseReport {
   return {
-    name: timing.name,
-    role,
-    nsPerOp: roundSummary(timing.nsPerOp),
-    samples: timing.samples.length,
-    nsPerOpSamples: timing.samples.map((value) => round(value)),
-    iterationsPerBatch: timing.opsPerRun,
-    bytesPerOp: allocation === undefined ? 0 : round(allocation.bytesPerOp.median),
-    bytesPerOpRange:
-      allocation === undefined
-        ? { min: 0, max: 0 }
-        : { min: round(allocation.bytesPerOp.min), max: round(allocation.bytesPerOp.max) },
-    allocationIterations: allocation?.iterations ?? 0,
+    ...asyncCaseReport(timing, role, allocation),
     opsPerSecond: {
       median: Math.round(1e9 / timing.nsPerOp.median),
       min: Math.round(1e9 / timing.nsPerOp.max),

@@ -29,6 +29,7 @@ import {
 import { lateRegistration } from './internal/late-registration.js';
 import { defineReferenceClasses, keepHiddenClasses } from './internal/reference-classes.js';
 import { isObserved } from './internal/observed.js';
+import { grantRecordAccess } from './internal/record-access.js';
 import { tracker } from './internal/tracking.js';
 
 const STATE_NAMES: readonly AsyncOpState[] = ['running', 'canceling', 'completed'];
@@ -55,6 +56,11 @@ const STATE_NAMES: readonly AsyncOpState[] = ['running', 'canceling', 'completed
 export abstract class AsyncOp<C = unknown> {
   /** @internal Returns the record, or throws AsyncOpReleasedError naming `action` if this reference was released. */
   protected abstract live(action: string): OpRecord;
+
+  // the package's internals that hold only a reference (the promise facade) reach its record through this, not a cast
+  static {
+    grantRecordAccess((op, action) => (op instanceof AsyncOp ? op.live(action) : null));
+  }
 
   /**
    * Creates an operation and returns its first reference; the state is `running`.

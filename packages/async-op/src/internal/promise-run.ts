@@ -1,8 +1,8 @@
-import { AsyncOp } from '../async-op.js';
+import type { AsyncOp } from '../async-op.js';
 import { isCanceledError } from '../canceled-error.js';
 import { describeValue } from '../describe-value.js';
 import { leaveFollowedSignal } from './follow-source.js';
-import type { OpRecord } from './op-record.js';
+import { recordOf } from './record-access.js';
 
 /** start() is running: a callback now is held until start() returned something valid. */
 const STARTING = 0;
@@ -156,14 +156,10 @@ export class PromiseRun<T> {
   }
 }
 
-/** What every reference of this copy has: `live` is protected, for the package's own internals such as this one. */
-interface RecordHolder {
-  live(action: string): OpRecord;
-}
-
 /** Makes a running op of this copy stop following its signal (an op of another copy keeps it until it ends). */
 function leaveSignal(op: AsyncOp<unknown>): void {
-  if (op instanceof AsyncOp) leaveFollowedSignal((op as unknown as RecordHolder).live('leaveSignal()'));
+  const record = recordOf(op, 'leaveSignal()');
+  if (record !== null) leaveFollowedSignal(record);
 }
 
 /** A live AsyncOp reference from this copy of the package or another (checked by shape, not instanceof). */
