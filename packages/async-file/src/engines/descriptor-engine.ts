@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { EngineCapabilities, EngineSupport } from '../engine-capabilities.js';
 import { WOULD_BLOCK, type DirectIoAlignment } from '../file-engine.js';
 import { loadNativeIo, type NativeIo } from '../internal/native-io.js';
-import { expectFd, expectIoCall } from '../internal/validate.js';
+import { expectFd, expectIoCall, writeLength } from '../internal/validate.js';
 
 /** The native addon's synchronous helpers, loaded at the first use; undefined with the reason when unavailable. */
 let io: NativeIo | undefined;
@@ -77,7 +77,7 @@ export abstract class DescriptorEngine {
   /** The fast path of `syncThresholdBytes`: see FileEngine.writeNow. */
   writeNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
     expectIoCall(fd, buffer, offset, length, position);
-    if (!noWait) return fs.writeSync(fd, buffer, offset, length, position);
+    if (!noWait) return fs.writeSync(fd, buffer, offset, writeLength(length), position);
     const result = nativeIo().pwriteNoWait(fd, buffer, offset, length, position);
     return result >= 0 ? result : WOULD_BLOCK;
   }

@@ -14,6 +14,7 @@ import {
   expectOpenMode,
   expectOptionalBoolean,
   expectPath,
+  writeLength,
 } from '../internal/validate.js';
 import { DescriptorEngine, descriptorCapabilities } from './descriptor-engine.js';
 import { linkWithLn } from './node-fs/link-with-ln.js';
@@ -177,7 +178,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   ): undefined {
     expectIoCall(fd, buffer, offset, length, position);
     expectFunction('callback', callback);
-    fs.write(fd, buffer, offset, length, position, callback);
+    fs.write(fd, buffer, offset, writeLength(length), position, callback);
     return undefined;
   }
 

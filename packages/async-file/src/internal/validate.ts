@@ -106,6 +106,14 @@ export function expectIoCall(fd: unknown, buffer: unknown, offset: unknown, leng
   expectInteger('position', position, 0);
 }
 
+/**
+ * A write's `length` as Node's fs.write and fs.writeSync take it: -0 (an integer for every check above) becomes 0.
+ * Node aborts the whole process for a length of -0 (its binding asserts a 32-bit integer, which -0 is not).
+ */
+export function writeLength(length: number): number {
+  return length === 0 ? 0 : length;
+}
+
 /** Throws a TypeError naming the value unless `value` is a boolean or undefined. */
 export function expectOptionalBoolean(name: string, value: unknown): asserts value is boolean | undefined {
   if (value !== undefined && typeof value !== 'boolean') {

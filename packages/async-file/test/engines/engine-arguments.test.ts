@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import { after, before, describe, it } from 'mocha';
 import {
@@ -11,6 +14,7 @@ import {
 } from '../../src/index.js';
 import { expectArgumentError } from '../support/argument-error.js';
 import { disposeEngine, enginesUnderTest } from '../support/engines-under-test.js';
+import { call } from '../support/engine-call.js';
 import { rejectionOf } from '../support/step.js';
 
 const noop = (): void => undefined;
@@ -166,13 +170,33 @@ const BAD_CALLS: readonly BadCall[] = [
 
 describe('the engines called directly', () => {
   // as a user of the FileEngine interface would: each engine must check what it is given
-  for (const { name: engineName, create } of enginesUnderTest()) {
+  for (const { name: engineName, create, isOnRealFiles } of enginesUnderTest()) {
     describe(engineName, () => {
       let engine: FileEngine;
       before(() => {
         engine = create();
       });
       after(() => disposeEngine(engine));
+
+      if (isOnRealFiles) {
+        // -0 passes every integer check, and Node's fs.write and fs.writeSync abort the process on a length of -0
+        it('should write 0 bytes for a length, offset or position of -0, at once and later (never a crash)', async () => {
+          const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'negative-zero-'));
+          const fd = fs.openSync(path.join(directory, 'file'), 'w+');
+          try {
+            const later = await call<number>((callback) => engine.write(fd, Buffer.alloc(4), -0, -0, -0, callback));
+            expect(later).to.deep.equal({ error: null, result: 0 });
+            expect(engine.writeNow?.(fd, Buffer.alloc(4), -0, -0, -0, false)).to.equal(0);
+            expect(await call<number>((callback) => engine.write(fd, Buffer.from('ab'), -0, 2, -0, callback)))
+              .to.have.property('result')
+              .that.equals(2);
+            expect(fs.readFileSync(path.join(directory, 'file'), 'utf8')).to.equal('ab');
+          } finally {
+            fs.closeSync(fd);
+            fs.rmSync(directory, { recursive: true, force: true });
+          }
+        });
+      }
 
       for (const bad of BAD_CALLS) {
         it(`should refuse ${bad.title} with a ${bad.type.name} naming \`${bad.name}\``, () => {
