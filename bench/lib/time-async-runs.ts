@@ -8,7 +8,7 @@ import { summarize, type Summary } from './stats.js';
 const ORDER_SEED = 0x0dd_5eed;
 
 /** The order of `count` cases in each round: a seeded shuffle, so that no case always follows the same one. */
-function roundOrders(count: number): () => number[] {
+export function roundOrders(count: number): () => number[] {
   const next = seededUint32(ORDER_SEED);
   return () => {
     const order = Array.from({ length: count }, (_, index) => index);

@@ -29,6 +29,7 @@ export const NAMES = {
   uncachedProbe: 'uncached: manager syncThresholdBytes 4096 + cacheProbe, 32 handles',
   uncachedThreshold: 'uncached: manager syncThresholdBytes 4096 (no probe), 32 handles',
   uncachedPlain: 'uncached: manager without the fast path, 32 handles',
+  uncachedPlainControl: 'uncached: manager without the fast path, 32 handles (control: the same case again)',
   uncachedIdle: 'uncached: idle loop, no reads (the delay floor of this machine)',
   uncachedAutoProbe: "uncached: manager (engine 'auto') syncThresholdBytes 4096 + cacheProbe, 32 handles",
   allocPool: 'alloc: manager threshold + probe + BufferPool (releaseBuffer); B/op = new ArrayBuffer memory',

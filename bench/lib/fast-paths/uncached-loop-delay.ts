@@ -19,6 +19,7 @@ import { countingEngine, type FastPathCounters } from './counting-engine.js';
 import { FADVISE, adviseRandom, fadviseOrThrow, type NativeIo } from '../native-io.js';
 import type { SectionContext, SectionReport } from '../section-context.js';
 import { boundedManagerReads } from './bounded-manager-reads.js';
+import { roundOrders } from '../time-async-runs.js';
 
 export const UNCACHED_FILE_BYTES = 256 * 1024 * 1024;
 export const UNCACHED_LANES = 32;
@@ -89,7 +90,7 @@ function delayMs(ns: number): number {
 
 /**
  * Runs the cases of section 2 in a fresh directory, the file made durable and evicted before every run; the runs are
- * interleaved (rotating start).
+ * interleaved (a seeded shuffled order per repetition).
  *
  * @remarks Each descriptor and handle list is registered in `context.cleanups` as soon as it is open.
  */
@@ -119,6 +120,8 @@ export async function measureUncachedLoopDelay(io: NativeIo, context: SectionCon
     { name: NAMES.uncachedProbe, role: 'subject', threshold: THRESHOLD, probe: true, Engine: NodeFs },
     { name: NAMES.uncachedThreshold, role: 'subject', threshold: THRESHOLD, probe: false, Engine: NodeFs },
     { name: NAMES.uncachedPlain, role: 'baseline', threshold: 0, probe: false, Engine: NodeFs },
+    // the same as the case above: how far apart two identical cases' p99 land is the section's resolution
+    { name: NAMES.uncachedPlainControl, role: 'baseline', threshold: 0, probe: false, Engine: NodeFs },
     { name: NAMES.uncachedAutoProbe, role: 'subject', threshold: THRESHOLD, probe: true, Engine: Auto },
   ] as const;
   log(`uncached: engine 'auto' picks ${autoEngine} here`);
@@ -149,9 +152,13 @@ export async function measureUncachedLoopDelay(io: NativeIo, context: SectionCon
     runs: [],
   });
   let sampleIndex = uncachedBlocks;
+  // a seeded shuffle per repetition: with a fixed rotation each case always followed the same one (the probe the
+  // idle loop, plain reads the synchronous ones), and what a run leaves behind (the disk's queue, the cache) moved
+  // the next run's p99
+  const nextOrder = roundOrders(uncachedCases.length);
   for (let repetition = 0; repetition < UNCACHED_REPETITIONS; repetition++) {
-    for (let step = 0; step < uncachedCases.length; step++) {
-      const benchCase = uncachedCases[(repetition + step) % uncachedCases.length];
+    for (const index of nextOrder()) {
+      const benchCase = uncachedCases[index];
       if (benchCase === undefined) continue;
       evict();
       // probe blocks no run reads (the probe itself may start reading them in), a fresh sample every run

@@ -139,9 +139,8 @@ export interface FileEngine {
   /**
    * Optional, with capability `noWaitCalls`: whether every byte of `[position, position + length)` of the file open at
    * `fd` is in the page cache now, asked without reading it (it must start no I/O and never block), or undefined when
-   * the engine cannot tell here. After a declined `noWait` read, the cache probe asks this before it tries a read of
-   * the same handle at once again, instead of skipping reads blindly (a declined read may start the disk read from the
-   * calling thread; this never does).
+   * the engine cannot tell here. A handle that backs off after a declined `noWait` read asks this before it tries a
+   * read at once again: a declined read may start the disk read from the calling thread, this never does.
    */
   isCached?(fd: number, position: number, length: number): boolean | undefined;
   /**

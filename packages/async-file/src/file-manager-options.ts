@@ -31,9 +31,9 @@ export interface AsyncFileManagerOptions {
    * With the fast path, try each read (and write) with a call that never blocks (Linux: preadv2/pwritev2 with
    * RWF_NOWAIT, from the native addon): data in the page cache is read at once; otherwise the request goes the
    * asynchronous way. So the fast path never blocks the event loop on storage. After a refused read, the handle's
-   * next reads ask the engine whether their bytes are cached (`FileEngine.isCached`: cachestat, which starts no I/O)
-   * and are tried at once only when they are; where the engine cannot tell, the next 1, 2, 4, ... up to 64 reads skip
-   * the probe. Default: the environment variable `CACHE_PROBE_ENV` (`1`), else false.
+   * next 1, 2, 4, ... up to 64 reads skip the probe; then a read asks the engine whether its bytes are cached
+   * (`FileEngine.isCached`: cachestat, which starts no I/O) before it probes, and a "no" backs off further. Default:
+   * the environment variable `CACHE_PROBE_ENV` (`1`), else false.
    *
    * @throws FeatureUnavailableError `ERR_FILE_CACHE_PROBE_UNAVAILABLE` from the constructor where the engine cannot make such
    *   calls (the native addon is not built); the option is never silently ignored.

@@ -98,10 +98,9 @@ std::string Describe(napi_env env, napi_value value) {
 }
 
 bool GetInteger(napi_env env, napi_value value, const char* name, int64_t min, int64_t max, int64_t* out) {
-  napi_valuetype type;
   double number = 0;
-  bool is_number = napi_typeof(env, value, &type) == napi_ok && type == napi_number &&
-                   napi_get_value_double(env, value, &number) == napi_ok;
+  // one call, not typeof then the value: a non-number fails with napi_number_expected (and throws nothing)
+  bool is_number = napi_get_value_double(env, value, &number) == napi_ok;
   // the comparisons are false for NaN, and a double in [min, max] converts to int64 exactly when it is integral
   if (is_number && number >= (double)min && number <= (double)max && number == (double)(int64_t)number) {
     *out = (int64_t)number;
@@ -124,11 +123,10 @@ bool GetInteger(napi_env env, napi_value value, const char* name, int64_t min, i
 }
 
 bool GetBytes(napi_env env, napi_value value, const char* name, uint8_t** data, size_t* length) {
-  bool is_typed = false;
   napi_typedarray_type type = napi_int8_array;
   void* raw = nullptr;
-  if (napi_is_typedarray(env, value, &is_typed) == napi_ok && is_typed &&
-      napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) == napi_ok &&
+  // one call: anything but a typed array fails with napi_invalid_arg (and throws nothing)
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) == napi_ok &&
       type == napi_uint8_array) {
     *data = static_cast<uint8_t*>(raw);
     return true;

@@ -18,9 +18,9 @@ export interface FastPathServices extends StepServices {
  *
  * @remarks A declined probe costs the JS thread a system call, and a missed read even starts the disk I/O from it (the
  * kernel's readahead): on a file that is not cached, the handle backs off (see ProbeBackoff) so that the loop stays
- * free. While it backs off, a read asks the engine whether its bytes are cached now (`isCached`: no I/O, no wait) and
- * tries at once only when they are; an engine that cannot tell leaves the back-off blind (the next 1, 2, 4, ... reads
- * skip the probe). What the step throws is the action's error, delivered later like any completion.
+ * free: the next 1, then 2, 4, ... calls skip the probe. When they are used up, a read first asks the engine whether
+ * its bytes are cached (`isCached`: no I/O, no wait), and a "no" backs off further without the probe's disk read; an
+ * engine that cannot tell probes. What the step throws is the action's error, delivered later like any completion.
  */
 export function runFast(services: FastPathServices, action: FileAction): boolean {
   const handle = action.handle;
@@ -29,7 +29,7 @@ export function runFast(services: FastPathServices, action: FileAction): boolean
   const probe = noWait && handle !== null ? (isWrite ? handle.writeProbe : handle.readProbe) : null;
   let result: unknown;
   try {
-    if (probe !== null && probe.skips > 0 && !mayTryNow(services, action, probe, isWrite)) return false;
+    if (probe !== null && probe.backoff > 0 && !mayTryNow(services, action, probe, isWrite)) return false;
     result = (action.step.runNow as NonNullable<ActionStep['runNow']>)(action, services, noWait);
   } catch (error) {
     services.completeLater(action, engineFailure(error, services.engine.name, action.step.kind), undefined);
@@ -43,24 +43,34 @@ export function runFast(services: FastPathServices, action: FileAction): boolean
         if (isWrite) handle.writeProbe = backoff;
         else handle.readProbe = backoff;
       }
-      backoff.backoff = Math.min(2 * backoff.backoff || 1, MAX_PROBE_BACKOFF);
-      backoff.skips = backoff.backoff;
+      declined(backoff);
     }
     return false;
   }
-  if (probe !== null) probe.backoff = probe.skips = 0;
+  if (probe !== null) probe.backoff = 0;
   services.completeLater(action, null, result);
   return true;
 }
 
 /**
- * Whether an action of a handle that backs off may try the probe now: a read whose engine can tell whether its bytes
- * are cached (without starting I/O) tries only if they are, and waits for them without using up the back-off; any
- * other call uses up one skip (the blind back-off). What `isCached` throws is the action's error (runFast).
+ * Whether an action of a handle that backs off may try the probe now: not while it has skips left (it uses one up);
+ * once they are used up, a read whose engine can tell whether its bytes are cached (without starting I/O) tries only
+ * if they are, and otherwise backs off further as a declined probe would, without the probe's disk read. What
+ * `isCached` throws is the action's error (runFast).
  */
 function mayTryNow(services: FastPathServices, action: FileAction, probe: ProbeBackoff, isWrite: boolean): boolean {
+  if (probe.skips > 0) {
+    probe.skips--;
+    return false;
+  }
   const cached = isWrite ? undefined : services.engine.isCached?.(action.fd, action.position, action.length);
-  if (cached === true) return true;
-  if (cached !== false) probe.skips--; // undefined (or anything but a boolean): the engine cannot tell
+  if (cached !== false) return true; // cached, or the engine cannot tell: probe
+  declined(probe);
   return false;
+}
+
+/** A declined probe (or a read known not to be cached): the next calls of its kind skip twice as many, up to a bound. */
+function declined(probe: ProbeBackoff): void {
+  probe.backoff = Math.min(2 * probe.backoff || 1, MAX_PROBE_BACKOFF);
+  probe.skips = probe.backoff;
 }

@@ -2,13 +2,12 @@ import type { DirectIoAlignment, OpenMode } from '../file-engine.js';
 
 /** The cache probe's back-off for one kind of call (reads, or writes) on one handle. */
 export class ProbeBackoff {
-  /**
-   * Above 0 while backing off after a declined probe: how many next calls of this kind skip the probe and go the
-   * asynchronous way at once (a read whose engine can tell whether its bytes are cached asks that instead, and uses
-   * none of them).
-   */
+  /** How many next calls of this kind skip the probe and go the asynchronous way at once. */
   skips = 0;
-  /** What the next declined probe sets `skips` to: doubles with each decline up to a bound, 0 after a probe succeeds. */
+  /**
+   * What the next declined probe sets `skips` to: doubles with each decline up to a bound, 0 after a probe succeeds.
+   * Above 0, the handle is backing off: once its skips are used up, a read asks whether its bytes are cached first.
+   */
   backoff = 0;
 }
 
