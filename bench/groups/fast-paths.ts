@@ -218,7 +218,7 @@ async function main(): Promise<void> {
         setup:
           'a fresh directory; the file written, read once, fsynced; POSIX_FADV_RANDOM on every descriptor; ' +
           'POSIX_FADV_DONTNEED over the whole file before every run; runs interleaved (a seeded shuffled order per ' +
-            'repetition; plain reads run twice, the second a control)',
+          'repetition; plain reads run twice, the second a control)',
         offsets: 'a seeded random permutation of the blocks: no block is read twice in a run',
         residencyCheck: `${RESIDENCY_SAMPLE} blocks that no run reads, probed with preadv2(RWF_NOWAIT) after the eviction`,
         loopDelay:
