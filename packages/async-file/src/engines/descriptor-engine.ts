@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { EngineCapabilities, EngineSupport } from '../engine-capabilities.js';
 import { WOULD_BLOCK, type DirectIoAlignment } from '../file-engine.js';
 import { loadNativeIo, type NativeIo } from '../internal/native-io.js';
-import { expectFd, expectIoCall, writeLength } from '../internal/validate.js';
+import { expectFd, expectInteger, expectIoCall, writeLength } from '../internal/validate.js';
 
 /** The native addon's synchronous helpers, loaded at the first use; undefined with the reason when unavailable. */
 let io: NativeIo | undefined;
@@ -86,8 +86,13 @@ export abstract class DescriptorEngine {
    * Whether `[position, position + length)` of the file open at `fd` is in the page cache: see FileEngine.isCached.
    * cachestat(2) through the addon; undefined where it cannot tell (no addon, Linux before 6.5, a file the kernel
    * will not answer for).
+   *
+   * @throws TypeError / RangeError naming a bad `fd`, `position` or `length` (an integer >= 0 each; `fd` below 2^31).
    */
   isCached(fd: number, position: number, length: number): boolean | undefined {
+    expectFd('fd', fd);
+    expectInteger('position', position, 0);
+    expectInteger('length', length, 0);
     const query = noNativeIo() === undefined ? nativeIo().isCached : undefined;
     if (query === undefined) return undefined;
     const result = query(fd, position, length);

@@ -179,6 +179,21 @@ describe('the engines called directly', () => {
       after(() => disposeEngine(engine));
 
       if (isOnRealFiles) {
+        it('should refuse a bad isCached() argument with a TypeError or RangeError naming it', () => {
+          expectArgumentError(() => engine.isCached?.(-1, 0, 1), RangeError, 'fd', '`-1` (number)');
+          expectArgumentError(() => engine.isCached?.(0, Number.NaN, 1), RangeError, 'position', '`NaN` (number)');
+          expectArgumentError(() => engine.isCached?.(0, 0, '1' as never), TypeError, 'length', '`"1"` (string)');
+          expectArgumentError(
+            () => engine.isCached?.(0, 0, 2 ** 53),
+            RangeError,
+            'length',
+            '`9007199254740992` (number)',
+          );
+          expect(engine.isCached?.(2 ** 31 - 1, 0, 1), 'a descriptor never open: the kernel cannot tell').to.equal(
+            undefined,
+          );
+        });
+
         // -0 passes every integer check, and Node's fs.write and fs.writeSync abort the process on a length of -0
         it('should write 0 bytes for a length, offset or position of -0, at once and later (never a crash)', async () => {
           const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'negative-zero-'));
