@@ -2,187 +2,30 @@
  * Group `async-op`: the cost of AsyncOp's hot paths against the cancellation primitives it replaces.
  * Run through `npm run bench -- async-op` (a fresh process with --expose-gc and a 64 MB young generation).
  */
-import { CancelToken } from '@esfx/canceltoken';
 import { AsyncOp } from 'async-op';
 import { measureFollowOneSignal, type FollowScaleResult } from '../lib/async-op/follow-one-signal.js';
 import {
   DEADLINE_MS,
   DeadlineOp,
   dropAnyChildren,
-  dropTimeoutChildren,
   finishChildren,
   finishDeadlineChildren,
   liveTimers,
-  noop,
 } from '../lib/async-op/children.js';
 import { measureInstrumentationCost } from '../lib/async-op/instrumentation-cost.js';
+import { COMPARISONS, NAMES, sinkParents, TIMED_CASES, timedDeadlineParent } from '../lib/async-op/timed-cases.js';
 import { measurePromiseCalls, PROMISE_CALL_COMPARISONS } from '../lib/async-op/promise-calls.js';
-import { CancellationTokenSource } from 'vscode-jsonrpc';
-import type { BenchCase } from '../lib/bench-case.js';
 import { goalAtLeast, goalAtMost } from '../lib/goals.js';
 import { emitReport, groupBudgetMs, logProgress } from '../lib/group-output.js';
 import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { measureAllocation, type Allocation } from '../lib/measure-allocation.js';
 import { measureRetained, type Retention } from '../lib/measure-retained.js';
-import { computeRatios, type Comparison } from '../lib/ratios.js';
+import { computeRatios } from '../lib/ratios.js';
 import type { CaseReport, GroupReport } from '../lib/report.js';
 import { round, roundSummary } from '../lib/stats.js';
 import { timeCases, type TimingOptions } from '../lib/time-cases.js';
 
 const GROUP = 'async-op';
-
-const NAMES = {
-  complete: 'AsyncOp create+complete+release',
-  listen: 'AsyncOp create+onCancel+unregister+release',
-  cancel: 'AsyncOp create+cancel+release',
-  follow: 'AsyncOp child create+follow(parent)+complete+release',
-  deadline: 'AsyncOp child create(timeoutMs)+follow(parent)+complete+release',
-  timeoutAny: 'AbortSignal.any([parent, AbortSignal.timeout()]) + add/removeEventListener',
-  abortListen: 'AbortController + add/removeEventListener',
-  abortCancel: 'AbortController + addEventListener + abort()',
-  anyListen: 'AbortSignal.any([parent]) child + add/removeEventListener',
-  vscode: 'vscode-jsonrpc CancellationTokenSource + onCancellationRequested + dispose',
-  esfx: '@esfx/canceltoken CancelToken.source + subscribe + unsubscribe + close',
-} as const;
-
-/** The long-lived parents of the timed follow cases (the retained measurement uses fresh ones). */
-const timedParentOp = AsyncOp.create({ context: null });
-const timedParentSignal = new AbortController().signal;
-const timedDeadlineParent = DeadlineOp.create({ context: null });
-
-const cases: readonly BenchCase[] = [
-  {
-    name: NAMES.complete,
-    role: 'subject',
-    run(iterations) {
-      let last: unknown;
-      for (let i = 0; i < iterations; i++) {
-        const op = AsyncOp.create({ context: null });
-        op.complete();
-        op.release();
-        last = op;
-      }
-      return last;
-    },
-  },
-  {
-    name: NAMES.listen,
-    role: 'subject',
-    run(iterations) {
-      let last: unknown;
-      for (let i = 0; i < iterations; i++) {
-        const op = AsyncOp.create({ context: null });
-        const registration = op.onCancel(noop);
-        registration.unregister();
-        op.release();
-        last = registration;
-      }
-      return last;
-    },
-  },
-  {
-    name: NAMES.cancel,
-    role: 'subject',
-    run(iterations) {
-      let last: unknown;
-      for (let i = 0; i < iterations; i++) {
-        const op = AsyncOp.create({ context: null });
-        op.cancel();
-        op.release();
-        last = op;
-      }
-      return last;
-    },
-  },
-  {
-    name: NAMES.follow,
-    role: 'subject',
-    run: (iterations) => finishChildren(timedParentOp, iterations),
-  },
-  {
-    name: NAMES.deadline,
-    role: 'subject',
-    run: (iterations) => finishDeadlineChildren(timedDeadlineParent, iterations),
-  },
-  {
-    name: NAMES.timeoutAny,
-    role: 'baseline',
-    run: (iterations) => dropTimeoutChildren(timedParentSignal, iterations),
-  },
-  {
-    name: NAMES.abortListen,
-    role: 'baseline',
-    run(iterations) {
-      let last: unknown;
-      for (let i = 0; i < iterations; i++) {
-        const controller = new AbortController();
-        const signal = controller.signal;
-        signal.addEventListener('abort', noop);
-        signal.removeEventListener('abort', noop);
-        last = controller;
-      }
-      return last;
-    },
-  },
-  {
-    name: NAMES.abortCancel,
-    role: 'baseline',
-    run(iterations) {
-      let last: unknown;
-      for (let i = 0; i < iterations; i++) {
-        const controller = new AbortController();
-        controller.signal.addEventListener('abort', noop);
-        controller.abort();
-        last = controller;
-      }
-      return last;
-    },
-  },
-  {
-    name: NAMES.anyListen,
-    role: 'baseline',
-    run: (iterations) => dropAnyChildren(timedParentSignal, iterations),
-  },
-  {
-    name: NAMES.vscode,
-    role: 'baseline',
-    run(iterations) {
-      let last: unknown;
-      for (let i = 0; i < iterations; i++) {
-        const source = new CancellationTokenSource();
-        const disposable = source.token.onCancellationRequested(noop);
-        disposable.dispose();
-        source.dispose();
-        last = source;
-      }
-      return last;
-    },
-  },
-  {
-    name: NAMES.esfx,
-    role: 'baseline',
-    run(iterations) {
-      let last: unknown;
-      for (let i = 0; i < iterations; i++) {
-        const source = CancelToken.source();
-        const subscription = source.token.subscribe(noop);
-        subscription.unsubscribe();
-        source.close();
-        last = source;
-      }
-      return last;
-    },
-  },
-];
-
-const COMPARISONS: readonly Comparison[] = [
-  { subject: NAMES.listen, baseline: NAMES.abortListen, metrics: ['time'] },
-  { subject: NAMES.listen, baseline: NAMES.vscode, metrics: ['time'] },
-  { subject: NAMES.listen, baseline: NAMES.esfx, metrics: ['time'] },
-  { subject: NAMES.cancel, baseline: NAMES.abortCancel, metrics: ['time'] },
-  { subject: NAMES.follow, baseline: NAMES.anyListen, metrics: ['time', 'retained'] },
-  { subject: NAMES.deadline, baseline: NAMES.timeoutAny, metrics: ['time'] },
-];
 
 /** Sizes of the "many ops follow one AbortSignal" case. */
 const FOLLOW_SIZES = [1_000, 10_000, 100_000];
@@ -198,7 +41,7 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     logProgress(GROUP, line);
   };
-  log(`budget ${budgetMs} ms; timing ${cases.length} cases interleaved`);
+  log(`budget ${budgetMs} ms; timing ${TIMED_CASES.length} cases interleaved`);
 
   // 1. Time, interleaved; about half the budget, the rest is for the memory readings.
   const timing: TimingOptions = {
@@ -209,7 +52,7 @@ async function main(): Promise<void> {
     deadline: started + budgetMs * 0.3,
     log,
   };
-  const timings = timeCases(cases, timing);
+  const timings = timeCases(TIMED_CASES, timing);
   const timingDone = performance.now();
   // the deadline cases' own timers: every one cleared by complete(), none left keeping the process alive
   const timersBefore = liveTimers();
@@ -219,7 +62,7 @@ async function main(): Promise<void> {
 
   // 2. Bytes allocated per op, on warm code.
   const allocations = new Map<string, Allocation>();
-  for (const benchCase of cases) {
+  for (const benchCase of TIMED_CASES) {
     const allocation = await measureAllocation(benchCase, ALLOCATION);
     allocations.set(benchCase.name, allocation);
     log(`allocation ${benchCase.name}: ${allocation.bytesPerOp.median.toFixed(1)} B/op`);
@@ -292,7 +135,7 @@ async function main(): Promise<void> {
   const syncReports: CaseReport[] = timings.map((timed) => {
     const allocation = allocations.get(timed.name);
     if (allocation === undefined) throw new Error(`No allocation reading for ${timed.name}`);
-    const role = cases.find((benchCase) => benchCase.name === timed.name)?.role ?? 'subject';
+    const role = TIMED_CASES.find((benchCase) => benchCase.name === timed.name)?.role ?? 'subject';
     const retention = retained.get(timed.name);
     const report: CaseReport = {
       name: timed.name,
@@ -419,11 +262,6 @@ async function main(): Promise<void> {
   };
   emitReport(report);
   sinkParents();
-}
-
-/** Keeps the timed parents reachable to the end. */
-function sinkParents(): void {
-  if (timedParentOp.isReleased || timedParentSignal.aborted) throw new Error('A timed parent changed state');
 }
 
 await main();

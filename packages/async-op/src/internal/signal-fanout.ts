@@ -5,13 +5,23 @@ import { cancelOp, type ListNode, type OpRecord, type Upstream } from './op-reco
  * One abort listener per followed AbortSignal, however many ops follow it: the ops hang in an intrusive list, so
  * following and leaving are O(1) and the signal never sees more than one listener from this package (Node warns from
  * the 11th listener, and adding a listener walks the ones already there).
+ *
+ * @remarks The listener is there only while an op follows; the fan-out object itself stays with its signal (weakly:
+ * it goes when the signal goes), so that one op at a time following a signal reuses it instead of making and
+ * forgetting one each time.
  */
 class SignalFanout implements ListNode {
   prev: ListNode = this;
   next: ListNode = this;
+  private isListening = false;
 
-  constructor(readonly signal: AbortSignal) {
-    signal.addEventListener('abort', this);
+  constructor(readonly signal: AbortSignal) {}
+
+  /** Adds the listener for a first follower (a no-op while it is there). */
+  listen(): void {
+    if (this.isListening) return;
+    this.signal.addEventListener('abort', this);
+    this.isListening = true;
   }
 
   /** The abort: cancels every follower, in the order they came, each unlinked before it is canceled. */
@@ -33,10 +43,10 @@ class SignalFanout implements ListNode {
     if (errors !== null) throw errors.length === 1 ? errors[0] : new CancelCallbackError(errors);
   }
 
-  /** Removes the listener and forgets the signal: nothing of this package stays attached to it. */
+  /** Removes the listener: nothing of this package stays attached to the signal. */
   close(): void {
     this.signal.removeEventListener('abort', this);
-    fanouts.delete(this.signal);
+    this.isListening = false;
   }
 }
 
@@ -80,5 +90,6 @@ export function followSignal(record: OpRecord, signal: AbortSignal): Upstream {
     fanout = new SignalFanout(signal);
     fanouts.set(signal, fanout);
   }
+  fanout.listen();
   return new SignalFollower(record, fanout);
 }
