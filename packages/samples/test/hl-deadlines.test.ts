@@ -62,28 +62,32 @@ for (const top of ['hl', 'hl-cancel-all'] as const) {
 
         it('should run an hour-long deadline in well under 10 ms of real time on the manual clock', async () => {
           const { settings } = build({ timeoutMs: 3_600_000 });
-          settings.hangNext().hangNext();
+          settings.hangNext().hangNext().hangNext().hangNext();
           // one operation first, so that the timed one does not include compiling the modules' code
           const warmUp = recorder<FileJobValue>();
           hl.start(UNLINK, warmUp.callback).release();
           clock.advance(3_600_000);
           await warmUp.result;
-          const job = recorder<FileJobValue>();
-          const started = performance.now();
-          const op = hl.start(UNLINK, job.callback);
-          clock.advance(3_599_999);
-          expect(job.results).to.deep.equal([]);
-          clock.advance(1);
-          const result = await job.result;
-          const elapsed = performance.now() - started;
-          expect(elapsed, `${elapsed.toFixed(3)} ms`).to.be.below(10);
-          expect(clock.now()).to.equal(2 * 3_600_000);
-          expect(result.status).to.equal('canceled');
-          expect(result.error).to.be.instanceOf(DeadlineExceededError);
-          expect(isDeadlineError(result.error)).to.equal(true);
-          expect(cancelKindOf(result.error)).to.equal('deadline');
-          expect(result.error).to.have.property('origin', `${top} unlink x`);
-          op.release();
+          // the best of three: a loaded machine can preempt one run for longer than the bound, never all three
+          let fastest = Number.POSITIVE_INFINITY;
+          for (let attempt = 0; attempt < 3; attempt++) {
+            const job = recorder<FileJobValue>();
+            const started = performance.now();
+            const op = hl.start(UNLINK, job.callback);
+            clock.advance(3_599_999);
+            expect(job.results).to.deep.equal([]);
+            clock.advance(1);
+            const result = await job.result;
+            fastest = Math.min(fastest, performance.now() - started);
+            expect(clock.now()).to.equal((attempt + 2) * 3_600_000);
+            expect(result.status).to.equal('canceled');
+            expect(result.error).to.be.instanceOf(DeadlineExceededError);
+            expect(isDeadlineError(result.error)).to.equal(true);
+            expect(cancelKindOf(result.error)).to.equal('deadline');
+            expect(result.error).to.have.property('origin', `${top} unlink x`);
+            op.release();
+          }
+          expect(fastest, `${fastest.toFixed(3)} ms`).to.be.below(10);
         });
 
         it('should cancel the lower ops with kind parent, caused by the deadline reason', async () => {
