@@ -8,6 +8,7 @@
  * the same creates spread round-robin over 64 subdirectories, where the kernel's io-wq workers do not contend for one
  * directory's lock. Run through `npm run bench -- io-uring` (a fresh process).
  */
+import { asyncCaseReport } from '../lib/async-case-report.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AsyncFileManager, IoUringEngine, IoUringUnavailableError } from 'async-op-file';
@@ -18,7 +19,7 @@ import { GROUP_NODE_FLAGS, findGroup } from '../lib/group-registry.js';
 import { computeRatios, type Comparison } from '../lib/ratios.js';
 import type { CaseReport, GoalReport } from '../lib/report.js';
 import { seededUint32 } from '../lib/seeded-random.js';
-import { round, roundSummary } from '../lib/stats.js';
+import { round } from '../lib/stats.js';
 import { createTempRoot } from '../lib/temp-root.js';
 import { timeAsyncRuns, type AsyncRunCase } from '../lib/time-async-runs.js';
 import {
@@ -234,17 +235,7 @@ async function main(): Promise<void> {
     const allCases = [...cases, ...createCases];
     for (const [index, timing] of [...timings, ...createTimings].entries()) {
       const role = allCases[index]?.role ?? 'subject';
-      reports.push({
-        name: timing.name,
-        role,
-        nsPerOp: roundSummary(timing.nsPerOp),
-        samples: timing.samples.length,
-        nsPerOpSamples: timing.samples.map((value) => round(value)),
-        iterationsPerBatch: timing.opsPerRun,
-        bytesPerOp: 0,
-        bytesPerOpRange: { min: 0, max: 0 },
-        allocationIterations: 0,
-      });
+      reports.push(asyncCaseReport(timing, role, undefined));
       const ops = Math.round(1e9 / timing.nsPerOp.median);
       const unit = timing.name.startsWith('creates') ? 'file' : 'read';
       notes.push(

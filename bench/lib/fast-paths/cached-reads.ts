@@ -5,6 +5,7 @@
  * limit), interleaved; and the contract's floor: readSync with each completion delivered on a later turn (with and
  * without an AsyncOp per read), the least any implementation of the fast path's contract does per read.
  */
+import { asyncCaseReport } from '../async-case-report.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -29,7 +30,7 @@ import {
 } from '../random-reads.js';
 import { BLOCK, LANES, READ_FILE_BYTES, SEED } from '../workload.js';
 import { newAutoManager } from '../auto-manager.js';
-import { round, roundSummary } from '../stats.js';
+import { round } from '../stats.js';
 import { timeAsyncRuns, type AsyncRunCase, type RunPhase } from '../time-async-runs.js';
 import { NAMES, THRESHOLD } from './constants.js';
 import type { SectionContext, SectionReport } from '../section-context.js';
@@ -171,17 +172,7 @@ export async function timeCachedReads(
   log(`cached reads done after ${Math.round(performance.now() - started)} ms`);
   const output: SectionReport = { reports: [], notes: [] };
   for (const [index, timing] of timings.entries()) {
-    output.reports.push({
-      name: timing.name,
-      role: cases[index]?.role ?? 'subject',
-      nsPerOp: roundSummary(timing.nsPerOp),
-      samples: timing.samples.length,
-      nsPerOpSamples: timing.samples.map((value) => round(value)),
-      iterationsPerBatch: timing.opsPerRun,
-      bytesPerOp: 0,
-      bytesPerOpRange: { min: 0, max: 0 },
-      allocationIterations: 0,
-    });
+    output.reports.push(asyncCaseReport(timing, cases[index]?.role ?? 'subject', undefined));
     const perSecond = (ns: number): string => Math.round(1e9 / ns).toLocaleString('en-US');
     output.notes.push(
       `${timing.name}: ${perSecond(timing.nsPerOp.median)} reads/s median ` +
