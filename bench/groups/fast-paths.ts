@@ -220,7 +220,10 @@ async function main(): Promise<void> {
           'POSIX_FADV_DONTNEED over the whole file before every run; runs interleaved (a seeded shuffled order per ' +
           'repetition; plain reads run twice, the second a control)',
         offsets: 'a seeded random permutation of the blocks: no block is read twice in a run',
-        residencyCheck: `${RESIDENCY_SAMPLE} blocks that no run reads, probed with preadv2(RWF_NOWAIT) after the eviction`,
+        residencyCheck:
+          `${RESIDENCY_SAMPLE} blocks that no run reads, checked after the eviction with cachestat (the addon's ` +
+          'isCached: it starts no I/O); with preadv2(RWF_NOWAIT) where cachestat cannot tell (a refused read starts ' +
+          "reading its block in; each run's residencyProbedByRead counts those blocks)",
         loopDelay:
           'perf_hooks.monitorEventLoopDelay({ resolution: 1 }), enabled for the run only; it records whole timer ' +
           'intervals, so the figures reported are minus the 1 ms interval (an idle run is the floor); p50/p99/max in ms',

@@ -1,8 +1,8 @@
 /**
- * The native addon of async-op-file (posix_fadvise, preadv2 with RWF_NOWAIT) as the `fast-paths` and `abort` groups use
- * it: to evict a file from the page cache, turn readahead off, and probe which blocks are cached. The groups load the
- * binary the package ships (its `native/` folder, found through the package's own package.json) with node-gyp-build,
- * as the package does; nothing of the package's build or internal modules is imported.
+ * The native addon of async-op-file (posix_fadvise, preadv2 with RWF_NOWAIT, cachestat) as the `fast-paths` and
+ * `abort` groups use it: to evict a file from the page cache, turn readahead off, and find which blocks are cached. The
+ * groups load the binary the package ships (its `native/` folder, found through the package's own package.json) with
+ * node-gyp-build, as the package does; nothing of the package's build or internal modules is imported.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -13,6 +13,11 @@ export interface NativeIo {
   fadvise(fd: number, offset: number, length: number, advice: number): number;
   /** One preadv2 with RWF_NOWAIT: the bytes read, or -errno (-EAGAIN when the data is not in the page cache). */
   preadNoWait(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  /**
+   * cachestat(2) of `[position, position + length)`: 1 if every page of it within the file is cached, 0 if one is not,
+   * -errno when the kernel cannot tell (-ENOSYS before Linux 6.5). Starts no I/O. Absent from older builds.
+   */
+  readonly isCached?: (fd: number, position: number, length: number) => number;
 }
 
 /** The `advice` values the addon takes (indexes of its table of POSIX_FADV_* values, the same on every architecture). */
@@ -48,4 +53,42 @@ export function fadviseOrThrow(io: NativeIo, fd: number, advice: number, what: s
 /** Readahead off: a miss reads the one block asked for, so no run warms the cache for the blocks after it. */
 export function adviseRandom(io: NativeIo, fd: number): void {
   fadviseOrThrow(io, fd, FADVISE.RANDOM, 'RANDOM');
+}
+
+/** Blocks found in the page cache, and how many of the blocks were asked by a read because cachestat could not tell. */
+export interface CachedBlocks {
+  readonly cached: number;
+  readonly probedByRead: number;
+}
+
+/**
+ * Counts the blocks of `blockBytes` at `offsets` of the file open at `fd` that are in the page cache.
+ *
+ * @remarks
+ * Asks cachestat (the addon's isCached) first: it only looks at the cache and starts no I/O, so counting does not change
+ * what it counts. A read with RWF_NOWAIT is the fallback, for a block cachestat cannot tell about (a build without
+ * isCached, Linux before 6.5): the kernel refuses it when the block is not cached, but queues the block's read before
+ * it returns EAGAIN (readahead of the missed block, which POSIX_FADV_RANDOM shrinks to that block but does not stop),
+ * so a probe by read warms the cache it measures, and a block it probed must not be read by the run it checks.
+ */
+export function countCachedBlocks(
+  io: NativeIo,
+  fd: number,
+  offsets: Iterable<number>,
+  blockBytes: number,
+): CachedBlocks {
+  let buffer: Buffer | undefined;
+  let cached = 0;
+  let probedByRead = 0;
+  for (const offset of offsets) {
+    const answer = io.isCached?.(fd, offset, blockBytes) ?? -1;
+    if (answer >= 0) {
+      if (answer === 1) cached++;
+      continue;
+    }
+    buffer ??= Buffer.allocUnsafe(blockBytes);
+    probedByRead++;
+    if (io.preadNoWait(fd, buffer, 0, blockBytes, offset) >= 0) cached++;
+  }
+  return { cached, probedByRead };
 }

@@ -2,7 +2,8 @@
  * Section `channels` of the `async-file` group: what the actions' diagnostics_channel points cost when nobody
  * subscribes. The manager's own work per readInto (on the stub engine, whose read() does no I/O) through a fresh copy
  * of the package as built, against a fresh copy with every channel check replaced by `false` (the actions as they were
- * before the channels), timed in the same rounds.
+ * before the channels), timed in the same rounds; and a second fresh stripped copy, the control, whose ratio to the
+ * first is the run's resolution for the goal.
  */
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { AsyncFileChannels } from 'async-op-file';
@@ -51,8 +52,15 @@ export async function runChannelsSection(
   context.cleanups.push(asBuilt.remove);
   const stripped = await loadPackageCopy(true);
   context.cleanups.push(stripped.remove);
+  // the control copies the baseline, as every control of the group does: the goal divides by the stripped copy, so two
+  // identical stripped copies in the same rounds show how far that ratio moves when nothing differs. A copy of its
+  // own (not the first one timed twice): as built and stripped differ by being separate copies too (their own module
+  // instances, compiled code and type feedback), and the control must carry that as well.
+  const control = await loadPackageCopy(true);
+  context.cleanups.push(control.remove);
   const asBuiltHandles = await openCopyHandles(context, asBuilt, file);
   const strippedHandles = await openCopyHandles(context, stripped, file);
+  const controlHandles = await openCopyHandles(context, control, file);
   const cases = [
     {
       name: NAMES.channelsAsBuilt,
@@ -63,6 +71,11 @@ export async function runChannelsSection(
       name: NAMES.channelsStripped,
       role: 'baseline' as const,
       run: (phase: RunPhase) => managerReadsInto(strippedHandles, offsets, readsPerRun(phase)),
+    },
+    {
+      name: NAMES.channelsStrippedControl,
+      role: 'baseline' as const,
+      run: (phase: RunPhase) => managerReadsInto(controlHandles, offsets, readsPerRun(phase)),
     },
   ];
   const options = {
@@ -77,8 +90,9 @@ export async function runChannelsSection(
   context.method.channels = {
     what:
       'the manager readInto() one buffer per handle on StubReadEngine (read() does no I/O), 64 handles chaining, ' +
-      'through two fresh copies of the compiled package: as built, and with every `hasSubscribers` check of the ' +
+      'through fresh copies of the compiled package: as built, and with every `hasSubscribers` check of the ' +
       'channels replaced by `false`; nobody subscribed, no trace',
+    control: 'a second fresh stripped copy timed in the same rounds, to show how far apart two identical copies land',
     checksStripped: stripped.stripped,
     readsPerRun: READS_PER_RUN,
   };

@@ -47,6 +47,8 @@ export const NAMES = {
     'channels: manager readInto on a stub engine, 64 handles chaining, channel points as built, nobody subscribed (fresh copy)',
   channelsStripped:
     'channels: manager readInto on a stub engine, 64 handles chaining, channel points stripped (fresh copy)',
+  channelsStrippedControl:
+    'channels: manager readInto on a stub engine, 64 handles chaining, channel points stripped (a second fresh copy; control: the same case again)',
   cancel: 'cancel: manager cancel() of a queued read (concurrency 1)',
   cancelEnqueue: 'cancel: manager enqueue of a read queued behind a busy slot',
 } as const;

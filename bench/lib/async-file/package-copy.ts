@@ -1,6 +1,7 @@
 /**
- * Fresh copies of async-op-file's compiled code, one as built and one with the diagnostics_channel points stripped,
- * for the `channels` section: the difference in one run is what the channels cost when nobody subscribes.
+ * Fresh copies of async-op-file's compiled code, as built or with the diagnostics_channel points stripped, for the
+ * `channels` section: the difference in one run is what the channels cost when nobody subscribes (and two stripped
+ * copies, how far identical code lands apart).
  */
 import fs from 'node:fs';
 import os from 'node:os';

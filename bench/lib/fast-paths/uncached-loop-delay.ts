@@ -16,7 +16,7 @@ import { seededUint32 } from '../seeded-random.js';
 import { round, roundSummary, summarize } from '../stats.js';
 import { NAMES, THRESHOLD } from './constants.js';
 import { countingEngine, type FastPathCounters } from './counting-engine.js';
-import { FADVISE, adviseRandom, fadviseOrThrow, type NativeIo } from '../native-io.js';
+import { FADVISE, adviseRandom, countCachedBlocks, fadviseOrThrow, type NativeIo } from '../native-io.js';
 import type { SectionContext, SectionReport } from '../section-context.js';
 import { boundedManagerReads } from './bounded-manager-reads.js';
 import { roundOrders } from '../time-async-runs.js';
@@ -33,7 +33,7 @@ export const UNCACHED_REPETITIONS = 5;
  * 1 ms; the loop delay is what it records beyond the interval.
  */
 const LOOP_DELAY_RESOLUTION_MS = 1;
-/** Blocks probed (never read by any run) to check that a run starts uncached. */
+/** Blocks checked (never read by any run) to show that a run starts uncached. */
 export const RESIDENCY_SAMPLE = 256;
 
 /** One run of one case of section 2. */
@@ -45,6 +45,8 @@ export interface UncachedRun {
   readonly p99Ms: number;
   readonly maxMs: number;
   readonly cachedAtStart: number;
+  /** Of the blocks checked, those probed with an RWF_NOWAIT read because cachestat could not tell (0 where it can). */
+  readonly residencyProbedByRead: number;
   readonly attempts: number;
   readonly declined: number;
   readonly questions: number;
@@ -73,14 +75,6 @@ function blockPermutation(blocks: number, seed: number): Int32Array {
     order[j] = swap;
   }
   return order.map((block) => block * BLOCK);
-}
-
-/** Blocks of `sample` found in the page cache (a read with RWF_NOWAIT succeeds), through `fd`. */
-function countCached(io: NativeIo, fd: number, sample: Int32Array): number {
-  const buffer = Buffer.allocUnsafe(BLOCK);
-  let cached = 0;
-  for (const offset of sample) if (io.preadNoWait(fd, buffer, 0, BLOCK, offset) >= 0) cached++;
-  return cached;
 }
 
 /** A histogram figure (ns) as loop delay beyond the timer interval, in ms. */
@@ -161,13 +155,12 @@ export async function measureUncachedLoopDelay(io: NativeIo, context: SectionCon
       const benchCase = uncachedCases[index];
       if (benchCase === undefined) continue;
       evict();
-      // probe blocks no run reads (the probe itself may start reading them in), a fresh sample every run
+      // cachestat, which only looks: a refused RWF_NOWAIT read starts reading its block in, so probing by read (the
+      // fallback where cachestat cannot tell) would warm the very cache this checks is cold. Blocks no run reads, a
+      // fresh sample every run, for that fallback's sake.
       sampleIndex -= RESIDENCY_SAMPLE;
-      const cachedAtStart = countCached(
-        io,
-        uncachedFd,
-        permutation.subarray(sampleIndex, sampleIndex + RESIDENCY_SAMPLE),
-      );
+      const sample = permutation.subarray(sampleIndex, sampleIndex + RESIDENCY_SAMPLE);
+      const residency = countCachedBlocks(io, uncachedFd, sample, BLOCK);
       const { attempts = 0, declined = 0, questions = 0, cachedAnswers = 0 } = benchCase.engine ?? {};
       forceGc();
       const histogram = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
@@ -182,7 +175,8 @@ export async function measureUncachedLoopDelay(io: NativeIo, context: SectionCon
         p50Ms: delayMs(histogram.percentile(50)),
         p99Ms: delayMs(histogram.percentile(99)),
         maxMs: delayMs(histogram.max),
-        cachedAtStart,
+        cachedAtStart: residency.cached,
+        residencyProbedByRead: residency.probedByRead,
         attempts: (benchCase.engine?.attempts ?? 0) - attempts,
         declined: (benchCase.engine?.declined ?? 0) - declined,
         questions: (benchCase.engine?.questions ?? 0) - questions,
@@ -226,7 +220,8 @@ export function reportUncachedLoopDelay(uncachedCases: readonly UncachedCase[]):
       (run) =>
         `${run.reads} reads in ${run.ms} ms (${Math.round((run.reads * 1000) / run.ms).toLocaleString('en-US')}/s), ` +
         `loop delay beyond the 1 ms interval p50 ${run.p50Ms} / p99 ${run.p99Ms} / max ${run.maxMs} ms, ` +
-        `${run.cachedAtStart}/${RESIDENCY_SAMPLE} sampled blocks cached at start, ` +
+        `${run.cachedAtStart}/${RESIDENCY_SAMPLE} sampled blocks cached at start` +
+        (run.residencyProbedByRead > 0 ? ` (${run.residencyProbedByRead} probed by RWF_NOWAIT read), ` : ', ') +
         `fast path: ${run.attempts} attempts, ${run.declined} declined, ${run.questions} isCached questions ` +
         `(${run.cachedAnswers} cached)`,
     );
