@@ -94,7 +94,7 @@ export class AsyncFileHandle implements AsyncDisposable {
 
   /** Whether an action was enqueued and neither delivered nor canceled yet. */
   get hasPendingAction(): boolean {
-    return this.record.pending !== null;
+    return this.record.pendingId !== 0;
   }
 
   /** Whether abort() was called. */
@@ -312,7 +312,7 @@ export class AsyncFileHandle implements AsyncDisposable {
   abort(): void {
     if (this.isAbortedFlag) return;
     this.isAbortedFlag = true;
-    this.record.pending?.own?.cancel();
+    this.record.pendingAction()?.own?.cancel();
     if (this.record.fd !== null)
       this.scheduler.enqueueClose(this.scheduler.create(CLOSE, this.record, undefined)).release();
   }
@@ -346,11 +346,10 @@ export class AsyncFileHandle implements AsyncDisposable {
     if (this.isAbortedFlag) {
       throw new FileStateError(FileErrorCode.HANDLE_ABORTED, `Cannot ${step.kind}: the file handle was aborted`);
     }
-    const pending = record.pending;
-    if (pending !== null) {
+    if (record.pendingId !== 0) {
       throw new FileStateError(
         FileErrorCode.HANDLE_BUSY,
-        `Cannot ${step.kind}: the file handle already has a pending ${pending.step.kind}; enqueue the next action from its callback`,
+        `Cannot ${step.kind}: the file handle already has a pending ${record.pendingAction()?.step.kind ?? 'action'}; enqueue the next action from its callback`,
       );
     }
     if (needs === 'open' && record.fd === null) {

@@ -3,7 +3,7 @@ import type { AsyncOp } from 'async-op';
 import { expect } from 'chai';
 import { describe, it } from 'mocha';
 import sinon from 'sinon';
-import { AsyncFileManager, type FileStats } from '../src/index.js';
+import { AsyncFileManager, FileStateError, type FileStats } from '../src/index.js';
 import { descriptorTarget, descriptorsOf, descriptorsUnder } from './support/descriptors.js';
 import { CONTENT, useHandleFixture } from './support/handle-fixture.js';
 import { outcome, settlesWithin, step } from './support/step.js';
@@ -171,6 +171,29 @@ describe('AsyncFileHandle cancel and abort', () => {
       await files.manager.whenIdle();
       await new Promise((resolve) => setImmediate(resolve));
       sinon.assert.notCalled(callback);
+      expect(descriptorsOf(filePath)).to.deep.equal([]);
+    });
+
+    it('should find the pending action behind one canceled while executing: busy names it, abort cancels it', async () => {
+      const filePath = files.fixture('a.txt');
+      const handle = await files.open(filePath, 'read');
+      const canceled = sinon.spy();
+      const read = handle.read(0, 10, canceled);
+      expect(files.manager.activeCount).to.equal(1); // executing: it stays first in the handle's list until it ends
+      read.cancel();
+      read.release();
+      expect(handle.hasPendingAction).to.equal(false);
+      const stat = sinon.spy();
+      handle.stat(stat).release(); // waits behind the canceled read: the second in the list
+      expect(handle.hasPendingAction).to.equal(true);
+      expect(() => handle.read(0, 1, sinon.spy())).to.throw(FileStateError, /already has a pending stat;/);
+      handle.abort();
+      expect(handle.hasPendingAction).to.equal(false);
+      await handle[Symbol.asyncDispose]();
+      await files.manager.whenIdle();
+      await new Promise((resolve) => setImmediate(resolve));
+      sinon.assert.notCalled(canceled);
+      sinon.assert.notCalled(stat);
       expect(descriptorsOf(filePath)).to.deep.equal([]);
     });
 

@@ -693,7 +693,7 @@ describe('AsyncFileHandle', () => {
       const first = outcome<Buffer>((callback) => handle.read(0, 5, callback));
       expect(handle.hasPendingAction).to.equal(true);
       expect(() => handle.read(5, 5, second))
-        .to.throw(FileStateError)
+        .to.throw(FileStateError, /already has a pending read;/)
         .with.property('code', FileErrorCode.HANDLE_BUSY);
       expectHandleError(() => handle.close(second), FileErrorCode.HANDLE_BUSY);
       const { error, result } = await first;

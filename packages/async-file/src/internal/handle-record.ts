@@ -18,7 +18,7 @@ export class ProbeBackoff {
  *
  * @typeParam A - the action type (FileAction): the record links its actions without depending on their module.
  */
-export class HandleRecord<A extends { behind: A | null }> {
+export class HandleRecord<A extends { behind: A | null; readonly id: number }> {
   /** The open file's descriptor; null when none is open or its close was already enqueued. */
   fd: number | null = null;
   mode: OpenMode = 'read';
@@ -27,14 +27,24 @@ export class HandleRecord<A extends { behind: A | null }> {
   /** The back-offs of the cache probe, null until a probe of that kind was first declined (most handles never). */
   readProbe: ProbeBackoff | null = null;
   writeProbe: ProbeBackoff | null = null;
-  /** The one action the user may still be called back for; null after it was delivered or canceled. */
-  pending: A | null = null;
+  /**
+   * The id of the one action the user may still be called back for (it is in the list below); 0 after it was delivered
+   * or canceled.
+   *
+   * @remarks An id, not the action: a handle lives long and its actions do not, and each store of a new object into a
+   * long-lived one costs the garbage collector's write barrier its slow path; a number costs nothing (see
+   * bench/journal/async-file.md).
+   */
+  pendingId = 0;
   /**
    * The actions not finished yet, oldest first, as a list linked through `behind` (no array per handle: the small-file
    * workload creates a handle per file); only the first is ever queued or executing. Null when none.
+   *
+   * @remarks No pointer to the last: the list is short (the first, at most one pending action, an abort's close, and
+   * actions canceled while executing, which stay first), and appending walks it instead of storing each new action
+   * into the handle a second time (the write barrier, as for `pendingId`).
    */
   firstAction: A | null = null;
-  lastAction: A | null = null;
   /** whenIdle() and whenSettled() callers; null while none waits (most handles never have one: no array each). */
   private idleWaiters: (() => void)[] | null = null;
   private settleWaiters: (() => void)[] | null = null;
@@ -73,6 +83,31 @@ export class HandleRecord<A extends { behind: A | null }> {
     for (const resolve of waiters) resolve();
   }
 
+  /** The pending action (see `pendingId`), or null. */
+  pendingAction(): A | null {
+    const id = this.pendingId;
+    if (id === 0) return null;
+    let action = this.firstAction;
+    while (action !== null && action.id !== id) action = action.behind;
+    return action;
+  }
+
+  /**
+   * Appends `action` to the list of actions not finished yet.
+   *
+   * @returns true if it is the first (nothing of this handle is queued or executing), false if it waits behind others.
+   */
+  append(action: A): boolean {
+    let last = this.firstAction;
+    if (last === null) {
+      this.firstAction = action;
+      return true;
+    }
+    while (last.behind !== null) last = last.behind;
+    last.behind = action;
+    return false;
+  }
+
   /**
    * Unlinks `action`, which waits behind an earlier one (never the first), from the list of actions.
    *
@@ -83,7 +118,6 @@ export class HandleRecord<A extends { behind: A | null }> {
     while (before !== null && before.behind !== action) before = before.behind;
     if (before === null) return false;
     before.behind = action.behind;
-    if (this.lastAction === action) this.lastAction = before;
     action.behind = null;
     return true;
   }

@@ -157,15 +157,8 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
     if (handle === null) {
       this.submitOrRelease(action, op);
     } else {
-      if (callback !== undefined) handle.pending = action;
-      const last = handle.lastAction;
-      handle.lastAction = action;
-      if (last === null) {
-        handle.firstAction = action;
-        this.submitOrRelease(action, op);
-      } else {
-        last.behind = action;
-      }
+      if (callback !== undefined) handle.pendingId = action.id;
+      if (handle.append(action)) this.submitOrRelease(action, op);
     }
     return op;
   }
@@ -186,7 +179,7 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
   /** The cancel implementation of every action's op. */
   cancel(action: FileAction): void {
     const handle = action.handle;
-    if (handle !== null && handle.pending === action) handle.pending = null;
+    if (handle !== null && handle.pendingId === action.id) handle.pendingId = 0;
     action.isCanceled = true;
     this.events.emit('canceled', canceledChannel, action, null, undefined, undefined);
     // a close always runs (it frees a descriptor); cancel only drops its callback
@@ -338,7 +331,7 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
     }
     action.phase = DELIVERING;
     const handle = action.handle;
-    if (handle !== null && handle.pending === action) handle.pending = null;
+    if (handle !== null && handle.pendingId === action.id) handle.pendingId = 0;
     try {
       const callback = action.callback;
       // complete() is the exactly-once guard: it fails only if the op was completed some other way (never here)
@@ -366,7 +359,6 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
         next = first.behind;
         first.behind = null;
         handle.firstAction = next;
-        if (next === null) handle.lastAction = null;
       }
     }
     this.release(action);

@@ -1,0 +1,129 @@
+/**
+ * Probe: the manager's own work per readInto in machine instructions, a count that other load on the machine does not
+ * change (timings on 2 vCPUs move by 5-15% from run to run; this count by a few instructions).
+ *
+ * It runs the readInto workload of the `async-file` group's stub cases (64 handles chaining, one buffer each, on the
+ * stub engine whose read() does no I/O) and the stub engine called directly, each under valgrind's callgrind, which
+ * counts the instructions the main thread executes. V8 runs with `--single-threaded --predictable` and fixed hash and
+ * random seeds, so that the compiler and the garbage collector run on the main thread at the same points every time
+ * (their work is counted: an allocation costs its share of the scavenges). Each case runs twice, after the same
+ * warm-up, with 1 and with 6 timed runs of 20,000 reads; the difference divided by 100,000 is the marginal count per
+ * read, without start-up, module loading and warm-up.
+ *
+ * Compare two builds by the manager's count (the same workload on both): the engine-only count is the stub's share
+ * and the lane's, not the manager's. A change elsewhere can move when V8 optimizes what, and with it the count of
+ * unchanged code by up to about 10% on Node 24; a difference of a few percent is worth a second look in a profile.
+ *
+ * Run: `npm run build && node bench/dist/probes/instructions-per-read.js` (about 3 min; needs valgrind, Debian's
+ * `valgrind` package). Pass a Node binary as the first argument to count on that Node.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
+import { withProbeReadFile } from '../lib/probe-read-file.js';
+import { closeHandles, managerReadsInto } from '../lib/random-reads.js';
+
+const READS_PER_RUN = 20_000;
+const WARMUP_RUNS = 10;
+const FEW_RUNS = 1;
+const MANY_RUNS = 6;
+/** A small file: the stub engine reads nothing; the offsets only need to name blocks of it. */
+const FILE_BYTES = 4 * 1024 * 1024;
+const MODES = ['engine', 'manager'] as const;
+type Mode = (typeof MODES)[number];
+const V8_FLAGS = ['--expose-gc', '--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
+const WORKLOAD_FLAG = '--workload';
+
+/** The child: warm up, then `runs` timed runs of the workload of `mode`. */
+async function workload(mode: Mode, runs: number): Promise<void> {
+  await withProbeReadFile(FILE_BYTES, READS_PER_RUN, async ({ file, offsets }) => {
+    const stub = await openStubManager(file);
+    try {
+      const run =
+        mode === 'engine'
+          ? () => stubEngineReads(stub.engine, offsets, READS_PER_RUN)
+          : () => managerReadsInto(stub.handles, offsets, READS_PER_RUN);
+      for (let i = 0; i < WARMUP_RUNS + runs; i++) await run();
+    } finally {
+      await closeHandles(stub.handles);
+    }
+  });
+}
+
+/** Instructions the main thread of one child executed (callgrind's per-thread file `<out>-01`). */
+function countInstructions(node: string, mode: Mode, runs: number): Promise<number> {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'async-op-icount-'));
+  const outFile = path.join(directory, 'callgrind.out');
+  const args = [
+    '--tool=callgrind',
+    // V8 writes the code it runs: without this valgrind would run stale translations
+    '--smc-check=all-non-file',
+    '--separate-threads=yes',
+    `--callgrind-out-file=${outFile}`,
+    node,
+    ...V8_FLAGS,
+    fileURLToPath(import.meta.url),
+    WORKLOAD_FLAG,
+    mode,
+    String(runs),
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      try {
+        const summary = /^summary: (\d+)/m.exec(fs.readFileSync(`${outFile}-01`, 'utf8'));
+        if (code !== 0 || summary === null) {
+          reject(new Error(`valgrind ${mode} x${runs} exited with ${code}: ${stderr.slice(-2000)}`));
+        } else {
+          resolve(Number(summary[1]));
+        }
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      } finally {
+        fs.rmSync(directory, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+/** Marginal instructions per read of `mode`: its two counts (run side by side, one per core) apart, per read. */
+async function perRead(node: string, mode: Mode): Promise<number> {
+  const [few, many] = await Promise.all([
+    countInstructions(node, mode, FEW_RUNS),
+    countInstructions(node, mode, MANY_RUNS),
+  ]);
+  return (many - few) / ((MANY_RUNS - FEW_RUNS) * READS_PER_RUN);
+}
+
+async function main(): Promise<void> {
+  const node = process.argv[2] ?? process.execPath;
+  if (spawnSync('valgrind', ['--version']).status !== 0) {
+    throw new Error('valgrind is not installed (Debian: apt-get install valgrind)');
+  }
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const counts = new Map<Mode, number>();
+  for (const mode of MODES) counts.set(mode, await perRead(node, mode));
+  const engine = counts.get('engine') ?? Number.NaN;
+  const manager = counts.get('manager') ?? Number.NaN;
+  console.log(`instructions per read, main thread (Node ${version}, ${V8_FLAGS.slice(1).join(' ')}):`);
+  console.log(`  stub engine called directly, 64 in flight        ${engine.toFixed(0).padStart(6)}`);
+  console.log(`  manager readInto on it, 64 handles chaining      ${manager.toFixed(0).padStart(6)}`);
+  console.log(`  the manager's own work (the difference)          ${(manager - engine).toFixed(0).padStart(6)}`);
+}
+
+if (process.argv[2] === WORKLOAD_FLAG) {
+  const mode = process.argv[3];
+  const runs = Number(process.argv[4]);
+  if (!(MODES as readonly string[]).includes(mode ?? '') || !Number.isInteger(runs)) {
+    throw new TypeError(`Expected \`${WORKLOAD_FLAG} engine|manager <runs>\`, got ${process.argv.slice(3).join(' ')}`);
+  }
+  await workload(mode as Mode, runs);
+} else {
+  await main();
+}
