@@ -50,10 +50,25 @@ function writeUncached(file: string, size: number): void {
   const fd = fs.openSync(file, 'r');
   try {
     fs.fsyncSync(fd);
-    expect(io.fadvise(fd, 0, 0, FADVISE.DONTNEED)).to.equal(0);
+    // the kernel skips a page it cannot drop at that moment (seen: block 0 stayed cached once in a full test run); where
+    // cachestat can tell, evict again until no block is cached, so that the tests' first probes really miss
+    for (let attempt = 0; attempt < EVICT_ATTEMPTS; attempt++) {
+      expect(io.fadvise(fd, 0, 0, FADVISE.DONTNEED)).to.equal(0);
+      if (!hasCachedBlock(io, fd, size)) break;
+    }
   } finally {
     fs.closeSync(fd);
   }
+}
+
+const EVICT_ATTEMPTS = 10;
+
+/** Whether cachestat finds a 4 KiB block of the first `size` bytes of `fd` cached (false where it cannot tell). */
+function hasCachedBlock(io: NonNullable<typeof nativeIo.io>, fd: number, size: number): boolean {
+  for (let position = 0; position < size; position += 4 * KiB) {
+    if (io.isCached?.(fd, position, 4 * KiB) === 1) return true;
+  }
+  return false;
 }
 
 describe('AsyncFileManager fast path (syncThresholdBytes) on real files', () => {

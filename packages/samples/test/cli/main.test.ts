@@ -42,8 +42,9 @@ describe('async-op-demo (the demo CLI)', function () {
     const { status, stdout, stderr } = demo('explore', 'fake-cancel-without-once-guard');
     expect(status, stderr).to.equal(0);
     expect(stdout).to.contain('the minimal interleaving');
+    // the shrunk case usually breaks this one invariant; now and then (fast-check's seed is random) others with it
     expect(stdout).to.match(
-      /broken because: the race of .* broke 1 invariant\(s\):\n\s+- op\d+ called back 2 time\(s\)/,
+      /broken because: the race of .* broke \d+ invariant\(s\):\n(\s+- .*\n)*?\s+- op\d+ called back 2 time\(s\)/,
     );
     expect(stdout).not.to.contain('IS NOT IN THE COUNTEREXAMPLE');
     expect(stdout).to.match(
