@@ -3,7 +3,8 @@
  * change (timings on 2 vCPUs move by 5-15% from run to run; this count by a few instructions).
  *
  * It runs the readInto workload of the `async-file` group's stub cases (64 handles chaining, one buffer each, on the
- * stub engine whose read() does no I/O) and the stub engine called directly, each under valgrind's callgrind, which
+ * stub engine whose read() does no I/O), the stub engine called directly, and read() with the BufferPool (each buffer
+ * given back with releaseBuffer, as the group's stub case does), each under valgrind's callgrind, which
  * counts the instructions the main thread executes. V8 runs with `--single-threaded --predictable` and fixed hash and
  * random seeds, so that the compiler and the garbage collector run on the main thread at the same points every time
  * (their work is counted: an allocation costs its share of the scavenges). Each case runs twice, after the same
@@ -14,7 +15,7 @@
  * and the lane's, not the manager's. A change elsewhere can move when V8 optimizes what, and with it the count of
  * unchanged code by up to about 10% on Node 24; a difference of a few percent is worth a second look in a profile.
  *
- * Run: `npm run build && node bench/dist/probes/instructions-per-read.js` (about 3 min; needs valgrind, Debian's
+ * Run: `npm run build && node bench/dist/probes/instructions-per-read.js` (about 2 min; needs valgrind, Debian's
  * `valgrind` package). Pass a Node binary as the first argument to count on that Node.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -24,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
-import { closeHandles, managerReadsInto } from '../lib/random-reads.js';
+import { closeHandles, managerReadsInto, managerReadsReleasing } from '../lib/random-reads.js';
 
 const READS_PER_RUN = 20_000;
 const WARMUP_RUNS = 10;
@@ -32,7 +33,7 @@ const FEW_RUNS = 1;
 const MANY_RUNS = 6;
 /** A small file: the stub engine reads nothing; the offsets only need to name blocks of it. */
 const FILE_BYTES = 4 * 1024 * 1024;
-const MODES = ['engine', 'manager'] as const;
+const MODES = ['engine', 'manager', 'manager-read'] as const;
 type Mode = (typeof MODES)[number];
 const V8_FLAGS = ['--expose-gc', '--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
 const WORKLOAD_FLAG = '--workload';
@@ -42,10 +43,12 @@ async function workload(mode: Mode, runs: number): Promise<void> {
   await withProbeReadFile(FILE_BYTES, READS_PER_RUN, async ({ file, offsets }) => {
     const stub = await openStubManager(file);
     try {
-      const run =
-        mode === 'engine'
-          ? () => stubEngineReads(stub.engine, offsets, READS_PER_RUN)
-          : () => managerReadsInto(stub.handles, offsets, READS_PER_RUN);
+      const cases: Record<Mode, () => Promise<number>> = {
+        engine: () => stubEngineReads(stub.engine, offsets, READS_PER_RUN),
+        manager: () => managerReadsInto(stub.handles, offsets, READS_PER_RUN),
+        'manager-read': () => managerReadsReleasing(stub.manager, stub.handles, offsets, READS_PER_RUN),
+      };
+      const run = cases[mode];
       for (let i = 0; i < WARMUP_RUNS + runs; i++) await run();
     } finally {
       await closeHandles(stub.handles);
@@ -111,10 +114,12 @@ async function main(): Promise<void> {
   for (const mode of MODES) counts.set(mode, await perRead(node, mode));
   const engine = counts.get('engine') ?? Number.NaN;
   const manager = counts.get('manager') ?? Number.NaN;
+  const managerRead = counts.get('manager-read') ?? Number.NaN;
   console.log(`instructions per read, main thread (Node ${version}, ${V8_FLAGS.slice(1).join(' ')}):`);
   console.log(`  stub engine called directly, 64 in flight        ${engine.toFixed(0).padStart(6)}`);
   console.log(`  manager readInto on it, 64 handles chaining      ${manager.toFixed(0).padStart(6)}`);
   console.log(`  the manager's own work (the difference)          ${(manager - engine).toFixed(0).padStart(6)}`);
+  console.log(`  manager read() on it, BufferPool, releaseBuffer  ${managerRead.toFixed(0).padStart(6)}`);
 }
 
 if (process.argv[2] === WORKLOAD_FLAG) {

@@ -340,29 +340,41 @@ export class AsyncFileHandle implements AsyncDisposable {
   private prepare(step: ActionStep, needs: 'open' | 'closed', callback: unknown): FileAction {
     expectFunction('callback', callback);
     const record = this.record;
+    // one test on the way every action takes; the error is built elsewhere, so that V8 inlines this into each method
+    if (
+      this.scheduler.isClosed ||
+      this.isAbortedFlag ||
+      record.pendingId !== 0 ||
+      (needs === 'open' ? record.fd === null : record.fd !== null)
+    ) {
+      throw this.refusal(step, needs);
+    }
+    // the descriptor is captured now; close() then takes it from the handle (Scheduler.enqueueClose), at once
+    return this.scheduler.create(step, record, callback as FileCallback<unknown>);
+  }
+
+  /** Why prepare() refuses `step`: the first of its checks that fails, as a FileStateError. */
+  private refusal(step: ActionStep, needs: 'open' | 'closed'): FileStateError {
+    const record = this.record;
     if (this.scheduler.isClosed) {
-      throw new FileStateError(FileErrorCode.MANAGER_CLOSED, `Cannot ${step.kind}: the file manager was closed`);
+      return new FileStateError(FileErrorCode.MANAGER_CLOSED, `Cannot ${step.kind}: the file manager was closed`);
     }
     if (this.isAbortedFlag) {
-      throw new FileStateError(FileErrorCode.HANDLE_ABORTED, `Cannot ${step.kind}: the file handle was aborted`);
+      return new FileStateError(FileErrorCode.HANDLE_ABORTED, `Cannot ${step.kind}: the file handle was aborted`);
     }
     if (record.pendingId !== 0) {
-      throw new FileStateError(
+      return new FileStateError(
         FileErrorCode.HANDLE_BUSY,
         `Cannot ${step.kind}: the file handle already has a pending ${record.pendingAction()?.step.kind ?? 'action'}; enqueue the next action from its callback`,
       );
     }
-    if (needs === 'open' && record.fd === null) {
-      throw new FileStateError(FileErrorCode.NOT_OPEN, `Cannot ${step.kind}: the file handle holds no open file`);
+    if (needs === 'open') {
+      return new FileStateError(FileErrorCode.NOT_OPEN, `Cannot ${step.kind}: the file handle holds no open file`);
     }
-    if (needs === 'closed' && record.fd !== null) {
-      throw new FileStateError(
-        FileErrorCode.ALREADY_OPEN,
-        `Cannot ${step.kind}: the file handle already holds an open file; close it first`,
-      );
-    }
-    // the descriptor is captured now; close() then takes it from the handle (Scheduler.enqueueClose), at once
-    return this.scheduler.create(step, record, callback as FileCallback<unknown>);
+    return new FileStateError(
+      FileErrorCode.ALREADY_OPEN,
+      `Cannot ${step.kind}: the file handle already holds an open file; close it first`,
+    );
   }
 }
 

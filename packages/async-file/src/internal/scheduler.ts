@@ -293,33 +293,39 @@ export class Scheduler implements StepServices, CompletionReceiver, ActionCancel
     if (action.bufferOrigin >= ALLOCATOR_BUFFER && (error !== null || action.isCanceled)) {
       this.buffers.giveBack(action);
     }
-    if (action.isCanceled) {
+    if (action.isCanceled) return this.endCanceled(action, error, result);
+    const onSuccess = action.step.onSuccess;
+    if (error === null && onSuccess !== undefined) return this.applySuccess(action, onSuccess, result);
+    this.deliver(action, error, result);
+  }
+
+  /** The outcome of an action canceled while executing: a success is undone, then the action ends uncalled. */
+  private endCanceled(action: FileAction, error: EngineError | null, result: unknown): void {
+    action.phase = UNDOING;
+    if (error === null) {
+      undoThen(action, result, this.engine, this.onUndone, (undone, isUndone) => {
+        this.events.settle(undone, isUndone ? 'undone' : 'succeeded', null, isUndone ? undefined : result);
+        this.finish(undone);
+      });
+    } else {
+      this.events.settle(action, error.code === 'ECANCELED' ? 'not-run' : 'failed', error, undefined);
+      this.finish(action);
+    }
+  }
+
+  /** Applies a success to the handle (the step's onSuccess), then delivers the value it returns. */
+  private applySuccess(action: FileAction, onSuccess: NonNullable<ActionStep['onSuccess']>, result: unknown): void {
+    let value: unknown;
+    try {
+      value = onSuccess(action, this, result);
+    } catch (thrown) {
+      // the success cannot be applied (an engine call it makes threw): undo it, then fail the action with that
       action.phase = UNDOING;
-      if (error === null) {
-        undoThen(action, result, this.engine, this.onUndone, (undone, isUndone) => {
-          this.events.settle(undone, isUndone ? 'undone' : 'succeeded', null, isUndone ? undefined : result);
-          this.finish(undone);
-        });
-      } else {
-        this.events.settle(action, error.code === 'ECANCELED' ? 'not-run' : 'failed', error, undefined);
-        this.finish(action);
-      }
+      const failure = engineFailure(thrown, this.engine.name, action.step.kind);
+      undoThen(action, result, this.engine, this.onUndone, (undone) => this.deliver(undone, failure, undefined));
       return;
     }
-    const onSuccess = action.step.onSuccess;
-    let value = result;
-    if (error === null && onSuccess !== undefined) {
-      try {
-        value = onSuccess(action, this, result);
-      } catch (thrown) {
-        // the success cannot be applied (an engine call it makes threw): undo it, then fail the action with that
-        action.phase = UNDOING;
-        const failure = engineFailure(thrown, this.engine.name, action.step.kind);
-        undoThen(action, result, this.engine, this.onUndone, (undone) => this.deliver(undone, failure, undefined));
-        return;
-      }
-    }
-    this.deliver(action, error, value);
+    this.deliver(action, null, value);
   }
 
   /** Calls the action's callback (unless it was canceled meanwhile), then ends the action. */
