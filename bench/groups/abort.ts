@@ -103,7 +103,7 @@ async function main(): Promise<void> {
     ...report.notes,
     `cached or not: the file is evicted (posix_fadvise DONTNEED after an fsync) before every run, so each run reads from ` +
       `storage with the kernel's default readahead; "cached at the start" samples ${RESIDENCY_SAMPLE} blocks of the ` +
-      'second half with RWF_NOWAIT (0: the eviction worked).',
+      'second half with cachestat (an RWF_NOWAIT read where it cannot tell; 0: the eviction worked).',
     'bytes read after the cancel: for the manager, the bytes its engine reported for completions after the cancel (a ' +
       "chunk in flight at the cancel counts whole); for Node's APIs, /proc/self/io rchar between the cancel and the " +
       "end of the I/O (minus the /proc reading's own bytes). rchar does not count io_uring's reads, so it is 0 there.",

@@ -16,7 +16,7 @@
  * engine when it delivers their completions: that can only be later, so it is an upper bound.
  */
 import { BLOCK } from '../workload.js';
-import type { NativeIo } from '../native-io.js';
+import { countCachedBlocks, type NativeIo } from '../native-io.js';
 import type { AbortCase } from './abort-cases.js';
 import { CANCEL_AT, CHUNK, FILE_BYTES, POLL_MS } from './constants.js';
 import { readProcIo, type ProcIo } from './proc-io.js';
@@ -48,18 +48,16 @@ export interface AbortRun {
 export interface RunContext {
   readonly io: NativeIo;
   readonly fd: number;
-  /** Offsets of blocks no run reads (the file's second half), probed with RWF_NOWAIT after the eviction. */
+  /** Offsets of blocks no run reads (the file's second half), checked after the eviction (see countCached). */
   readonly sample: readonly number[];
   /** What one reading of /proc/self/io adds to its own counters. */
   readonly overhead: ProcIo;
   readonly evict: () => void;
 }
 
+/** Sampled blocks in the page cache: cachestat where it answers (it starts no I/O), else an RWF_NOWAIT read. */
 function countCached(context: RunContext): number {
-  const buffer = Buffer.allocUnsafe(BLOCK);
-  let cached = 0;
-  for (const offset of context.sample) if (context.io.preadNoWait(context.fd, buffer, 0, BLOCK, offset) >= 0) cached++;
-  return cached;
+  return countCachedBlocks(context.io, context.fd, context.sample, BLOCK).cached;
 }
 
 /** Polls `progress` every POLL_MS until it reaches `target`; rejects if `failure` does first. */
