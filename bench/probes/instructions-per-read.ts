@@ -12,8 +12,9 @@
  * read, without start-up, module loading and warm-up.
  *
  * Compare two builds by the manager's count (the same workload on both): the engine-only count is the stub's share
- * and the lane's, not the manager's. A change elsewhere can move when V8 optimizes what, and with it the count of
- * unchanged code by up to about 10% on Node 24; a difference of a few percent is worth a second look in a profile.
+ * and the lane's, not the manager's, and on Node 24 it depends on when V8 optimizes what: it moved between two scripts
+ * running the same code, though not between builds of the package under this probe (bench/journal/async-file.md). A
+ * difference of a few percent between builds is worth a second look in a profile.
  *
  * Run: `npm run build && node bench/dist/probes/instructions-per-read.js` (about 2 min; needs valgrind, Debian's
  * `valgrind` package). Pass a Node binary as the first argument to count on that Node.
