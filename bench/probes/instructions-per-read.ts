@@ -17,16 +17,25 @@
  * difference of a few percent between builds is worth a second look in a profile.
  *
  * Run: `npm run build && node bench/dist/probes/instructions-per-read.js` (about 2 min; needs valgrind, Debian's
- * `valgrind` package). Pass a Node binary as the first argument to count on that Node.
+ * `valgrind` package). Pass a Node binary as the first argument to count on that Node, and a comma-separated list of
+ * modes as the second to count only those (engine, manager, manager-read, floor, fast; NaN for the others).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AsyncFileManager, NodeFsEngine } from 'async-op-file';
 import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
-import { closeHandles, managerReadsInto, managerReadsReleasing } from '../lib/random-reads.js';
+import {
+  closeHandles,
+  managerReadsInto,
+  managerReadsReleasing,
+  openReadHandles,
+  syncReadsDeliveredLater,
+} from '../lib/random-reads.js';
+import { BLOCK, LANES } from '../lib/workload.js';
 
 const READS_PER_RUN = 20_000;
 const WARMUP_RUNS = 10;
@@ -34,17 +43,36 @@ const FEW_RUNS = 1;
 const MANY_RUNS = 6;
 /** A small file: the stub engine reads nothing; the offsets only need to name blocks of it. */
 const FILE_BYTES = 4 * 1024 * 1024;
-const MODES = ['engine', 'manager', 'manager-read'] as const;
+const MODES = ['engine', 'manager', 'manager-read', 'floor', 'fast'] as const;
 type Mode = (typeof MODES)[number];
 const V8_FLAGS = ['--expose-gc', '--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
 const WORKLOAD_FLAG = '--workload';
 
 /** The child: warm up, then `runs` timed runs of the workload of `mode`. */
 async function workload(mode: Mode, runs: number): Promise<void> {
-  await withProbeReadFile(FILE_BYTES, READS_PER_RUN, async ({ file, offsets }) => {
+  await withProbeReadFile(FILE_BYTES, READS_PER_RUN, async ({ file, fd, offsets }) => {
+    if (mode === 'floor') {
+      for (let i = 0; i < WARMUP_RUNS + runs; i++) await syncReadsDeliveredLater(fd, offsets, READS_PER_RUN, true);
+      return;
+    }
+    if (mode === 'fast') {
+      const manager = new AsyncFileManager({
+        concurrency: LANES,
+        engine: new NodeFsEngine(),
+        syncThresholdBytes: BLOCK,
+        cacheProbe: true,
+      });
+      const handles = await openReadHandles(manager, file, LANES);
+      try {
+        for (let i = 0; i < WARMUP_RUNS + runs; i++) await managerReadsInto(handles, offsets, READS_PER_RUN);
+      } finally {
+        await closeHandles(handles);
+      }
+      return;
+    }
     const stub = await openStubManager(file);
     try {
-      const cases: Record<Mode, () => Promise<number>> = {
+      const cases: Record<'engine' | 'manager' | 'manager-read', () => Promise<number>> = {
         engine: () => stubEngineReads(stub.engine, offsets, READS_PER_RUN),
         manager: () => managerReadsInto(stub.handles, offsets, READS_PER_RUN),
         'manager-read': () => managerReadsReleasing(stub.manager, stub.handles, offsets, READS_PER_RUN),
@@ -106,13 +134,16 @@ async function perRead(node: string, mode: Mode): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const node = process.argv[2] ?? process.execPath;
+  const node = process.argv[2] || process.execPath;
   if (spawnSync('valgrind', ['--version']).status !== 0) {
     throw new Error('valgrind is not installed (Debian: apt-get install valgrind)');
   }
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const chosen = process.argv[3]?.split(',') ?? MODES;
+  const unknown = chosen.filter((mode) => !(MODES as readonly string[]).includes(mode));
+  if (unknown.length > 0) throw new TypeError(`Expected modes among ${MODES.join(',')}, got ${unknown.join(',')}`);
   const counts = new Map<Mode, number>();
-  for (const mode of MODES) counts.set(mode, await perRead(node, mode));
+  for (const mode of chosen as Mode[]) counts.set(mode, await perRead(node, mode));
   const engine = counts.get('engine') ?? Number.NaN;
   const manager = counts.get('manager') ?? Number.NaN;
   const managerRead = counts.get('manager-read') ?? Number.NaN;
@@ -121,6 +152,12 @@ async function main(): Promise<void> {
   console.log(`  manager readInto on it, 64 handles chaining      ${manager.toFixed(0).padStart(6)}`);
   console.log(`  the manager's own work (the difference)          ${(manager - engine).toFixed(0).padStart(6)}`);
   console.log(`  manager read() on it, BufferPool, releaseBuffer  ${managerRead.toFixed(0).padStart(6)}`);
+  const floor = counts.get('floor') ?? Number.NaN;
+  const fast = counts.get('fast') ?? Number.NaN;
+  console.log('cached reads of a real file (each a system call, whose kernel side is not counted):');
+  console.log(`  the contract's floor: readSync + AsyncOp, later   ${floor.toFixed(0).padStart(6)}`);
+  console.log(`  manager fast path: threshold + cacheProbe, readInto ${fast.toFixed(0).padStart(4)}`);
+  console.log(`  the fast path's cost over the floor              ${(fast - floor).toFixed(0).padStart(6)}`);
 }
 
 if (process.argv[2] === WORKLOAD_FLAG) {
