@@ -97,15 +97,7 @@ std::string Describe(napi_env env, napi_value value) {
   }
 }
 
-bool GetInteger(napi_env env, napi_value value, const char* name, int64_t min, int64_t max, int64_t* out) {
-  double number = 0;
-  // one call, not typeof then the value: a non-number fails with napi_number_expected (and throws nothing)
-  bool is_number = napi_get_value_double(env, value, &number) == napi_ok;
-  // the comparisons are false for NaN, and a double in [min, max] converts to int64 exactly when it is integral
-  if (is_number && number >= (double)min && number <= (double)max && number == (double)(int64_t)number) {
-    *out = (int64_t)number;
-    return true;
-  }
+bool ThrowNotInteger(napi_env env, napi_value value, const char* name, int64_t min, int64_t max, bool is_number) {
   char range[80];
   if (max == kMaxSafeInteger) {
     snprintf(range, sizeof range, ">= %lld", (long long)min);
@@ -120,18 +112,6 @@ bool GetInteger(napi_env env, napi_value value, const char* name, int64_t min, i
     napi_throw_type_error(env, kErrInvalidArgType, message.c_str());
   }
   return false;
-}
-
-bool GetBytes(napi_env env, napi_value value, const char* name, uint8_t** data, size_t* length) {
-  napi_typedarray_type type = napi_int8_array;
-  void* raw = nullptr;
-  // one call: anything but a typed array fails with napi_invalid_arg (and throws nothing)
-  if (napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) == napi_ok &&
-      type == napi_uint8_array) {
-    *data = static_cast<uint8_t*>(raw);
-    return true;
-  }
-  return ThrowTypeError(env, value, name, "a Uint8Array");
 }
 
 bool GetPath(napi_env env, napi_value value, const char* name, bool allow_empty, std::string* out) {

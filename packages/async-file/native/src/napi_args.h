@@ -18,12 +18,40 @@ constexpr int64_t kMaxSafeInteger = (1LL << 53) - 1;  // Number.MAX_SAFE_INTEGER
 // The value as async-op's describeValue() spells it ("`5000` (number)", "`undefined`", "an instance of Int16Array").
 std::string Describe(napi_env env, napi_value value);
 
+// Throws the TypeError (a non-number) or RangeError (NaN, a fraction, out of range) of GetInteger; returns false.
+// Out of line and cold: the readers below are inlined into every call on the hot path, the error is not.
+[[gnu::cold, gnu::noinline]] bool ThrowNotInteger(napi_env env, napi_value value, const char* name, int64_t min,
+                                                  int64_t max, bool is_number);
+
 // An integer in [min, max]: a non-number throws TypeError; NaN, a fraction or a value out of range RangeError.
-bool GetInteger(napi_env env, napi_value value, const char* name, int64_t min, int64_t max, int64_t* out);
+inline bool GetInteger(napi_env env, napi_value value, const char* name, int64_t min, int64_t max, int64_t* out) {
+  double number = 0;
+  // one call, not typeof then the value: a non-number fails with napi_number_expected (and throws nothing)
+  bool is_number = napi_get_value_double(env, value, &number) == napi_ok;
+  // the comparisons are false for NaN, and a double in [min, max] converts to int64 exactly when it is integral
+  if (is_number && number >= (double)min && number <= (double)max && number == (double)(int64_t)number) {
+    *out = (int64_t)number;
+    return true;
+  }
+  return ThrowNotInteger(env, value, name, min, max, is_number);
+}
+
+// Throws a TypeError "Expected `name` to be <what>, got <value>" (code ERR_INVALID_ARG_TYPE); returns false.
+[[gnu::cold, gnu::noinline]] bool ThrowTypeError(napi_env env, napi_value value, const char* name, const char* what);
 
 // A Uint8Array (a Buffer is one): its first byte (byteOffset applied) and its length. A view of detached memory has
 // length 0 (and maybe no data pointer): the caller's range check refuses any byte of it.
-bool GetBytes(napi_env env, napi_value value, const char* name, uint8_t** data, size_t* length);
+inline bool GetBytes(napi_env env, napi_value value, const char* name, uint8_t** data, size_t* length) {
+  napi_typedarray_type type = napi_int8_array;
+  void* raw = nullptr;
+  // one call: anything but a typed array fails with napi_invalid_arg (and throws nothing)
+  if (napi_get_typedarray_info(env, value, &type, length, &raw, nullptr, nullptr) == napi_ok &&
+      type == napi_uint8_array) {
+    *data = static_cast<uint8_t*>(raw);
+    return true;
+  }
+  return ThrowTypeError(env, value, name, "a Uint8Array");
+}
 
 // A path: a string without NUL bytes (the kernel would stop at the first one and act on another path), non-empty
 // unless `allow_empty`.
@@ -31,9 +59,6 @@ bool GetPath(napi_env env, napi_value value, const char* name, bool allow_empty,
 
 // A boolean (undefined reads as false when `optional`).
 bool GetBoolean(napi_env env, napi_value value, const char* name, bool optional, bool* out);
-
-// Throws a TypeError "Expected `name` to be <what>, got <value>" (code ERR_INVALID_ARG_TYPE); returns false.
-bool ThrowTypeError(napi_env env, napi_value value, const char* name, const char* what);
 
 }  // namespace async_file
 

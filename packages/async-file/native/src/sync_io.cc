@@ -54,7 +54,12 @@ constexpr int64_t kAdviceCount = sizeof kAdvice / sizeof kAdvice[0];
 
 napi_value NewNumber(napi_env env, int64_t value) {
   napi_value result;
-  CHECK_NAPI(napi_create_int64(env, value, &result));
+  // a small integer (every byte count of one call and every -errno) is cheaper to make as an int32
+  if (value >= INT32_MIN && value <= INT32_MAX) {
+    CHECK_NAPI(napi_create_int32(env, (int32_t)value, &result));
+  } else {
+    CHECK_NAPI(napi_create_int64(env, value, &result));
+  }
   return result;
 }
 
