@@ -16,10 +16,19 @@ export function expectInteger(
   min: number,
   max = Number.MAX_SAFE_INTEGER,
 ): asserts value is number {
-  if (Number.isSafeInteger(value) && (value as number) >= min && (value as number) <= max) return;
+  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
+    throw notAnInteger(name, value, min, max);
+  }
+}
+
+/**
+ * The error of {@link expectInteger}. Out of line: the checks stay small enough for the compiler to inline them into
+ * every caller, the message is built only when one fails.
+ */
+function notAnInteger(name: string, value: unknown, min: number, max: number): Error {
   const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
   const message = `Expected \`${name}\` to be an integer ${range}, got ${describeValue(value)}`;
-  throw typeof value === 'number' ? new RangeError(message) : new TypeError(message);
+  return typeof value === 'number' ? new RangeError(message) : new TypeError(message);
 }
 
 /** Throws a TypeError naming the value unless `value` is a function. */
@@ -57,11 +66,14 @@ export function expectBufferRange(buffer: unknown, offset: unknown, length: unkn
   }
   expectInteger('offset', offset, 0);
   expectInteger('length', length, 0, MAX_IO_BYTES);
-  if (offset + length > buffer.byteLength) {
-    throw new RangeError(
-      `Expected \`offset + length\` to be <= the buffer's length ${buffer.byteLength}, got \`${offset + length}\` (number)`,
-    );
-  }
+  if (offset + length > buffer.byteLength) throw outsideBuffer(buffer, offset + length);
+}
+
+/** The error of {@link expectBufferRange} for a range that ends at `end`, past the buffer's end. */
+function outsideBuffer(buffer: Uint8Array, end: number): RangeError {
+  return new RangeError(
+    `Expected \`offset + length\` to be <= the buffer's length ${buffer.byteLength}, got \`${end}\` (number)`,
+  );
 }
 
 /** The largest buffer an engine takes in one call: 2 GiB - 1 bytes (Node's fs and the addon count lengths in int32). */
