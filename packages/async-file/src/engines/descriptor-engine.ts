@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { EngineCapabilities, EngineSupport } from '../engine-capabilities.js';
-import { WOULD_BLOCK, type DirectIoAlignment } from '../file-engine.js';
+import { WOULD_BLOCK, type DirectIoAlignment, type FileEngine } from '../file-engine.js';
 import { loadNativeIo, type NativeIo } from '../internal/native-io.js';
 import { expectFd, expectInteger, expectIoCall, writeLength } from '../internal/validate.js';
 
@@ -51,6 +51,27 @@ export function descriptorCapabilities(
   };
 }
 
+/** readNow's and writeNow's arguments and result (see FileEngine.readNow). */
+type NowCall = NonNullable<FileEngine['readNow']>;
+
+/**
+ * {@link DescriptorEngine.readNow} without its argument checks, for the manager's fast path (see isBuiltInNowCall),
+ * whose handle checked the descriptor, the buffer and the position when it enqueued the action. What it calls checks
+ * them once more (fs.readSync, the addon), so a bad one still throws rather than reaching the kernel.
+ */
+export const readNowUnchecked: NowCall = (fd, buffer, offset, length, position, noWait) => {
+  if (!noWait) return fs.readSync(fd, buffer, offset, length, position);
+  const result = nativeIo().preadNoWait(fd, buffer, offset, length, position);
+  return result >= 0 ? result : WOULD_BLOCK;
+};
+
+/** {@link DescriptorEngine.writeNow} without its argument checks: as {@link readNowUnchecked}. */
+export const writeNowUnchecked: NowCall = (fd, buffer, offset, length, position, noWait) => {
+  if (!noWait) return fs.writeSync(fd, buffer, offset, writeLength(length), position);
+  const result = nativeIo().pwriteNoWait(fd, buffer, offset, length, position);
+  return result >= 0 ? result : WOULD_BLOCK;
+};
+
 /** The alignment O_DIRECT needs here when the kernel does not say (statx without STATX_DIOALIGN): a page. */
 const FALLBACK_ALIGNMENT: DirectIoAlignment = { memory: 4096, offset: 4096 };
 
@@ -69,17 +90,13 @@ export abstract class DescriptorEngine {
   /** The fast path of `syncThresholdBytes`: see FileEngine.readNow. */
   readNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
     expectIoCall(fd, buffer, offset, length, position);
-    if (!noWait) return fs.readSync(fd, buffer, offset, length, position);
-    const result = nativeIo().preadNoWait(fd, buffer, offset, length, position);
-    return result >= 0 ? result : WOULD_BLOCK;
+    return readNowUnchecked(fd, buffer, offset, length, position, noWait);
   }
 
   /** The fast path of `syncThresholdBytes`: see FileEngine.writeNow. */
   writeNow(fd: number, buffer: Uint8Array, offset: number, length: number, position: number, noWait: boolean): number {
     expectIoCall(fd, buffer, offset, length, position);
-    if (!noWait) return fs.writeSync(fd, buffer, offset, writeLength(length), position);
-    const result = nativeIo().pwriteNoWait(fd, buffer, offset, length, position);
-    return result >= 0 ? result : WOULD_BLOCK;
+    return writeNowUnchecked(fd, buffer, offset, length, position, noWait);
   }
 
   /**
@@ -126,4 +143,16 @@ export abstract class DescriptorEngine {
     const support = nativeSupport('direct I/O');
     return support === true ? undefined : support;
   }
+}
+
+const BUILT_IN_READ_NOW = DescriptorEngine.prototype.readNow;
+const BUILT_IN_WRITE_NOW = DescriptorEngine.prototype.writeNow;
+
+/**
+ * Whether `engine`'s readNow and writeNow are the built-in engines' own (node-fs, io_uring, not replaced by a subclass
+ * or on the instance): the manager's fast path then calls {@link readNowUnchecked} / {@link writeNowUnchecked}, which
+ * do the same without checking again what the handle checked. Asked at each call: a replaced method is always called.
+ */
+export function isBuiltInNowCall(engine: FileEngine, isWrite: boolean): boolean {
+  return isWrite ? engine.writeNow === BUILT_IN_WRITE_NOW : engine.readNow === BUILT_IN_READ_NOW;
 }

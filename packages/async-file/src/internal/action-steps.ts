@@ -2,6 +2,7 @@ import type { FileCallback } from '../file-callback.js';
 import { WOULD_BLOCK, type EngineError, type FileEngine } from '../file-engine.js';
 import { defineStep, type ActionStep, type FileAction, type StepServices } from './file-action.js';
 import { detachedBufferError, ownFailure } from './engine-failure.js';
+import { isBuiltInNowCall, readNowUnchecked, writeNowUnchecked } from '../engines/descriptor-engine.js';
 
 type Done = FileCallback<unknown>;
 
@@ -85,8 +86,13 @@ function runReadNow(action: FileAction, services: StepServices, noWait: boolean)
   const failure = prepareRead(action, services);
   if (failure !== undefined) throw ownFailure(failure);
   const { fd, buffer, bufferOffset, length, position } = action;
+  const engine = services.engine;
+  // the handle checked these arguments: the built-in engines' readNow need not check them again
+  if (isBuiltInNowCall(engine, false)) {
+    return readNowUnchecked(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
+  }
   // the manager refused the fast path unless the engine declared `syncCalls`
-  return services.engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
+  return engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
 }
 
 export const READ: ActionStep = defineStep({
@@ -152,14 +158,12 @@ export const WRITE: ActionStep = defineStep({
     const buffer = action.buffer as Uint8Array;
     while (action.progress < buffer.length) {
       const offset = action.progress;
-      const written = engine.writeNow!(
-        action.fd,
-        buffer,
-        offset,
-        buffer.length - offset,
-        action.position + offset,
-        noWait,
-      );
+      const length = buffer.length - offset;
+      const position = action.position + offset;
+      // as in runReadNow: the built-in engines' writeNow need not check again what the handle checked
+      const written = isBuiltInNowCall(engine, true)
+        ? writeNowUnchecked(action.fd, buffer, offset, length, position, noWait)
+        : engine.writeNow!(action.fd, buffer, offset, length, position, noWait);
       // the rest goes the asynchronous way, from where this stopped
       if (written === WOULD_BLOCK) return WOULD_BLOCK;
       if (written === 0) throw noProgressError();
