@@ -11,6 +11,12 @@
  * warm-up, with 1 and with 6 timed runs of 20,000 reads; the difference divided by 100,000 is the marginal count per
  * read, without start-up, module loading and warm-up.
  *
+ * Modes on a real cached file: the contract's floor of the fast path (readSync + an AsyncOp + delivery on a later
+ * turn) against the manager's fast path (threshold + cacheProbe, readInto), each a system call per read whose kernel
+ * side is not counted; and callback fs.read against the manager's readInto on node-fs, whose reads run on libuv's
+ * threads: the main thread's share of those depends on how completions batch, and moves by about 100 instructions per
+ * read between runs of the same build (the stub and fast-path modes by a few).
+ *
  * Compare two builds by the manager's count (the same workload on both): the engine-only count is the stub's share
  * and the lane's, not the manager's, and on Node 24 it depends on when V8 optimizes what: it moved between two scripts
  * running the same code, though not between builds of the package under this probe (bench/journal/async-file.md). A
@@ -18,7 +24,8 @@
  *
  * Run: `npm run build && node bench/dist/probes/instructions-per-read.js` (about 2 min; needs valgrind, Debian's
  * `valgrind` package). Pass a Node binary as the first argument to count on that Node, and a comma-separated list of
- * modes as the second to count only those (engine, manager, manager-read, floor, fast; NaN for the others).
+ * modes as the second to count only those (engine, manager, manager-read, floor, fast, callback, node-fs; NaN for
+ * the others).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -29,6 +36,7 @@ import { AsyncFileManager, NodeFsEngine } from 'async-op-file';
 import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
 import {
+  callbackReads,
   closeHandles,
   managerReadsInto,
   managerReadsReleasing,
@@ -43,7 +51,7 @@ const FEW_RUNS = 1;
 const MANY_RUNS = 6;
 /** A small file: the stub engine reads nothing; the offsets only need to name blocks of it. */
 const FILE_BYTES = 4 * 1024 * 1024;
-const MODES = ['engine', 'manager', 'manager-read', 'floor', 'fast'] as const;
+const MODES = ['engine', 'manager', 'manager-read', 'floor', 'fast', 'callback', 'node-fs'] as const;
 type Mode = (typeof MODES)[number];
 const V8_FLAGS = ['--expose-gc', '--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
 const WORKLOAD_FLAG = '--workload';
@@ -55,12 +63,17 @@ async function workload(mode: Mode, runs: number): Promise<void> {
       for (let i = 0; i < WARMUP_RUNS + runs; i++) await syncReadsDeliveredLater(fd, offsets, READS_PER_RUN, true);
       return;
     }
-    if (mode === 'fast') {
+    if (mode === 'callback') {
+      for (let i = 0; i < WARMUP_RUNS + runs; i++) await callbackReads(fd, offsets, READS_PER_RUN);
+      return;
+    }
+    if (mode === 'fast' || mode === 'node-fs') {
+      const fast = mode === 'fast';
       const manager = new AsyncFileManager({
         concurrency: LANES,
         engine: new NodeFsEngine(),
-        syncThresholdBytes: BLOCK,
-        cacheProbe: true,
+        syncThresholdBytes: fast ? BLOCK : 0,
+        cacheProbe: fast,
       });
       const handles = await openReadHandles(manager, file, LANES);
       try {
@@ -158,6 +171,11 @@ async function main(): Promise<void> {
   console.log(`  the contract's floor: readSync + AsyncOp, later   ${floor.toFixed(0).padStart(6)}`);
   console.log(`  manager fast path: threshold + cacheProbe, readInto ${fast.toFixed(0).padStart(4)}`);
   console.log(`  the fast path's cost over the floor              ${(fast - floor).toFixed(0).padStart(6)}`);
+  const callback = counts.get('callback') ?? Number.NaN;
+  const nodeFs = counts.get('node-fs') ?? Number.NaN;
+  console.log(`  callback fs.read, 64 in flight, one buffer each  ${callback.toFixed(0).padStart(6)}`);
+  console.log(`  manager readInto on node-fs, 64 handles chaining ${nodeFs.toFixed(0).padStart(6)}`);
+  console.log(`  the manager's cost over callback fs.read         ${(nodeFs - callback).toFixed(0).padStart(6)}`);
 }
 
 if (process.argv[2] === WORKLOAD_FLAG) {

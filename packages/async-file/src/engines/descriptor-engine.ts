@@ -55,7 +55,7 @@ export function descriptorCapabilities(
 type NowCall = NonNullable<FileEngine['readNow']>;
 
 /**
- * {@link DescriptorEngine.readNow} without its argument checks, for the manager's fast path (see isBuiltInNowCall),
+ * {@link DescriptorEngine.readNow} without its argument checks, for the manager's fast path (internal/checked-calls.ts),
  * whose handle checked the descriptor, the buffer and the position when it enqueued the action. What it calls checks
  * them once more (fs.readSync, the addon), so a bad one still throws rather than reaching the kernel.
  */
@@ -143,16 +143,4 @@ export abstract class DescriptorEngine {
     const support = nativeSupport('direct I/O');
     return support === true ? undefined : support;
   }
-}
-
-const BUILT_IN_READ_NOW = DescriptorEngine.prototype.readNow;
-const BUILT_IN_WRITE_NOW = DescriptorEngine.prototype.writeNow;
-
-/**
- * Whether `engine`'s readNow and writeNow are the built-in engines' own (node-fs, io_uring, not replaced by a subclass
- * or on the instance): the manager's fast path then calls {@link readNowUnchecked} / {@link writeNowUnchecked}, which
- * do the same without checking again what the handle checked. Asked at each call: a replaced method is always called.
- */
-export function isBuiltInNowCall(engine: FileEngine, isWrite: boolean): boolean {
-  return isWrite ? engine.writeNow === BUILT_IN_WRITE_NOW : engine.readNow === BUILT_IN_READ_NOW;
 }

@@ -48,6 +48,23 @@ function done(callback: FileCallback<void>): (error: EngineError | null) => void
   return callback as (error: EngineError | null) => void;
 }
 
+/** An engine read as node-fs does it: nothing to cancel, so no request. */
+type NodeFsRead = (...args: Parameters<FileEngine['read']>) => undefined;
+
+/**
+ * {@link NodeFsEngine.read} without its argument checks, for the manager (internal/checked-calls.ts), whose handle
+ * checked them when it enqueued the action; fs.read checks them once more.
+ */
+export const readUnchecked: NodeFsRead = (fd, buffer, offset, length, position, callback) => {
+  // fs.read refuses an empty buffer (even for 0 bytes); reading 0 bytes reads nothing wherever it would read
+  if (buffer.byteLength === 0) {
+    process.nextTick(callback, null, 0);
+    return undefined;
+  }
+  fs.read(fd, buffer, offset, length, position, callback);
+  return undefined;
+};
+
 /**
  * The default engine: Node's callback fs API, which runs each call on libuv's thread pool.
  *
@@ -159,13 +176,7 @@ export class NodeFsEngine extends DescriptorEngine implements FileEngine {
   ): undefined {
     expectIoCall(fd, buffer, offset, length, position);
     expectFunction('callback', callback);
-    // fs.read refuses an empty buffer (even for 0 bytes); reading 0 bytes reads nothing wherever it would read
-    if (buffer.byteLength === 0) {
-      process.nextTick(callback, null, 0);
-      return undefined;
-    }
-    fs.read(fd, buffer, offset, length, position, callback);
-    return undefined;
+    return readUnchecked(fd, buffer, offset, length, position, callback);
   }
 
   write(

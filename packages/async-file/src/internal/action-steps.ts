@@ -2,7 +2,7 @@ import type { FileCallback } from '../file-callback.js';
 import { WOULD_BLOCK, type EngineError, type FileEngine } from '../file-engine.js';
 import { defineStep, type ActionStep, type FileAction, type StepServices } from './file-action.js';
 import { detachedBufferError, ownFailure } from './engine-failure.js';
-import { isBuiltInNowCall, readNowUnchecked, writeNowUnchecked } from '../engines/descriptor-engine.js';
+import { engineRead, engineReadNow, engineWriteNow } from './checked-calls.js';
 
 type Done = FileCallback<unknown>;
 
@@ -66,8 +66,11 @@ export const CREATE_HARD_LINK: ActionStep = defineStep({
  * (or a resizable one shrunk) since the action was enqueued has fewer bytes than the read would fill.
  */
 function prepareRead(action: FileAction, services: StepServices): Error | undefined {
-  const failure = services.buffers.reserve(action);
-  if (failure !== undefined) return failure;
+  // readInto's buffer is the caller's: no call into the buffer source (too large to be inlined here)
+  if (action.buffer === undefined) {
+    const failure = services.buffers.reserve(action);
+    if (failure !== undefined) return failure;
+  }
   const available = (action.buffer as Uint8Array).length;
   if (available < action.bufferOffset + action.length) return detachedBufferError('read', action.length, available);
   return undefined;
@@ -77,22 +80,14 @@ function prepareRead(action: FileAction, services: StepServices): Error | undefi
 function runRead(action: FileAction, services: StepServices, done: Done): void {
   const failure = prepareRead(action, services);
   if (failure !== undefined) return services.completeLater(action, failure, undefined);
-  const { fd, buffer, bufferOffset, length, position } = action;
-  action.request = services.engine.read(fd, buffer as Uint8Array, bufferOffset, length, position, done);
+  action.request = engineRead(services.engine, action, done);
 }
 
 /** The fast path of a read: readNow into `action.buffer` (reserved first unless the caller gave it). */
 function runReadNow(action: FileAction, services: StepServices, noWait: boolean): unknown {
   const failure = prepareRead(action, services);
   if (failure !== undefined) throw ownFailure(failure);
-  const { fd, buffer, bufferOffset, length, position } = action;
-  const engine = services.engine;
-  // the handle checked these arguments: the built-in engines' readNow need not check them again
-  if (isBuiltInNowCall(engine, false)) {
-    return readNowUnchecked(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
-  }
-  // the manager refused the fast path unless the engine declared `syncCalls`
-  return engine.readNow!(fd, buffer as Uint8Array, bufferOffset, length, position, noWait);
+  return engineReadNow(services.engine, action, noWait);
 }
 
 export const READ: ActionStep = defineStep({
@@ -157,13 +152,7 @@ export const WRITE: ActionStep = defineStep({
     if (failure !== undefined) throw ownFailure(failure);
     const buffer = action.buffer as Uint8Array;
     while (action.progress < buffer.length) {
-      const offset = action.progress;
-      const length = buffer.length - offset;
-      const position = action.position + offset;
-      // as in runReadNow: the built-in engines' writeNow need not check again what the handle checked
-      const written = isBuiltInNowCall(engine, true)
-        ? writeNowUnchecked(action.fd, buffer, offset, length, position, noWait)
-        : engine.writeNow!(action.fd, buffer, offset, length, position, noWait);
+      const written = engineWriteNow(engine, action, noWait);
       // the rest goes the asynchronous way, from where this stopped
       if (written === WOULD_BLOCK) return WOULD_BLOCK;
       if (written === 0) throw noProgressError();
