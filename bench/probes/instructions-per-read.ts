@@ -15,7 +15,9 @@
  * turn) against the manager's fast path (threshold + cacheProbe, readInto), each a system call per read whose kernel
  * side is not counted; and callback fs.read against the manager's readInto on node-fs, whose reads run on libuv's
  * threads: the main thread's share of those depends on how completions batch, and moves by about 100 instructions per
- * read between runs of the same build (the stub and fast-path modes by a few).
+ * read between runs of the same build (the stub and fast-path modes by a few). And readInto on the stub engine through
+ * two fresh copies of the compiled package, one as built and one with every channel check stripped (as the `async-file`
+ * group's channels section times them): their ratio is what the diagnostics channels cost with nobody subscribed.
  *
  * Compare two builds by the manager's count (the same workload on both): the engine-only count is the stub's share
  * and the lane's, not the manager's, and on Node 24 it depends on when V8 optimizes what: it moved between two scripts
@@ -24,8 +26,8 @@
  *
  * Run: `npm run build && node bench/dist/probes/instructions-per-read.js` (about 2 min; needs valgrind, Debian's
  * `valgrind` package). Pass a Node binary as the first argument to count on that Node, and a comma-separated list of
- * modes as the second to count only those (engine, manager, manager-read, floor, fast, callback, node-fs; NaN for
- * the others).
+ * modes as the second to count only those (engine, manager, manager-read, floor, fast, callback, node-fs,
+ * copy, copy-stripped; NaN for the others).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -33,7 +35,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AsyncFileManager, NodeFsEngine } from 'async-op-file';
-import { openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
+import { loadPackageCopy } from '../lib/async-file/package-copy.js';
+import { StubReadEngine, openStubManager, stubEngineReads } from '../lib/async-file/stub-read-engine.js';
 import { withProbeReadFile } from '../lib/probe-read-file.js';
 import {
   callbackReads,
@@ -51,7 +54,17 @@ const FEW_RUNS = 1;
 const MANY_RUNS = 6;
 /** A small file: the stub engine reads nothing; the offsets only need to name blocks of it. */
 const FILE_BYTES = 4 * 1024 * 1024;
-const MODES = ['engine', 'manager', 'manager-read', 'floor', 'fast', 'callback', 'node-fs'] as const;
+const MODES = [
+  'engine',
+  'manager',
+  'manager-read',
+  'floor',
+  'fast',
+  'callback',
+  'node-fs',
+  'copy',
+  'copy-stripped',
+] as const;
 type Mode = (typeof MODES)[number];
 const V8_FLAGS = ['--expose-gc', '--single-threaded', '--predictable', '--hash-seed=1', '--random-seed=1'];
 const WORKLOAD_FLAG = '--workload';
@@ -80,6 +93,22 @@ async function workload(mode: Mode, runs: number): Promise<void> {
         for (let i = 0; i < WARMUP_RUNS + runs; i++) await managerReadsInto(handles, offsets, READS_PER_RUN);
       } finally {
         await closeHandles(handles);
+      }
+      return;
+    }
+    if (mode === 'copy' || mode === 'copy-stripped') {
+      // the channels' cost with nobody subscribed: fresh copies of the compiled package, as in async-file's section
+      const copy = await loadPackageCopy(mode === 'copy-stripped');
+      try {
+        const manager = new copy.module.AsyncFileManager({ concurrency: LANES, engine: new StubReadEngine() });
+        const handles = await openReadHandles(manager, file, LANES);
+        try {
+          for (let i = 0; i < WARMUP_RUNS + runs; i++) await managerReadsInto(handles, offsets, READS_PER_RUN);
+        } finally {
+          await closeHandles(handles);
+        }
+      } finally {
+        copy.remove();
       }
       return;
     }
@@ -176,6 +205,12 @@ async function main(): Promise<void> {
   console.log(`  callback fs.read, 64 in flight, one buffer each  ${callback.toFixed(0).padStart(6)}`);
   console.log(`  manager readInto on node-fs, 64 handles chaining ${nodeFs.toFixed(0).padStart(6)}`);
   console.log(`  the manager's cost over callback fs.read         ${(nodeFs - callback).toFixed(0).padStart(6)}`);
+  const copy = counts.get('copy') ?? Number.NaN;
+  const stripped = counts.get('copy-stripped') ?? Number.NaN;
+  console.log('the file-action channels with nobody subscribed (readInto on the stub engine, fresh package copies):');
+  console.log(`  a copy as built                                  ${copy.toFixed(0).padStart(6)}`);
+  console.log(`  a copy with every hasSubscribers check stripped  ${stripped.toFixed(0).padStart(6)}`);
+  console.log(`  the channels' cost, as built / stripped          ${(stripped / copy).toFixed(4).padStart(6)}x`);
 }
 
 if (process.argv[2] === WORKLOAD_FLAG) {
