@@ -2,6 +2,7 @@
 //   - preadNoWait / pwriteNoWait: preadv2 / pwritev2 with RWF_NOWAIT, so a read whose data is not in the page cache
 //     (or a write that would have to wait for the disk or a lock) fails with -EAGAIN instead of blocking the thread;
 //     the caller then falls back to the asynchronous path. No retry on -EAGAIN here: that is the caller's decision.
+//     preadAllNoWait is preadNoWait of a whole buffer (no offset and length to convert).
 //   - isCached: whether a range of a file is in the page cache (cachestat), asked without reading it: a declined
 //     preadv2 may start the disk read from the JS thread, cachestat never starts any I/O.
 //   - fadvise: posix_fadvise, to make the page cache hold (or drop) what the fast path relies on.
@@ -63,9 +64,21 @@ napi_value NewNumber(napi_env env, int64_t value) {
   return result;
 }
 
-// preadNoWait / pwriteNoWait(fd, buffer, offset, length, position): one preadv2 / pwritev2 of buffer[offset, offset +
-// length) at `position` with RWF_NOWAIT. Returns the bytes transferred, or -errno: -EAGAIN when it would block,
-// -EOPNOTSUPP where the file (or kernel) does not support RWF_NOWAIT.
+// One preadv2 / pwritev2 of `length` bytes at `data` from `position` with RWF_NOWAIT: the bytes transferred, or -errno
+// (-EAGAIN when it would block, -EOPNOTSUPP where the file or kernel does not support RWF_NOWAIT).
+int64_t TransferNoWaitAt(int fd, uint8_t* data, size_t length, int64_t position, bool is_write) {
+  iovec iov = {data, length};
+  ssize_t n;
+  // EINTR: a signal arrived before anything was transferred (Node installs handlers, e.g. SIGCHLD): just try again
+  do {
+    n = is_write ? pwritev2(fd, &iov, 1, (off_t)position, RWF_NOWAIT)
+                 : preadv2(fd, &iov, 1, (off_t)position, RWF_NOWAIT);
+  } while (n < 0 && errno == EINTR);
+  return n < 0 ? -errno : (int64_t)n;
+}
+
+// preadNoWait / pwriteNoWait(fd, buffer, offset, length, position): TransferNoWaitAt of buffer[offset, offset +
+// length).
 napi_value TransferNoWait(napi_env env, napi_callback_info info, bool is_write) {
   napi_value argv[5];
   size_t argc = 5;
@@ -79,14 +92,23 @@ napi_value TransferNoWait(napi_env env, napi_callback_info info, bool is_write) 
       !GetInteger(env, argv[4], "position", 0, kMaxSafeInteger, &position)) {
     return nullptr;
   }
-  iovec iov = {data + offset, (size_t)length};
-  ssize_t n;
-  // EINTR: a signal arrived before anything was transferred (Node installs handlers, e.g. SIGCHLD): just try again
-  do {
-    n = is_write ? pwritev2((int)fd, &iov, 1, (off_t)position, RWF_NOWAIT)
-                 : preadv2((int)fd, &iov, 1, (off_t)position, RWF_NOWAIT);
-  } while (n < 0 && errno == EINTR);
-  return NewNumber(env, n < 0 ? -errno : (int64_t)n);
+  return NewNumber(env, TransferNoWaitAt((int)fd, data + offset, (size_t)length, position, is_write));
+}
+
+// preadAllNoWait(fd, buffer, position): preadNoWait of the whole of `buffer`, the manager's read into a caller's
+// buffer, with two arguments fewer to convert.
+napi_value PreadAllNoWait(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  size_t argc = 3;
+  CHECK_NAPI(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int64_t fd, position;
+  uint8_t* data = nullptr;
+  size_t size = 0;
+  if (!GetInteger(env, argv[0], "fd", 0, INT32_MAX, &fd) || !GetBytes(env, argv[1], "buffer", &data, &size) ||
+      !GetInteger(env, argv[2], "position", 0, kMaxSafeInteger, &position)) {
+    return nullptr;
+  }
+  return NewNumber(env, TransferNoWaitAt((int)fd, data, size, position, false));
 }
 
 napi_value PreadNoWait(napi_env env, napi_callback_info info) { return TransferNoWait(env, info, false); }
@@ -215,6 +237,7 @@ napi_value AlignmentGap(napi_env env, napi_callback_info info) {
 napi_status RegisterSyncIo(napi_env env, napi_value exports) {
   napi_property_descriptor functions[] = {
       {"preadNoWait", nullptr, PreadNoWait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
+      {"preadAllNoWait", nullptr, PreadAllNoWait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"pwriteNoWait", nullptr, PwriteNoWait, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"isCached", nullptr, IsCached, nullptr, nullptr, nullptr, napi_enumerable, nullptr},
       {"fadvise", nullptr, Fadvise, nullptr, nullptr, nullptr, napi_enumerable, nullptr},

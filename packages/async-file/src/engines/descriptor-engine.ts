@@ -61,7 +61,11 @@ type NowCall = NonNullable<FileEngine['readNow']>;
  */
 export const readNowUnchecked: NowCall = (fd, buffer, offset, length, position, noWait) => {
   if (!noWait) return fs.readSync(fd, buffer, offset, length, position);
-  const result = nativeIo().preadNoWait(fd, buffer, offset, length, position);
+  const io = nativeIo();
+  const result =
+    offset === 0 && length === buffer.length
+      ? io.preadAllNoWait(fd, buffer, position)
+      : io.preadNoWait(fd, buffer, offset, length, position);
   return result >= 0 ? result : WOULD_BLOCK;
 };
 

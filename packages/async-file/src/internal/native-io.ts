@@ -21,6 +21,14 @@ export interface NativeIo {
    */
   preadNoWait(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   /**
+   * {@link NativeIo.preadNoWait} of the whole of `buffer` (offset 0, its length): a read into a caller's buffer, with
+   * two arguments fewer for the addon to convert.
+   *
+   * @throws TypeError if `buffer` is not a Uint8Array or a number is not a number; RangeError if a number is not an
+   *   integer or is negative.
+   */
+  preadAllNoWait(fd: number, buffer: Uint8Array, position: number): number;
+  /**
    * One pwritev2 of `buffer[offset, offset + length)` at `position` with RWF_NOWAIT.
    *
    * @returns the bytes written, or -errno: -EAGAIN (-11) when the write would block, -EOPNOTSUPP (-95) where the file
@@ -81,7 +89,14 @@ export const FADVISE = { NORMAL: 0, RANDOM: 1, SEQUENTIAL: 2, WILLNEED: 3, DONTN
 /** The largest `alignment` the addon accepts (its C++ bound). */
 const MAX_ALIGNMENT = 2 ** 30;
 
-const FUNCTION_NAMES = ['preadNoWait', 'pwriteNoWait', 'fadvise', 'directIoAlignment', 'alignmentGap'] as const;
+const FUNCTION_NAMES = [
+  'preadNoWait',
+  'preadAllNoWait',
+  'pwriteNoWait',
+  'fadvise',
+  'directIoAlignment',
+  'alignmentGap',
+] as const;
 
 let loaded: ReturnType<typeof loadNativeIo> | undefined;
 

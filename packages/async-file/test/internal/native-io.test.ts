@@ -97,6 +97,59 @@ describe('NativeIo', function () {
     });
   });
 
+  describe('preadAllNoWait()', () => {
+    it('should fill the whole view (its byteOffset applied) from a file in the page cache, and nothing around it', () => {
+      const file = tmp.join('cached-all');
+      const content = pattern(64 * 1024);
+      fs.writeFileSync(file, content);
+      fs.readFileSync(file);
+      const memory = Buffer.alloc(100 + 8192 + 100);
+      const view = memory.subarray(100, 100 + 8192);
+      const n = withFd(file, 'r', (fd) => io.preadAllNoWait(fd, view, 12_345));
+      expect(n).to.equal(8192);
+      expect(view.equals(content.subarray(12_345, 12_345 + 8192))).to.equal(true);
+      expect(memory.subarray(0, 100).every((byte) => byte === 0)).to.equal(true);
+      expect(memory.subarray(100 + 8192).every((byte) => byte === 0)).to.equal(true);
+    });
+
+    it('should return the bytes left before the end of the file, then 0', () => {
+      const file = tmp.join('short-all');
+      fs.writeFileSync(file, 'abcdef');
+      const buffer = Buffer.alloc(10);
+      const results = withFd(file, 'r', (fd) => [io.preadAllNoWait(fd, buffer, 2), io.preadAllNoWait(fd, buffer, 6)]);
+      expect(results).to.deep.equal([4, 0]);
+      expect(buffer.subarray(0, 4).toString()).to.equal('cdef');
+    });
+
+    it('should refuse a buffer that is not a Uint8Array and a bad fd or position, naming the value', () => {
+      expectArgumentError(
+        () => io.preadAllNoWait(BAD_FD, new Float64Array(2) as unknown as Uint8Array, 0),
+        TypeError,
+        'buffer',
+        'an instance of Float64Array',
+      );
+      expectArgumentError(
+        () => io.preadAllNoWait(BAD_FD, Buffer.alloc(8), -1),
+        RangeError,
+        'position',
+        '`-1` (number)',
+      );
+      expectArgumentError(
+        () => io.preadAllNoWait(BAD_FD, Buffer.alloc(8), Number.NaN),
+        RangeError,
+        'position',
+        '`NaN` (number)',
+      );
+      expectArgumentError(
+        () => io.preadAllNoWait(2 ** 31, Buffer.alloc(8), 0),
+        RangeError,
+        'fd',
+        '`2147483648` (number)',
+      );
+      expectArgumentError(() => io.preadAllNoWait('3' as never, Buffer.alloc(8), 0), TypeError, 'fd', '`"3"` (string)');
+    });
+  });
+
   describe('pwriteNoWait()', () => {
     it('should write bytes that fs.readFileSync sees (O_DIRECT overwrite of an allocated, uncached block)', function () {
       const file = tmp.join('direct');
