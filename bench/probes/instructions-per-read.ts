@@ -24,10 +24,10 @@
  * running the same code, though not between builds of the package under this probe (bench/journal/async-file.md). A
  * difference of a few percent between builds is worth a second look in a profile.
  *
- * Run: `npm run build && node bench/dist/probes/instructions-per-read.js` (about 2 min; needs valgrind, Debian's
- * `valgrind` package). Pass a Node binary as the first argument to count on that Node, and a comma-separated list of
- * modes as the second to count only those (engine, manager, manager-read, floor, fast, callback, node-fs,
- * copy, copy-stripped; NaN for the others).
+ * Run: `npm run build && node bench/dist/probes/instructions-per-read.js` (about 1 min per mode; needs valgrind,
+ * Debian's `valgrind` package). Pass a Node binary as the first argument to count on that Node, and a comma-separated
+ * list of modes as the second to count only those (engine, manager, manager-read, floor, fast, callback, node-fs, copy,
+ * copy-stripped; NaN for the others).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -217,7 +217,9 @@ if (process.argv[2] === WORKLOAD_FLAG) {
   const mode = process.argv[3];
   const runs = Number(process.argv[4]);
   if (!(MODES as readonly string[]).includes(mode ?? '') || !Number.isInteger(runs)) {
-    throw new TypeError(`Expected \`${WORKLOAD_FLAG} engine|manager <runs>\`, got ${process.argv.slice(3).join(' ')}`);
+    throw new TypeError(
+      `Expected \`${WORKLOAD_FLAG} ${MODES.join('|')} <runs>\`, got ${process.argv.slice(3).join(' ')}`,
+    );
   }
   await workload(mode as Mode, runs);
 } else {
