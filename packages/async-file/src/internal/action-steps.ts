@@ -66,7 +66,8 @@ export const CREATE_HARD_LINK: ActionStep = defineStep({
  * (or a resizable one shrunk) since the action was enqueued has fewer bytes than the read would fill.
  */
 function prepareRead(action: FileAction, services: StepServices): Error | undefined {
-  // readInto's buffer is the caller's: no call into the buffer source (too large to be inlined here)
+  // only a read without a buffer reserves one: readInto's is the caller's, and a fast-path read that went the
+  // asynchronous way keeps its first reservation
   if (action.buffer === undefined) {
     const failure = services.buffers.reserve(action);
     if (failure !== undefined) return failure;

@@ -42,13 +42,13 @@ export class ReadBufferSource implements ReadBuffers {
   constructor(readonly allocator: BufferAllocator | undefined) {}
 
   /**
-   * Reserves room for one read of `action.length` bytes, unless the caller gave the buffer (readInto), or it was
-   * reserved already (a fast-path read that went the asynchronous way after all keeps the first reservation).
+   * Reserves room for one read of `action.length` bytes, for a read without a buffer: the read step does not call it
+   * when the caller gave the buffer (readInto) or it was reserved already (a fast-path read that went the asynchronous
+   * way after all keeps the first reservation).
    *
    * @returns undefined, or the error to fail the read with when the allocator threw or returned no usable buffer.
    */
   reserve(action: FileAction): Error | undefined {
-    if (action.buffer !== undefined) return undefined;
     const length = action.length;
     const alignment = action.handle?.alignment;
     if (alignment != null) {
